@@ -1,0 +1,54 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+/**
+ * The dependency direction of DESIGN.md, enforced: contracts ← config ← providers;
+ * contracts ← messaging ← client; services import libs; libs never import services.
+ * A lib's tags are in its package.json ("nx": { "tags": [...] }).
+ */
+export const dependencyDirection = [
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:none'] },
+  { sourceTag: 'scope:telemetry', onlyDependOnLibsWithTags: ['scope:none'] },
+  { sourceTag: 'scope:local-servers', onlyDependOnLibsWithTags: ['scope:none'] },
+  { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:contracts'] },
+  {
+    sourceTag: 'scope:providers',
+    onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:telemetry'],
+  },
+  { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:telemetry'] },
+  {
+    sourceTag: 'scope:client',
+    onlyDependOnLibsWithTags: ['scope:contracts', 'scope:messaging', 'scope:telemetry'],
+  },
+  { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:local-servers'] },
+];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '.switchyard/**', 'coverage/**'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: dependencyDirection,
+        },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  prettier,
+);

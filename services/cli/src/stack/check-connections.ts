@@ -1,0 +1,35 @@
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Redis } from 'ioredis';
+import { CliError } from '../cli-error';
+
+/** Connects to NATS and proves JetStream is enabled there; returns the server's version. */
+export async function checkJetStream(servers: string[]): Promise<string> {
+  const nc = await connect({ servers, name: 'switchyard-up', timeout: 5_000 });
+  try {
+    const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+    await jsm.getAccountInfo();
+    return nc.info?.version ?? 'unknown';
+  } catch (error) {
+    throw new CliError(
+      `NATS at ${servers.join(', ')} answers but JetStream is not available there ` +
+        `(start nats-server with -js): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Connects to Redis and proves it answers PING; returns the server's version. */
+export async function checkRedis(url: string): Promise<string> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+    const info = await redis.info('server');
+    return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  } finally {
+    redis.disconnect();
+  }
+}
