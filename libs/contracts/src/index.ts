@@ -1,0 +1,155 @@
+export { CONTRACT_VERSION, contractVersionSchema, unsupportedVersionMessage } from './version';
+export { ErrorTypes, errorTypeNames, isRetryable, type ErrorType } from './error-types';
+export {
+  DEFAULT_TENANT,
+  batchIdSchema,
+  jobIdSchema,
+  logicalModelNameSchema,
+  tagSchema,
+  tagsSchema,
+  tenantIdSchema,
+  type BatchId,
+  type JobId,
+  type LogicalModelName,
+  type TenantId,
+} from './ids.schema';
+export {
+  costUsdSchema,
+  durationMsSchema,
+  epochMsSchema,
+  epochSecondsSchema,
+  tokenCountSchema,
+  usdSchema,
+} from './units.schema';
+export { toolCallSchema, type ToolCall } from './tool-call.schema';
+export {
+  assistantMessageSchema,
+  chatMessageSchema,
+  developerMessageSchema,
+  imageContentPartSchema,
+  refusalContentPartSchema,
+  systemMessageSchema,
+  textContentPartSchema,
+  toolMessageSchema,
+  userMessageSchema,
+  type AssistantMessage,
+  type ChatMessage,
+  type DeveloperMessage,
+  type ImageContentPart,
+  type RefusalContentPart,
+  type SystemMessage,
+  type TextContentPart,
+  type ToolMessage,
+  type UserMessage,
+} from './chat-message.schema';
+export {
+  functionToolSchema,
+  jsonSchemaObjectSchema,
+  responseFormatSchema,
+  toolChoiceSchema,
+  type FunctionTool,
+  type ResponseFormat,
+  type ToolChoice,
+} from './chat-tools.schema';
+export { chatCompletionRequestSchema, type ChatCompletionRequest } from './chat-request.schema';
+export {
+  cacheControlSchema,
+  completionJobSchema,
+  routeHopSchema,
+  type CacheControl,
+  type CompletionJob,
+  type CompletionJobInput,
+  type RouteHop,
+} from './job.schema';
+export { completionUsageSchema, type CompletionUsage } from './completion-usage.schema';
+export {
+  choiceLogprobsSchema,
+  tokenLogprobSchema,
+  type ChoiceLogprobs,
+  type TokenLogprob,
+} from './logprobs.schema';
+export {
+  completionResultSchema,
+  finishReasonSchema,
+  resultChoiceSchema,
+  resultMessageSchema,
+  resultMetaSchema,
+  type CompletionResult,
+  type FinishReason,
+  type ResultChoice,
+  type ResultMessage,
+  type ResultMeta,
+} from './result.schema';
+export {
+  chunkChoiceSchema,
+  chunkMetaSchema,
+  completionChunkSchema,
+  finalChunkMetaSchema,
+  toolCallDeltaSchema,
+  type ChunkChoice,
+  type ChunkMeta,
+  type CompletionChunk,
+  type FinalChunkMeta,
+  type ToolCallDelta,
+} from './chunk.schema';
+export {
+  deploymentAttemptSchema,
+  errorCodeSchema,
+  errorTypeSchema,
+  switchyardErrorSchema,
+  type DeploymentAttempt,
+  type SwitchyardError,
+} from './error.schema';
+export {
+  ContractErrorCodes,
+  makeError,
+  makeErrorReply,
+  type ContractErrorCode,
+  type ErrorExtras,
+} from './make-error';
+export {
+  errorReplySchema,
+  replyMessageSchema,
+  type ErrorReply,
+  type ReplyMessage,
+} from './reply.schema';
+export {
+  usageEventId,
+  usageEventSchema,
+  usageStatusSchema,
+  type UsageEvent,
+  type UsageEventIdParts,
+  type UsageEventInput,
+  type UsageStatus,
+} from './usage-event.schema';
+export {
+  decodeJob,
+  decodeReply,
+  decodeUsageEvent,
+  type DecodeJobResult,
+  type DecodeReplyResult,
+  type DecodeUsageEventResult,
+  type WireInput,
+} from './decode';
+export { formatIssuePath, formatIssues } from './issues';
+export { SubjectTokenError, decodeSubjectToken, encodeSubjectToken } from './subject-token';
+export {
+  DEFAULT_SUBJECT_ROOT,
+  ModelSubjectKinds,
+  SubjectError,
+  createSubjects,
+  subjects,
+  type ModelSubjectKind,
+  type ParseSubjectResult,
+  type ParsedModelSubject,
+  type SwitchyardSubjects,
+} from './subjects';
+export {
+  MAX_JETSTREAM_NAME_LENGTH,
+  StreamNameError,
+  StreamNames,
+  modelConsumerName,
+  streamNames,
+  type StreamKind,
+} from './streams';
+export { HeaderNames, type HeaderName } from './headers';

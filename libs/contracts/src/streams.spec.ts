@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_JETSTREAM_NAME_LENGTH,
+  modelConsumerName,
+  StreamNameError,
+  StreamNames,
+  streamNames,
+} from './streams';
+
+/** What nats-server and nats.js refuse in stream and consumer names. */
+const forbiddenInNames = /[.*>/\\\s]/;
+
+describe('streamNames', () => {
+  it('names the four streams', () => {
+    expect(streamNames()).toEqual({
+      jobs: 'LLM_JOBS',
+      dlq: 'LLM_DLQ',
+      usage: 'LLM_USAGE',
+      results: 'LLM_RESULTS',
+    });
+    expect(streamNames()).toBe(StreamNames);
+  });
+
+  it('prefixes every name for test isolation', () => {
+    expect(streamNames('T1')).toEqual({
+      jobs: 'T1_LLM_JOBS',
+      dlq: 'T1_LLM_DLQ',
+      usage: 'T1_LLM_USAGE',
+      results: 'T1_LLM_RESULTS',
+    });
+  });
+
+  it.each(['', 'a.b', 'a b', 'x'.repeat(33), 'T*'])('refuses the prefix %j', (prefix) => {
+    expect(() => streamNames(prefix)).toThrow(StreamNameError);
+  });
+});
+
+describe('modelConsumerName', () => {
+  it('is model- followed by the subject token of the name', () => {
+    expect(modelConsumerName('openai/gpt-4o')).toBe('model-openai~2Fgpt-4o');
+    expect(modelConsumerName('claude-3.5')).toBe('model-claude-3~2E5');
+    expect(modelConsumerName('fast-triage-model')).toBe('model-fast-triage-model');
+  });
+
+  it('is always a valid JetStream name, however long or strange the model name', () => {
+    const model = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 256 })
+      .filter((name) => name.length <= 256 && !/\p{Cc}/u.test(name));
+    fc.assert(
+      fc.property(model, (name) => {
+        const consumer = modelConsumerName(name);
+        expect(consumer).toMatch(/^[A-Za-z0-9_~-]+$/);
+        expect(consumer).not.toMatch(forbiddenInNames);
+        expect(consumer.length).toBeLessThanOrEqual(MAX_JETSTREAM_NAME_LENGTH);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('shortens a name whose token is too long with a hash, keeping distinct names distinct', () => {
+    const a = `${'€'.repeat(100)}a`;
+    const b = `${'€'.repeat(100)}b`;
+    const nameA = modelConsumerName(a);
+    expect(nameA).toMatch(/^model~(~E2~82~AC){20}~[0-9a-f]{32}$/);
+    expect(nameA.length).toBeLessThanOrEqual(MAX_JETSTREAM_NAME_LENGTH);
+    expect(modelConsumerName(b)).not.toBe(nameA);
+    expect(modelConsumerName(a)).toBe(nameA);
+  });
+
+  it('does not cut an escape in half when shortening', () => {
+    const name = `${'x'.repeat(179)}${'/'.repeat(40)}`;
+    expect(modelConsumerName(name)).toMatch(/^model~x{179}~[0-9a-f]{32}$/);
+  });
+
+  it('keeps names that fit as they are, right up to the limit', () => {
+    const fits = 'm'.repeat(MAX_JETSTREAM_NAME_LENGTH - 'model-'.length);
+    expect(modelConsumerName(fits)).toBe(`model-${fits}`);
+    expect(modelConsumerName(`${fits.slice(0, -1)}.`)).toMatch(/^model~/);
+  });
+
+  it('refuses an invalid model name', () => {
+    expect(() => modelConsumerName('')).toThrow(StreamNameError);
+    expect(() => modelConsumerName('a\nb')).toThrow('must be printable text');
+  });
+});

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { logicalModelNameSchema } from './ids.schema';
+import { encodeSubjectToken } from './subject-token';
+
+/**
+ * The JetStream streams of Switchyard: jobs (work-queue), dead letters, usage events and
+ * batch results.
+ */
+export const StreamNames = {
+  jobs: 'LLM_JOBS',
+  dlq: 'LLM_DLQ',
+  usage: 'LLM_USAGE',
+  results: 'LLM_RESULTS',
+} as const;
+export type StreamKind = keyof typeof StreamNames;
+
+/** Thrown for a stream prefix or model name that cannot name a stream or consumer. */
+export class StreamNameError extends Error {
+  override readonly name = 'StreamNameError';
+}
+
+/**
+ * The stream names, each preceded by `<prefix>_` when a prefix is given (`T1` →
+ * `T1_LLM_JOBS`), so that tests sharing one server never share a stream. The prefix is 1 to
+ * 32 characters of `[A-Za-z0-9_-]`.
+ */
+export function streamNames(prefix?: string): Readonly<Record<StreamKind, string>> {
+  if (prefix === undefined) return StreamNames;
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(prefix)) {
+    throw new StreamNameError(
+      `invalid stream prefix ${JSON.stringify(prefix)}: must be 1 to 32 characters of A-Z a-z 0-9 _ -`,
+    );
+  }
+  return {
+    jobs: `${prefix}_${StreamNames.jobs}`,
+    dlq: `${prefix}_${StreamNames.dlq}`,
+    usage: `${prefix}_${StreamNames.usage}`,
+    results: `${prefix}_${StreamNames.results}`,
+  };
+}
+
+/** nats-server refuses stream and consumer names longer than this (`JSMaxNameLen`). */
+export const MAX_JETSTREAM_NAME_LENGTH = 255;
+
+const consumerPrefix = 'model-';
+const hashedConsumerPrefix = 'model~';
+const keptTokenLength = 180;
+
+/**
+ * The durable consumer on the jobs stream that serves one logical model, shared by every
+ * worker pool that serves it.
+ *
+ * It is `model-<subject token of the name>` (`openai/gpt-4o` → `model-openai~2Fgpt-4o`).
+ * nats-server and nats.js refuse `.`, `*`, `>`, `/`, `\` and whitespace in consumer names;
+ * a token never contains them, and `~` is accepted by both, so the name stays readable.
+ * When that would exceed 255 characters, the name is `model~<the first 180 characters of the
+ * token, not cutting an escape>~<SHA-256 of the model name, 32 hex digits>`: distinct names
+ * still give distinct consumers, and the `model~` start can never clash with a short name's.
+ * The name is for provisioning and operators; it is not meant to be parsed back.
+ */
+export function modelConsumerName(model: string): string {
+  const check = logicalModelNameSchema.safeParse(model);
+  if (!check.success) {
+    throw new StreamNameError(
+      `invalid logical model name ${JSON.stringify(model)}: ${check.error.issues.map((i) => i.message).join('; ')}`,
+    );
+  }
+  const token = encodeSubjectToken(model);
+  const plain = `${consumerPrefix}${token}`;
+  if (plain.length <= MAX_JETSTREAM_NAME_LENGTH) return plain;
+  let kept = token.slice(0, keptTokenLength);
+  const cut = kept.lastIndexOf('~');
+  if (cut !== -1 && cut > kept.length - 3) kept = kept.slice(0, cut);
+  const hash = createHash('sha256').update(model, 'utf8').digest('hex').slice(0, 32);
+  return `${hashedConsumerPrefix}${kept}~${hash}`;
+}

@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TENANT } from './ids.schema';
+import { createSubjects, SubjectError, subjects } from './subjects';
+
+describe('subjects (default root llm)', () => {
+  it('builds the jobs, dead-letter and usage subjects of a tenant and model', () => {
+    expect(subjects.jobs('acme', 'openai/gpt-4o')).toBe('llm.jobs.acme.openai~2Fgpt-4o');
+    expect(subjects.dlq('acme', 'claude-3.5')).toBe('llm.dlq.acme.claude-3~2E5');
+    expect(subjects.usage(DEFAULT_TENANT, 'fast-triage-model')).toBe(
+      'llm.usage.default.fast-triage-model',
+    );
+  });
+
+  it('builds results, metering and wildcard subjects', () => {
+    expect(subjects.results('batch_2024-11')).toBe('llm.results.batch_2024-11');
+    expect(subjects.meteringSpend).toBe('llm.metering.spend');
+    expect(subjects.jobsForModel('a.b')).toBe('llm.jobs.*.a~2Eb');
+    expect(subjects.dlqForModel('a.b')).toBe('llm.dlq.*.a~2Eb');
+    expect(subjects.jobsForTenant('acme')).toBe('llm.jobs.acme.>');
+    expect(subjects.streamSubjects).toEqual({
+      jobs: 'llm.jobs.>',
+      dlq: 'llm.dlq.>',
+      usage: 'llm.usage.>',
+      results: 'llm.results.>',
+    });
+  });
+
+  it('keeps a model name with dots, wildcards and spaces inside one token', () => {
+    const subject = subjects.jobs('acme', 'weird.* > model');
+    expect(subject.split('.')).toHaveLength(4);
+    expect(subject).not.toMatch(/[*> ]/);
+  });
+
+  it.each([
+    () => subjects.jobs('acme corp', 'm'),
+    () => subjects.jobs('', 'm'),
+    () => subjects.jobs('a.b', 'm'),
+    () => subjects.usage('acme', ''),
+    () => subjects.dlq('acme', 'x\u0000y'),
+    () => subjects.results('batch.1'),
+    () => subjects.jobsForTenant('*'),
+  ])('refuses to build a subject from an invalid part (%#)', (build) => {
+    expect(build).toThrow(SubjectError);
+  });
+
+  it('names the invalid part in the error', () => {
+    expect(() => subjects.jobs('acme corp', 'm')).toThrow('invalid tenant "acme corp"');
+    expect(() => subjects.results('b.1')).toThrow('invalid batch id "b.1"');
+  });
+});
+
+describe('subjects.parse', () => {
+  it('reads a jobs, dead-letter or usage subject back into tenant and model', () => {
+    expect(subjects.parse('llm.jobs.acme.openai~2Fgpt-4o')).toEqual({
+      ok: true,
+      kind: 'jobs',
+      tenant: 'acme',
+      model: 'openai/gpt-4o',
+    });
+    expect(subjects.parse('llm.dlq.default.claude-3~2E5')).toMatchObject({
+      kind: 'dlq',
+      model: 'claude-3.5',
+    });
+    expect(subjects.parse('llm.usage.t1.m')).toMatchObject({ kind: 'usage', tenant: 't1' });
+  });
+
+  it('inverts the builders for any tenant and model', () => {
+    const tenant = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+    const model = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 60 })
+      .filter((name) => !/[\p{Cc}]/u.test(name));
+    fc.assert(
+      fc.property(tenant, model, fc.constantFrom('jobs', 'dlq', 'usage'), (t, m, kind) => {
+        const subject =
+          kind === 'jobs'
+            ? subjects.jobs(t, m)
+            : kind === 'dlq'
+              ? subjects.dlq(t, m)
+              : subjects.usage(t, m);
+        expect(subjects.parse(subject)).toEqual({ ok: true, kind, tenant: t, model: m });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it.each([
+    ['nats.jobs.acme.m', 'does not start with "llm."'],
+    ['llm.jobs.acme', 'expected llm.<jobs|dlq|usage>.<tenant>.<model token>'],
+    ['llm.jobs.acme.m.extra', 'expected llm.<jobs|dlq|usage>.<tenant>.<model token>'],
+    ['llm.results.b1.x', '"results" is not one of jobs, dlq, usage'],
+    ['llm.jobs.*.m', 'invalid tenant "*"'],
+    ['llm.jobs.acme.>', 'contains ">"'],
+    ['llm.jobs.acme.a~2e', 'two uppercase hex digits'],
+    ['llm.jobs.acme.~00', 'not a logical model name'],
+    ['llm.jobs.acme.', 'cannot decode an empty subject token'],
+  ])('explains why %s is not a model subject', (subject, reason) => {
+    const parsed = subjects.parse(subject);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.reason).toContain(reason);
+    expect(!parsed.ok && parsed.reason).toContain(JSON.stringify(subject));
+  });
+});
+
+describe('createSubjects', () => {
+  it('puts every subject under a custom root so tests are isolated', () => {
+    const test = createSubjects('t1.llm');
+    expect(test.jobs('acme', 'm')).toBe('t1.llm.jobs.acme.m');
+    expect(test.streamSubjects.usage).toBe('t1.llm.usage.>');
+    expect(test.meteringSpend).toBe('t1.llm.metering.spend');
+    expect(test.parse('t1.llm.jobs.acme.m')).toMatchObject({ ok: true, model: 'm' });
+    expect(test.parse('llm.jobs.acme.m').ok).toBe(false);
+  });
+
+  it.each(['', 'llm.', '.llm', 'a..b', 'llm.*', 'l m', 'llm.>'])('refuses the root %j', (root) => {
+    expect(() => createSubjects(root)).toThrow(SubjectError);
+  });
+});

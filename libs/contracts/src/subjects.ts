@@ -1,0 +1,153 @@
+import { logicalModelNameSchema, batchIdSchema, tenantIdSchema } from './ids.schema';
+import { decodeSubjectToken, encodeSubjectToken, SubjectTokenError } from './subject-token';
+
+/** The first token(s) of every Switchyard subject unless configured otherwise. */
+export const DEFAULT_SUBJECT_ROOT = 'llm';
+
+/** Thrown when a subject is asked for with an invalid tenant, model, batch id or root. */
+export class SubjectError extends Error {
+  override readonly name = 'SubjectError';
+}
+
+/** The subject families that carry a tenant and a model: `<root>.<kind>.<tenant>.<model>`. */
+export const ModelSubjectKinds = ['jobs', 'dlq', 'usage'] as const;
+export type ModelSubjectKind = (typeof ModelSubjectKinds)[number];
+
+/** A jobs, dead-letter or usage subject read back into its parts. */
+export interface ParsedModelSubject {
+  kind: ModelSubjectKind;
+  tenant: string;
+  /** The logical model name, decoded from its subject token. */
+  model: string;
+}
+
+/** The outcome of parsing a subject: its parts, or why it is not a Switchyard model subject. */
+export type ParseSubjectResult =
+  ({ ok: true } & ParsedModelSubject) | { ok: false; reason: string };
+
+/** The subjects of one Switchyard installation, all under one root. */
+export interface SwitchyardSubjects {
+  /** The root every subject starts with (`llm`). */
+  readonly root: string;
+  /** `<root>.jobs.<tenant>.<model token>`: where a tenant submits jobs for a logical model. */
+  jobs(tenant: string, model: string): string;
+  /** `<root>.dlq.<tenant>.<model token>`: where jobs that failed on a model are dead-lettered. */
+  dlq(tenant: string, model: string): string;
+  /** `<root>.usage.<tenant>.<model token>`: where usage events of a model's calls go. */
+  usage(tenant: string, model: string): string;
+  /** `<root>.results.<batch>`: where a batch's results and errors are collected durably. */
+  results(batchId: string): string;
+  /** `<root>.jobs.*.<model token>`: a model's jobs from every tenant (its consumer's filter). */
+  jobsForModel(model: string): string;
+  /** `<root>.dlq.*.<model token>`: a model's dead letters from every tenant. */
+  dlqForModel(model: string): string;
+  /** `<root>.jobs.<tenant>.>`: everything a tenant may submit (for NATS permissions). */
+  jobsForTenant(tenant: string): string;
+  /** `<root>.metering.spend`: the request-reply subject that answers spend queries. */
+  readonly meteringSpend: string;
+  /** The subjects each stream captures: `<root>.jobs.>`, `<root>.dlq.>`, … */
+  readonly streamSubjects: {
+    readonly jobs: string;
+    readonly dlq: string;
+    readonly usage: string;
+    readonly results: string;
+  };
+  /**
+   * Reads a jobs, dead-letter or usage subject back into its tenant and model. Never throws:
+   * a subject that is not one (wrong root or family, wrong number of tokens, an invalid tenant,
+   * a model token that is not canonical) gives `ok: false` with the reason.
+   */
+  parse(subject: string): ParseSubjectResult;
+}
+
+const rootPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+function checkTenant(tenant: string): string {
+  if (!tenantIdSchema.safeParse(tenant).success) {
+    throw new SubjectError(
+      `invalid tenant ${JSON.stringify(tenant)}: must be 1 to 64 characters of A-Z a-z 0-9 _ -`,
+    );
+  }
+  return tenant;
+}
+
+function modelToken(model: string): string {
+  const check = logicalModelNameSchema.safeParse(model);
+  if (!check.success) {
+    const reason = check.error.issues.map((issue) => issue.message).join('; ');
+    throw new SubjectError(`invalid logical model name ${JSON.stringify(model)}: ${reason}`);
+  }
+  return encodeSubjectToken(model);
+}
+
+function parseModelSubject(root: string, subject: string): ParseSubjectResult {
+  const fail = (why: string): ParseSubjectResult => ({
+    ok: false,
+    reason: `${JSON.stringify(subject)} is not a Switchyard model subject: ${why}`,
+  });
+  if (!subject.startsWith(`${root}.`)) return fail(`it does not start with "${root}."`);
+  const parts = subject.slice(root.length + 1).split('.');
+  const [kind, tenant, token] = parts;
+  if (parts.length !== 3 || kind === undefined || tenant === undefined || token === undefined) {
+    return fail(`expected ${root}.<jobs|dlq|usage>.<tenant>.<model token>`);
+  }
+  if (!(ModelSubjectKinds as readonly string[]).includes(kind)) {
+    return fail(`"${kind}" is not one of ${ModelSubjectKinds.join(', ')}`);
+  }
+  if (!tenantIdSchema.safeParse(tenant).success) {
+    return fail(`invalid tenant ${JSON.stringify(tenant)}`);
+  }
+  let model: string;
+  try {
+    model = decodeSubjectToken(token);
+  } catch (error) {
+    return fail(error instanceof SubjectTokenError ? error.message : String(error));
+  }
+  if (!logicalModelNameSchema.safeParse(model).success) {
+    return fail(`the model token decodes to ${JSON.stringify(model)}, not a logical model name`);
+  }
+  return { ok: true, kind: kind as ModelSubjectKind, tenant, model };
+}
+
+/**
+ * The subjects under a root. The default root is `llm`; tests pass their own (`t1.llm`,
+ * `test_4f2a`) so they never see each other's messages. Throws a SubjectError for a root
+ * that is not dot-separated tokens of `[A-Za-z0-9_-]`.
+ */
+export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardSubjects {
+  if (!rootPattern.test(root)) {
+    throw new SubjectError(
+      `invalid subject root ${JSON.stringify(root)}: must be dot-separated tokens of A-Z a-z 0-9 _ -`,
+    );
+  }
+  const modelSubject = (kind: ModelSubjectKind, tenant: string, model: string) =>
+    `${root}.${kind}.${checkTenant(tenant)}.${modelToken(model)}`;
+  return {
+    root,
+    jobs: (tenant, model) => modelSubject('jobs', tenant, model),
+    dlq: (tenant, model) => modelSubject('dlq', tenant, model),
+    usage: (tenant, model) => modelSubject('usage', tenant, model),
+    results: (batchId) => {
+      if (!batchIdSchema.safeParse(batchId).success) {
+        throw new SubjectError(
+          `invalid batch id ${JSON.stringify(batchId)}: must be 1 to 128 characters of A-Z a-z 0-9 _ -`,
+        );
+      }
+      return `${root}.results.${batchId}`;
+    },
+    jobsForModel: (model) => `${root}.jobs.*.${modelToken(model)}`,
+    dlqForModel: (model) => `${root}.dlq.*.${modelToken(model)}`,
+    jobsForTenant: (tenant) => `${root}.jobs.${checkTenant(tenant)}.>`,
+    meteringSpend: `${root}.metering.spend`,
+    streamSubjects: {
+      jobs: `${root}.jobs.>`,
+      dlq: `${root}.dlq.>`,
+      usage: `${root}.usage.>`,
+      results: `${root}.results.>`,
+    },
+    parse: (subject) => parseModelSubject(root, subject),
+  };
+}
+
+/** The subjects under the default root `llm`. */
+export const subjects: SwitchyardSubjects = createSubjects();

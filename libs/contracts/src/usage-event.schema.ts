@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { errorTypeSchema } from './error.schema';
+import { jobIdSchema, logicalModelNameSchema, tagsSchema, tenantIdSchema } from './ids.schema';
+import { encodeSubjectToken } from './subject-token';
+import {
+  costUsdSchema,
+  durationMsSchema,
+  epochMsSchema,
+  tokenCountSchema,
+  usdSchema,
+} from './units.schema';
+import { contractVersionSchema } from './version';
+
+/**
+ * What a metered event records: a provider call that answered (`success`), one that failed
+ * (`error`, which may still have spent tokens), or an answer served from the cache
+ * (`cache_hit`, at zero cost).
+ */
+export const usageStatusSchema = z.enum(['success', 'error', 'cache_hit']);
+export type UsageStatus = z.infer<typeof usageStatusSchema>;
+
+/**
+ * One metered event, published on `llm.usage.<tenant>.<model>` for every provider call and
+ * every cache hit. Metering counts each `id` once, however often the event is delivered.
+ * - `attempt`: the 1-based delivery of the job that made this call (the JetStream delivery
+ *   count); `fallback_depth`: 0 for the requested model, 1 for the first fallback, …
+ * - `model` is the logical model of this hop; `deployment`, `provider`, `provider_model` say
+ *   who was called (for a cache hit, who produced the cached answer).
+ * - `cost_usd`: null when the price is unknown, 0 for a cache hit; `cost_saved_usd`: what a
+ *   cache hit saved at the answering deployment's price, 0 for other events or an unknown
+ *   price.
+ * - `queue_ms`, `provider_ms`, `total_ms`, `ttft_ms`: as in a result's metadata, for this call.
+ */
+export const usageEventSchema = z
+  .object({
+    v: contractVersionSchema,
+    id: z.string().min(1),
+    job_id: jobIdSchema,
+    tenant: tenantIdSchema,
+    key_id: z.string().min(1).optional(),
+    tags: tagsSchema.default([]),
+    model: logicalModelNameSchema,
+    deployment: z.string().min(1),
+    provider: z.string().min(1),
+    provider_model: z.string().min(1),
+    status: usageStatusSchema,
+    error_type: errorTypeSchema.optional(),
+    prompt_tokens: tokenCountSchema,
+    completion_tokens: tokenCountSchema,
+    cached_tokens: tokenCountSchema,
+    reasoning_tokens: tokenCountSchema,
+    cost_usd: costUsdSchema,
+    cost_saved_usd: usdSchema,
+    queue_ms: durationMsSchema,
+    provider_ms: durationMsSchema,
+    total_ms: durationMsSchema,
+    ttft_ms: durationMsSchema.optional(),
+    attempt: z.int().min(1),
+    fallback_depth: z.int().nonnegative(),
+    at: epochMsSchema,
+  })
+  .superRefine((event, ctx) => {
+    if (event.status === 'error' && event.error_type === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['error_type'],
+        message: 'an error event needs error_type',
+      });
+    }
+    if (event.status !== 'error' && event.error_type !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['error_type'],
+        message: `a ${event.status} event has no error_type`,
+      });
+    }
+    if (event.status === 'cache_hit' && event.cost_usd !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['cost_usd'], message: 'a cache hit costs 0' });
+    }
+    if (event.status !== 'cache_hit' && event.cost_saved_usd !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cost_saved_usd'],
+        message: 'only a cache hit saves cost',
+      });
+    }
+  })
+  .meta({ description: 'A metered Switchyard provider call or cache hit' });
+
+/** A usage event as decoded: `tags` is always present. */
+export type UsageEvent = z.infer<typeof usageEventSchema>;
+/** A usage event as a worker writes it: `tags` may be left out. */
+export type UsageEventInput = z.input<typeof usageEventSchema>;
+
+/** The parts of a usage event that identify one provider call or cache hit. */
+export interface UsageEventIdParts {
+  job_id: string;
+  fallback_depth: number;
+  attempt: number;
+  deployment: string;
+}
+
+/**
+ * The id of a usage event: `<job_id>:<fallback_depth>:<attempt>:<deployment token>`, the
+ * deployment written with encodeSubjectToken. One delivery of one job hop calls one
+ * deployment once (or answers from the cache), so the id names exactly one call, and a
+ * redelivered or republished event keeps its id. Only the job id may contain `:`, so the
+ * parts read back unambiguously from the right and distinct calls never share an id.
+ */
+export function usageEventId(parts: UsageEventIdParts): string {
+  const { job_id, fallback_depth, attempt, deployment } = parts;
+  return `${job_id}:${fallback_depth}:${attempt}:${encodeSubjectToken(deployment)}`;
+}

@@ -1,0 +1,7 @@
+export { startNatsServer, type NatsServerOptions } from './nats-server';
+export { startRedisServer, type RedisServerOptions } from './redis-server';
+export type { LocalServer } from './local-server';
+export { findFreePort, isPortOpen, waitForPort } from './ports';
+export { isBinaryOnPath } from './binary-on-path';
+export { isNatsReachable, isRedisReachable } from './reachability';
+export { parseServerAddress, type ServerAddress } from './server-address';
