@@ -18,7 +18,10 @@ export const dependencyDirection = [
     sourceTag: 'scope:providers',
     onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:telemetry'],
   },
-  { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:telemetry'] },
+  {
+    sourceTag: 'scope:messaging',
+    onlyDependOnLibsWithTags: ['scope:contracts', 'scope:telemetry'],
+  },
   {
     sourceTag: 'scope:client',
     onlyDependOnLibsWithTags: ['scope:contracts', 'scope:messaging', 'scope:telemetry'],

@@ -18,7 +18,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['libs/*/src/**/*.int.spec.ts', 'services/*/src/**/*.int.spec.ts', 'test/**/*.spec.ts'],
+          include: [
+            'libs/*/src/**/*.int.spec.ts',
+            'services/*/src/**/*.int.spec.ts',
+            'test/**/*.spec.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

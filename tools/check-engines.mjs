@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const semver = require('semver');
 const root = new URL('..', import.meta.url).pathname;
-const floor = semver.minVersion(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node).version;
+const floor = semver.minVersion(
+  JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node,
+).version;
 
 function* packageDirs(dir) {
   if (!existsSync(dir)) return;

@@ -30,8 +30,12 @@ describe('createLogger', () => {
     const { lines, destination } = capture();
     const log = createLogger({ name: 'gateway', destination });
     log.info({ headers: { Authorization: `Bearer ${openaiKey}`, 'x-api-key': anthropicKey } });
-    log.info({ request: { options: { headers: { authorization: 'Basic dXNlcjpwYXNzd29yZA==' } } } });
-    log.info({ deployment: { apiKey: openaiKey, api_key: anthropicKey, masterKey: 'sk-master-1234567890' } });
+    log.info({
+      request: { options: { headers: { authorization: 'Basic dXNlcjpwYXNzd29yZA==' } } },
+    });
+    log.info({
+      deployment: { apiKey: openaiKey, api_key: anthropicKey, masterKey: 'sk-master-1234567890' },
+    });
     log.warn(`calling https://generativelanguage.googleapis.com/v1beta/models?key=${googleKey}`);
     log.error(new Error(`401 from provider: invalid key ${openaiKey}`), 'provider call failed');
     log.error({ err: new Error('wrapped', { cause: new Error(`key ${anthropicKey}`) }) }, 'failed');
@@ -39,7 +43,13 @@ describe('createLogger', () => {
 
     const text = lines.join('\n');
     expect(lines).toHaveLength(7);
-    for (const secret of [openaiKey, anthropicKey, googleKey, 'dXNlcjpwYXNzd29yZA==', 'sk-master']) {
+    for (const secret of [
+      openaiKey,
+      anthropicKey,
+      googleKey,
+      'dXNlcjpwYXNzd29yZA==',
+      'sk-master',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');

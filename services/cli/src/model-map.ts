@@ -14,11 +14,15 @@ export function formatModelMap(config: SwitchyardConfig): string[] {
         `${deployment.provider}/${deployment.providerModel}`,
         deployment.id,
         limits.join(', '),
-        index === 0 && model.fallbacks.length > 0 ? `fallbacks: ${model.fallbacks.join(' → ')}` : '',
+        index === 0 && model.fallbacks.length > 0
+          ? `fallbacks: ${model.fallbacks.join(' → ')}`
+          : '',
       ]);
     });
   }
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = rows[0]?.map((_, column) =>
+    Math.max(...rows.map((row) => row[column]?.length ?? 0)),
+  );
   return rows.map((row) =>
     row
       .map((cell, column) => cell.padEnd(widths?.[column] ?? 0))

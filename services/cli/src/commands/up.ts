@@ -27,7 +27,9 @@ export async function up(options: UpOptions): Promise<void> {
   for (const warning of warnings) log.warn(warning);
   log.info(
     `config ${source.path}${source.isDemo ? ' (the demo config: no config.yaml here)' : ''}:\n` +
-      formatModelMap(config).map((line) => `  ${line}`).join('\n'),
+      formatModelMap(config)
+        .map((line) => `  ${line}`)
+        .join('\n'),
   );
 
   const dataDir = options.dataDir ?? '.switchyard/data';
@@ -40,7 +42,10 @@ export async function up(options: UpOptions): Promise<void> {
     used.push(nats);
     const redis = await ensureServer('redis', config.switchyard.redis.url, dataDir, log);
     used.push(redis);
-    const natsVersion = await checkJetStream([nats.url, ...config.switchyard.nats.servers.slice(1)]);
+    const natsVersion = await checkJetStream([
+      nats.url,
+      ...config.switchyard.nats.servers.slice(1),
+    ]);
     const redisVersion = await checkRedis(redis.url);
     log.info(
       `ready: nats-server ${natsVersion} with JetStream at ${nats.url}, redis ${redisVersion} at ${redis.url}. ` +

@@ -23,7 +23,11 @@ export async function checkJetStream(servers: string[]): Promise<string> {
 
 /** Connects to Redis and proves it answers PING; returns the server's version. */
 export async function checkRedis(url: string): Promise<string> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5_000,
+  });
   try {
     await redis.connect();
     await redis.ping();

@@ -48,14 +48,20 @@ export async function ensureServer(
     throw new CliError(`${kind}: nothing answers at ${url}; start it, or ${installHints[kind]}`);
   }
   if (!(await isBinaryOnPath(spec.binary))) {
-    throw new CliError(`${kind}: nothing answers at ${url} and ${spec.binary} is not on PATH; ${installHints[kind]}`);
+    throw new CliError(
+      `${kind}: nothing answers at ${url} and ${spec.binary} is not on PATH; ${installHints[kind]}`,
+    );
   }
   const options = {
     host: hostname.replace(/^\[|\]$/g, ''),
     port: port === '' ? spec.defaultPort : Number(port),
     dataDir: join(dataDir, kind),
   };
-  const started = kind === 'nats' ? await startNatsServer(options) : await startRedisServer(options);
-  log.info({ url: started.url, dataDir: options.dataDir }, `${kind}: started ${spec.binary} at ${started.url}`);
+  const started =
+    kind === 'nats' ? await startNatsServer(options) : await startRedisServer(options);
+  log.info(
+    { url: started.url, dataDir: options.dataDir },
+    `${kind}: started ${spec.binary} at ${started.url}`,
+  );
   return { kind, url: started.url, started };
 }
