@@ -7,12 +7,12 @@ import prettier from 'eslint-config-prettier';
  * contracts ← messaging ← client; services import libs; libs never import services.
  * A lib's tags are in its package.json ("nx": { "tags": [...] }).
  */
-export const dependencyDirection = [
+const dependencyDirection = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
-  { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:none'] },
-  { sourceTag: 'scope:telemetry', onlyDependOnLibsWithTags: ['scope:none'] },
-  { sourceTag: 'scope:local-servers', onlyDependOnLibsWithTags: ['scope:none'] },
+  { sourceTag: 'scope:contracts', notDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'scope:telemetry', notDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'scope:local-servers', notDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:contracts'] },
   {
     sourceTag: 'scope:providers',

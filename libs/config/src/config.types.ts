@@ -1,0 +1,250 @@
+import type { ErrorType } from '@switchyard/contracts';
+import type { Provider } from './providers';
+import type { RoutingStrategy } from './router-options';
+
+/** Per-token prices of one deployment, overriding the built-in price table. */
+export interface DeploymentPricing {
+  /** USD per prompt token (`input_cost_per_token`). */
+  readonly inputPerToken: number;
+  /** USD per completion token (`output_cost_per_token`). */
+  readonly outputPerToken: number;
+}
+
+/** Token limits of one deployment, from `model_info`. Absent means unknown. */
+export interface DeploymentLimits {
+  /** Largest prompt the deployment accepts, in tokens (`max_input_tokens`). */
+  readonly maxInputTokens?: number;
+  /** Largest completion it produces, in tokens (`max_output_tokens`, else the legacy `max_tokens`). */
+  readonly maxOutputTokens?: number;
+}
+
+/** One provider endpoint serving a logical model: one `model_list` entry. */
+export interface Deployment {
+  /**
+   * Unique across the config: `model_info.id` when given, else `<model_name>/<n>` where n counts
+   * the entries with that `model_name` from 0 in file order (e.g. `fast-triage-model/0`).
+   */
+  readonly id: string;
+  /** The logical model this deployment serves (`model_name`). */
+  readonly modelName: string;
+  /** The provider, from the part of `litellm_params.model` before the first `/`. */
+  readonly provider: Provider;
+  /** The provider's model name: the part of `litellm_params.model` after the first `/`. */
+  readonly providerModel: string;
+  /** `api_key`, else the provider's usual environment variable (e.g. OPENAI_API_KEY). */
+  readonly apiKey?: string;
+  /** `api_base`; absent means the provider's public endpoint. */
+  readonly apiBase?: string;
+  /** `api_version` (Azure). */
+  readonly apiVersion?: string;
+  /** Requests per minute this deployment may receive (`rpm`). Absent means unlimited. */
+  readonly rpm?: number;
+  /** Tokens per minute this deployment may receive (`tpm`). Absent means unlimited. */
+  readonly tpm?: number;
+  /**
+   * How long one provider call may take, in milliseconds.
+   * @defaultValue 600000 (see docs/config.md for the precedence)
+   */
+  readonly timeoutMs: number;
+  /**
+   * How many times a retryable failure is retried on this model before it falls back.
+   * @defaultValue 2 (see docs/config.md for the precedence)
+   */
+  readonly maxRetries: number;
+  /**
+   * Relative share of the model's traffic among deployments of the same `order`.
+   * @defaultValue 1
+   */
+  readonly weight: number;
+  /** Priority: deployments with a lower `order` are used first; absent ones come last. */
+  readonly order?: number;
+  /** Prices overriding the built-in price table; absent means use the table. */
+  readonly pricing?: DeploymentPricing;
+  /** Token limits from `model_info`. */
+  readonly limits: DeploymentLimits;
+  /**
+   * LiteLLM's `model_info.mode`. Switchyard serves chat completions.
+   * @defaultValue 'chat'
+   */
+  readonly mode: string;
+  /** `model_info.base_model`: the model whose price and limits apply (e.g. for Azure). */
+  readonly baseModel?: string;
+}
+
+/** A logical model: what callers name, served by one or more deployments. */
+export interface LogicalModel {
+  /** The `model_name`. */
+  readonly name: string;
+  /** Its deployments in file order; several form one load-balanced group. */
+  readonly deployments: readonly Deployment[];
+  /** Models tried, in order, when this one fails after its retries. */
+  readonly fallbacks: readonly string[];
+  /** Models tried when a prompt is too long for this one. */
+  readonly contextWindowFallbacks: readonly string[];
+  /** Models tried when this one refuses on content policy. */
+  readonly contentPolicyFallbacks: readonly string[];
+}
+
+/** How failures are retried, cooled down and fallen back from. */
+export interface RouterSettings {
+  /**
+   * Retries of a retryable failure when no deployment or model sets its own.
+   * @defaultValue 2
+   */
+  readonly numRetries: number;
+  /** Retries per error type, overriding the deployment's `maxRetries` for that type. */
+  readonly retryPolicy: Readonly<Partial<Record<ErrorType, number>>>;
+  /**
+   * Failures a deployment may have within a minute before it is cooled down.
+   * @defaultValue 3
+   */
+  readonly allowedFails: number;
+  /**
+   * How long a cooled-down deployment stops receiving work, in milliseconds.
+   * @defaultValue 5000
+   */
+  readonly cooldownMs: number;
+  /**
+   * Models tried when a model without fallbacks of its own fails.
+   * @defaultValue []
+   */
+  readonly defaultFallbacks: readonly string[];
+  /**
+   * How many fallbacks one job may go through.
+   * @defaultValue 5
+   */
+  readonly maxFallbacks: number;
+  /**
+   * Provider call timeout for deployments that do not set one, in milliseconds.
+   * @defaultValue 600000
+   */
+  readonly timeoutMs: number;
+  /**
+   * LiteLLM's routing strategy as configured. Switchyard's pools pull by capacity, so only
+   * weight and order shape the choice; any other strategy is accepted with a warning.
+   * @defaultValue 'simple-shuffle'
+   */
+  readonly routingStrategy: RoutingStrategy;
+  /**
+   * Skip deployments whose `maxInputTokens` is smaller than the prompt.
+   * @defaultValue false
+   */
+  readonly enablePreCallChecks: boolean;
+}
+
+/** The response cache (`litellm_settings.cache` and `cache_params`). */
+export interface CacheSettings {
+  /**
+   * Whether responses are cached.
+   * @defaultValue false
+   */
+  readonly enabled: boolean;
+  /** How long an entry lives, in milliseconds. Absent means no expiry. */
+  readonly ttlMs?: number;
+  /** A prefix for cache keys (`cache_params.namespace`). */
+  readonly namespace?: string;
+  /** The cache's Redis, from `cache_params` host/port/password. Absent means `switchyard.redis.url`. */
+  readonly redisUrl?: string;
+}
+
+/** LiteLLM's `general_settings` that Switchyard uses. */
+export interface GeneralSettings {
+  /** The bearer token the HTTP edge requires (`master_key`). Absent means no auth. */
+  readonly masterKey?: string;
+}
+
+/** Where and how JetStream streams are kept. */
+export interface NatsSettings {
+  /**
+   * NATS server URLs.
+   * @defaultValue env NATS_URL (comma-separated allowed), else ['nats://127.0.0.1:4222']
+   */
+  readonly servers: readonly string[];
+  /**
+   * Stream replicas (1..5).
+   * @defaultValue 1
+   */
+  readonly replicas: number;
+  /**
+   * Stream storage.
+   * @defaultValue 'file'
+   */
+  readonly storage: 'file' | 'memory';
+  /**
+   * First token of every subject (`llm.jobs.<tenant>.<model>`).
+   * @defaultValue 'llm'
+   */
+  readonly subjectRoot: string;
+  /**
+   * Prepended to stream names (`LLM_JOBS`), to run several installations on one NATS.
+   * @defaultValue ''
+   */
+  readonly streamPrefix: string;
+}
+
+/** The Redis holding rate limits, budgets, spend and the cache. */
+export interface RedisSettings {
+  /**
+   * `redis://` or `rediss://` URL.
+   * @defaultValue env REDIS_URL, else 'redis://127.0.0.1:6379'
+   */
+  readonly url: string;
+  /**
+   * Prefix of every key Switchyard writes.
+   * @defaultValue 'sy:'
+   */
+  readonly keyPrefix: string;
+}
+
+/** Provider worker pool settings. */
+export interface WorkerSettings {
+  /**
+   * Jobs one worker process runs at once per deployment.
+   * @defaultValue 32
+   */
+  readonly concurrency: number;
+  /**
+   * How long a stopping worker waits for in-flight jobs before handing them back, in ms.
+   * @defaultValue 30000
+   */
+  readonly shutdownGraceMs: number;
+}
+
+/** Limits of one tenant. */
+export interface TenantSettings {
+  /** Spend limit in USD per budget period. Absent means unlimited. */
+  readonly maxBudget?: number;
+  /** Length of the budget period in milliseconds. Absent means the budget never resets. */
+  readonly budgetDurationMs?: number;
+}
+
+/** The `switchyard:` section: settings LiteLLM does not have. */
+export interface SwitchyardSettings {
+  readonly nats: NatsSettings;
+  readonly redis: RedisSettings;
+  readonly worker: WorkerSettings;
+  /** Tenant settings by tenant id; always contains `default`. A null-prototype object. */
+  readonly tenants: Readonly<Record<string, TenantSettings>>;
+}
+
+/** The whole configuration, validated, with defaults applied, durations in ms, deeply frozen. */
+export interface SwitchyardConfig {
+  /** Logical models by `model_name`. A null-prototype object: look up with `Object.hasOwn`. */
+  readonly models: Readonly<Record<string, LogicalModel>>;
+  readonly router: RouterSettings;
+  readonly cache: CacheSettings;
+  /**
+   * Drop request parameters a provider does not support instead of failing.
+   * @defaultValue false
+   */
+  readonly dropParams: boolean;
+  readonly general: GeneralSettings;
+  readonly switchyard: SwitchyardSettings;
+}
+
+/** What the loader returns: the config and the warnings to log once at start-up. */
+export interface LoadedConfig {
+  readonly config: SwitchyardConfig;
+  /** Human-readable warnings (unsupported keys, ignored strategies); never contain secrets. */
+  readonly warnings: string[];
+}

@@ -1,0 +1,29 @@
+export { loadConfig, type LoadConfigOptions } from './load-config';
+export { parseConfig, type ParseConfigOptions } from './parse-config';
+export { ConfigError, formatProblem, type ConfigProblem } from './config-error';
+export type {
+  CacheSettings,
+  Deployment,
+  DeploymentLimits,
+  DeploymentPricing,
+  GeneralSettings,
+  LoadedConfig,
+  LogicalModel,
+  NatsSettings,
+  RedisSettings,
+  RouterSettings,
+  SwitchyardConfig,
+  SwitchyardSettings,
+  TenantSettings,
+  WorkerSettings,
+} from './config.types';
+export type { Env } from './env-refs';
+export { supportedProviders, isSupportedProvider, parseModelRef, type Provider } from './providers';
+export { providerEnvDefaults } from './provider-env-defaults';
+export {
+  routingStrategies,
+  liteLlmRetryPolicyKeys,
+  type RoutingStrategy,
+  type LiteLlmRetryPolicyKey,
+} from './router-options';
+export { defaultTenantId } from './normalize-switchyard';

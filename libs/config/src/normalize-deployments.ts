@@ -1,0 +1,166 @@
+import type { ConfigProblem } from './config-error';
+import type { Deployment, DeploymentPricing } from './config.types';
+import { secondsToMs } from './durations';
+import type { Env } from './env-refs';
+import type { IndexedModelEntry, RawConfig } from './parse-raw';
+import { firstSetVariable, providerEnvDefaults } from './provider-env-defaults';
+import { parseModelRef, type Provider } from './providers';
+import { isUrlWith } from './raw-scalars.schema';
+import { problemAt, type YamlLocator } from './yaml-locate';
+import { formatPath, type YamlPath } from './yaml-path';
+
+/** Retries when nothing in the file sets them (LiteLLM's default). */
+export const defaultNumRetries = 2;
+/** Provider call timeout in seconds when nothing in the file sets one (LiteLLM's default). */
+export const defaultTimeoutSeconds = 600;
+
+/** Providers that have no public endpoint, so a deployment must say where the server is. */
+const needsApiBase: ReadonlySet<Provider> = new Set(['azure', 'hosted_vllm']);
+
+/** Deployments in file order, and what is wrong with them. */
+export interface NormalizedDeployments {
+  readonly deployments: readonly Deployment[];
+  readonly problems: ConfigProblem[];
+  readonly warnings: ConfigProblem[];
+}
+
+function pricingOf(
+  { index, entry }: IndexedModelEntry,
+  locate: YamlLocator,
+  problems: ConfigProblem[],
+): DeploymentPricing | undefined {
+  const params = entry.litellm_params;
+  const info = entry.model_info;
+  const input = params.input_cost_per_token ?? info?.input_cost_per_token;
+  const output = params.output_cost_per_token ?? info?.output_cost_per_token;
+  if (input === undefined && output === undefined) return undefined;
+  if (input !== undefined && output !== undefined) {
+    return { inputPerToken: input, outputPerToken: output };
+  }
+  const [set, unset] =
+    input === undefined
+      ? (['output_cost_per_token', 'input_cost_per_token'] as const)
+      : (['input_cost_per_token', 'output_cost_per_token'] as const);
+  const section = params[set] === undefined ? 'model_info' : 'litellm_params';
+  problems.push(
+    problemAt(
+      locate,
+      ['model_list', index, section, set],
+      `${set} is set but ${unset} is not; set both, or neither to use the built-in price table`,
+    ),
+  );
+  return undefined;
+}
+
+/**
+ * Turns valid `model_list` entries into deployments: provider split, ids, environment defaults
+ * for keys and endpoints, and the retry and timeout precedence of docs/config.md.
+ */
+export function normalizeDeployments(
+  raw: RawConfig,
+  env: Env,
+  locate: YamlLocator,
+): NormalizedDeployments {
+  const problems: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+  const router = raw.routerSettings;
+  const litellm = raw.litellmSettings;
+  const defaultRetries =
+    router?.num_retries ?? router?.max_retries ?? litellm?.num_retries ?? defaultNumRetries;
+  const defaultTimeout = router?.timeout ?? litellm?.request_timeout ?? defaultTimeoutSeconds;
+
+  const countByName = new Map<string, number>();
+  const idOwners = new Map<string, YamlPath>();
+  const deployments: Deployment[] = [];
+
+  for (const item of raw.modelEntries) {
+    const { index, entry } = item;
+    const params = entry.litellm_params;
+    const info = entry.model_info;
+    const at = (...path: (string | number)[]): YamlPath => ['model_list', index, ...path];
+
+    const ordinal = countByName.get(entry.model_name) ?? 0;
+    countByName.set(entry.model_name, ordinal + 1);
+    const id = info?.id ?? `${entry.model_name}/${ordinal}`;
+    const idPath = info?.id === undefined ? at() : at('model_info', 'id');
+    const owner = idOwners.get(id);
+    if (owner) {
+      problems.push(
+        problemAt(locate, idPath, `deployment id "${id}" is already used by ${formatPath(owner)}`),
+      );
+    } else {
+      idOwners.set(id, idPath);
+    }
+
+    const ref = parseModelRef(params.model);
+    if (!ref.ok) {
+      problems.push(problemAt(locate, at('litellm_params', 'model'), ref.message));
+      continue;
+    }
+    const defaults = providerEnvDefaults[ref.provider];
+    const apiKey = params.api_key ?? firstSetVariable(env, defaults.apiKey)?.value;
+    const apiVersion = params.api_version ?? firstSetVariable(env, defaults.apiVersion)?.value;
+    const baseFromEnv =
+      params.api_base === undefined ? firstSetVariable(env, defaults.apiBase) : undefined;
+    if (baseFromEnv && !isUrlWith(baseFromEnv.value, ['http:', 'https:'])) {
+      problems.push(
+        problemAt(
+          locate,
+          at('litellm_params'),
+          `environment variable ${baseFromEnv.name} (the default api_base of ${ref.provider}) is not an http(s) URL`,
+        ),
+      );
+    }
+    const apiBase = params.api_base ?? baseFromEnv?.value;
+    if (apiBase === undefined && needsApiBase.has(ref.provider)) {
+      const envHint =
+        defaults.apiBase.length > 0
+          ? ` (or ${defaults.apiBase.join(' / ')} in the environment)`
+          : '';
+      problems.push(
+        problemAt(
+          locate,
+          at('litellm_params'),
+          `${ref.provider} deployments need api_base${envHint}`,
+        ),
+      );
+    }
+
+    const mode = info?.mode ?? 'chat';
+    if (mode !== 'chat') {
+      warnings.push(
+        problemAt(
+          locate,
+          at('model_info', 'mode'),
+          `model "${entry.model_name}" has mode "${mode}"; Switchyard serves chat completions only, so requests to it will fail`,
+        ),
+      );
+    }
+
+    const maxOutputTokens = info?.max_output_tokens ?? info?.max_tokens;
+    const pricing = pricingOf(item, locate, problems);
+    deployments.push({
+      id,
+      modelName: entry.model_name,
+      provider: ref.provider,
+      providerModel: ref.providerModel,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(apiBase === undefined ? {} : { apiBase }),
+      ...(apiVersion === undefined ? {} : { apiVersion }),
+      ...(params.rpm === undefined ? {} : { rpm: params.rpm }),
+      ...(params.tpm === undefined ? {} : { tpm: params.tpm }),
+      timeoutMs: secondsToMs(params.timeout ?? defaultTimeout),
+      maxRetries: params.max_retries ?? entry.max_retries ?? defaultRetries,
+      weight: params.weight ?? 1,
+      ...(params.order === undefined ? {} : { order: params.order }),
+      ...(pricing === undefined ? {} : { pricing }),
+      limits: {
+        ...(info?.max_input_tokens === undefined ? {} : { maxInputTokens: info.max_input_tokens }),
+        ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
+      },
+      mode,
+      ...(info?.base_model === undefined ? {} : { baseModel: info.base_model }),
+    });
+  }
+  return { deployments, problems, warnings };
+}

@@ -1,0 +1,71 @@
+import type { ConfigProblem } from './config-error';
+import type { LogicalModel, SwitchyardConfig } from './config.types';
+import type { Env } from './env-refs';
+import { resolveFallbacks } from './fallbacks';
+import { normalizeCache } from './normalize-cache';
+import { normalizeDeployments } from './normalize-deployments';
+import { normalizeRouter } from './normalize-router';
+import { normalizeSwitchyard } from './normalize-switchyard';
+import type { RawConfig } from './parse-raw';
+import type { YamlLocator } from './yaml-locate';
+
+/** The typed config, or the problems found while building it, and warnings either way. */
+export interface NormalizeResult {
+  readonly config: SwitchyardConfig;
+  readonly problems: ConfigProblem[];
+  readonly warnings: ConfigProblem[];
+}
+
+/**
+ * Turns the validated parts of config.yaml into the camelCase, millisecond-based typed config
+ * and runs the checks that span several parts (providers, ids, fallback targets). The config
+ * is only meaningful when `problems` is empty.
+ */
+export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): NormalizeResult {
+  const deployments = normalizeDeployments(raw, env, locate);
+  const fallbacks = resolveFallbacks(raw, locate);
+  const router = normalizeRouter(raw, fallbacks.defaultFallbacks, locate);
+  const cache = normalizeCache(raw, locate);
+  const switchyard = normalizeSwitchyard(raw, env);
+
+  const models = Object.create(null) as Record<string, LogicalModel>;
+  for (const deployment of deployments.deployments) {
+    const existing = models[deployment.modelName];
+    if (existing) {
+      models[deployment.modelName] = {
+        ...existing,
+        deployments: [...existing.deployments, deployment],
+      };
+      continue;
+    }
+    const own = fallbacks.byModel.get(deployment.modelName);
+    models[deployment.modelName] = {
+      name: deployment.modelName,
+      deployments: [deployment],
+      fallbacks: own?.fallbacks ?? [],
+      contextWindowFallbacks: own?.contextWindowFallbacks ?? [],
+      contentPolicyFallbacks: own?.contentPolicyFallbacks ?? [],
+    };
+  }
+
+  const masterKey = raw.generalSettings?.master_key;
+  const config: SwitchyardConfig = {
+    models,
+    router: router.router,
+    cache: cache.cache,
+    dropParams: raw.litellmSettings?.drop_params ?? false,
+    general: masterKey === undefined ? {} : { masterKey },
+    switchyard: switchyard.switchyard,
+  };
+  return {
+    config,
+    problems: [
+      ...deployments.problems,
+      ...fallbacks.problems,
+      ...router.problems,
+      ...cache.problems,
+      ...switchyard.problems,
+    ],
+    warnings: [...deployments.warnings, ...router.warnings, ...cache.warnings],
+  };
+}
