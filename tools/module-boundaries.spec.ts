@@ -52,7 +52,9 @@ describe('dependency direction (Nx module boundaries)', () => {
       'libs/contracts/src/probe.ts',
       "import { createLogger } from '@switchyard/telemetry';\nexport const x = createLogger;\n",
     );
-    expect(errors.join('\n')).toMatch(/scope:contracts.*can not depend on libs tagged with "type:lib"/);
+    expect(errors.join('\n')).toMatch(
+      /scope:contracts.*can not depend on libs tagged with "type:lib"/,
+    );
   });
 
   it('fails a lib importing a service', async () => {
