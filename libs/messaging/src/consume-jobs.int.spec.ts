@@ -1,0 +1,226 @@
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import {
+  createSubjects,
+  modelConsumerName,
+  streamNames,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
+import { createLogger } from '@switchyard/telemetry';
+import { startTestNats, uniquePrefix, type TestServer } from '@switchyard/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeNats, connectNats } from './connection';
+import { consumeJobs, type ConsumeJobsOptions, type JobConsumer } from './consume-jobs';
+import { makeJob, waitFor } from './job-fixtures.test-support';
+import { provisionTopology } from './provision-topology';
+import { publishJob } from './publish-job';
+
+const logger = createLogger({ name: 'messaging-spec', level: 'silent' });
+const model = 'fast-triage-model';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('consumeJobs against nats-server', () => {
+  let server: TestServer;
+  let nc: NatsConnection;
+  let js: JetStreamClient;
+  let jsm: JetStreamManager;
+  const consumers: JobConsumer[] = [];
+
+  beforeAll(async () => {
+    server = await startTestNats();
+    nc = await connectNats({ servers: server.url, name: 'messaging-consume-spec', logger });
+    js = jetstream(nc);
+    jsm = await jetstreamManager(nc);
+  });
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.stop({ graceMs: 0 })));
+  });
+
+  afterAll(async () => {
+    if (nc) await closeNats(nc);
+    await server?.stop();
+  });
+
+  /** A fresh topology with `count` jobs queued, and a way to start consumers on it. */
+  async function setUp(label: string, count: number, ackWaitMs = 30_000) {
+    const prefix = uniquePrefix(label);
+    const subjects: SwitchyardSubjects = createSubjects(prefix);
+    await provisionTopology(nc, {
+      subjectRoot: prefix,
+      streamPrefix: prefix,
+      models: [model],
+      ackWaitMs,
+      logger,
+    });
+    for (let i = 0; i < count; i += 1) await publishJob(js, makeJob({ model }), { subjects });
+    const names = streamNames(prefix);
+    const start = async (
+      options: Pick<ConsumeJobsOptions, 'handler' | 'concurrency'> & Partial<ConsumeJobsOptions>,
+    ) => {
+      const consumer = await consumeJobs(nc, {
+        model,
+        streamPrefix: prefix,
+        subjects,
+        pullExpiresMs: 1_000,
+        logger,
+        ...options,
+      });
+      consumers.push(consumer);
+      return consumer;
+    };
+    const queued = async () => (await jsm.streams.info(names.jobs)).state.messages;
+    const info = () => jsm.consumers.info(names.jobs, modelConsumerName(model));
+    const publish = () => publishJob(js, makeJob({ model }), { subjects });
+    return { start, queued, info, publish };
+  }
+
+  it('never runs more jobs at once than its concurrency', async () => {
+    const { start, queued } = await setUp('bounded', 10);
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    await start({
+      concurrency: 3,
+      handler: async ({ control }) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await sleep(60);
+        running -= 1;
+        done += 1;
+        await control.ack();
+      },
+    });
+    await waitFor(() => done === 10, 5_000, 'all ten jobs');
+    expect(peak).toBe(3);
+    await waitFor(async () => (await queued()) === 0);
+  });
+
+  it('pulls nothing while paused and resumes where it stopped', async () => {
+    const { start, queued, publish } = await setUp('pause', 0);
+    let handled = 0;
+    const consumer = await start({
+      concurrency: 2,
+      startPaused: true,
+      handler: async ({ control }) => {
+        handled += 1;
+        await control.ack();
+      },
+    });
+    await publish();
+    await sleep(1_300);
+    expect([consumer.paused, handled, await queued()]).toEqual([true, 0, 1]);
+    consumer.resume();
+    await waitFor(() => handled === 1, 3_000, 'the job after resume');
+
+    consumer.pause(2_000);
+    await sleep(1_200); // let the pull that was waiting expire
+    await publish();
+    await sleep(200);
+    expect(handled).toBe(1);
+    await waitFor(() => !consumer.paused && handled === 2, 3_000, 'the timed pause to end');
+  });
+
+  it('stops gracefully: no new pulls, and the job in flight finishes and is acked', async () => {
+    const { start, queued, publish } = await setUp('stop', 1);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const consumer = await start({
+      concurrency: 2,
+      handler: async ({ control }) => {
+        started += 1;
+        await gate;
+        await control.ack();
+      },
+    });
+    await waitFor(() => started === 1, 3_000, 'the job to start');
+    const stopping = consumer.stop();
+    await sleep(100);
+    release();
+    expect(await stopping).toEqual({ finished: 1, handedBack: 0 });
+    await consumer.closed;
+    await publish();
+    await sleep(300);
+    expect([started, await queued()]).toEqual([1, 1]);
+  });
+
+  it('hands jobs still running after the grace back to another worker at once', async () => {
+    const { start } = await setUp('grace', 1);
+    let aborted = false;
+    const stuck = await start({
+      concurrency: 1,
+      handler: ({ signal }) =>
+        new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            resolve();
+          });
+        }),
+    });
+    await waitFor(() => stuck.inFlight === 1, 3_000, 'the job to start');
+    expect(await stuck.stop({ graceMs: 200 })).toEqual({ finished: 0, handedBack: 1 });
+    expect(aborted).toBe(true);
+
+    const attempts: number[] = [];
+    await start({
+      concurrency: 1,
+      handler: async ({ attempt, control }) => {
+        attempts.push(attempt);
+        await control.ack();
+      },
+    });
+    await waitFor(() => attempts.length === 1, 3_000, 'the handed-back job');
+    expect(attempts).toEqual([2]);
+  });
+
+  it('naks a job whose handler throws or leaves it unsettled', async () => {
+    const { start, queued } = await setUp('unsettled', 2);
+    const attemptsById = new Map<string, number[]>();
+    await start({
+      concurrency: 2,
+      unsettledNakDelayMs: 200,
+      handler: async (delivery) => {
+        const id = delivery.ok ? delivery.job.id : 'invalid';
+        const attempts = [...(attemptsById.get(id) ?? []), delivery.attempt];
+        attemptsById.set(id, attempts);
+        if (delivery.attempt > 1) return delivery.control.ack();
+        if (attemptsById.size === 1) throw new Error('handler bug');
+      },
+    });
+    await waitFor(
+      () => [...attemptsById.values()].every((a) => a.length === 2) && attemptsById.size === 2,
+      5_000,
+      'both jobs to be redelivered',
+    );
+    expect([...attemptsById.values()]).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    await waitFor(async () => (await queued()) === 0);
+  });
+
+  it('keeps a long job from being redelivered by sending working() while it runs', async () => {
+    const { start, info } = await setUp('progress', 1, 1_000);
+    let runs = 0;
+    let acked = false;
+    // A second slot keeps a pull open, to which an expired AckWait would redeliver the job.
+    await start({
+      concurrency: 2,
+      handler: async ({ control }) => {
+        runs += 1;
+        await sleep(2_500);
+        await control.ack();
+        acked = true;
+      },
+    });
+    await waitFor(() => acked, 5_000, 'the ack');
+    const after = await info();
+    expect([runs, after.num_redelivered, after.num_ack_pending]).toEqual([1, 0, 0]);
+  });
+});

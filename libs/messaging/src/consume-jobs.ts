@@ -1,0 +1,350 @@
+import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import {
+  modelConsumerName,
+  streamNames,
+  subjects as defaultSubjects,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
+import type { Logger } from '@switchyard/telemetry';
+import { loggerOrDefault } from './default-logger';
+import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
+import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
+import { serverSupports } from './server-version';
+import { sleep, Wakeup } from './wakeup';
+
+/** One delivered job, as the handler sees it: the read message plus its delivery. */
+export type JobDelivery = ReadJobMessageResult & {
+  /** The logical model whose consumer delivered the job. */
+  model: string;
+  /** 1-based: the JetStream delivery count (1 the first time, 2 after one nak or AckWait…). */
+  attempt: number;
+  /** The job's sequence in the jobs stream. */
+  streamSequence: number;
+  /** When the stream stored the job (epoch ms). */
+  storedAtMs: number;
+  /** How many more jobs wait in this model's consumer. */
+  pending: number;
+  /** Settle the job: ack, nak(delayMs), term, working(). */
+  control: JobControl;
+  /**
+   * Aborted when the consumer's stop grace ran out: the job was handed back (nak'd) and any
+   * work on it should stop; later ack/nak calls do nothing.
+   */
+  signal: AbortSignal;
+};
+
+/**
+ * Handles one delivered job. It should settle the job (ack, nak or term) before it returns;
+ * if it returns unsettled or throws, the consumer naks the job after `unsettledNakDelayMs`.
+ */
+export type JobHandler = (delivery: JobDelivery) => Promise<void> | void;
+
+/** Options of {@link consumeJobs}. */
+export interface ConsumeJobsOptions {
+  /** The logical model whose durable consumer to pull from. */
+  model: string;
+  /** How many jobs may be handled at once (at least 1); change it with setConcurrency. */
+  concurrency: number;
+  handler: JobHandler;
+  /** The stream-name prefix the topology was provisioned with. @defaultValue none */
+  streamPrefix?: string;
+  /** The installation's subjects. @defaultValue the subjects under `llm` */
+  subjects?: SwitchyardSubjects;
+  /**
+   * How long one pull waits for jobs before it is renewed (at least 1000). It bounds how long
+   * pause() and stop() take to stop new jobs arriving. @defaultValue 5_000
+   */
+  pullExpiresMs?: number;
+  /**
+   * How often `working()` is sent while a handler runs, so AckWait never redelivers a live
+   * job; 0 sends none. @defaultValue a third of the consumer's AckWait
+   */
+  progressIntervalMs?: number;
+  /** The delay of the nak for a job the handler left unsettled. @defaultValue 1_000 */
+  unsettledNakDelayMs?: number;
+  /** Begin paused (call resume() to start pulling). @defaultValue false */
+  startPaused?: boolean;
+  logger?: Logger;
+}
+
+/** How a stop went. */
+export interface StopSummary {
+  /** Jobs whose handler finished during the stop. */
+  finished: number;
+  /** Jobs still running when the grace ran out, nak'd for another worker. */
+  handedBack: number;
+}
+
+/** A running pull loop over one model's consumer. */
+export interface JobConsumer {
+  readonly model: string;
+  readonly stream: string;
+  readonly consumerName: string;
+  /** Jobs being handled now. */
+  readonly inFlight: number;
+  readonly paused: boolean;
+  readonly concurrency: number;
+  /**
+   * Stop pulling (a rate limit is reached, the deployments are cooling down), for `forMs` or
+   * until resume(). Jobs being handled carry on. A pull already waiting at the server may
+   * still deliver jobs for up to `pullExpiresMs`; they reach the handler like any other.
+   */
+  pause(forMs?: number): void;
+  /** Pull again after pause(). */
+  resume(): void;
+  /** Change how many jobs may be handled at once (at least 1). */
+  setConcurrency(concurrency: number): void;
+  /**
+   * Stops gracefully: no new pulls; jobs being handled (and any a waiting pull still
+   * delivers) may finish. After `graceMs` (no limit when omitted), the jobs still running are
+   * handed back with a nak for another worker, and their `signal` aborts.
+   */
+  stop(options?: { graceMs?: number }): Promise<StopSummary>;
+  /** Resolves when the loop has ended: after stop(), or when the connection closed. */
+  readonly closed: Promise<void>;
+}
+
+interface InFlightJob {
+  settlement: JobSettlement;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+const minPullExpiresMs = 1_000;
+const maxRetryDelayMs = 10_000;
+/** A grace that never runs out. */
+const never = new Promise<never>(() => undefined);
+
+/**
+ * Pulls jobs from a model's durable consumer (provisioned by provisionTopology) and hands
+ * each to `handler`, at most `concurrency` at a time. It pulls only as many jobs as it has
+ * free slots, so a job never waits in this process while another worker is free, and it
+ * never pulls while paused or stopping. Each message is read at the boundary (see
+ * readJobMessage): the handler gets the job or the `invalid_job` error, with the reply
+ * subject and the trace context either way. Pull failures (server restarting, consumer being
+ * re-created) are logged and retried with backoff.
+ *
+ * Throws when the consumer does not exist.
+ */
+export async function consumeJobs(
+  nc: NatsConnection,
+  options: ConsumeJobsOptions,
+): Promise<JobConsumer> {
+  const js = jetstream(nc);
+  const stream = streamNames(options.streamPrefix || undefined).jobs;
+  const consumerName = modelConsumerName(options.model);
+  const consumer = await js.consumers.get(stream, consumerName);
+  const ackWaitNanos = (await consumer.info(true)).config.ack_wait ?? 30e9;
+  const loop = new JobPullLoop(nc, consumer, {
+    ...options,
+    stream,
+    consumerName,
+    ackWaitMs: Math.floor(ackWaitNanos / 1e6),
+  });
+  loop.start();
+  return loop;
+}
+
+type LoopOptions = ConsumeJobsOptions & { stream: string; consumerName: string; ackWaitMs: number };
+
+class JobPullLoop implements JobConsumer {
+  readonly model: string;
+  readonly stream: string;
+  readonly consumerName: string;
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+
+  private readonly subjects: SwitchyardSubjects;
+  private readonly pullExpiresMs: number;
+  private readonly progressIntervalMs: number;
+  private readonly unsettledNakDelayMs: number;
+  private readonly log: Logger;
+  private limit: number;
+  private isPaused: boolean;
+  private pauseTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private readonly stopSignal = new AbortController();
+  private readonly jobs = new Set<InFlightJob>();
+  private readonly changed = new Wakeup();
+  private openPull: ConsumerMessages | undefined;
+  private loopDone: Promise<void> = Promise.resolve();
+  private finishedSinceStop = 0;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly consumer: Consumer,
+    private readonly options: LoopOptions,
+  ) {
+    this.model = options.model;
+    this.stream = options.stream;
+    this.consumerName = options.consumerName;
+    this.subjects = options.subjects ?? defaultSubjects;
+    this.limit = checkConcurrency(options.concurrency);
+    this.isPaused = options.startPaused ?? false;
+    this.pullExpiresMs = Math.max(minPullExpiresMs, options.pullExpiresMs ?? 5_000);
+    this.progressIntervalMs =
+      options.progressIntervalMs ?? Math.max(250, Math.floor(options.ackWaitMs / 3));
+    this.unsettledNakDelayMs = options.unsettledNakDelayMs ?? 1_000;
+    this.log = loggerOrDefault(options.logger).child({
+      stream: this.stream,
+      consumer: this.consumerName,
+    });
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  get inFlight(): number {
+    return this.jobs.size;
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  get concurrency(): number {
+    return this.limit;
+  }
+
+  start(): void {
+    this.loopDone = this.run().catch((error: unknown) => {
+      this.log.error({ err: error }, 'job pull loop failed');
+    });
+  }
+
+  pause(forMs?: number): void {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.isPaused = true;
+    if (forMs !== undefined) {
+      this.pauseTimer = setTimeout(() => this.resume(), Math.max(0, forMs));
+      this.pauseTimer.unref();
+    }
+  }
+
+  resume(): void {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.isPaused = false;
+    this.changed.notify();
+  }
+
+  setConcurrency(concurrency: number): void {
+    this.limit = checkConcurrency(concurrency);
+    this.changed.notify();
+  }
+
+  async stop({ graceMs }: { graceMs?: number } = {}): Promise<StopSummary> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.finishedSinceStop = 0;
+      clearTimeout(this.pauseTimer);
+      this.stopSignal.abort();
+      this.changed.notify();
+    }
+    const graceOver = graceMs === undefined ? never : delayed(Math.max(0, graceMs));
+    const allFinished = this.loopDone.then(() => this.allJobsDone());
+    const outcome = await Promise.race([
+      allFinished.then(() => 'finished' as const),
+      graceOver.then(() => 'grace over' as const),
+    ]);
+    let handedBack = 0;
+    if (outcome === 'grace over') {
+      await this.openPull?.close();
+      await this.loopDone;
+      for (const job of this.jobs) {
+        if (job.settlement.handBack()) handedBack += 1;
+        job.abort.abort(new Error('the consumer stopped and handed the job back'));
+      }
+    }
+    this.resolveClosed();
+    return { finished: this.finishedSinceStop, handedBack };
+  }
+
+  /** Resolves when no job is in flight, including jobs that arrive while waiting. */
+  private async allJobsDone(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.all([...this.jobs].map((job) => job.done));
+  }
+
+  private freeSlots(): number {
+    return Math.max(0, this.limit - this.jobs.size);
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping && !this.nc.isClosed() && !this.nc.isDraining()) {
+      const batch = this.freeSlots();
+      if (this.isPaused || batch === 0) {
+        await this.changed.wait();
+        continue;
+      }
+      try {
+        const pull = await this.consumer.fetch({
+          max_messages: batch,
+          expires: this.pullExpiresMs,
+        });
+        this.openPull = pull;
+        for await (const msg of pull) this.accept(msg);
+        failures = 0;
+      } catch (error) {
+        if (this.stopping || this.nc.isClosed() || this.nc.isDraining()) break;
+        failures += 1;
+        const retryMs = Math.min(maxRetryDelayMs, 250 * 2 ** Math.min(failures, 6));
+        this.log.warn({ err: error, retryMs }, 'pulling jobs failed; retrying');
+        await sleep(retryMs, this.stopSignal.signal);
+      } finally {
+        this.openPull = undefined;
+      }
+    }
+    if (!this.stopping) this.resolveClosed();
+  }
+
+  private accept(msg: JsMsg): void {
+    const settlement = createJobSettlement(msg, {
+      termWithReason: serverSupports(this.nc, 'termReason'),
+      progressIntervalMs: this.progressIntervalMs,
+    });
+    const abort = new AbortController();
+    const delivery: JobDelivery = {
+      ...readJobMessage(msg, this.subjects),
+      model: this.model,
+      attempt: msg.info.deliveryCount,
+      streamSequence: msg.info.streamSequence,
+      storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
+      pending: msg.info.pending,
+      control: settlement.control,
+      signal: abort.signal,
+    };
+    const job: InFlightJob = { settlement, abort, done: Promise.resolve() };
+    job.done = this.handle(delivery, settlement).finally(() => {
+      if (this.jobs.delete(job) && this.stopping) this.finishedSinceStop += 1;
+      this.changed.notify();
+    });
+    this.jobs.add(job);
+  }
+
+  private async handle(delivery: JobDelivery, settlement: JobSettlement): Promise<void> {
+    const context = { seq: delivery.streamSequence, attempt: delivery.attempt };
+    try {
+      await this.options.handler(delivery);
+    } catch (error) {
+      this.log.error({ ...context, err: error }, 'job handler threw');
+    }
+    if (settlement.handBack(this.unsettledNakDelayMs)) {
+      this.log.warn(
+        { ...context, nakDelayMs: this.unsettledNakDelayMs },
+        'job handler left the job unsettled; nak sent',
+      );
+    }
+  }
+}
+
+function checkConcurrency(concurrency: number): number {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be an integer of at least 1, got ${concurrency}`);
+  }
+  return concurrency;
+}
+
+function delayed(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

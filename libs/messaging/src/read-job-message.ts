@@ -1,0 +1,104 @@
+import type { MsgHdrs } from '@nats-io/nats-core';
+import type { Context } from '@opentelemetry/api';
+import {
+  CONTRACT_VERSION,
+  ContractErrorCodes,
+  HeaderNames,
+  decodeJob,
+  makeError,
+  unsupportedVersionMessage,
+  type CompletionJob,
+  type SwitchyardError,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
+import { readHeader, readReplyTo } from './message-headers';
+import { MessagingErrorCodes } from './messaging.errors';
+import { extractTraceContext } from './trace-context';
+
+/** The parts of a delivered message that reading a job needs. */
+export interface JobMessageInput {
+  subject: string;
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
+}
+
+/** What every read job message carries, valid or not. */
+export interface JobMessageEnvelope {
+  /** The subject the job was published on (`<root>.jobs.<tenant>.<model token>`). */
+  subject: string;
+  /**
+   * The tenant of the subject: the authority on who submitted the job (NATS permissions
+   * decide who may publish there). Null when the subject is not a jobs subject.
+   */
+  tenant: string | null;
+  /** Where the answer goes (`Switchyard-Reply-To`); null when nobody waits or it is invalid. */
+  replyTo: string | null;
+  /** The producer's trace context, to start the consumer's span in. */
+  traceContext: Context;
+}
+
+/**
+ * A job message read at the boundary: the decoded job, or an `invalid_job` error ready to
+ * send to `replyTo` (with the job id when the body held a valid one).
+ */
+export type ReadJobMessageResult = JobMessageEnvelope &
+  ({ ok: true; job: CompletionJob } | { ok: false; error: SwitchyardError; jobId: string | null });
+
+/**
+ * Reads a job message. Never throws. It is an `invalid_job` error when, in this order:
+ * `Switchyard-Reply-To` is not publishable (`invalid_reply_to`), `Switchyard-Contract` names
+ * a version this build does not know (`unsupported_contract_version`), the body is not a job
+ * (`malformed_json`, `schema_mismatch`, …, from decodeJob), or the job's tenant or model
+ * differs from the subject's (`subject_mismatch`: the subject, which NATS permissions guard,
+ * is the authority).
+ */
+export function readJobMessage(
+  msg: JobMessageInput,
+  subjects: SwitchyardSubjects,
+): ReadJobMessageResult {
+  const parsedSubject = subjects.parse(msg.subject);
+  const reply = readReplyTo(msg.headers);
+  const envelope: JobMessageEnvelope = {
+    subject: msg.subject,
+    tenant: parsedSubject.ok && parsedSubject.kind === 'jobs' ? parsedSubject.tenant : null,
+    replyTo: reply.replyTo,
+    traceContext: extractTraceContext(msg.headers),
+  };
+  const decoded = decodeJob(msg.data);
+  const jobId = decoded.ok ? decoded.job.id : decoded.job_id;
+  const fail = (code: string, message: string) => ({
+    ...envelope,
+    ok: false as const,
+    error: makeError('invalid_job', code, message),
+    jobId,
+  });
+
+  if (!reply.ok) return fail(MessagingErrorCodes.invalid_reply_to, reply.reason);
+  const version = readHeader(msg.headers, HeaderNames.contract);
+  if (version !== null && version !== String(CONTRACT_VERSION)) {
+    return fail(
+      ContractErrorCodes.unsupported_contract_version,
+      `invalid job: ${HeaderNames.contract} header: ${unsupportedVersionMessage(version)}`,
+    );
+  }
+  if (!decoded.ok) return { ...envelope, ok: false, error: decoded.error, jobId };
+
+  const { job } = decoded;
+  if (!parsedSubject.ok || parsedSubject.kind !== 'jobs') {
+    const why = parsedSubject.ok ? `it is a ${parsedSubject.kind} subject` : parsedSubject.reason;
+    return fail(MessagingErrorCodes.subject_mismatch, `invalid job: ${why}`);
+  }
+  if (job.tenant !== parsedSubject.tenant) {
+    return fail(
+      MessagingErrorCodes.subject_mismatch,
+      `invalid job: tenant ${JSON.stringify(job.tenant)} differs from the subject's tenant ${JSON.stringify(parsedSubject.tenant)}`,
+    );
+  }
+  if (job.model !== parsedSubject.model) {
+    return fail(
+      MessagingErrorCodes.subject_mismatch,
+      `invalid job: model ${JSON.stringify(job.model)} differs from the subject's model ${JSON.stringify(parsedSubject.model)}`,
+    );
+  }
+  return { ...envelope, ok: true, job };
+}

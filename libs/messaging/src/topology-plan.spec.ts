@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { planTopology, TopologyDefaults } from './topology-plan';
+
+const nanos = (ms: number) => ms * 1_000_000;
+const base = { models: ['fast-triage-model'], ackWaitMs: 300_000 };
+
+describe('planTopology', () => {
+  it('plans a file-backed work queue for jobs and limits streams for the rest', () => {
+    const plan = planTopology(base, { metadata: false });
+    const byKind = Object.fromEntries(plan.streams.map((s) => [s.kind, s.config]));
+    expect(byKind['jobs']).toMatchObject({
+      name: 'LLM_JOBS',
+      subjects: ['llm.jobs.>'],
+      retention: 'workqueue',
+      storage: 'file',
+      num_replicas: 1,
+      max_age: 0,
+      discard: 'new',
+      duplicate_window: nanos(120_000),
+    });
+    expect(byKind['dlq']).toMatchObject({
+      name: 'LLM_DLQ',
+      retention: 'limits',
+      max_age: nanos(TopologyDefaults.dlqMaxAgeMs),
+    });
+    expect(byKind['usage']).toMatchObject({ name: 'LLM_USAGE', retention: 'limits' });
+    expect(byKind['results']).toMatchObject({
+      name: 'LLM_RESULTS',
+      subjects: ['llm.results.>'],
+      max_age: nanos(TopologyDefaults.resultsMaxAgeMs),
+    });
+    expect(plan.streams.every((s) => s.config.metadata === undefined)).toBe(true);
+  });
+
+  it('plans one explicit-ack durable per model with the given AckWait', () => {
+    const plan = planTopology({ ...base, maxAckPending: 50 }, { metadata: false });
+    expect(plan.jobsStream).toBe('LLM_JOBS');
+    expect(plan.consumers).toEqual([
+      {
+        model: 'fast-triage-model',
+        config: expect.objectContaining({
+          durable_name: 'model-fast-triage-model',
+          filter_subject: 'llm.jobs.*.fast-triage-model',
+          ack_policy: 'explicit',
+          deliver_policy: 'all',
+          ack_wait: nanos(300_000),
+          max_deliver: -1,
+          max_ack_pending: 50,
+        }) as unknown,
+      },
+    ]);
+  });
+
+  it('gives models whose names are prefixes of each other filters that never overlap', () => {
+    const models = ['gpt', 'gpt-4', 'gpt.4', 'gpt/4', 'openai/gpt', 'openai/gpt-4o', 'a.b', 'a'];
+    const plan = planTopology({ ...base, models }, { metadata: false });
+    const lastTokens = plan.consumers.map((c) => c.config.filter_subject.split('.').slice(3));
+    for (const tokens of lastTokens) {
+      expect(tokens).toHaveLength(1);
+      expect(tokens[0]).not.toMatch(/[*>]/);
+    }
+    expect(new Set(lastTokens.map((t) => t[0])).size).toBe(models.length);
+    expect(new Set(plan.consumers.map((c) => c.config.durable_name)).size).toBe(models.length);
+  });
+
+  it('uses the subject root and stream prefix, and no prefix for an empty one', () => {
+    const plan = planTopology(
+      { ...base, subjectRoot: 't1.llm', streamPrefix: 'T1' },
+      { metadata: false },
+    );
+    expect(plan.streams.map((s) => s.config.name)).toEqual([
+      'T1_LLM_JOBS',
+      'T1_LLM_DLQ',
+      'T1_LLM_USAGE',
+      'T1_LLM_RESULTS',
+    ]);
+    expect(plan.consumers[0]?.config.filter_subject).toBe('t1.llm.jobs.*.fast-triage-model');
+    expect(planTopology({ ...base, streamPrefix: '' }, { metadata: false }).jobsStream).toBe(
+      'LLM_JOBS',
+    );
+  });
+
+  it('keeps the duplicate window within a short max age', () => {
+    const plan = planTopology({ ...base, resultsMaxAgeMs: 30_000 }, { metadata: false });
+    const results = plan.streams.find((s) => s.kind === 'results');
+    expect(results?.config.duplicate_window).toBe(nanos(30_000));
+  });
+
+  it('adds metadata only when the server keeps it', () => {
+    const plan = planTopology({ ...base, models: ['openai/gpt-4o'] }, { metadata: true });
+    expect(plan.consumers[0]?.config.metadata).toEqual({ 'switchyard.model': 'openai/gpt-4o' });
+    expect(plan.streams[0]?.config.metadata).toEqual({ 'switchyard.stream': 'jobs' });
+  });
+
+  it('plans a model listed twice once', () => {
+    const plan = planTopology({ ...base, models: ['a', 'b', 'a'] }, { metadata: false });
+    expect(plan.consumers.map((c) => c.model)).toEqual(['a', 'b']);
+  });
+
+  it('refuses settings out of range', () => {
+    expect(() => planTopology({ ...base, replicas: 6 }, { metadata: false })).toThrow(/replicas/);
+    expect(() => planTopology({ ...base, ackWaitMs: 0 }, { metadata: false })).toThrow(/ackWaitMs/);
+    expect(() => planTopology({ ...base, maxDeliver: 0 }, { metadata: false })).toThrow(
+      /maxDeliver/,
+    );
+    expect(() => planTopology({ ...base, models: [''] }, { metadata: false })).toThrow();
+  });
+});

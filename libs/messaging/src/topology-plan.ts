@@ -1,0 +1,235 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  ReplayPolicy,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import {
+  createSubjects,
+  modelConsumerName,
+  streamNames,
+  DEFAULT_SUBJECT_ROOT,
+  type StreamKind,
+} from '@switchyard/contracts';
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+/** Defaults of the optional TopologySettings. */
+export const TopologyDefaults = {
+  subjectRoot: DEFAULT_SUBJECT_ROOT,
+  replicas: 1,
+  storage: 'file',
+  maxDeliver: -1,
+  maxAckPending: 1_000,
+  duplicateWindowMs: 2 * minute,
+  dlqMaxAgeMs: 14 * day,
+  usageMaxAgeMs: 7 * day,
+  resultsMaxAgeMs: day,
+} as const;
+
+/**
+ * What the topology is derived from. Services map their config to it
+ * (`switchyard.nats.*`, the logical model names, the worker's AckWait).
+ */
+export interface TopologySettings {
+  /** The logical model names; each gets a durable consumer on the jobs stream. */
+  models: readonly string[];
+  /**
+   * How long a delivered job may go without ack, nak or working() before it is delivered
+   * again. It must be longer than the provider timeout (workers also send working() while a
+   * generation runs).
+   */
+  ackWaitMs: number;
+  /** @defaultValue 'llm' */
+  subjectRoot?: string;
+  /** Prepended to the stream names (`T1` → `T1_LLM_JOBS`); '' means none. @defaultValue '' */
+  streamPrefix?: string;
+  /** Replicas of every stream (1 to 5; more than 1 needs a NATS cluster). @defaultValue 1 */
+  replicas?: number;
+  /** @defaultValue 'file' */
+  storage?: 'file' | 'memory';
+  /**
+   * The server-side delivery limit of a job; -1 is none. Workers enforce attempts
+   * themselves and dead-letter a job that used them up; a server limit would instead leave
+   * the job in the work queue, undeliverable. @defaultValue -1
+   */
+  maxDeliver?: number;
+  /** Jobs of one model delivered and not yet acked, across all workers. @defaultValue 1000 */
+  maxAckPending?: number;
+  /**
+   * How long `Nats-Msg-Id` values are remembered: a job or event published again within it
+   * is stored once. @defaultValue 120_000 (2 minutes)
+   */
+  duplicateWindowMs?: number;
+  /** How long dead letters are kept for inspection and replay. @defaultValue 14 days */
+  dlqMaxAgeMs?: number;
+  /** How long usage events are kept (metering's backlog and replay). @defaultValue 7 days */
+  usageMaxAgeMs?: number;
+  /** How long batch results wait to be collected. @defaultValue 1 day */
+  resultsMaxAgeMs?: number;
+}
+
+/** The stream settings provisioning manages; anything else on a stream is left as it is. */
+export type ManagedStreamConfig = Pick<
+  StreamConfig,
+  | 'name'
+  | 'subjects'
+  | 'retention'
+  | 'storage'
+  | 'num_replicas'
+  | 'max_age'
+  | 'duplicate_window'
+  | 'discard'
+  | 'description'
+> & { metadata?: Record<string, string> };
+
+/** The consumer settings provisioning manages. */
+export type ManagedConsumerConfig = Pick<
+  ConsumerConfig,
+  | 'durable_name'
+  | 'description'
+  | 'filter_subject'
+  | 'ack_policy'
+  | 'deliver_policy'
+  | 'replay_policy'
+  | 'ack_wait'
+  | 'max_deliver'
+  | 'max_ack_pending'
+> & { durable_name: string; filter_subject: string; metadata?: Record<string, string> };
+
+/** One wanted stream. */
+export interface StreamPlan {
+  kind: StreamKind;
+  config: ManagedStreamConfig;
+}
+
+/** One wanted model consumer on the jobs stream. */
+export interface ConsumerPlan {
+  model: string;
+  config: ManagedConsumerConfig;
+}
+
+/** Everything provisioning wants to exist. */
+export interface TopologyPlan {
+  streams: StreamPlan[];
+  jobsStream: string;
+  consumers: ConsumerPlan[];
+}
+
+/** What the server can do, which changes what is planned. */
+export interface PlanCapabilities {
+  /** The server keeps `metadata` on streams and consumers (nats-server 2.10+). */
+  metadata: boolean;
+}
+
+function positiveInt(name: string, value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer of at least ${min}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * The streams and consumers for the settings. Pure: provisioning compares it with what
+ * exists. Throws a RangeError for settings out of range and the contracts' errors for an
+ * invalid subject root, stream prefix or model name.
+ */
+export function planTopology(
+  settings: TopologySettings,
+  capabilities: PlanCapabilities,
+): TopologyPlan {
+  const d = { ...TopologyDefaults, ...withoutUndefined(settings) };
+  const subjects = createSubjects(d.subjectRoot);
+  const names = streamNames(settings.streamPrefix || undefined);
+  const replicas = positiveInt('replicas', d.replicas);
+  if (replicas > 5) throw new RangeError(`replicas must be 1 to 5, got ${replicas}`);
+  const ackWaitMs = positiveInt('ackWaitMs', settings.ackWaitMs);
+  const maxAckPending = positiveInt('maxAckPending', d.maxAckPending);
+  if (d.maxDeliver !== -1) positiveInt('maxDeliver', d.maxDeliver);
+  const storage = d.storage === 'memory' ? StorageType.Memory : StorageType.File;
+  const meta = (entries: Record<string, string>) =>
+    capabilities.metadata ? { metadata: entries } : {};
+
+  const stream = (
+    kind: StreamKind,
+    retention: RetentionPolicy,
+    maxAgeMs: number,
+    description: string,
+  ): StreamPlan => {
+    const window = positiveInt('duplicateWindowMs', d.duplicateWindowMs);
+    return {
+      kind,
+      config: {
+        name: names[kind],
+        subjects: [subjects.streamSubjects[kind]],
+        retention,
+        storage,
+        num_replicas: replicas,
+        max_age: nanos(maxAgeMs),
+        // JetStream refuses a duplicate window longer than the stream's max age.
+        duplicate_window: nanos(maxAgeMs > 0 ? Math.min(window, maxAgeMs) : window),
+        discard: kind === 'jobs' ? DiscardPolicy.New : DiscardPolicy.Old,
+        description,
+        ...meta({ 'switchyard.stream': kind }),
+      },
+    };
+  };
+
+  const streams = [
+    stream(
+      'jobs',
+      RetentionPolicy.Workqueue,
+      0,
+      'Switchyard completion jobs: a work queue, one durable pull consumer per logical model',
+    ),
+    stream(
+      'dlq',
+      RetentionPolicy.Limits,
+      positiveInt('dlqMaxAgeMs', d.dlqMaxAgeMs),
+      'Switchyard dead letters: jobs that failed on a model, kept for the fallback router, inspection and replay',
+    ),
+    stream(
+      'usage',
+      RetentionPolicy.Limits,
+      positiveInt('usageMaxAgeMs', d.usageMaxAgeMs),
+      'Switchyard usage events: one per provider call or cache hit, read by metering',
+    ),
+    stream(
+      'results',
+      RetentionPolicy.Limits,
+      positiveInt('resultsMaxAgeMs', d.resultsMaxAgeMs),
+      'Switchyard batch results: replies to jobs submitted with a llm.results.<batch> reply subject',
+    ),
+  ];
+
+  const consumers = [...new Set(settings.models)].map((model) => ({
+    model,
+    config: {
+      durable_name: modelConsumerName(model),
+      description: `Switchyard jobs of logical model ${JSON.stringify(model)}`,
+      filter_subject: subjects.jobsForModel(model),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      replay_policy: ReplayPolicy.Instant,
+      ack_wait: nanos(ackWaitMs),
+      max_deliver: d.maxDeliver,
+      max_ack_pending: maxAckPending,
+      ...meta({ 'switchyard.model': model }),
+    },
+  }));
+
+  return { streams, jobsStream: names.jobs, consumers };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
+}
