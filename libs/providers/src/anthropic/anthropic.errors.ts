@@ -17,7 +17,7 @@ const errorTypeClasses: Readonly<Record<string, { type: ErrorType; code: string 
   invalid_request_error: { type: 'bad_request', code: 'invalid_request_error' },
   authentication_error: { type: 'auth', code: 'authentication_error' },
   permission_error: { type: 'auth', code: 'permission_error' },
-  billing_error: { type: 'budget_exceeded', code: 'billing_error' },
+  billing_error: { type: 'auth', code: 'billing_error' },
   not_found_error: { type: 'not_found', code: 'not_found_error' },
   request_too_large: { type: 'bad_request', code: 'request_too_large' },
   rate_limit_error: { type: 'rate_limit', code: 'rate_limit_exceeded' },
@@ -34,7 +34,7 @@ function classOfStatus(status: number): { type: ErrorType; code: string } {
     case 401:
       return { type: 'auth', code: 'authentication_error' };
     case 402:
-      return { type: 'budget_exceeded', code: 'billing_error' };
+      return { type: 'auth', code: 'billing_error' };
     case 403:
       return { type: 'auth', code: 'permission_error' };
     case 404:
@@ -68,10 +68,11 @@ const creditMessage = /credit balance is too low/i;
 /**
  * The class of an Anthropic error object. The error `type` decides; the message refines an
  * invalid_request_error into context_window_exceeded (prompt too long), content_policy (output
- * blocked by the content filter) or budget_exceeded (credit balance too low); the status decides
- * for a type Anthropic added later. `details.error_code`, when present, becomes the code, and
- * the spend-limit codes of a rate_limit_error (`*_spend_limit_reached`) are budget_exceeded,
- * which waiting does not cure.
+ * blocked by the content filter) or auth (credit balance too low); the status decides for a
+ * type Anthropic added later. `details.error_code`, when present, becomes the code, and the
+ * spend-limit codes of a rate_limit_error (`*_spend_limit_reached`) are auth too: waiting does
+ * not cure an account that is out of credit, another deployment can serve. (budget_exceeded
+ * is kept for a tenant's own Switchyard budget.)
  */
 function classify(
   error: AnthropicErrorObject,
@@ -87,10 +88,10 @@ function classify(
     return { type: 'content_policy', code: 'content_policy_violation' };
   }
   if (creditMessage.test(error.message)) {
-    return { type: 'budget_exceeded', code: detailCode ?? 'credit_balance_too_low' };
+    return { type: 'auth', code: detailCode ?? 'credit_balance_too_low' };
   }
   if (detailCode?.endsWith('spend_limit_reached')) {
-    return { type: 'budget_exceeded', code: detailCode };
+    return { type: 'auth', code: detailCode };
   }
   const known = errorTypeClasses[error.type];
   const base =

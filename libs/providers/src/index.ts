@@ -1,0 +1,33 @@
+export type {
+  AdapterContext,
+  ProviderAdapter,
+  ProviderChunk,
+  ProviderCompletion,
+  ProviderHttpRequest,
+  ResponseHeaders,
+  SseEvent,
+  StreamDecoder,
+  StreamSummary,
+} from './adapter';
+export { ProviderError, type ProviderErrorDetails } from './provider-error';
+export { completeChat, type ChatCallOptions } from './complete-chat';
+export { streamChat } from './stream-chat';
+export { adapterFor, adapterProviders } from './registry';
+export {
+  closeAll,
+  defaultProviderHttp,
+  ProviderHttp,
+  type ExchangeOptions,
+} from './http/provider-http';
+export type { PoolSettings } from './http/pool-registry';
+export { retryAfterMs, parseDurationMs } from './retry-after';
+export { toErrorCode } from './error-code';
+export { SseParser } from './sse/sse-parser';
+export {
+  createOpenAiCompatibleAdapter,
+  openAiCompatibleAdapters,
+  openAiCompatibleProviders,
+  type OpenAiCompatibleProvider,
+} from './openai';
+export { anthropicAdapter } from './anthropic';
+export { geminiAdapter } from './gemini';

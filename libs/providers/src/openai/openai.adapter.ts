@@ -1,0 +1,23 @@
+import type { ProviderAdapter } from '../adapter';
+import type { OpenAiCompatibleProvider } from './openai-compatible.types';
+import { classifyOpenAiError, readOpenAiError } from './openai.errors';
+import { buildOpenAiRequest } from './openai.request';
+import { parseOpenAiResponse } from './openai.response';
+import { OpenAiStreamDecoder } from './openai.stream';
+
+/**
+ * The adapter of one OpenAI-compatible provider: the shared OpenAI chat-completions
+ * translation, shaped by the provider's configuration entry.
+ */
+export function createOpenAiCompatibleAdapter(config: OpenAiCompatibleProvider): ProviderAdapter {
+  return {
+    providers: [config.name],
+    buildRequest: (request, context, { stream }) =>
+      buildOpenAiRequest(config, request, context, stream),
+    parseResponse: (body, context) => parseOpenAiResponse(config.name, body, context),
+    createStreamDecoder: (context) =>
+      new OpenAiStreamDecoder(config, context.deployment.providerModel),
+    classifyError: (status, bodyText, headers) =>
+      classifyOpenAiError(config.name, status, readOpenAiError(status, bodyText), headers),
+  };
+}
