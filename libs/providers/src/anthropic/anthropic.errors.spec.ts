@@ -74,6 +74,12 @@ describe('classifyAnthropicError', () => {
       'server_error',
     ],
     [503, '', 'overloaded', 'overloaded'],
+    [
+      503,
+      '{"type":"error","error":{"type":"api_error","message":"Service unavailable"}}',
+      'overloaded',
+      'api_error',
+    ],
     [529, '<html>Overloaded</html>', 'overloaded', 'overloaded'],
     [500, '', 'server', 'server_error'],
     [504, 'upstream request timeout', 'timeout', 'timeout_error'],

@@ -93,7 +93,11 @@ function classify(
   if (detailCode?.endsWith('spend_limit_reached')) {
     return { type: 'auth', code: detailCode };
   }
-  const known = errorTypeClasses[error.type];
+  const unavailable = status === 503 || status === 529;
+  const byType = errorTypeClasses[error.type];
+  const known = unavailable
+    ? { type: 'overloaded' as const, code: byType?.code ?? toErrorCode(error.type) ?? 'overloaded' }
+    : byType;
   const base =
     known ??
     (status === undefined

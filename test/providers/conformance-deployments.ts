@@ -1,0 +1,46 @@
+import { parseConfig, type Deployment } from '@switchyard/config';
+
+/** The adapters the conformance suite runs, each as the provider name in config. */
+export const conformanceProviders = ['openai', 'azure', 'anthropic', 'gemini'] as const;
+export type ConformanceProvider = (typeof conformanceProviders)[number];
+
+const litellmParams: Record<ConformanceProvider, (simUrl: string, name: string) => string[]> = {
+  openai: (simUrl, name) => ['model: openai/gpt-4o-mini', `api_base: ${simUrl}/d/${name}/v1`],
+  azure: (simUrl, name) => [
+    `model: azure/${name}-gpt-4o`,
+    `api_base: ${simUrl}/d/${name}`,
+    'api_version: 2024-10-21',
+  ],
+  anthropic: (simUrl, name) => [
+    'model: anthropic/claude-3-5-haiku-20241022',
+    `api_base: ${simUrl}/d/${name}`,
+  ],
+  gemini: (simUrl, name) => ['model: gemini/gemini-2.0-flash', `api_base: ${simUrl}/d/${name}`],
+};
+
+let counter = 0;
+
+/**
+ * A deployment of `provider` on the simulator, under a deployment name of its own, so that
+ * faults scripted for it touch no other test. Built through the real config loader.
+ */
+export function simDeployment(
+  provider: ConformanceProvider,
+  simUrl: string,
+  options: { timeoutSeconds?: number } = {},
+): { deployment: Deployment; simName: string } {
+  counter += 1;
+  const simName = `${provider}-${counter}`;
+  const yaml = [
+    'model_list:',
+    `  - model_name: ${simName}`,
+    '    litellm_params:',
+    ...litellmParams[provider](simUrl, simName).map((line) => `      ${line}`),
+    '      api_key: sim-test-key',
+    ...(options.timeoutSeconds === undefined ? [] : [`      timeout: ${options.timeoutSeconds}`]),
+  ].join('\n');
+  const { config } = parseConfig(yaml, { env: {} });
+  const deployment = config.models[simName]?.deployments[0];
+  if (deployment === undefined) throw new Error(`no deployment parsed for ${simName}`);
+  return { deployment, simName };
+}
