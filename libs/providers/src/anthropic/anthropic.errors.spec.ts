@@ -74,12 +74,6 @@ describe('classifyAnthropicError', () => {
       'server_error',
     ],
     [503, '', 'overloaded', 'overloaded'],
-    [
-      503,
-      '{"type":"error","error":{"type":"api_error","message":"Service unavailable"}}',
-      'overloaded',
-      'api_error',
-    ],
     [529, '<html>Overloaded</html>', 'overloaded', 'overloaded'],
     [500, '', 'server', 'server_error'],
     [504, 'upstream request timeout', 'timeout', 'timeout_error'],
@@ -102,6 +96,11 @@ describe('classifyAnthropicError', () => {
       expect(error.message).not.toContain('<');
     },
   );
+
+  it('classifies a 503 as overloaded even when its error type says api_error', () => {
+    const body = '{"type":"error","error":{"type":"api_error","message":"Service unavailable"}}';
+    expect(classify(503, body)).toMatchObject({ type: 'overloaded', code: 'api_error' });
+  });
 
   it('says when the body was empty, and keeps a short excerpt otherwise', () => {
     expect(classify(503, '').message).toBe('Anthropic answered HTTP 503 with an empty body');
