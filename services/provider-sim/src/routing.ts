@@ -1,0 +1,96 @@
+import type { Route } from './providers/provider';
+import type { SimProviderName } from './scenario';
+
+/** Where a request goes: a provider API, the control API, or nowhere (with a guessed shape). */
+export type RouteResult =
+  | { kind: 'provider'; route: Route }
+  | { kind: 'control'; path: string; query: URLSearchParams }
+  | { kind: 'unknown'; provider: SimProviderName; deployment?: string; path: string };
+
+const deploymentPrefix = /^\/d\/([^/]+)(\/.*)$/;
+const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
+const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
+const geminiPath =
+  /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function guessProvider(path: string): SimProviderName {
+  if (path.includes('/deployments/')) return 'azure';
+  if (path.includes('anthropic') || path.endsWith('/messages')) return 'anthropic';
+  if (path.includes('gemini') || path.includes('/v1beta') || path.includes(':generateContent')) {
+    return 'gemini';
+  }
+  return 'openai';
+}
+
+/**
+ * Routes a request line. Provider paths may carry `/d/<deployment>` first (the deployment
+ * name for scripting and stats) and then an `/openai`, `/anthropic`, `/gemini` (or `/azure`)
+ * prefix before the provider's own path; `/v1` is optional for OpenAI and Anthropic. Only POST
+ * reaches a provider. `/_sim/…` is the control API.
+ */
+export function resolveRoute(method: string, url: string): RouteResult {
+  const q = url.indexOf('?');
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  if (rawPath === '/_sim' || rawPath.startsWith('/_sim/')) {
+    return { kind: 'control', path: rawPath, query };
+  }
+  let path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  let deployment: string | undefined;
+  const prefixed = deploymentPrefix.exec(path);
+  if (prefixed) {
+    deployment = decode(prefixed[1] ?? '');
+    path = prefixed[2] ?? '/';
+  }
+  const withDeployment = deployment !== undefined ? { deployment } : {};
+  const unknown = (): RouteResult => ({
+    kind: 'unknown',
+    provider: guessProvider(path),
+    path: rawPath,
+    ...withDeployment,
+  });
+  if (method !== 'POST') return unknown();
+  const azure = azurePath.exec(path);
+  if (azure) {
+    const apiVersion = query.get('api-version');
+    return {
+      kind: 'provider',
+      route: {
+        provider: 'azure',
+        pathModel: decode(azure[1] ?? ''),
+        ...(apiVersion !== null ? { apiVersion } : {}),
+        query,
+        ...withDeployment,
+      },
+    };
+  }
+  if (openAiPath.test(path))
+    return { kind: 'provider', route: { provider: 'openai', query, ...withDeployment } };
+  if (anthropicPath.test(path)) {
+    return { kind: 'provider', route: { provider: 'anthropic', query, ...withDeployment } };
+  }
+  const gemini = geminiPath.exec(path);
+  if (gemini) {
+    return {
+      kind: 'provider',
+      route: {
+        provider: 'gemini',
+        pathModel: decode(gemini[1] ?? ''),
+        stream: gemini[2] === 'streamGenerateContent',
+        sse: query.get('alt') === 'sse',
+        query,
+        ...withDeployment,
+      },
+    };
+  }
+  return unknown();
+}

@@ -1,0 +1,179 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '@switchyard/telemetry';
+import { handleControl } from './control-api';
+import type { FaultRuleInput, FaultRuleView } from './faults';
+import { send, trackGone } from './http-io';
+import { handleProviderRequest } from './provider-handler';
+import { anthropicSim } from './providers/anthropic.sim';
+import { geminiSim } from './providers/gemini.sim';
+import { azureSim, openAiSim } from './providers/openai.sim';
+import type { ProviderSim } from './providers/provider';
+import { resolveRoute } from './routing';
+import {
+  parseFaultRules,
+  parseLatency,
+  parseScenario,
+  parseSettings,
+  type DeploymentSettings,
+  type LatencyConfig,
+  type SimProviderName,
+  type SimScenario,
+} from './scenario';
+import { SimState, type SettingsTarget } from './sim-state';
+import type { SimStats } from './stats';
+
+const sims: Record<SimProviderName, ProviderSim> = {
+  openai: openAiSim,
+  azure: azureSim,
+  anthropic: anthropicSim,
+  gemini: geminiSim,
+};
+
+/** Options of {@link startProviderSim}. */
+export interface ProviderSimOptions {
+  /** @defaultValue 0 (a free port) */
+  port?: number;
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /** Settings and faults at start-up (validated; an invalid scenario throws). */
+  scenario?: SimScenario;
+  /** @defaultValue a silent logger */
+  logger?: Logger;
+}
+
+/** A running simulator. */
+export interface ProviderSimHandle {
+  /** `http://host:port`, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and closes every connection, held ones included. */
+  stop(): Promise<void>;
+  /** Replaces all fault rules. Throws on an invalid rule. */
+  setFaults(rules: readonly FaultRuleInput[]): FaultRuleView[];
+  /** Adds fault rules after the existing ones. Throws on an invalid rule. */
+  addFaults(rules: readonly FaultRuleInput[]): FaultRuleView[];
+  /** The fault rules with their counters. */
+  faults(): FaultRuleView[];
+  /** Sets latency for a deployment, a provider, or (no target) all. */
+  setLatency(latency: LatencyConfig, target?: SettingsTarget): void;
+  /** Changes any settings for a deployment, a provider, or (no target) all. */
+  configure(settings: DeploymentSettings, target?: SettingsTarget): void;
+  /** The simulator's own counts. */
+  stats(): SimStats;
+  /** Back to the state right after start-up (scenario faults and settings, zero counts). */
+  reset(): void;
+}
+
+function createHandler(state: SimState, log: Logger) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    trackGone(res);
+    const method = req.method ?? 'GET';
+    const routed = resolveRoute(method, req.url ?? '/');
+    const work = (async (): Promise<void> => {
+      switch (routed.kind) {
+        case 'control':
+          return handleControl(req, res, routed.path, state);
+        case 'provider':
+          return handleProviderRequest(
+            req,
+            res,
+            sims[routed.route.provider],
+            routed.route,
+            state,
+            log,
+          );
+        case 'unknown': {
+          req.resume();
+          const sim = sims[routed.provider];
+          state.stats.rejected({
+            provider: sim.name,
+            ...(routed.deployment !== undefined ? { deployment: routed.deployment } : {}),
+          });
+          send(
+            res,
+            sim.error({ kind: 'unknown_path', method, path: routed.path }, sim.newRequestId()),
+          );
+          return;
+        }
+      }
+    })();
+    work.catch((error: unknown) => {
+      log.error({ err: error, url: req.url }, 'provider-sim request failed');
+      if (!res.headersSent) {
+        send(res, {
+          status: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: 'provider-sim internal error',
+        });
+      } else {
+        res.destroy();
+      }
+    });
+  };
+}
+
+function compileRules(rules: readonly FaultRuleInput[]): FaultRuleInput[] {
+  const checked = parseFaultRules(rules);
+  if (!checked.ok) throw new Error(`invalid fault rule: ${checked.message}`);
+  return checked.value;
+}
+
+/**
+ * Starts the provider simulator: OpenAI, Azure OpenAI, Anthropic and Gemini HTTP APIs on one
+ * port (routing, faults and the control API are described in the README).
+ */
+export async function startProviderSim(
+  options: ProviderSimOptions = {},
+): Promise<ProviderSimHandle> {
+  const scenario = parseScenario(options.scenario ?? {});
+  if (!scenario.ok) throw new Error(`invalid scenario: ${scenario.message}`);
+  const state = new SimState(scenario.value);
+  const log = options.logger ?? createLogger({ name: 'provider-sim', level: 'silent' });
+  const server = createServer({ keepAliveTimeout: 65_000 }, createHandler(state, log));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  log.info({ port, host }, 'provider-sim listening');
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    setFaults: (rules) => {
+      const compiled = compileRules(rules);
+      state.faults.clear();
+      const added = state.faults.add(compiled);
+      if (!added.ok) throw new Error(`invalid fault rule: ${added.message}`);
+      return added.value;
+    },
+    addFaults: (rules) => {
+      const added = state.faults.add(compileRules(rules));
+      if (!added.ok) throw new Error(`invalid fault rule: ${added.message}`);
+      return added.value;
+    },
+    faults: () => state.faults.list(),
+    setLatency: (latency, target = {}) => {
+      const checked = parseLatency(latency);
+      if (!checked.ok) throw new Error(`invalid latency: ${checked.message}`);
+      state.configure(target, { latency: checked.value });
+    },
+    configure: (settings, target = {}) => {
+      const checked = parseSettings(settings);
+      if (!checked.ok) throw new Error(`invalid settings: ${checked.message}`);
+      state.configure(target, checked.value);
+    },
+    stats: () => state.stats.snapshot(),
+    reset: () => state.reset(),
+  };
+}
