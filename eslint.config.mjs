@@ -10,6 +10,7 @@ import prettier from 'eslint-config-prettier';
 const dependencyDirection = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:service', notDependOnLibsWithTags: ['scope:testing'] },
   { sourceTag: 'scope:contracts', notDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:telemetry', notDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:local-servers', notDependOnLibsWithTags: ['type:lib'] },
@@ -29,6 +30,25 @@ const dependencyDirection = [
   { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:local-servers'] },
 ];
 
+/** Tests may also use the real-server harness of libs/testing; production code may not. */
+const testFiles = ['**/*.spec.ts', '**/*.test-support.ts', '**/spec-helpers/**/*.ts'];
+const dependencyDirectionInTests = dependencyDirection.flatMap(({ sourceTag, ...rule }) => {
+  if (rule.onlyDependOnLibsWithTags) {
+    return [
+      { sourceTag, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, 'scope:testing'] },
+    ];
+  }
+  const forbidsEveryLib = rule.notDependOnLibsWithTags.includes('type:lib');
+  return forbidsEveryLib ? [{ sourceTag, onlyDependOnLibsWithTags: ['scope:testing'] }] : [];
+});
+
+const boundaries = (depConstraints) => ({
+  '@nx/enforce-module-boundaries': [
+    'error',
+    { enforceBuildableLibDependency: false, allow: [], depConstraints },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '.switchyard/**', 'coverage/**'] },
   ...nx.configs['flat/base'],
@@ -40,18 +60,12 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: dependencyDirection,
-        },
-      ],
+      ...boundaries(dependencyDirection),
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  { files: testFiles, rules: boundaries(dependencyDirectionInTests) },
   prettier,
 );

@@ -4,11 +4,9 @@ import tseslint from 'typescript-eslint';
 import { createProjectGraphAsync } from '@nx/devkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-/** The options the workspace's eslint.config.mjs gives the boundary rule. */
-async function workspaceBoundaryRule(): Promise<Linter.RuleEntry> {
-  const config = (await new ESLint().calculateConfigForFile(
-    'libs/contracts/src/index.ts',
-  )) as Linter.Config;
+/** The options the workspace's eslint.config.mjs gives the boundary rule for a file. */
+async function workspaceBoundaryRule(filePath: string): Promise<Linter.RuleEntry> {
+  const config = (await new ESLint().calculateConfigForFile(filePath)) as Linter.Config;
   const rule = config.rules?.['@nx/enforce-module-boundaries'];
   if (rule === undefined)
     throw new Error('eslint.config.mjs does not enable @nx/enforce-module-boundaries');
@@ -20,7 +18,7 @@ async function workspaceBoundaryRule(): Promise<Linter.RuleEntry> {
  * dependency rules; only the boundary rule runs, so no type information is needed.
  */
 async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
-  const rule = await workspaceBoundaryRule();
+  const rule = await workspaceBoundaryRule(filePath);
   const eslint = new ESLint({
     cwd: process.cwd(),
     overrideConfigFile: true,
@@ -64,5 +62,18 @@ describe('dependency direction (Nx module boundaries)', () => {
   it('fails a lib importing a service', async () => {
     const errors = await boundaryErrors('libs/testing/src/probe.ts', "import '@switchyard/cli';\n");
     expect(errors.join('\n')).toMatch(/type:lib.*can only depend on libs tagged with "type:lib"/);
+  });
+
+  it('lets tests, and only tests, use the real-server harness', async () => {
+    const importHarness =
+      "import { startTestNats } from '@switchyard/testing';\nexport const x = startTestNats;\n";
+    expect(await boundaryErrors('libs/messaging/src/probe.int.spec.ts', importHarness)).toEqual([]);
+    expect(await boundaryErrors('libs/contracts/src/probe.spec.ts', importHarness)).toEqual([]);
+    const inSource = await boundaryErrors('libs/messaging/src/probe.ts', importHarness);
+    expect(inSource.join('\n')).toMatch(/scope:messaging.*can only depend on/);
+    const inService = await boundaryErrors('services/cli/src/probe.ts', importHarness);
+    expect(inService.join('\n')).toMatch(
+      /type:service.*can not depend on libs tagged with "scope:testing"/,
+    );
   });
 });

@@ -145,13 +145,14 @@ describe.each(conformanceProviders)('%s adapter against the simulator', (provide
     const args = JSON.parse(call?.function.arguments ?? 'null') as Record<string, unknown>;
     expect(typeof args['city']).toBe('string');
 
+    if (call === undefined) throw new Error('no tool call to answer');
     const second = await completeChat(
       adapter,
       {
         messages: [
           ...question.messages,
-          { role: 'assistant', content: null, tool_calls: [call!] },
-          { role: 'tool', tool_call_id: call!.id, content: '{"temperature": 4, "unit": "c"}' },
+          { role: 'assistant', content: null, tool_calls: [call] },
+          { role: 'tool', tool_call_id: call.id, content: '{"temperature": 4, "unit": "c"}' },
         ],
         tools: [weatherTool],
       },
