@@ -10,7 +10,6 @@ import prettier from 'eslint-config-prettier';
 const dependencyDirection = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
-  { sourceTag: 'type:service', notDependOnLibsWithTags: ['scope:testing'] },
   { sourceTag: 'scope:contracts', notDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:telemetry', notDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:local-servers', notDependOnLibsWithTags: ['type:lib'] },
@@ -28,7 +27,28 @@ const dependencyDirection = [
     onlyDependOnLibsWithTags: ['scope:contracts', 'scope:messaging', 'scope:telemetry'],
   },
   { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:local-servers'] },
+  { sourceTag: 'scope:limits', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
 ];
+
+/**
+ * Production code never imports the real-server harness of libs/testing. This is a direct-import
+ * rule rather than `notDependOnLibsWithTags` on services: Nx checks that one transitively over a
+ * project graph that includes spec files, so every service importing a lib whose own specs use
+ * libs/testing (messaging, limits) would fail it.
+ */
+const noTestHarness = {
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        {
+          name: '@switchyard/testing',
+          message: 'libs/testing is for *.spec.ts and *.test-support.ts files only',
+        },
+      ],
+    },
+  ],
+};
 
 /** Tests may also use the real-server harness of libs/testing; production code may not. */
 const testFiles = ['**/*.spec.ts', '**/*.test-support.ts', '**/spec-helpers/**/*.ts'];
@@ -61,11 +81,15 @@ export default tseslint.config(
     },
     rules: {
       ...boundaries(dependencyDirection),
+      ...noTestHarness,
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  { files: testFiles, rules: boundaries(dependencyDirectionInTests) },
+  {
+    files: testFiles,
+    rules: { ...boundaries(dependencyDirectionInTests), 'no-restricted-imports': 'off' },
+  },
   prettier,
 );

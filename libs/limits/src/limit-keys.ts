@@ -1,0 +1,24 @@
+/*
+ * Key layout. The deployment id is URI-encoded (so `{`, `}` and spaces cannot leak into the
+ * key) and wrapped in a Redis Cluster hash tag, so that every key of one deployment lives on
+ * the same cluster slot and one script may touch them all.
+ */
+
+function deploymentTag(deploymentId: string): string {
+  return `{${encodeURIComponent(deploymentId)}}`;
+}
+
+/** The hash holding one deployment's per-second request and token counts. */
+export function rateWindowKey(keyPrefix: string, deploymentId: string): string {
+  return `${keyPrefix}limits:${deploymentTag(deploymentId)}:rate`;
+}
+
+/** The sorted set of one deployment's recent failures that count towards a cooldown. */
+export function failuresKey(keyPrefix: string, deploymentId: string): string {
+  return `${keyPrefix}limits:${deploymentTag(deploymentId)}:fails`;
+}
+
+/** The string holding, while it exists, the end of one deployment's cooldown (epoch ms). */
+export function cooldownKey(keyPrefix: string, deploymentId: string): string {
+  return `${keyPrefix}limits:${deploymentTag(deploymentId)}:cooldown`;
+}
