@@ -1,0 +1,240 @@
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { RouterSettings } from '@switchyard/config';
+import {
+  makeError,
+  type CompletionJob,
+  type DeploymentAttempt,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
+import {
+  publishDeadLetter,
+  publishUsageEvent,
+  type JobDelivery,
+  type JobHandler,
+} from '@switchyard/messaging';
+import type { Logger } from '@switchyard/telemetry';
+import type { DeploymentBoard } from './deployment-board';
+import { leaseDeployment, type DeploymentLease } from './deployment-lease';
+import type { RandomSource } from './deployment-picker';
+import type { FailureHistory } from './failure-history';
+import { jobReplies, type JobReplies } from './job-replies';
+import { attemptOf, classifyFailure, type ClassifiedFailure } from './provider-failure';
+import { retryBudget, retryDelayMs } from './retry-policy';
+import { runProviderCall } from './run-provider-call';
+import {
+  deploymentsTried,
+  failuresInRoute,
+  usageEventFor,
+  type ProviderCall,
+  type UsageOutcome,
+} from './served-job';
+import type { WorkerLimits } from './worker-limits';
+
+/** Everything the handler of one model's jobs uses. */
+export interface JobHandlerContext {
+  nc: NatsConnection;
+  subjects: SwitchyardSubjects;
+  router: Pick<RouterSettings, 'retryPolicy'>;
+  dropParams: boolean;
+  board: DeploymentBoard;
+  limits: WorkerLimits;
+  failures: FailureHistory;
+  logger: Logger;
+  random?: RandomSource;
+}
+
+/** The nak delay of a job that found every deployment busy but none blocked. */
+const busyRetryMs = 250;
+
+/**
+ * The handler of one model's consumer: the per-job state machine of README.md. Invalid jobs
+ * get an `invalid_job` reply and are terminated; jobs past their deadline get
+ * `deadline_exceeded` and are acked unsent; otherwise a deployment is leased (or the job goes
+ * back to the stream until one is free), the provider is called, and the job is answered and
+ * acked, retried with nak(delay), or dead-lettered.
+ */
+export function createJobHandler(context: JobHandlerContext): JobHandler {
+  const js = jetstream(context.nc);
+  return async (delivery) => {
+    const log = context.logger.child({
+      seq: delivery.streamSequence,
+      attempt: delivery.attempt,
+      ...(delivery.ok ? { jobId: delivery.job.id } : {}),
+    });
+    const replies = jobReplies({
+      nc: context.nc,
+      replyTo: delivery.replyTo,
+      subjects: context.subjects,
+      traceContext: delivery.traceContext,
+      logger: log,
+    });
+    if (!delivery.ok) {
+      log.warn({ code: delivery.error.code }, 'invalid job: answered and terminated');
+      await replies.fail(delivery.error, delivery.jobId);
+      delivery.control.term(`invalid_job: ${delivery.error.code}`);
+      return;
+    }
+    const job = delivery.job;
+    const takenAt = Date.now();
+    if (job.deadline !== undefined && takenAt >= job.deadline) {
+      const error = makeError(
+        'deadline_exceeded',
+        'deadline_exceeded',
+        `the job's deadline passed ${takenAt - job.deadline} ms before a worker could send it`,
+        { deployments_tried: deploymentsTried(job) },
+      );
+      await replies.fail(error, job.id);
+      await delivery.control.ack();
+      return;
+    }
+    const lease = await leaseDeployment(context.board, context.limits, job.request, context.random);
+    if (lease === undefined) {
+      delivery.control.nak(context.board.waitMs() || busyRetryMs);
+      return;
+    }
+    try {
+      await serve(context, js, delivery, job, lease, replies, takenAt, log);
+    } finally {
+      context.board.release(lease.deployment.id);
+    }
+  };
+}
+
+async function serve(
+  context: JobHandlerContext,
+  js: JetStreamClient,
+  delivery: JobDelivery,
+  job: CompletionJob,
+  lease: DeploymentLease,
+  replies: JobReplies,
+  takenAt: number,
+  log: Logger,
+): Promise<void> {
+  const { deployment, reservation } = lease;
+  const earlierOnHop = delivery.attempt > 1 ? await context.failures.list(job) : [];
+  const call: ProviderCall = {
+    job,
+    deployment,
+    attempt: delivery.attempt,
+    earlierFailures: failuresInRoute(job) + earlierOnHop.length,
+    takenAt,
+    callStartedAt: takenAt,
+    callEndedAt: takenAt,
+  };
+  const deadlineSignal =
+    job.deadline === undefined ? [] : [AbortSignal.timeout(Math.max(1, job.deadline - Date.now()))];
+  const signal = AbortSignal.any([delivery.signal, ...deadlineSignal]);
+  const outcome = await runProviderCall(call, {
+    replies,
+    dropParams: context.dropParams,
+    signal,
+  });
+
+  if (outcome.ok) {
+    // The caller has its answer: bookkeeping failures are logged, never a reason to run the
+    // job again.
+    await Promise.all([
+      bestEffort(log, 'reconciling the rate limit', () =>
+        context.limits.rateLimiter.reconcile(reservation, outcome.usage.total_tokens),
+      ),
+      bestEffort(log, 'recording the success', () =>
+        context.limits.cooldown.recordSuccess(deployment.id),
+      ),
+      meter(js, context, call, { status: 'success', usage: outcome.usage }, log),
+      earlierOnHop.length > 0
+        ? bestEffort(log, 'clearing the failure history', () => context.failures.clear(job))
+        : undefined,
+    ]);
+    await delivery.control.ack();
+    return;
+  }
+
+  await context.limits.rateLimiter.reconcile(reservation, 0);
+  if (delivery.signal.aborted) {
+    // The consumer stopped and already handed the job back for another worker.
+    await meter(js, context, call, { status: 'error', errorType: 'timeout' }, log);
+    return;
+  }
+  const deadlinePassed = job.deadline !== undefined && Date.now() >= job.deadline;
+  const failure = classifyFailure(outcome.error, deployment, deadlinePassed);
+  await meter(js, context, call, { status: 'error', errorType: failure.type }, log);
+  const cooldown = await context.limits.cooldown.recordFailure(deployment.id, failure.type);
+  if (cooldown.coolingDownUntil !== undefined) {
+    context.board.block(deployment.id, cooldown.coolingDownUntil);
+  } else if (failure.type === 'rate_limit' && failure.retryAfterMs !== undefined) {
+    context.board.block(deployment.id, Date.now() + failure.retryAfterMs);
+  }
+  const onHop = await context.failures.record(job, attemptOf(deployment, failure));
+  log.info(
+    {
+      deployment: deployment.id,
+      type: failure.type,
+      code: failure.code,
+      failuresOnModel: onHop.length,
+    },
+    'provider call failed',
+  );
+
+  if (deadlinePassed || outcome.chunksSent > 0) {
+    await answerFailure(replies, job, failure, onHop);
+    await context.failures.clear(job);
+    await delivery.control.ack();
+    return;
+  }
+  const retriesDone = onHop.length - 1;
+  if (
+    failure.wire.retryable &&
+    retriesDone < retryBudget(deployment, failure.type, context.router)
+  ) {
+    delivery.control.nak(retryDelayMs(onHop.length, failure.retryAfterMs, context.random));
+    return;
+  }
+  await publishDeadLetter(
+    js,
+    { ...job, route: [...job.route, { model: job.model, deployments: onHop }] },
+    {
+      errorType: failure.type,
+      attempt: delivery.attempt,
+      ...(delivery.replyTo === null ? {} : { replyTo: delivery.replyTo }),
+      subjects: context.subjects,
+      traceContext: delivery.traceContext,
+    },
+  );
+  await context.failures.clear(job);
+  await delivery.control.ack();
+}
+
+/** The final error for a failure that is not retried nor dead-lettered. */
+async function answerFailure(
+  replies: JobReplies,
+  job: CompletionJob,
+  failure: ClassifiedFailure,
+  onHop: readonly DeploymentAttempt[],
+): Promise<void> {
+  await replies.fail({ ...failure.wire, deployments_tried: deploymentsTried(job, onHop) }, job.id);
+}
+
+/** Publishes the usage event of a call; a failure to publish is logged, not thrown. */
+async function meter(
+  js: JetStreamClient,
+  context: JobHandlerContext,
+  call: ProviderCall,
+  outcome: UsageOutcome,
+  log: Logger,
+): Promise<void> {
+  const event = usageEventFor(call, outcome);
+  try {
+    await publishUsageEvent(js, event, { subjects: context.subjects });
+  } catch (error) {
+    log.error({ err: error, usageEventId: event.id }, 'publishing a usage event failed');
+  }
+}
+
+async function bestEffort(log: Logger, what: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    log.error({ err: error }, `${what} failed`);
+  }
+}

@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, isSupportedProvider, loadConfig } from '@switchyard/config';
+import { closeNats, connectNats } from '@switchyard/messaging';
+import { closeAll } from '@switchyard/providers';
+import { createLogger, type LogLevel } from '@switchyard/telemetry';
+import { Redis } from 'ioredis';
+import { startWorker } from './start-worker';
+
+const usage = `worker: the worker pool of one provider
+
+  tsx services/worker/src/main.ts --provider <name> [--config config.yaml]
+
+  --provider  the provider whose deployments this pool calls (openai, anthropic, gemini, …)
+  --config    the Switchyard config file                        default ./config.yaml
+
+SIGTERM or SIGINT: stop pulling, let jobs in flight finish for switchyard.worker
+shutdown_grace_seconds, hand the rest back, close the connections, exit 0.
+`;
+
+/** Exit codes: 0 stopped by a signal, 1 failed, 2 bad command line. */
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      provider: { type: 'string', short: 'p' },
+      config: { type: 'string', short: 'c', default: 'config.yaml' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const provider = values.provider;
+  if (provider === undefined || !isSupportedProvider(provider)) {
+    process.stderr.write(`worker: --provider must name a supported provider\n\n${usage}`);
+    return 2;
+  }
+  const log = createLogger({
+    name: `worker-${provider}`,
+    level: (env['LOG_LEVEL'] as LogLevel | undefined) ?? 'info',
+    pretty: process.stdout.isTTY,
+  });
+  const { config, warnings } = await loadConfig(values.config, { env });
+  for (const warning of warnings) log.warn(warning);
+
+  const nc = await connectNats({
+    servers: [...config.switchyard.nats.servers],
+    name: `switchyard-worker-${provider}`,
+    logger: log,
+  });
+  const redis = new Redis(config.switchyard.redis.url, { lazyConnect: true });
+  await redis.connect();
+  const stopRequested = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  try {
+    const worker = await startWorker({ config, provider, nc, redis, logger: log });
+    const signal = await stopRequested;
+    log.info({ signal }, 'stopping: no new jobs; waiting for jobs in flight');
+    const summary = await worker.stop(config.switchyard.worker.shutdownGraceMs);
+    log.info(summary, 'stopped');
+  } finally {
+    await closeNats(nc);
+    redis.disconnect();
+    await closeAll();
+    log.flush();
+  }
+  return 0;
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message =
+      error instanceof ConfigError || !(error instanceof Error)
+        ? String(error instanceof Error ? error.message : error)
+        : (error.stack ?? error.message);
+    process.stderr.write(`worker: ${message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,117 @@
+import { parseConfig, type Deployment } from '@switchyard/config';
+import { completionJobSchema, usageEventSchema } from '@switchyard/contracts';
+import { describe, expect, it } from 'vitest';
+import { deploymentsTried, resultMeta, usageEventFor, type ProviderCall } from './served-job';
+
+const { config } = parseConfig(
+  [
+    'model_list:',
+    '  - model_name: backup',
+    '    litellm_params: { model: anthropic/claude-3-5-haiku-20241022, api_key: k }',
+  ].join('\n'),
+  { env: {} },
+);
+const deployment = config.models['backup']?.deployments[0] as Deployment;
+const failedHop = {
+  model: 'primary',
+  deployments: [
+    {
+      deployment: 'primary/0',
+      provider: 'openai',
+      type: 'rate_limit',
+      code: 'rate_limit_exceeded',
+      message: 'slow down',
+    },
+    {
+      deployment: 'primary/0',
+      provider: 'openai',
+      type: 'rate_limit',
+      code: 'rate_limit_exceeded',
+      message: 'slow down',
+    },
+  ],
+} as const;
+const job = completionJobSchema.parse({
+  v: 1,
+  id: 'job-1',
+  tenant: 'acme',
+  model: 'backup',
+  request: { messages: [{ role: 'user', content: 'hi' }] },
+  submitted_at: 1_000,
+  tags: ['triage'],
+  route: [failedHop],
+});
+const call: ProviderCall = {
+  job,
+  deployment,
+  attempt: 2,
+  earlierFailures: 3,
+  takenAt: 1_250,
+  callStartedAt: 1_300,
+  callEndedAt: 1_700,
+  firstChunkAt: 1_400,
+};
+
+describe('resultMeta', () => {
+  it('counts every call, lists the path and measures from submission', () => {
+    expect(resultMeta(call)).toEqual({
+      v: 1,
+      job_id: 'job-1',
+      deployment: 'backup/0',
+      provider: 'anthropic',
+      provider_model: 'claude-3-5-haiku-20241022',
+      attempts: 4,
+      fallback_path: ['primary', 'backup'],
+      queue_ms: 250,
+      provider_ms: 400,
+      total_ms: 700,
+      cache_hit: false,
+      cost_usd: null,
+    });
+  });
+});
+
+describe('usageEventFor', () => {
+  it('names the call by job, hop, delivery and deployment, and passes the contract', () => {
+    const event = usageEventFor(call, {
+      status: 'success',
+      usage: {
+        prompt_tokens: 10,
+        completion_tokens: 5,
+        total_tokens: 15,
+        prompt_tokens_details: { cached_tokens: 4 },
+      },
+    });
+    expect(event).toMatchObject({
+      id: 'job-1:1:2:backup~2F0',
+      tenant: 'acme',
+      tags: ['triage'],
+      model: 'backup',
+      status: 'success',
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      cached_tokens: 4,
+      fallback_depth: 1,
+      attempt: 2,
+      ttft_ms: 400,
+    });
+    expect(usageEventSchema.safeParse(event).success).toBe(true);
+  });
+
+  it('records a failed call with its error type and no tokens', () => {
+    const event = usageEventFor(call, { status: 'error', errorType: 'overloaded' });
+    expect(event).toMatchObject({ status: 'error', error_type: 'overloaded', prompt_tokens: 0 });
+    expect(usageEventSchema.safeParse(event).success).toBe(true);
+  });
+});
+
+describe('deploymentsTried', () => {
+  it('lists earlier hops first, then this model', () => {
+    const here = { ...failedHop.deployments[0], deployment: 'backup/0', type: 'server' as const };
+    expect(deploymentsTried(job, [here]).map((d) => d.deployment)).toEqual([
+      'primary/0',
+      'primary/0',
+      'backup/0',
+    ]);
+  });
+});

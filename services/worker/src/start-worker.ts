@@ -1,0 +1,158 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Deployment, LogicalModel, SwitchyardConfig } from '@switchyard/config';
+import { createSubjects } from '@switchyard/contracts';
+import { createCooldownTracker, createRateLimiter, estimateInputTokens } from '@switchyard/limits';
+import { consumeJobs, provisionTopology, type JobConsumer } from '@switchyard/messaging';
+import type { Logger } from '@switchyard/telemetry';
+import type { Redis } from 'ioredis';
+import { DeploymentBoard } from './deployment-board';
+import type { RandomSource } from './deployment-picker';
+import { createFailureHistory } from './failure-history';
+import { createJobHandler } from './job-handler';
+import type { WorkerLimits } from './worker-limits';
+
+/** What {@link startWorker} runs on. The caller owns (and closes) the connections. */
+export interface StartWorkerOptions {
+  config: SwitchyardConfig;
+  /** The provider this pool serves, as spelled in config (`anthropic`, `openai`, …). */
+  provider: string;
+  nc: NatsConnection;
+  redis: Redis;
+  logger: Logger;
+  /** Overrides the shared limits built from `redis` (tests). */
+  limits?: WorkerLimits;
+  /** How long one pull waits before it is renewed. @defaultValue messaging's (5 s) */
+  pullExpiresMs?: number;
+  /** Random source for the weighted choice and the backoff jitter. @defaultValue Math.random */
+  random?: RandomSource;
+}
+
+/** A running worker pool. */
+export interface RunningWorker {
+  /** The logical models this pool pulls for. */
+  readonly models: readonly string[];
+  /**
+   * Stops pulling, lets jobs in flight finish for up to `graceMs`, then hands the rest back
+   * (nak) for another worker. Resolves to the totals over all models.
+   */
+  stop(graceMs?: number): Promise<{ finished: number; handedBack: number }>;
+}
+
+/** How long a job may go unacknowledged: the longest provider timeout plus a margin. */
+export const ackWaitMarginMs = 30_000;
+
+/**
+ * The jobs consumers' AckWait for a config: the longest provider timeout of any deployment
+ * (or the router's default) plus 30 s, so that it is longer than any provider call. Every
+ * process that provisions the topology from one config must use the same value, or they
+ * would keep updating the consumers.
+ */
+export function jobsAckWaitMs(config: SwitchyardConfig): number {
+  const timeouts = Object.values(config.models).flatMap((m) =>
+    m.deployments.map((d) => d.timeoutMs),
+  );
+  return Math.max(config.router.timeoutMs, ...timeouts) + ackWaitMarginMs;
+}
+
+/** The models with a deployment on `provider`, each with those deployments. */
+export function modelsServedBy(
+  config: SwitchyardConfig,
+  provider: string,
+): { model: LogicalModel; deployments: Deployment[] }[] {
+  return Object.values(config.models)
+    .map((model) => ({
+      model,
+      deployments: model.deployments.filter((d) => d.provider === provider),
+    }))
+    .filter((served) => served.deployments.length > 0);
+}
+
+/**
+ * Starts the worker pool of one provider: provisions the topology (idempotent), then pulls
+ * from the durable consumer of every logical model with a deployment on that provider, with
+ * `switchyard.worker.concurrency` jobs per deployment. Throws when no model has a deployment
+ * on the provider.
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { config, provider, nc, redis, logger } = options;
+  const served = modelsServedBy(config, provider);
+  if (served.length === 0) {
+    throw new Error(`no model in the config has a deployment on provider "${provider}"`);
+  }
+  const { nats, redis: redisSettings, worker } = config.switchyard;
+  const subjects = createSubjects(nats.subjectRoot);
+  await provisionTopology(nc, {
+    subjectRoot: nats.subjectRoot,
+    streamPrefix: nats.streamPrefix,
+    replicas: nats.replicas,
+    storage: nats.storage,
+    models: Object.keys(config.models),
+    ackWaitMs: jobsAckWaitMs(config),
+    logger,
+  });
+  const limits = options.limits ?? {
+    rateLimiter: createRateLimiter(redis, { keyPrefix: redisSettings.keyPrefix }),
+    cooldown: createCooldownTracker(redis, {
+      keyPrefix: redisSettings.keyPrefix,
+      allowedFails: config.router.allowedFails,
+      cooldownMs: config.router.cooldownMs,
+    }),
+    estimateInputTokens,
+  };
+  const failures = createFailureHistory(redis, redisSettings.keyPrefix);
+
+  const running: { consumer: JobConsumer; board: DeploymentBoard }[] = [];
+  try {
+    for (const { model, deployments } of served) {
+      const board = new DeploymentBoard(deployments, worker.concurrency);
+      const consumer = await consumeJobs(nc, {
+        model: model.name,
+        concurrency: board.totalSlots,
+        streamPrefix: nats.streamPrefix,
+        subjects,
+        logger: logger.child({ model: model.name }),
+        ...(options.pullExpiresMs === undefined ? {} : { pullExpiresMs: options.pullExpiresMs }),
+        handler: createJobHandler({
+          nc,
+          subjects,
+          router: config.router,
+          dropParams: config.dropParams,
+          board,
+          limits,
+          failures,
+          logger: logger.child({ model: model.name }),
+          ...(options.random === undefined ? {} : { random: options.random }),
+        }),
+      });
+      board.attach(consumer);
+      running.push({ consumer, board });
+    }
+  } catch (error) {
+    await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
+    throw error;
+  }
+  logger.info(
+    { provider, models: served.map((s) => s.model.name), concurrency: worker.concurrency },
+    'worker pulling',
+  );
+
+  let stopped: Promise<{ finished: number; handedBack: number }> | undefined;
+  return {
+    models: served.map((s) => s.model.name),
+    stop(graceMs) {
+      stopped ??= (async () => {
+        const summaries = await Promise.all(
+          running.map(async ({ consumer, board }) => {
+            board.detach();
+            return consumer.stop(graceMs === undefined ? {} : { graceMs });
+          }),
+        );
+        return {
+          finished: summaries.reduce((sum, s) => sum + s.finished, 0),
+          handedBack: summaries.reduce((sum, s) => sum + s.handedBack, 0),
+        };
+      })();
+      return stopped;
+    },
+  };
+}
