@@ -1,0 +1,54 @@
+import { completionJobSchema } from '@switchyard/contracts';
+import { describe, expect, it } from 'vitest';
+import { buildJob } from './build-job';
+
+describe('buildJob', () => {
+  it('moves model and the switchyard extras out of the request body', () => {
+    const job = buildJob(
+      {
+        model: 'fast-triage-model',
+        messages: [{ role: 'user', content: 'hi' }],
+        temperature: 0.2,
+        service_tier: 'flex',
+        switchyard: {
+          job_id: 'j-1',
+          deadline: 2_000,
+          cache: { no_store: true },
+          fallbacks: ['careful-model'],
+          tags: ['team:search'],
+        },
+      },
+      { tenant: 'acme', now: 1_000 },
+    );
+    expect(job).toEqual({
+      v: 1,
+      id: 'j-1',
+      tenant: 'acme',
+      model: 'fast-triage-model',
+      request: {
+        messages: [{ role: 'user', content: 'hi' }],
+        temperature: 0.2,
+        service_tier: 'flex',
+      },
+      submitted_at: 1_000,
+      deadline: 2_000,
+      cache: { no_store: true },
+      fallbacks: ['careful-model'],
+      tags: ['team:search'],
+    });
+    expect(completionJobSchema.safeParse(job).success).toBe(true);
+  });
+
+  it('gives each job a fresh valid id when none is given, and keeps stream in the body', () => {
+    const params = {
+      model: 'm',
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      stream: true,
+    };
+    const a = buildJob(params, { tenant: 'default' });
+    const b = buildJob(params, { tenant: 'default' });
+    expect(a.id).not.toBe(b.id);
+    expect(a.request).toEqual({ messages: params.messages, stream: true });
+    expect(completionJobSchema.safeParse(a).success).toBe(true);
+  });
+});

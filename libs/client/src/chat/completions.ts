@@ -1,0 +1,74 @@
+import type { CompletionResult } from '@switchyard/contracts';
+import type { ClientContext } from '../client-context';
+import { errorFromWire } from '../errors/switchyard.error';
+import { publishClientJob } from '../publish-client-job';
+import type {
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  RequestOptions,
+} from './chat-params';
+import { ChunkStream } from './chunk-stream';
+import { ReplyInbox } from './reply-inbox';
+import { buildJob } from './build-job';
+
+/** `client.chat.completions`: request-reply and streaming completions over NATS. */
+export class Completions {
+  constructor(private readonly client: ClientContext) {}
+
+  /**
+   * Sends a completion job for `params.model` and resolves to the finished result, or, with
+   * `stream: true`, to a ChunkStream once the job is queued. It subscribes to a fresh inbox
+   * before publishing the job (with the inbox as `Switchyard-Reply-To`), so no answer is
+   * missed, and stops listening after the first final answer, so a duplicate result for the
+   * job (a crashed worker's job served twice) is never seen.
+   *
+   * Rejects with a SwitchyardError subclass: the class of the error reply's type
+   * (RateLimitError, ContextWindowExceededError, …), TimeoutError `client_timeout` when no
+   * answer came within the timeout, InvalidJobError for a job that fails the contract
+   * (nothing is published), ConnectionError `publish_failed` when the job could not be
+   * queued; or with an AbortError when `options.signal` aborts. A timed-out or aborted job is
+   * not withdrawn: it may still run.
+   */
+  create(
+    params: ChatCompletionCreateParamsStreaming,
+    options?: RequestOptions,
+  ): Promise<ChunkStream>;
+  create(
+    params: ChatCompletionCreateParamsNonStreaming,
+    options?: RequestOptions,
+  ): Promise<CompletionResult>;
+  create(
+    params: ChatCompletionCreateParams,
+    options?: RequestOptions,
+  ): Promise<ChunkStream | CompletionResult>;
+  async create(
+    params: ChatCompletionCreateParams,
+    options: RequestOptions = {},
+  ): Promise<ChunkStream | CompletionResult> {
+    const job = buildJob(params, { tenant: this.client.tenant });
+    const inbox = new ReplyInbox(this.client.nc, job.id, {
+      timeoutMs: options.timeout ?? this.client.timeoutMs,
+      inboxPrefix: this.client.inboxPrefix,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    try {
+      await publishClientJob(this.client, job, inbox.subject);
+    } catch (error) {
+      inbox.close();
+      throw error;
+    }
+    if (params.stream === true) return new ChunkStream(job.id, inbox);
+    try {
+      for (;;) {
+        const event = await inbox.next();
+        if ('failure' in event) throw event.failure;
+        const { reply } = event;
+        if (reply.object === 'chat.completion') return reply;
+        if (reply.object === 'error') throw errorFromWire(reply.error, reply.switchyard.job_id);
+      }
+    } finally {
+      inbox.close();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import { createInbox, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { decodeReply, makeError, type ReplyMessage } from '@switchyard/contracts';
+import { AbortError, ServerError, TimeoutError } from '../errors/switchyard.error';
+
+/** One thing that happened on a job's inbox: a reply for the job, or the wait ending. */
+export type InboxEvent = { reply: ReplyMessage } | { failure: Error };
+
+/** Options of {@link ReplyInbox}. */
+export interface ReplyInboxOptions {
+  /** Milliseconds until the wait fails with a TimeoutError (`client_timeout`). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** The connection's inbox prefix, when NATS permissions require one. @defaultValue `_INBOX` */
+  inboxPrefix?: string;
+}
+
+function replyJobId(reply: ReplyMessage): string | null {
+  return reply.switchyard.job_id;
+}
+
+/**
+ * A fresh inbox subscribed before the job is published, so no reply can be missed. Replies
+ * for another job id are dropped (an error reply without a job id is kept: the service could
+ * not read the job). The timeout and the abort signal end the wait with a failure event.
+ * Events queue until read with next(); close() unsubscribes.
+ */
+export class ReplyInbox {
+  readonly subject: string;
+  private readonly sub: Subscription;
+  private readonly queue: InboxEvent[] = [];
+  private failure: Error | undefined;
+  private waiting: ((event: InboxEvent) => void) | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onAbort: () => void;
+  private ended = false;
+
+  constructor(
+    nc: NatsConnection,
+    private readonly jobId: string,
+    private readonly options: ReplyInboxOptions,
+  ) {
+    this.subject = createInbox(options.inboxPrefix);
+    this.sub = nc.subscribe(this.subject, {
+      callback: (error, msg) => {
+        if (error !== null) return this.fail(error);
+        const decoded = decodeReply(msg.data);
+        if (!decoded.ok) return this.fail(new ServerError(decoded.error, jobId));
+        const id = replyJobId(decoded.reply);
+        if (id !== null && id !== jobId) return;
+        this.push({ reply: decoded.reply });
+      },
+    });
+    this.timer = setTimeout(() => {
+      this.fail(
+        new TimeoutError(
+          makeError(
+            'timeout',
+            'client_timeout',
+            `no answer to job ${jobId} within ${options.timeoutMs} ms`,
+          ),
+          jobId,
+        ),
+      );
+    }, options.timeoutMs);
+    this.onAbort = () =>
+      this.fail(
+        new AbortError(`waiting for job ${jobId} was aborted`, { cause: options.signal?.reason }),
+      );
+    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (options.signal?.aborted) this.onAbort();
+  }
+
+  /** The next event: replies in arrival order, then (once the wait ended) the failure. */
+  next(): Promise<InboxEvent> {
+    const event = this.queue.shift();
+    if (event !== undefined) return Promise.resolve(event);
+    if (this.failure !== undefined) return Promise.resolve({ failure: this.failure });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** Stops listening: later replies (a duplicate result) are never seen. */
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.sub.unsubscribe();
+  }
+
+  private push(event: InboxEvent): void {
+    if (this.ended) return;
+    if (this.waiting !== undefined) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve(event);
+    } else {
+      this.queue.push(event);
+    }
+  }
+
+  private fail(failure: Error): void {
+    if (this.ended) return;
+    this.failure = failure;
+    this.close();
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    resolve?.({ failure });
+  }
+}

@@ -1,0 +1,90 @@
+import type { MsgHdrs } from '@nats-io/nats-core';
+import {
+  HeaderNames,
+  decodeJob,
+  errorTypeSchema,
+  type CompletionJob,
+  type ErrorType,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
+import { jobMessageId, readHeader, readReplyTo } from '@switchyard/messaging';
+
+/** The parts of a stored or delivered message that reading a dead letter needs. */
+export interface DeadLetterInput {
+  subject: string;
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
+}
+
+/** A dead letter, read: the failed job and what the worker said about the failure. */
+export interface DeadLetter {
+  /** The job as it should travel on; its `route` holds the failed model's hop. */
+  job: CompletionJob;
+  /**
+   * Why the job failed on `job.model` (`Switchyard-Error-Type`); when the header is missing
+   * or unknown, the type of the last failed call in the route, else `server`.
+   */
+  errorType: ErrorType;
+  /** The delivery of the job that gave up (`Switchyard-Attempt`), when given. */
+  attempt: number | null;
+  /** Where the job's answer goes (`Switchyard-Reply-To`); null when nobody waits. */
+  replyTo: string | null;
+  /** The dead letter's idempotency key, `<job id>#<hop>` (see jobMessageId). */
+  msgId: string;
+}
+
+/** A dead letter read at the boundary; never an exception. */
+export type ReadDeadLetterResult =
+  | ({ ok: true } & DeadLetter)
+  | { ok: false; reason: string; jobId: string | null; replyTo: string | null };
+
+function readErrorType(headers: MsgHdrs | undefined, job: CompletionJob): ErrorType {
+  const parsed = errorTypeSchema.safeParse(readHeader(headers, HeaderNames.errorType));
+  if (parsed.success) return parsed.data;
+  return job.route.at(-1)?.deployments.at(-1)?.type ?? 'server';
+}
+
+function readAttempt(headers: MsgHdrs | undefined): number | null {
+  const value = Number(readHeader(headers, HeaderNames.attempt));
+  return Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/**
+ * Reads a message of the dead-letter stream (`<root>.dlq.<tenant>.<model token>`). It is
+ * not a dead letter when the body is not a valid job, the subject is not a dead-letter
+ * subject, or the job's tenant or model differs from the subject's.
+ */
+export function readDeadLetter(
+  msg: DeadLetterInput,
+  subjects: SwitchyardSubjects,
+): ReadDeadLetterResult {
+  const reply = readReplyTo(msg.headers);
+  const replyTo = reply.ok ? reply.replyTo : null;
+  const decoded = decodeJob(msg.data);
+  if (!decoded.ok) {
+    return { ok: false, reason: decoded.error.message, jobId: decoded.job_id, replyTo };
+  }
+  const { job } = decoded;
+  const fail = (reason: string): ReadDeadLetterResult => ({
+    ok: false,
+    reason,
+    jobId: job.id,
+    replyTo,
+  });
+  const parsed = subjects.parse(msg.subject);
+  if (!parsed.ok) return fail(parsed.reason);
+  if (parsed.kind !== 'dlq') return fail(`${msg.subject} is a ${parsed.kind} subject, not dlq`);
+  if (parsed.tenant !== job.tenant || parsed.model !== job.model) {
+    return fail(
+      `the job's tenant/model ${job.tenant}/${job.model} differ from the subject's ${parsed.tenant}/${parsed.model}`,
+    );
+  }
+  return {
+    ok: true,
+    job,
+    errorType: readErrorType(msg.headers, job),
+    attempt: readAttempt(msg.headers),
+    replyTo,
+    msgId: jobMessageId(job),
+  };
+}

@@ -1,0 +1,43 @@
+import type { PubAck } from '@nats-io/jetstream';
+import { makeError, type CompletionJobInput } from '@switchyard/contracts';
+import { InvalidMessageError, publishJob } from '@switchyard/messaging';
+import type { ClientContext } from './client-context';
+import { ConnectionError, InvalidJobError } from './errors/switchyard.error';
+
+/**
+ * Publishes a job to its model's subject with `replyTo` as `Switchyard-Reply-To`. A job that
+ * fails the contract becomes an InvalidJobError (nothing was published); a job the stream
+ * did not confirm (no JetStream, no stream for the subject, timeout) a ConnectionError
+ * `publish_failed` with the cause. A job for a model the client knows is not configured is an
+ * InvalidJobError `unknown_model`. Publishing again with the same job id is safe.
+ */
+export async function publishClientJob(
+  client: ClientContext,
+  job: CompletionJobInput & { id: string },
+  replyTo: string,
+): Promise<PubAck> {
+  if (client.models !== undefined && !client.models.has(job.model)) {
+    throw new InvalidJobError(
+      makeError(
+        'invalid_job',
+        'unknown_model',
+        `unknown model ${JSON.stringify(job.model)}: the configured models are ${[...client.models].map((m) => JSON.stringify(m)).join(', ')}`,
+        { param: 'model' },
+      ),
+      job.id,
+    );
+  }
+  try {
+    return await publishJob(client.js, job, { replyTo, subjects: client.subjects });
+  } catch (error) {
+    if (error instanceof InvalidMessageError) {
+      throw new InvalidJobError(error.error, job.id, { cause: error });
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConnectionError(
+      makeError('connection', 'publish_failed', `job ${job.id} was not queued: ${reason}`),
+      job.id,
+      { cause: error },
+    );
+  }
+}

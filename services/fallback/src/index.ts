@@ -1,0 +1,14 @@
+export { chooseFallback, terminalErrorTypes, type FallbackChoice } from './choose-fallback';
+export { finalErrorReply } from './final-error';
+export {
+  startFallbackRouter,
+  type FallbackRouter,
+  type FallbackRouterOptions,
+} from './fallback-router';
+export {
+  handleDeadLetter,
+  type DeadLetterContext,
+  type DeadLetterOutcome,
+} from './handle-dead-letter';
+export { ROUTER_CONSUMER_NAME, routerConsumerConfig } from './router-consumer';
+export { deploymentsTried, lastAttempt, routeWithFailedHop } from './route';
