@@ -12,6 +12,7 @@ import {
 import { createMissingStreams } from './missing-streams';
 import { RecentKeys } from './recent-keys';
 import { ROUTER_CONSUMER_NAME, routerConsumerConfig } from './router-consumer';
+import { answerUnknownModels } from './unknown-models';
 
 /** Options of {@link startFallbackRouter}. */
 export interface FallbackRouterOptions {
@@ -39,6 +40,8 @@ export interface FallbackRouter {
  * handles dead letters one at a time, in stream order (see handleDeadLetter). A dead letter is acked once handled; when publishing fails it
  * is nak'd and tried again after `retryDelayMs`. A dead letter this process has already
  * handled (a second stored copy of the same hop) is acked without being handled again.
+ * It also answers jobs for models that are not configured with `not_found` (see
+ * answerUnknownModels), so they never wait in the jobs stream for a consumer that never comes.
  */
 export async function startFallbackRouter(options: FallbackRouterOptions): Promise<FallbackRouter> {
   const { config, nc } = options;
@@ -79,6 +82,14 @@ export async function startFallbackRouter(options: FallbackRouterOptions): Promi
   const loop = (async () => {
     for await (const msg of messages) await settle(msg);
   })().catch((error: unknown) => log.error({ err: error }, 'dead-letter loop failed'));
+  const unknownModels = answerUnknownModels({
+    config,
+    nc,
+    jsm,
+    subjects,
+    jobsStream: streamNames(streamPrefix || undefined).jobs,
+    log,
+  });
   log.info({ stream, consumer: ROUTER_CONSUMER_NAME }, 'fallback router started');
 
   return {
@@ -87,7 +98,7 @@ export async function startFallbackRouter(options: FallbackRouterOptions): Promi
       const graceOver = new Promise<'grace over'>((resolve) => {
         timer = setTimeout(() => resolve('grace over'), graceMs);
       });
-      const stopped = messages.close().then(() => loop);
+      const stopped = Promise.all([messages.close().then(() => loop), unknownModels.stop()]);
       const outcome = await Promise.race([stopped.then(() => 'stopped' as const), graceOver]);
       clearTimeout(timer);
       log.info({ outcome }, 'fallback router stopped');

@@ -12,3 +12,9 @@ export {
 } from './handle-dead-letter';
 export { ROUTER_CONSUMER_NAME, routerConsumerConfig } from './router-consumer';
 export { deploymentsTried, lastAttempt, routeWithFailedHop } from './route';
+export {
+  UNKNOWN_MODELS_QUEUE,
+  answerUnknownModels,
+  type UnknownModelsOptions,
+  type UnknownModelsResponder,
+} from './unknown-models';
