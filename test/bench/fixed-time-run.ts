@@ -1,0 +1,74 @@
+/**
+ * Drives one kind of call at a fixed concurrency for a fixed time and collects its latencies:
+ * the measurement loop of the queue-hop benchmark.
+ */
+
+/** What one call reports: its total time, and for a stream the time to its first chunk. */
+export interface CallSample {
+  totalMs: number;
+  firstChunkMs?: number;
+  /** Switchyard's own timings of the answer, when it came through Switchyard. */
+  timings?: { queueMs: number; providerMs: number; totalMs: number };
+}
+
+/** The outcome of one run: counted calls only (those started after the warm-up). */
+export interface RunResult {
+  calls: number;
+  perSecond: number;
+  totalMs: number[];
+  firstChunkMs: number[];
+  samples: CallSample[];
+}
+
+/**
+ * Runs `call` from `concurrency` loops for `warmMs` (not counted) and then `seconds`. The
+ * first failing call stops every loop and rejects the run with its error.
+ */
+export async function runFixedTime(options: {
+  concurrency: number;
+  seconds: number;
+  warmMs: number;
+  call: () => Promise<CallSample>;
+}): Promise<RunResult> {
+  const samples: CallSample[] = [];
+  const countFrom = performance.now() + options.warmMs;
+  const endAt = countFrom + options.seconds * 1000;
+  let failure: { error: unknown } | undefined;
+  const loop = async (): Promise<void> => {
+    while (failure === undefined) {
+      const startedAt = performance.now();
+      if (startedAt >= endAt) return;
+      try {
+        const sample = await options.call();
+        if (startedAt >= countFrom) samples.push(sample);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, loop));
+  if (failure !== undefined) throw failure.error;
+  const sorted = (values: number[]): number[] => values.sort((a, b) => a - b);
+  return {
+    calls: samples.length,
+    perSecond: samples.length / options.seconds,
+    totalMs: sorted(samples.map((sample) => sample.totalMs)),
+    firstChunkMs: sorted(samples.flatMap((sample) => sample.firstChunkMs ?? [])),
+    samples,
+  };
+}
+
+/** The p-th percentile (nearest rank) of ascending values; NaN for none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] ?? Number.NaN;
+}
+
+/** The median of unsorted values. */
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
