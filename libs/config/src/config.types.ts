@@ -208,6 +208,13 @@ export interface WorkerSettings {
    * @defaultValue 30000
    */
   readonly shutdownGraceMs: number;
+  /**
+   * What the jobs consumers' AckWait adds to the longest provider timeout, in ms
+   * (`ack_wait_margin_seconds`): how long a crashed worker's jobs wait before another worker
+   * gets them. See `jobsAckWaitMs`.
+   * @defaultValue 30000
+   */
+  readonly ackWaitMarginMs: number;
 }
 
 /** Limits of one tenant. */

@@ -16,6 +16,7 @@ export const switchyardDefaults = {
   keyPrefix: 'sy:',
   concurrency: 32,
   shutdownGraceSeconds: 30,
+  ackWaitMarginSeconds: 30,
 } as const;
 
 /** The tenant every single-tenant setup uses; always present in `tenants`. */
@@ -85,6 +86,9 @@ export function normalizeSwitchyard(
       concurrency: section?.worker?.concurrency ?? switchyardDefaults.concurrency,
       shutdownGraceMs: secondsToMs(
         section?.worker?.shutdown_grace_seconds ?? switchyardDefaults.shutdownGraceSeconds,
+      ),
+      ackWaitMarginMs: secondsToMs(
+        section?.worker?.ack_wait_margin_seconds ?? switchyardDefaults.ackWaitMarginSeconds,
       ),
     },
     tenants,

@@ -1,6 +1,4 @@
 export {
-  ackWaitMarginMs,
-  jobsAckWaitMs,
   modelsServedBy,
   startWorker,
   type RunningWorker,

@@ -1,5 +1,10 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { Deployment, LogicalModel, SwitchyardConfig } from '@switchyard/config';
+import {
+  jobsAckWaitMs,
+  type Deployment,
+  type LogicalModel,
+  type SwitchyardConfig,
+} from '@switchyard/config';
 import { createSubjects } from '@switchyard/contracts';
 import { createCooldownTracker, createRateLimiter, estimateInputTokens } from '@switchyard/limits';
 import { consumeJobs, provisionTopology, type JobConsumer } from '@switchyard/messaging';
@@ -36,22 +41,6 @@ export interface RunningWorker {
    * (nak) for another worker. Resolves to the totals over all models.
    */
   stop(graceMs?: number): Promise<{ finished: number; handedBack: number }>;
-}
-
-/** How long a job may go unacknowledged: the longest provider timeout plus a margin. */
-export const ackWaitMarginMs = 30_000;
-
-/**
- * The jobs consumers' AckWait for a config: the longest provider timeout of any deployment
- * (or the router's default) plus 30 s, so that it is longer than any provider call. Every
- * process that provisions the topology from one config must use the same value, or they
- * would keep updating the consumers.
- */
-export function jobsAckWaitMs(config: SwitchyardConfig): number {
-  const timeouts = Object.values(config.models).flatMap((m) =>
-    m.deployments.map((d) => d.timeoutMs),
-  );
-  return Math.max(config.router.timeoutMs, ...timeouts) + ackWaitMarginMs;
 }
 
 /** The models with a deployment on `provider`, each with those deployments. */

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { jobsAckWaitMs } from './jobs-ack-wait';
+import { parseConfig } from './parse-config';
+
+const models = [
+  'model_list:',
+  '  - model_name: a',
+  '    litellm_params: { model: openai/gpt-4o-mini, api_key: k, timeout: 20 }',
+  '  - model_name: b',
+  '    litellm_params: { model: openai/gpt-4o, api_key: k, timeout: 5 }',
+];
+
+describe('jobsAckWaitMs', () => {
+  it('is the longest timeout plus the default 30 s margin', () => {
+    const { config } = parseConfig([...models, 'router_settings: { timeout: 10 }'].join('\n'), {
+      env: {},
+    });
+    expect(config.switchyard.worker.ackWaitMarginMs).toBe(30_000);
+    expect(jobsAckWaitMs(config)).toBe(50_000);
+  });
+
+  it('uses switchyard.worker.ack_wait_margin_seconds and the router timeout when it is longest', () => {
+    const yaml = [
+      ...models,
+      'router_settings: { timeout: 60 }',
+      'switchyard: { worker: { ack_wait_margin_seconds: 2 } }',
+    ].join('\n');
+    expect(jobsAckWaitMs(parseConfig(yaml, { env: {} }).config)).toBe(62_000);
+  });
+
+  it('refuses a margin that is not a positive duration', () => {
+    const yaml = [...models, 'switchyard: { worker: { ack_wait_margin_seconds: 0 } }'].join('\n');
+    expect(() => parseConfig(yaml, { env: {} })).toThrow(/ack_wait_margin_seconds/);
+  });
+});
