@@ -27,6 +27,10 @@ const dependencyDirection = [
     onlyDependOnLibsWithTags: ['scope:contracts', 'scope:messaging', 'scope:telemetry'],
   },
   { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:local-servers'] },
+  {
+    sourceTag: 'scope:entrypoint',
+    onlyDependOnLibsWithTags: ['scope:config', 'scope:telemetry'],
+  },
   { sourceTag: 'scope:limits', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
 ];
 

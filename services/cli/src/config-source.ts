@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CliError } from './cli-error';
+import { UserError } from '@switchyard/entrypoint';
 
 /** The demo config: two logical models on the bundled provider simulator, no API keys. */
 export const demoConfigPath = fileURLToPath(new URL('./demo/config.yaml', import.meta.url));
@@ -14,7 +14,7 @@ export interface ConfigSource {
 /** Which config file to use: the one named, else ./config.yaml, else the demo config. */
 export function resolveConfigSource(named: string | undefined): ConfigSource {
   if (named !== undefined) {
-    if (!existsSync(named)) throw new CliError(`config file ${named} does not exist`);
+    if (!existsSync(named)) throw new UserError(`config file ${named} does not exist`);
     return { path: named, isDemo: false };
   }
   if (existsSync('config.yaml')) return { path: 'config.yaml', isDemo: false };

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createLogger, type LogLevel } from '@switchyard/telemetry';
-import { ConfigError } from '@switchyard/config';
+import { loggerFromEnv, runMain } from '@switchyard/entrypoint';
 import { configCheck } from './commands/config-check';
 import { up } from './commands/up';
 import { usage } from './usage';
@@ -20,11 +19,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stdout.write(usage);
     return values.help || command === 'help' ? 0 : 2;
   }
-  const log = createLogger({
-    name: 'switchyard',
-    level: (env['LOG_LEVEL'] as LogLevel | undefined) ?? 'info',
-    pretty: process.stdout.isTTY,
-  });
+  const log = loggerFromEnv('switchyard', env);
   switch (command) {
     case 'up':
       await up({ configPath: values.config, env, log });
@@ -37,16 +32,4 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return 2;
 }
 
-main(process.argv.slice(2), process.env).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const message =
-      error instanceof ConfigError || !(error instanceof Error)
-        ? String(error instanceof Error ? error.message : error)
-        : (error.stack ?? error.message);
-    process.stderr.write(`switchyard: ${message}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('switchyard', () => main(process.argv.slice(2), process.env));

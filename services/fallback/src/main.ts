@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@switchyard/config';
 import { closeNats, connectNats } from '@switchyard/messaging';
-import { createLogger, type LogLevel } from '@switchyard/telemetry';
+import { loggerFromEnv, runMain, stopSignal } from '@switchyard/entrypoint';
 import { startFallbackRouter } from './fallback-router';
 
 /**
@@ -13,11 +13,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     args: argv,
     options: { config: { type: 'string', short: 'c' } },
   });
-  const log = createLogger({
-    name: 'switchyard-fallback',
-    level: (env['LOG_LEVEL'] as LogLevel | undefined) ?? 'info',
-    pretty: process.stdout.isTTY,
-  });
+  const log = loggerFromEnv('switchyard-fallback', env);
   const { config, warnings } = await loadConfig(
     values.config ?? env['SWITCHYARD_CONFIG'] ?? 'config.yaml',
     { env },
@@ -29,17 +25,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     logger: log,
   });
   const router = await startFallbackRouter({ config, nc, logger: log });
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  await stopSignal();
   await router.stop();
   await closeNats(nc);
 }
 
-main(process.argv.slice(2), process.env).catch((error: unknown) => {
-  process.stderr.write(
-    `switchyard-fallback: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runMain('switchyard-fallback', () => main(process.argv.slice(2), process.env));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createLogger, type LogLevel } from '@switchyard/telemetry';
+import { loggerFromEnv, runMain, stopSignal } from '@switchyard/entrypoint';
 import { parseScenario } from './scenario';
 import { startProviderSim } from './server';
 
@@ -35,11 +35,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     );
     return 2;
   }
-  const log = createLogger({
-    name: 'provider-sim',
-    level: (env['LOG_LEVEL'] as LogLevel | undefined) ?? 'info',
-    pretty: process.stdout.isTTY,
-  });
+  const log = loggerFromEnv('provider-sim', env);
   let scenario = {};
   if (values.scenario !== undefined) {
     const text = await readFile(values.scenario, 'utf8');
@@ -57,22 +53,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   const sim = await startProviderSim({ port, host: values.host, scenario, logger: log });
   process.stdout.write(`provider-sim listening on ${sim.url}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopSignal();
   await sim.stop();
   return 0;
 }
 
-main(process.argv.slice(2), process.env).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `provider-sim: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runMain('provider-sim', () => main(process.argv.slice(2), process.env));

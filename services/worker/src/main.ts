@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, isSupportedProvider, loadConfig } from '@switchyard/config';
+import { isSupportedProvider, loadConfig } from '@switchyard/config';
+import { loggerFromEnv, runMain, stopSignal } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { closeAll } from '@switchyard/providers';
-import { createLogger, type LogLevel } from '@switchyard/telemetry';
 import { Redis } from 'ioredis';
 import { startWorker } from './start-worker';
 
@@ -36,11 +36,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`worker: --provider must name a supported provider\n\n${usage}`);
     return 2;
   }
-  const log = createLogger({
-    name: `worker-${provider}`,
-    level: (env['LOG_LEVEL'] as LogLevel | undefined) ?? 'info',
-    pretty: process.stdout.isTTY,
-  });
+  const log = loggerFromEnv(`worker-${provider}`, env);
   const { config, warnings } = await loadConfig(values.config, { env });
   for (const warning of warnings) log.warn(warning);
 
@@ -51,10 +47,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
   const redis = new Redis(config.switchyard.redis.url, { lazyConnect: true });
   await redis.connect();
-  const stopRequested = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const stopRequested = stopSignal();
   try {
     const worker = await startWorker({ config, provider, nc, redis, logger: log });
     const signal = await stopRequested;
@@ -70,16 +63,4 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2), process.env).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const message =
-      error instanceof ConfigError || !(error instanceof Error)
-        ? String(error instanceof Error ? error.message : error)
-        : (error.stack ?? error.message);
-    process.stderr.write(`worker: ${message}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain('worker', () => main(process.argv.slice(2), process.env));

@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import { loadConfig } from '@switchyard/config';
+import { stopSignal } from '@switchyard/entrypoint';
 import type { Logger } from '@switchyard/telemetry';
 import { resolveConfigSource } from '../config-source';
 import { formatModelMap } from '../model-map';
@@ -52,7 +52,7 @@ export async function up(options: UpOptions): Promise<void> {
         'Not running yet: the HTTP gateway, provider worker pools, fallback router and metering ' +
         '(they are being built). Press Ctrl-C to stop.',
     );
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    await stopSignal();
     log.info('stopping');
   } finally {
     await stopStarted();

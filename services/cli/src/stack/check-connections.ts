@@ -1,7 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Redis } from 'ioredis';
-import { CliError } from '../cli-error';
+import { UserError } from '@switchyard/entrypoint';
 
 /** Connects to NATS and proves JetStream is enabled there; returns the server's version. */
 export async function checkJetStream(servers: string[]): Promise<string> {
@@ -11,7 +11,7 @@ export async function checkJetStream(servers: string[]): Promise<string> {
     await jsm.getAccountInfo();
     return nc.info?.version ?? 'unknown';
   } catch (error) {
-    throw new CliError(
+    throw new UserError(
       `NATS at ${servers.join(', ')} answers but JetStream is not available there ` +
         `(start nats-server with -js): ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },

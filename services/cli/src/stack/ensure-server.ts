@@ -8,7 +8,7 @@ import {
   startRedisServer,
   type LocalServer,
 } from '@switchyard/local-servers';
-import { CliError } from '../cli-error';
+import { UserError } from '@switchyard/entrypoint';
 import { installHints } from './install-hints';
 
 export type ServerKind = 'nats' | 'redis';
@@ -45,10 +45,10 @@ export async function ensureServer(
   }
   const { hostname, port } = new URL(url);
   if (!loopbackHosts.has(hostname)) {
-    throw new CliError(`${kind}: nothing answers at ${url}; start it, or ${installHints[kind]}`);
+    throw new UserError(`${kind}: nothing answers at ${url}; start it, or ${installHints[kind]}`);
   }
   if (!(await isBinaryOnPath(spec.binary))) {
-    throw new CliError(
+    throw new UserError(
       `${kind}: nothing answers at ${url} and ${spec.binary} is not on PATH; ${installHints[kind]}`,
     );
   }

@@ -1,0 +1,4 @@
+/** A failure the user can act on: its message says everything, so no stack trace is printed. */
+export class UserError extends Error {
+  override readonly name: string = 'UserError';
+}
