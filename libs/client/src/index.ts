@@ -25,6 +25,7 @@ export {
   BadRequestError,
   BudgetExceededError,
   ConnectionError,
+  CancelledError,
   ContentPolicyError,
   ContextWindowExceededError,
   DeadlineExceededError,

@@ -1,7 +1,8 @@
 /**
  * Every error a caller can see has one of these types. The provider layer classifies each
  * failure once; the worker maps `retryable` to nak(delay) and the rest to the dead-letter
- * subject. `status` is the HTTP status the gateway answers with.
+ * subject. `status` is the HTTP status the gateway answers with (`cancelled`: 499, nginx's
+ * "client closed request", since the caller that cancelled is no longer there to read it).
  */
 export const ErrorTypes = {
   rate_limit: { retryable: true, status: 429 },
@@ -17,6 +18,7 @@ export const ErrorTypes = {
   budget_exceeded: { retryable: false, status: 429 },
   invalid_job: { retryable: false, status: 400 },
   deadline_exceeded: { retryable: false, status: 408 },
+  cancelled: { retryable: false, status: 499 },
 } as const satisfies Record<string, { retryable: boolean; status: number }>;
 
 export type ErrorType = keyof typeof ErrorTypes;

@@ -41,6 +41,15 @@ export const batchIdSchema = z
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1 to 128 characters of A-Z a-z 0-9 _ -');
 export type BatchId = z.infer<typeof batchIdSchema>;
 
+/**
+ * The id of a virtual key (never the key itself): 1 to 64 characters of `[A-Za-z0-9_-]`. A job
+ * carries the id of the key it was submitted with, so spend and budgets can be kept per key.
+ */
+export const keyIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+export type KeyId = z.infer<typeof keyIdSchema>;
+
 /** A caller-chosen label for spend reports (`team:search`, `pipeline-7`): 1 to 64 characters. */
 export const tagSchema = z
   .string()

@@ -8,6 +8,8 @@ export {
   tagSchema,
   tagsSchema,
   tenantIdSchema,
+  keyIdSchema,
+  type KeyId,
   type BatchId,
   type JobId,
   type LogicalModelName,

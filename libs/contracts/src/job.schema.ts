@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema } from './chat-request.schema';
 import { deploymentAttemptSchema } from './error.schema';
-import { jobIdSchema, logicalModelNameSchema, tagsSchema, tenantIdSchema } from './ids.schema';
+import {
+  jobIdSchema,
+  keyIdSchema,
+  logicalModelNameSchema,
+  tagsSchema,
+  tenantIdSchema,
+} from './ids.schema';
 import { epochMsSchema } from './units.schema';
 import { contractVersionSchema } from './version';
 
@@ -29,6 +35,7 @@ export type RouteHop = z.infer<typeof routeHopSchema>;
  * - `tenant`, `model`: equal to the subject's tenant and (decoded) model token.
  * - `request`: the OpenAI chat-completions body.
  * - `submitted_at`, `deadline`: epoch ms; a job past its deadline is failed, never sent.
+ * - `key_id`: the virtual key the job was submitted with (its id, never the secret), if any.
  * - `fallbacks`: logical models to try, in order, before the configured fallbacks.
  * - `route`: the models this job has already been through with the failures there, appended
  *   by the fallback router on each hop; empty for a fresh job.
@@ -38,6 +45,7 @@ export const completionJobSchema = z
     v: contractVersionSchema,
     id: jobIdSchema,
     tenant: tenantIdSchema,
+    key_id: keyIdSchema.optional(),
     model: logicalModelNameSchema,
     request: chatCompletionRequestSchema,
     submitted_at: epochMsSchema,

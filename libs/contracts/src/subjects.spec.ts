@@ -12,6 +12,13 @@ describe('subjects (default root llm)', () => {
     );
   });
 
+  it('builds cancel subjects with the job id as one token, and refuses an invalid id', () => {
+    expect(subjects.cancel('job-1')).toBe('llm.cancel.job-1');
+    expect(subjects.cancel('batch:a.b')).toBe('llm.cancel.batch~3Aa~2Eb');
+    expect(subjects.cancelAll).toBe('llm.cancel.>');
+    expect(() => subjects.cancel('has space')).toThrow(SubjectError);
+  });
+
   it('builds results, metering and wildcard subjects', () => {
     expect(subjects.results('batch_2024-11')).toBe('llm.results.batch_2024-11');
     expect(subjects.meteringSpend).toBe('llm.metering.spend');

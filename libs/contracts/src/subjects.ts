@@ -1,4 +1,9 @@
-import { logicalModelNameSchema, batchIdSchema, tenantIdSchema } from './ids.schema';
+import {
+  batchIdSchema,
+  jobIdSchema,
+  logicalModelNameSchema,
+  tenantIdSchema,
+} from './ids.schema';
 import { decodeSubjectToken, encodeSubjectToken, SubjectTokenError } from './subject-token';
 
 /** The first token(s) of every Switchyard subject unless configured otherwise. */
@@ -43,6 +48,13 @@ export interface SwitchyardSubjects {
   dlqForModel(model: string): string;
   /** `<root>.jobs.<tenant>.>`: everything a tenant may submit (for NATS permissions). */
   jobsForTenant(tenant: string): string;
+  /**
+   * `<root>.cancel.<job id token>` (core NATS, not stored): a producer whose caller went away
+   * publishes here, and the worker serving the job aborts its provider call.
+   */
+  cancel(jobId: string): string;
+  /** `<root>.cancel.>`: every cancellation (what workers subscribe to). */
+  readonly cancelAll: string;
   /** `<root>.metering.spend`: the request-reply subject that answers spend queries. */
   readonly meteringSpend: string;
   /** The subjects each stream captures: `<root>.jobs.>`, `<root>.dlq.>`, … */
@@ -138,6 +150,15 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     jobsForModel: (model) => `${root}.jobs.*.${modelToken(model)}`,
     dlqForModel: (model) => `${root}.dlq.*.${modelToken(model)}`,
     jobsForTenant: (tenant) => `${root}.jobs.${checkTenant(tenant)}.>`,
+    cancel: (jobId) => {
+      if (!jobIdSchema.safeParse(jobId).success) {
+        throw new SubjectError(
+          `invalid job id ${JSON.stringify(jobId)}: must be 1 to 128 characters of A-Z a-z 0-9 _ - : .`,
+        );
+      }
+      return `${root}.cancel.${encodeSubjectToken(jobId)}`;
+    },
+    cancelAll: `${root}.cancel.>`,
     meteringSpend: `${root}.metering.spend`,
     streamSubjects: {
       jobs: `${root}.jobs.>`,

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { errorTypeSchema } from './error.schema';
-import { jobIdSchema, logicalModelNameSchema, tagsSchema, tenantIdSchema } from './ids.schema';
+import {
+  jobIdSchema,
+  keyIdSchema,
+  logicalModelNameSchema,
+  tagsSchema,
+  tenantIdSchema,
+} from './ids.schema';
 import { encodeSubjectToken } from './subject-token';
 import {
   costUsdSchema,
@@ -37,7 +43,7 @@ export const usageEventSchema = z
     id: z.string().min(1),
     job_id: jobIdSchema,
     tenant: tenantIdSchema,
-    key_id: z.string().min(1).optional(),
+    key_id: keyIdSchema.optional(),
     tags: tagsSchema.default([]),
     model: logicalModelNameSchema,
     deployment: z.string().min(1),

@@ -5,7 +5,7 @@ import type { ErrorType } from '@switchyard/contracts';
  * cooldown: it is limiting us (rate_limit), it is busy or broken (overloaded, server), it does
  * not answer (timeout, connection), or it is misconfigured (auth, not_found — LiteLLM cools
  * down on 401 and 404 too). Failures caused by the request or the job (bad_request,
- * context_window_exceeded, content_policy, invalid_job, deadline_exceeded, budget_exceeded)
+ * context_window_exceeded, content_policy, invalid_job, deadline_exceeded, budget_exceeded, cancelled)
  * would happen on any deployment and never count.
  */
 export const cooldownFailureTypes = [

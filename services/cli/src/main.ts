@@ -1,34 +1,34 @@
-import { parseArgs } from 'node:util';
-import { loggerFromEnv, runMain } from '@switchyard/entrypoint';
-import { configCheck } from './commands/config-check';
-import { up } from './commands/up';
+import { runMain } from '@switchyard/entrypoint';
+import { commands } from './commands';
 import { usage } from './usage';
 
 /** Exit codes: 0 done, 1 failed (the message says why), 2 the command line was wrong. */
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, subcommand, ...rest] = positionals;
-  if (values.help || command === undefined || command === 'help') {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage);
-    return values.help || command === 'help' ? 0 : 2;
+    return name === undefined ? 2 : 0;
   }
-  const log = loggerFromEnv('switchyard', env);
-  switch (command) {
-    case 'up':
-      await up({ configPath: values.config, env, log });
-      return 0;
-    case 'config':
-      if (subcommand !== 'check' || rest.length > 1) break;
-      return configCheck({ configPath: rest[0] ?? values.config, env, out: process.stdout });
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command !== undefined) {
+    let code: number;
+    try {
+      code = await command.run({ argv: rest, env, out: process.stdout, err: process.stderr });
+    } catch (error) {
+      if (!(
+        error instanceof TypeError &&
+        'code' in error &&
+        String(error.code).startsWith('ERR_PARSE_ARGS')
+      ))
+        throw error;
+      process.stderr.write(`switchyard ${name}: ${error.message}\n\n${usage}`);
+      return 2;
+    }
+    if (code === 2)
+      process.stderr.write(`switchyard: wrong use of "${argv.join(' ')}"\n\n${usage}`);
+    return code;
   }
-  process.stderr.write(`switchyard: unknown command "${positionals.join(' ')}"\n\n${usage}`);
+  process.stderr.write(`switchyard: unknown command "${argv.join(' ')}"\n\n${usage}`);
   return 2;
 }
 

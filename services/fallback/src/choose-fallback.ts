@@ -7,12 +7,14 @@ export type FallbackChoice = { model: string } | { exhausted: string };
 
 /**
  * Failures no other model can cure, so they never fall back: the job itself is invalid, its
- * deadline has passed, or the tenant's budget is spent (another model costs money too).
+ * deadline has passed, the tenant's budget is spent (another model costs money too), or the
+ * caller cancelled it.
  */
 export const terminalErrorTypes: ReadonlySet<ErrorType> = new Set([
   'invalid_job',
   'deadline_exceeded',
   'budget_exceeded',
+  'cancelled',
 ]);
 
 /** The fallback list of `model` for a failure of `type`, before filtering. */

@@ -16,6 +16,7 @@ const expectedNames = {
   budget_exceeded: 'BudgetExceededError',
   invalid_job: 'InvalidJobError',
   deadline_exceeded: 'DeadlineExceededError',
+  cancelled: 'CancelledError',
 } as const;
 
 describe('errorFromWire', () => {

@@ -95,6 +95,10 @@ export class DeadlineExceededError extends SwitchyardError {
   override readonly name = 'DeadlineExceededError';
 }
 
+/** The job was cancelled by its caller before it finished; its provider call was aborted. */
+export class CancelledError extends SwitchyardError {
+  override readonly name = 'CancelledError';
+}
 type SwitchyardErrorClass = new (
   error: WireError,
   jobId: string | null,
@@ -116,6 +120,7 @@ export const errorClasses: Readonly<Record<ErrorType, SwitchyardErrorClass>> = {
   budget_exceeded: BudgetExceededError,
   invalid_job: InvalidJobError,
   deadline_exceeded: DeadlineExceededError,
+  cancelled: CancelledError,
 };
 
 /** The typed error for an error that arrived on the wire (or was made by this client). */
