@@ -14,6 +14,7 @@ import {
   type JobHandler,
 } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
+import type { Cancellations } from './cancellations';
 import type { DeploymentBoard } from './deployment-board';
 import { leaseDeployment, type DeploymentLease } from './deployment-lease';
 import type { RandomSource } from './deployment-picker';
@@ -40,6 +41,7 @@ export interface JobHandlerContext {
   board: DeploymentBoard;
   limits: WorkerLimits;
   failures: FailureHistory;
+  cancellations: Cancellations;
   logger: Logger;
   random?: RandomSource;
 }
@@ -50,7 +52,8 @@ const busyRetryMs = 250;
 /**
  * The handler of one model's consumer: the per-job state machine of README.md. Invalid jobs
  * get an `invalid_job` reply and are terminated; jobs past their deadline get
- * `deadline_exceeded` and are acked unsent; otherwise a deployment is leased (or the job goes
+ * `deadline_exceeded` and jobs their caller cancelled get `cancelled`, both acked unsent;
+ * otherwise a deployment is leased (or the job goes
  * back to the stream until one is free), the provider is called, and the job is answered and
  * acked, retried with nak(delay), or dead-lettered.
  */
@@ -88,14 +91,22 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       await delivery.control.ack();
       return;
     }
+    if (context.cancellations.isCancelled(job.id)) {
+      log.info('cancelled by its caller before it was sent: dropped');
+      await replies.fail(cancelledError(job), job.id);
+      await delivery.control.ack();
+      return;
+    }
     const lease = await leaseDeployment(context.board, context.limits, job.request, context.random);
     if (lease === undefined) {
       delivery.control.nak(context.board.waitMs() || busyRetryMs);
       return;
     }
+    const cancel = context.cancellations.track(job.id);
     try {
-      await serve(context, js, delivery, job, lease, replies, takenAt, log);
+      await serve(context, js, delivery, job, lease, replies, takenAt, cancel.signal, log);
     } finally {
+      cancel.done();
       context.board.release(lease.deployment.id);
     }
   };
@@ -109,6 +120,7 @@ async function serve(
   lease: DeploymentLease,
   replies: JobReplies,
   takenAt: number,
+  cancelled: AbortSignal,
   log: Logger,
 ): Promise<void> {
   const { deployment, reservation } = lease;
@@ -124,7 +136,7 @@ async function serve(
   };
   const deadlineSignal =
     job.deadline === undefined ? [] : [AbortSignal.timeout(Math.max(1, job.deadline - Date.now()))];
-  const signal = AbortSignal.any([delivery.signal, ...deadlineSignal]);
+  const signal = AbortSignal.any([delivery.signal, cancelled, ...deadlineSignal]);
   const outcome = await runProviderCall(call, {
     replies,
     dropParams: context.dropParams,
@@ -154,6 +166,14 @@ async function serve(
   if (delivery.signal.aborted) {
     // The consumer stopped and already handed the job back for another worker.
     await meter(js, context, call, { status: 'error', errorType: 'timeout' }, log);
+    return;
+  }
+  if (cancelled.aborted) {
+    log.info({ deployment: deployment.id }, 'cancelled by its caller: provider call aborted');
+    await meter(js, context, call, { status: 'error', errorType: 'cancelled' }, log);
+    await replies.fail(cancelledError(job), job.id);
+    if (delivery.attempt > 1) await context.failures.clear(job);
+    await delivery.control.ack();
     return;
   }
   const deadlinePassed = job.deadline !== undefined && Date.now() >= job.deadline;
@@ -203,6 +223,12 @@ async function serve(
   );
   await context.failures.clear(job);
   await delivery.control.ack();
+}
+
+function cancelledError(job: CompletionJob) {
+  return makeError('cancelled', 'cancelled', `job ${job.id} was cancelled by its caller`, {
+    deployments_tried: deploymentsTried(job),
+  });
 }
 
 /** The final error for a failure that is not retried nor dead-lettered. */

@@ -93,6 +93,7 @@ export function usageEventFor(call: ProviderCall, outcome: UsageOutcome): UsageE
     }),
     job_id: job.id,
     tenant: job.tenant,
+    ...(job.key_id === undefined ? {} : { key_id: job.key_id }),
     tags: job.tags ?? [],
     model: job.model,
     deployment: deployment.id,

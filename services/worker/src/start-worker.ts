@@ -10,6 +10,7 @@ import { createCooldownTracker, createRateLimiter, estimateInputTokens } from '@
 import { consumeJobs, provisionTopology, type JobConsumer } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
+import { Cancellations } from './cancellations';
 import { DeploymentBoard } from './deployment-board';
 import type { RandomSource } from './deployment-picker';
 import { createFailureHistory } from './failure-history';
@@ -89,6 +90,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     estimateInputTokens,
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
+  const cancellations = new Cancellations(nc, subjects);
 
   const running: { consumer: JobConsumer; board: DeploymentBoard }[] = [];
   try {
@@ -109,6 +111,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           board,
           limits,
           failures,
+          cancellations,
           logger: logger.child({ model: model.name }),
           ...(options.random === undefined ? {} : { random: options.random }),
         }),
@@ -118,6 +121,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
   } catch (error) {
     await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
+    cancellations.close();
     throw error;
   }
   logger.info(
@@ -136,6 +140,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
             return consumer.stop(graceMs === undefined ? {} : { graceMs });
           }),
         );
+        cancellations.close();
         return {
           finished: summaries.reduce((sum, s) => sum + s.finished, 0),
           handedBack: summaries.reduce((sum, s) => sum + s.handedBack, 0),

@@ -21,6 +21,7 @@ const models = {
   'too-long': 'openai',
   'past-deadline': 'openai',
   'cut-stream': 'openai',
+  cancelled: 'gemini',
   ordered: [
     { provider: 'openai', params: 'order: 2' },
     { provider: 'openai', params: 'order: 1' },
@@ -232,6 +233,40 @@ describe('worker pools against nats-server, redis-server and the provider simula
       switchyard: { job_id: job.id },
     });
     expect(await servers.sim.requests(install.simName(model))).toBe(0);
+    expect(install.usageEvents().filter((e) => e.job_id === job.id)).toEqual([]);
+  });
+
+  it('aborts the provider call of a job its caller cancels, answers cancelled and meters it once', async () => {
+    const model = 'cancelled';
+    await servers.sim.setLatency(install.simName(model), { ttftMs: 5_000 });
+    const job = makeJob(model);
+    const inbox = await install.submit(job);
+    await waitUntil(async () => (await servers.sim.requests(install.simName(model))) === 1);
+    const cancelledAt = Date.now();
+    install.nc.publish(install.subjects.cancel(job.id));
+    const reply = await inbox.final(3_000);
+    expect(Date.now() - cancelledAt).toBeLessThan(3_000);
+    expect(reply).toMatchObject({ object: 'error', error: { type: 'cancelled' } });
+    await waitUntil(() => install.usageEvents().some((e) => e.job_id === job.id));
+    expect(install.usageEvents().filter((e) => e.job_id === job.id)).toMatchObject([
+      { status: 'error', error_type: 'cancelled' },
+    ]);
+    await waitUntil(async () => (await install.jobsWaiting()) === 0);
+    const deadLetters = await install.deadLetters();
+    expect(deadLetters.filter((letter) => JSON.stringify(letter.data).includes(job.id))).toEqual(
+      [],
+    );
+  });
+
+  it('drops a job cancelled before a worker took it, without calling the provider', async () => {
+    const model = 'cancelled';
+    const callsBefore = await servers.sim.requests(install.simName(model));
+    const job = makeJob(model);
+    install.nc.publish(install.subjects.cancel(job.id));
+    await install.nc.flush();
+    const reply = await install.submit(job).then((inbox) => inbox.final());
+    expect(reply).toMatchObject({ object: 'error', error: { type: 'cancelled' } });
+    expect(await servers.sim.requests(install.simName(model))).toBe(callsBefore);
     expect(install.usageEvents().filter((e) => e.job_id === job.id)).toEqual([]);
   });
 });

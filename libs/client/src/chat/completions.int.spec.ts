@@ -159,6 +159,33 @@ describe('client.chat.completions against nats-server and a fake worker', () => 
     await expect(stream[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(AbortError);
   });
 
+  it('publishes the cancellation of a job whose caller gave up, and not of one answered', async () => {
+    const cancels: string[] = [];
+    const sub = nc.subscribe(client.context.subjects.cancelAll, {
+      callback: (_error, msg) => cancels.push(msg.subject),
+    });
+    answer = () => [];
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await client.chat.completions
+      .create(
+        { model, messages, switchyard: { job_id: 'gave-up.1' } },
+        { signal: controller.signal },
+      )
+      .catch(() => undefined);
+    await client.chat.completions
+      .create({ model, messages, switchyard: { job_id: 'gave-up.2' } }, { timeout: 100 })
+      .catch(() => undefined);
+    answer = (job) => [cannedResult(job, 'yes')];
+    await client.chat.completions.create({ model, messages, switchyard: { job_id: 'answered' } });
+    await nc.flush();
+    sub.unsubscribe();
+    expect(cancels).toEqual([
+      client.context.subjects.cancel('gave-up.1'),
+      client.context.subjects.cancel('gave-up.2'),
+    ]);
+  });
+
   it('ignores a duplicate result for the same job', async () => {
     answer = (job) => [cannedResult(job, 'first'), cannedResult(job, 'second')];
     const result = await client.chat.completions.create({ model, messages });

@@ -28,7 +28,8 @@ export class Completions {
    * answer came within the timeout, InvalidJobError for a job that fails the contract
    * (nothing is published), ConnectionError `publish_failed` when the job could not be
    * queued; or with an AbortError when `options.signal` aborts. A timed-out or aborted job is
-   * not withdrawn: it may still run.
+   * cancelled: the worker serving it aborts the provider call and answers `cancelled`; a job
+   * still queued when the cancel is published is dropped by the workers that saw the cancel.
    */
   create(
     params: ChatCompletionCreateParamsStreaming,
@@ -50,6 +51,7 @@ export class Completions {
     const inbox = new ReplyInbox(this.client.nc, job.id, {
       timeoutMs: options.timeout ?? this.client.timeoutMs,
       inboxPrefix: this.client.inboxPrefix,
+      cancelSubject: this.client.subjects.cancel(job.id),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     try {

@@ -12,6 +12,11 @@ export interface ReplyInboxOptions {
   signal?: AbortSignal;
   /** The connection's inbox prefix, when NATS permissions require one. @defaultValue `_INBOX` */
   inboxPrefix?: string;
+  /**
+   * Where to announce that the caller gave up (`subjects.cancel(jobId)`): published once when
+   * the wait times out or is aborted, so the worker serving the job aborts its provider call.
+   */
+  cancelSubject?: string;
 }
 
 function replyJobId(reply: ReplyMessage): string | null {
@@ -21,7 +26,8 @@ function replyJobId(reply: ReplyMessage): string | null {
 /**
  * A fresh inbox subscribed before the job is published, so no reply can be missed. Replies
  * for another job id are dropped (an error reply without a job id is kept: the service could
- * not read the job). The timeout and the abort signal end the wait with a failure event.
+ * not read the job). The timeout and the abort signal end the wait with a failure event and
+ * publish the job's cancellation.
  * Events queue until read with next(); close() unsubscribes.
  */
 export class ReplyInbox {
@@ -35,7 +41,7 @@ export class ReplyInbox {
   private ended = false;
 
   constructor(
-    nc: NatsConnection,
+    private readonly nc: NatsConnection,
     private readonly jobId: string,
     private readonly options: ReplyInboxOptions,
   ) {
@@ -51,7 +57,7 @@ export class ReplyInbox {
       },
     });
     this.timer = setTimeout(() => {
-      this.fail(
+      this.giveUp(
         new TimeoutError(
           makeError(
             'timeout',
@@ -63,7 +69,7 @@ export class ReplyInbox {
       );
     }, options.timeoutMs);
     this.onAbort = () =>
-      this.fail(
+      this.giveUp(
         new AbortError(`waiting for job ${jobId} was aborted`, { cause: options.signal?.reason }),
       );
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -96,6 +102,14 @@ export class ReplyInbox {
     } else {
       this.queue.push(event);
     }
+  }
+
+  /** Ends the wait because the caller no longer wants the answer, and cancels the job. */
+  private giveUp(failure: Error): void {
+    if (this.ended) return;
+    const { cancelSubject } = this.options;
+    if (cancelSubject !== undefined && !this.nc.isClosed()) this.nc.publish(cancelSubject);
+    this.fail(failure);
   }
 
   private fail(failure: Error): void {

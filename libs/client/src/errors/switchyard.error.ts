@@ -133,9 +133,8 @@ export function errorFromWire(
 }
 
 /**
- * Thrown when the caller's AbortSignal aborted the call. The job may still run: a job
- * already queued is not withdrawn, its answer is just no longer awaited. `cause` is the
- * signal's reason.
+ * Thrown when the caller's AbortSignal aborted the call. The job is cancelled: the worker
+ * serving it aborts the provider call. `cause` is the signal's reason.
  */
 export class AbortError extends Error {
   override readonly name = 'AbortError';
