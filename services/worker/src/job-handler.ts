@@ -6,6 +6,7 @@ import {
   type CompletionJob,
   type DeploymentAttempt,
   type SwitchyardSubjects,
+  type UsageEventInput,
 } from '@switchyard/contracts';
 import {
   publishDeadLetter,
@@ -15,6 +16,12 @@ import {
 } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { Cancellations } from './cancellations';
+import {
+  cacheStep,
+  noCacheTicket,
+  type CacheStepContext,
+  type CacheTicket,
+} from './response-cache/cache-step';
 import type { DeploymentBoard } from './deployment-board';
 import { leaseDeployment, type DeploymentLease } from './deployment-lease';
 import type { RandomSource } from './deployment-picker';
@@ -42,6 +49,8 @@ export interface JobHandlerContext {
   limits: WorkerLimits;
   failures: FailureHistory;
   cancellations: Cancellations;
+  /** The response cache, when `litellm_settings.cache` is on. */
+  cache?: Omit<CacheStepContext, 'js' | 'subjects'>;
   logger: Logger;
   random?: RandomSource;
 }
@@ -97,32 +106,57 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       await delivery.control.ack();
       return;
     }
+    const caching =
+      context.cache === undefined
+        ? { answered: false as const, ticket: noCacheTicket }
+        : await cacheStep(
+            { ...context.cache, js, subjects: context.subjects },
+            delivery,
+            job,
+            replies,
+            takenAt,
+            log,
+          );
+    if (caching.answered) return;
+    const { ticket } = caching;
     const lease = await leaseDeployment(context.board, context.limits, job.request, context.random);
     if (lease === undefined) {
+      await ticket.release();
       delivery.control.nak(context.board.waitMs() || busyRetryMs);
       return;
     }
     const cancel = context.cancellations.track(job.id);
     try {
-      await serve(context, js, delivery, job, lease, replies, takenAt, cancel.signal, log);
+      const run = { delivery, job, replies, takenAt, cancelled: cancel.signal, log };
+      await serve(context, js, run, lease, ticket);
     } finally {
       cancel.done();
       context.board.release(lease.deployment.id);
+      await ticket.release();
     }
   };
+}
+
+/** One job being served by this worker. */
+interface JobRun {
+  delivery: JobDelivery;
+  job: CompletionJob;
+  replies: JobReplies;
+  /** When the worker took the job (epoch ms). */
+  takenAt: number;
+  /** Aborted when the job's caller cancels it. */
+  cancelled: AbortSignal;
+  log: Logger;
 }
 
 async function serve(
   context: JobHandlerContext,
   js: JetStreamClient,
-  delivery: JobDelivery,
-  job: CompletionJob,
+  run: JobRun,
   lease: DeploymentLease,
-  replies: JobReplies,
-  takenAt: number,
-  cancelled: AbortSignal,
-  log: Logger,
+  cacheTicket: CacheTicket,
 ): Promise<void> {
+  const { delivery, job, replies, takenAt, cancelled, log } = run;
   const { deployment, reservation } = lease;
   const earlierOnHop = delivery.attempt > 1 ? await context.failures.list(job) : [];
   const call: ProviderCall = {
@@ -141,6 +175,7 @@ async function serve(
     replies,
     dropParams: context.dropParams,
     signal,
+    keepCompletion: cacheTicket.keepCompletion,
   });
 
   if (outcome.ok) {
@@ -153,7 +188,9 @@ async function serve(
       bestEffort(log, 'recording the success', () =>
         context.limits.cooldown.recordSuccess(deployment.id),
       ),
-      meter(js, context, call, { status: 'success', usage: outcome.usage }, log),
+      meter(js, context, call, { status: 'success', usage: outcome.usage }, log).then((event) =>
+        cacheTicket.store(outcome.completion, deployment, event.cost_usd ?? null),
+      ),
       earlierOnHop.length > 0
         ? bestEffort(log, 'clearing the failure history', () => context.failures.clear(job))
         : undefined,
@@ -241,20 +278,24 @@ async function answerFailure(
   await replies.fail({ ...failure.wire, deployments_tried: deploymentsTried(job, onHop) }, job.id);
 }
 
-/** Publishes the usage event of a call; a failure to publish is logged, not thrown. */
+/**
+ * Publishes the usage event of a call and returns it; a failure to publish is logged, not
+ * thrown.
+ */
 async function meter(
   js: JetStreamClient,
   context: JobHandlerContext,
   call: ProviderCall,
   outcome: UsageOutcome,
   log: Logger,
-): Promise<void> {
+): Promise<UsageEventInput> {
   const event = usageEventFor(call, outcome);
   try {
     await publishUsageEvent(js, event, { subjects: context.subjects });
   } catch (error) {
     log.error({ err: error, usageEventId: event.id }, 'publishing a usage event failed');
   }
+  return event;
 }
 
 async function bestEffort(log: Logger, what: string, run: () => Promise<void>): Promise<void> {

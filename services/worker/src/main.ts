@@ -47,9 +47,20 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
   const redis = new Redis(config.switchyard.redis.url, { lazyConnect: true });
   await redis.connect();
+  const cacheUrl = config.cache.enabled ? config.cache.redisUrl : undefined;
+  const cacheRedis =
+    cacheUrl === undefined ? undefined : new Redis(cacheUrl, { lazyConnect: true });
+  await cacheRedis?.connect();
   const stopRequested = stopSignal();
   try {
-    const worker = await startWorker({ config, provider, nc, redis, logger: log });
+    const worker = await startWorker({
+      config,
+      provider,
+      nc,
+      redis,
+      ...(cacheRedis === undefined ? {} : { cacheRedis }),
+      logger: log,
+    });
     const signal = await stopRequested;
     log.info({ signal }, 'stopping: no new jobs; waiting for jobs in flight');
     const summary = await worker.stop(config.switchyard.worker.shutdownGraceMs);
@@ -57,6 +68,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   } finally {
     await closeNats(nc);
     redis.disconnect();
+    cacheRedis?.disconnect();
     await closeAll();
     log.flush();
   }

@@ -12,17 +12,22 @@ import {
   type ProviderChunk,
 } from '@switchyard/providers';
 import type { JobReplies } from './job-replies';
+import type { CachedAnswer } from './response-cache/cached-answer';
+import { StreamAccumulator } from './response-cache/stream-accumulator';
 import { resultMeta, type ProviderCall } from './served-job';
 
 /** How a provider call went; on success its result (or every chunk) has been sent. */
 export type CallOutcome =
-  { ok: true; usage: CompletionUsage } | { ok: false; error: unknown; chunksSent: number };
+  | { ok: true; usage: CompletionUsage; completion?: CachedAnswer['completion'] }
+  | { ok: false; error: unknown; chunksSent: number };
 
 /** What runProviderCall needs besides the call record. */
 export interface RunCallOptions {
   replies: JobReplies;
   dropParams: boolean;
   signal: AbortSignal;
+  /** Return the whole completion (a stream put back together), to store it in the cache. */
+  keepCompletion?: boolean;
 }
 
 /**
@@ -52,8 +57,13 @@ export async function runProviderCall(
         switchyard: resultMeta(call),
       };
       await options.replies.send(result, `${call.job.id}:final`);
-      return { ok: true, usage: completion.usage };
+      const kept =
+        options.keepCompletion === true
+          ? { completion: { ...completion, model: call.job.model } }
+          : {};
+      return { ok: true, usage: completion.usage, ...kept };
     }
+    const accumulator = options.keepCompletion === true ? new StreamAccumulator() : undefined;
     let held: ProviderChunk | undefined;
     for await (const chunk of streamChat(adapter, call.job.request, context, {
       signal: options.signal,
@@ -66,13 +76,15 @@ export async function runProviderCall(
         chunksSent += 1;
       }
       if (call.firstChunkAt === undefined && carriesContent(chunk)) call.firstChunkAt = Date.now();
+      accumulator?.add(chunk);
       held = chunk;
     }
     call.callEndedAt = Date.now();
     if (held?.usage == null) throw new Error('the provider stream ended without usage');
     const usage = held.usage;
     await options.replies.send(finalChunk(call, held, usage, chunksSent), `${call.job.id}:final`);
-    return { ok: true, usage };
+    const completion = accumulator?.completion(call.job.model, usage);
+    return { ok: true, usage, ...(completion === undefined ? {} : { completion }) };
   } catch (error) {
     call.callEndedAt = Date.now();
     return { ok: false, error, chunksSent };

@@ -12,6 +12,7 @@ import type { Logger } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
 import { Cancellations } from './cancellations';
 import { DeploymentBoard } from './deployment-board';
+import { ResponseCache } from './response-cache/response-cache';
 import type { RandomSource } from './deployment-picker';
 import { createFailureHistory } from './failure-history';
 import { createJobHandler } from './job-handler';
@@ -25,6 +26,8 @@ export interface StartWorkerOptions {
   nc: NatsConnection;
   redis: Redis;
   logger: Logger;
+  /** The Redis of the response cache (`cache_params` host). @defaultValue `redis` */
+  cacheRedis?: Redis;
   /** Overrides the shared limits built from `redis` (tests). */
   limits?: WorkerLimits;
   /** How long one pull waits before it is renewed. @defaultValue messaging's (5 s) */
@@ -91,6 +94,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
   const cancellations = new Cancellations(nc, subjects);
+  const cache = config.cache.enabled
+    ? {
+        cache: new ResponseCache(
+          options.cacheRedis ?? redis,
+          config.cache,
+          redisSettings.keyPrefix,
+        ),
+        claimMs: jobsAckWaitMs(config),
+      }
+    : undefined;
 
   const running: { consumer: JobConsumer; board: DeploymentBoard }[] = [];
   try {
@@ -112,6 +125,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           limits,
           failures,
           cancellations,
+          ...(cache === undefined ? {} : { cache }),
           logger: logger.child({ model: model.name }),
           ...(options.random === undefined ? {} : { random: options.random }),
         }),

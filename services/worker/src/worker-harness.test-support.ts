@@ -155,13 +155,14 @@ export interface Inbox {
 /**
  * Builds a config (through the real loader) with one model per entry of `models`, each
  * deployment on its own simulator deployment, under a fresh prefix; `router` is the
- * `router_settings` mapping.
+ * `router_settings` mapping and `extraYaml` more top-level lines (`litellm_settings: …`).
  */
 export async function createInstallation(
   servers: Servers,
   label: string,
   models: Readonly<Record<string, SimProvider | readonly TestDeployment[]>>,
   router = '{ num_retries: 1, allowed_fails: 100, cooldown_time: 1 }',
+  extraYaml: readonly string[] = [],
 ): Promise<Installation> {
   const prefix = uniquePrefix(label);
   const simName = (model: string, index = 0) =>
@@ -177,6 +178,7 @@ export async function createInstallation(
       ),
     ),
     `router_settings: ${router}`,
+    ...extraYaml,
     'switchyard:',
     `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory }`,
     `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,

@@ -162,7 +162,7 @@ describe('client.chat.completions against nats-server and a fake worker', () => 
   it('publishes the cancellation of a job whose caller gave up, and not of one answered', async () => {
     const cancels: string[] = [];
     const sub = nc.subscribe(client.context.subjects.cancelAll, {
-      callback: (_error, msg) => cancels.push(msg.subject),
+      callback: (_error, msg) => void cancels.push(msg.subject),
     });
     answer = () => [];
     const controller = new AbortController();

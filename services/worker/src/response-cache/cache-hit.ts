@@ -1,0 +1,141 @@
+import {
+  CONTRACT_VERSION,
+  usageEventId,
+  type CompletionChunk,
+  type CompletionJob,
+  type ReplyMessage,
+  type ResultMeta,
+  type UsageEventInput,
+} from '@switchyard/contracts';
+import type { CachedAnswer } from './cached-answer';
+
+/** One job answered from the cache, as the worker saw it. */
+export interface CacheHit {
+  job: CompletionJob;
+  answer: CachedAnswer;
+  /** The JetStream delivery count of the job. */
+  attempt: number;
+  /** Provider calls the job made on earlier hops (its route). */
+  earlierCalls: number;
+  /** When the worker took the job (epoch ms). */
+  takenAt: number;
+}
+
+const nonNegative = (ms: number): number => Math.max(0, Math.round(ms));
+
+function hitMeta(hit: CacheHit, now: number): ResultMeta {
+  const { job, answer } = hit;
+  return {
+    v: CONTRACT_VERSION,
+    job_id: job.id,
+    deployment: answer.deployment,
+    provider: answer.provider,
+    provider_model: answer.provider_model,
+    attempts: hit.earlierCalls,
+    fallback_path: [...job.route.map((hop) => hop.model), job.model],
+    queue_ms: nonNegative(hit.takenAt - job.submitted_at),
+    provider_ms: 0,
+    total_ms: nonNegative(now - job.submitted_at),
+    cache_hit: true,
+    cost_usd: 0,
+  };
+}
+
+/**
+ * The replies of a cache hit, each with its msg id: the whole result, or for a streaming
+ * request the answer replayed as a stream — one chunk with every choice's content and tool
+ * calls, then the final chunk with the finish reasons, the usage and the metadata.
+ */
+export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage, string][] {
+  const { job, answer } = hit;
+  const completion = { ...answer.completion, model: job.model };
+  const meta = hitMeta(hit, now);
+  if (job.request.stream !== true) {
+    return [[{ ...completion, switchyard: meta }, `${job.id}:final`]];
+  }
+  const base = {
+    id: completion.id,
+    object: 'chat.completion.chunk' as const,
+    created: completion.created,
+    model: job.model,
+    system_fingerprint: completion.system_fingerprint,
+  };
+  const content: CompletionChunk = {
+    ...base,
+    choices: completion.choices.map(({ index, message, logprobs }) => ({
+      index,
+      delta: {
+        role: 'assistant',
+        content: message.content,
+        ...(message.tool_calls === undefined
+          ? {}
+          : {
+              tool_calls: message.tool_calls.map((call, position) => ({
+                index: position,
+                id: call.id,
+                type: 'function' as const,
+                function: { name: call.function.name, arguments: call.function.arguments },
+              })),
+            }),
+        ...(message.refusal == null ? {} : { refusal: message.refusal }),
+      },
+      finish_reason: null,
+      logprobs,
+    })),
+    usage: null,
+    switchyard: { v: CONTRACT_VERSION, job_id: job.id, seq: 0, final: false },
+  };
+  const final: CompletionChunk = {
+    ...base,
+    choices: completion.choices.map(({ index, finish_reason }) => ({
+      index,
+      delta: {},
+      finish_reason,
+    })),
+    usage: completion.usage,
+    switchyard: { ...meta, seq: 1, final: true },
+  };
+  return [
+    [content, `${job.id}:0`],
+    [final, `${job.id}:final`],
+  ];
+}
+
+/**
+ * The usage event of a cache hit: no provider billed anything, so every token count and the
+ * cost are 0, and `cost_saved_usd` is what the stored answer cost when it was made (0 when
+ * that price was unknown). Its id names the deployment that made the answer.
+ */
+export function cacheHitUsageEvent(hit: CacheHit, now = Date.now()): UsageEventInput {
+  const { job, answer } = hit;
+  return {
+    v: CONTRACT_VERSION,
+    id: usageEventId({
+      job_id: job.id,
+      fallback_depth: job.route.length,
+      attempt: hit.attempt,
+      deployment: answer.deployment,
+    }),
+    job_id: job.id,
+    tenant: job.tenant,
+    ...(job.key_id === undefined ? {} : { key_id: job.key_id }),
+    tags: job.tags ?? [],
+    model: job.model,
+    deployment: answer.deployment,
+    provider: answer.provider,
+    provider_model: answer.provider_model,
+    status: 'cache_hit',
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cached_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    cost_saved_usd: answer.cost_usd ?? 0,
+    queue_ms: nonNegative(hit.takenAt - job.submitted_at),
+    provider_ms: 0,
+    total_ms: nonNegative(now - job.submitted_at),
+    attempt: hit.attempt,
+    fallback_depth: job.route.length,
+    at: now,
+  };
+}

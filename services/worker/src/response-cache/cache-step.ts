@@ -1,0 +1,145 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { CompletionJob, SwitchyardSubjects } from '@switchyard/contracts';
+import { publishUsageEvent, type JobDelivery } from '@switchyard/messaging';
+import type { Logger } from '@switchyard/telemetry';
+import type { JobReplies } from '../job-replies';
+import { failuresInRoute } from '../served-job';
+import { cacheHitReplies, cacheHitUsageEvent } from './cache-hit';
+import type { Deployment } from '@switchyard/config';
+import type { CachedAnswer } from './cached-answer';
+import {
+  CorruptCacheEntryError,
+  type CacheClaim,
+  type CachePlan,
+  type ResponseCache,
+} from './response-cache';
+
+/**
+ * What a job that was not answered from the cache does with it after the provider call:
+ * store the answer (when the plan writes) and give its claim up. Both only log failures.
+ */
+export interface CacheTicket {
+  /** Whether the call should return the whole completion, for `store`. */
+  readonly keepCompletion: boolean;
+  store(
+    completion: CachedAnswer['completion'] | undefined,
+    deployment: Deployment,
+    costUsd: number | null,
+  ): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** The ticket of a job the cache does nothing for. */
+export const noCacheTicket: CacheTicket = {
+  keepCompletion: false,
+  store: () => Promise.resolve(),
+  release: () => Promise.resolve(),
+};
+
+function ticketFor(
+  cache: ResponseCache,
+  plan: CachePlan,
+  claim: CacheClaim | undefined,
+  log: Logger,
+): CacheTicket {
+  const logged = async (what: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      log.error({ err: error }, `${what} failed`);
+    }
+  };
+  return {
+    keepCompletion: true,
+    async store(completion, deployment, costUsd) {
+      if (completion === undefined) return;
+      await logged('storing the answer in the cache', () =>
+        cache.put(plan, {
+          completion,
+          deployment: deployment.id,
+          provider: deployment.provider,
+          provider_model: deployment.providerModel,
+          cost_usd: costUsd,
+          stored_at: Date.now(),
+        }),
+      );
+    },
+    async release() {
+      if (claim !== undefined)
+        await logged('releasing the cache claim', () => cache.release(claim));
+    },
+  };
+}
+
+/** What the cache needs from the worker. */
+export interface CacheStepContext {
+  cache: ResponseCache;
+  /** How long a claim on computing an answer lasts: the longest a provider call can take. */
+  claimMs: number;
+  js: JetStreamClient;
+  subjects: SwitchyardSubjects;
+}
+
+/** How long a job whose identical twin is being computed waits before it looks again. */
+export const coalesceWaitMs = 100;
+
+/**
+ * The cache's part of a job, before any deployment is leased:
+ * - `answered`: served from the cache (replies sent, usage metered, job acked), or handed
+ *   back for `coalesceWaitMs` because an identical request is in flight elsewhere, so it is
+ *   answered from the cache once that one is stored;
+ * - otherwise the ticket that stores the answer and releases the claim after the call.
+ * A Redis failure or a corrupt entry is logged and the job goes on as a miss.
+ */
+export async function cacheStep(
+  context: CacheStepContext,
+  delivery: JobDelivery,
+  job: CompletionJob,
+  replies: JobReplies,
+  takenAt: number,
+  log: Logger,
+): Promise<{ answered: true } | { answered: false; ticket: CacheTicket }> {
+  const plan = context.cache.plan(job);
+  if (plan === undefined) return { answered: false, ticket: noCacheTicket };
+  try {
+    if (plan.read) {
+      const answer = await readEntry(context.cache, plan.key, log);
+      if (answer !== undefined) {
+        const hit = {
+          job,
+          answer,
+          attempt: delivery.attempt,
+          earlierCalls: failuresInRoute(job),
+          takenAt,
+        };
+        for (const [reply, msgId] of cacheHitReplies(hit)) await replies.send(reply, msgId);
+        await publishUsageEvent(context.js, cacheHitUsageEvent(hit), {
+          subjects: context.subjects,
+        });
+        await delivery.control.ack();
+        return { answered: true };
+      }
+    }
+    if (!plan.write) return { answered: false, ticket: noCacheTicket };
+    const claim = await context.cache.claim(plan.key, context.claimMs);
+    if (claim === undefined && plan.read) {
+      delivery.control.nak(coalesceWaitMs);
+      return { answered: true };
+    }
+    return { answered: false, ticket: ticketFor(context.cache, plan, claim, log) };
+  } catch (error) {
+    log.error({ err: error }, 'the response cache failed; serving the job without it');
+    return { answered: false, ticket: noCacheTicket };
+  }
+}
+
+async function readEntry(cache: ResponseCache, key: string, log: Logger) {
+  try {
+    return await cache.get(key);
+  } catch (error) {
+    if (!(error instanceof CorruptCacheEntryError)) throw error;
+    log.warn({ key }, `${error.message}: deleted, serving as a miss`);
+    await cache.delete(key);
+    return undefined;
+  }
+}

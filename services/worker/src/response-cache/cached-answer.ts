@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { completionResultSchema, costUsdSchema } from '@switchyard/contracts';
+
+/**
+ * What the cache keeps of an answer: the provider's completion (its `model` already the
+ * logical model, no `switchyard` block), who produced it, and what that call cost, so a hit
+ * can report the cost it saved.
+ */
+export const cachedAnswerSchema = z.object({
+  completion: completionResultSchema.omit({ switchyard: true }),
+  deployment: z.string().min(1),
+  provider: z.string().min(1),
+  provider_model: z.string().min(1),
+  cost_usd: costUsdSchema,
+  stored_at: z.int().nonnegative(),
+});
+export type CachedAnswer = z.infer<typeof cachedAnswerSchema>;

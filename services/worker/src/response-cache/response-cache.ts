@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { CacheSettings } from '@switchyard/config';
+import type { CompletionJob } from '@switchyard/contracts';
+import type { Redis } from 'ioredis';
+import { cacheKeyFor } from './cache-key';
+import { cachedAnswerSchema, type CachedAnswer } from './cached-answer';
+
+/** What the cache does for one job: read an answer, store one, or both. */
+export interface CachePlan {
+  key: string;
+  read: boolean;
+  write: boolean;
+  /** How long a stored answer lives; undefined: no expiry. */
+  ttlMs: number | undefined;
+}
+
+/** A claim on computing a key's answer, so identical requests in flight make one call. */
+export interface CacheClaim {
+  readonly key: string;
+  readonly token: string;
+}
+
+const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** Thrown for an entry that is not a cached answer (written by something else, or corrupted). */
+export class CorruptCacheEntryError extends Error {
+  override readonly name = 'CorruptCacheEntryError';
+}
+
+/**
+ * The exact-match response cache in Redis (`litellm_settings.cache`). Entries are keyed on the
+ * tenant, the logical model and the canonical request (cacheKeyFor); per job, `cache.no_cache`
+ * skips reading, `cache.no_store` skips writing and `cache.ttl` (seconds) overrides the
+ * configured lifetime.
+ */
+export class ResponseCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly settings: CacheSettings,
+    private readonly keyPrefix: string,
+  ) {}
+
+  /** What to do for this job, or undefined when caching is off for it. */
+  plan(job: CompletionJob): CachePlan | undefined {
+    if (!this.settings.enabled) return undefined;
+    const read = job.cache?.no_cache !== true;
+    const write = job.cache?.no_store !== true;
+    if (!read && !write) return undefined;
+    const ttl = job.cache?.ttl;
+    return {
+      key: cacheKeyFor(job, this.keyPrefix, this.settings.namespace),
+      read,
+      write,
+      ttlMs: ttl === undefined ? this.settings.ttlMs : ttl * 1000,
+    };
+  }
+
+  /** The stored answer, or undefined. Throws CorruptCacheEntryError for an unreadable entry. */
+  async get(key: string): Promise<CachedAnswer | undefined> {
+    const text = await this.redis.get(key);
+    if (text === null) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new CorruptCacheEntryError(`cache entry ${key} is not JSON`);
+    }
+    const answer = cachedAnswerSchema.safeParse(parsed);
+    if (!answer.success) throw new CorruptCacheEntryError(`cache entry ${key} is not an answer`);
+    return answer.data;
+  }
+
+  /** Removes an entry (a corrupt one). */
+  async delete(key: string): Promise<void> {
+    await this.redis.del(key);
+  }
+
+  /**
+   * Claims the computing of `key`'s answer for `ttlMs` (the claim expires on its own if its
+   * holder dies). Undefined when another worker holds it: an identical request is in flight.
+   */
+  async claim(key: string, ttlMs: number): Promise<CacheClaim | undefined> {
+    const claim = { key: `${key}:computing`, token: randomUUID() };
+    const taken = await this.redis.set(claim.key, claim.token, 'PX', ttlMs, 'NX');
+    return taken === 'OK' ? claim : undefined;
+  }
+
+  /** Gives a claim up (the call failed, or its answer is stored). */
+  async release(claim: CacheClaim): Promise<void> {
+    await this.redis.eval(releaseScript, 1, claim.key, claim.token);
+  }
+
+  /** Stores an answer for the plan's lifetime. */
+  async put(plan: CachePlan, answer: CachedAnswer): Promise<void> {
+    const text = JSON.stringify(answer);
+    if (plan.ttlMs === undefined) await this.redis.set(plan.key, text);
+    else await this.redis.set(plan.key, text, 'PX', plan.ttlMs);
+  }
+}
