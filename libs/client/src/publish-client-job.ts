@@ -1,15 +1,20 @@
 import type { PubAck } from '@nats-io/jetstream';
+import { SpanKind } from '@opentelemetry/api';
+import { TraceAttributes, inSpan, tracer } from '@switchyard/telemetry';
 import { makeError, type CompletionJobInput } from '@switchyard/contracts';
 import { InvalidMessageError, publishJob } from '@switchyard/messaging';
 import type { ClientContext } from './client-context';
 import { ConnectionError, InvalidJobError } from './errors/switchyard.error';
+
+const producerTracer = tracer('switchyard.client');
 
 /**
  * Publishes a job to its model's subject with `replyTo` as `Switchyard-Reply-To`. A job that
  * fails the contract becomes an InvalidJobError (nothing was published); a job the stream
  * did not confirm (no JetStream, no stream for the subject, timeout) a ConnectionError
  * `publish_failed` with the cause. A job for a model the client knows is not configured is an
- * InvalidJobError `unknown_model`. Publishing again with the same job id is safe.
+ * InvalidJobError `unknown_model`. Publishing again with the same job id is safe. The publish
+ * runs in a `send <model>` producer span whose context travels in the job's headers.
  */
 export async function publishClientJob(
   client: ClientContext,
@@ -28,7 +33,25 @@ export async function publishClientJob(
     );
   }
   try {
-    return await publishJob(client.js, job, { replyTo, subjects: client.subjects });
+    return await inSpan(
+      producerTracer,
+      `send ${job.model}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          [TraceAttributes.messagingSystem]: 'nats',
+          [TraceAttributes.messagingOperationType]: 'send',
+          [TraceAttributes.messagingOperationName]: 'send',
+          [TraceAttributes.messagingDestination]: client.subjects.jobs(client.tenant, job.model),
+          [TraceAttributes.messagingMessageId]: job.id,
+          [TraceAttributes.jobId]: job.id,
+          [TraceAttributes.tenant]: client.tenant,
+          [TraceAttributes.logicalModel]: job.model,
+        },
+      },
+      undefined,
+      () => publishJob(client.js, job, { replyTo, subjects: client.subjects }),
+    );
   } catch (error) {
     if (error instanceof InvalidMessageError) {
       throw new InvalidJobError(error.error, job.id, { cause: error });

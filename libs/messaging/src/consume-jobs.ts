@@ -6,7 +6,8 @@ import {
   subjects as defaultSubjects,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/telemetry';
+import { SpanKind } from '@opentelemetry/api';
+import { TraceAttributes, inSpan, tracer, type Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
@@ -325,7 +326,13 @@ class JobPullLoop implements JobConsumer {
   private async handle(delivery: JobDelivery, settlement: JobSettlement): Promise<void> {
     const context = { seq: delivery.streamSequence, attempt: delivery.attempt };
     try {
-      await this.options.handler(delivery);
+      await inSpan(
+        consumerTracer,
+        `process ${this.model}`,
+        { kind: SpanKind.CONSUMER, attributes: processAttributes(delivery, this.subjects) },
+        delivery.traceContext,
+        () => Promise.resolve(this.options.handler(delivery)),
+      );
     } catch (error) {
       this.log.error({ ...context, err: error }, 'job handler threw');
     }
@@ -336,6 +343,34 @@ class JobPullLoop implements JobConsumer {
       );
     }
   }
+}
+
+const consumerTracer = tracer('switchyard.messaging');
+
+/**
+ * The attributes of a job's `process` span, as OpenTelemetry's messaging conventions name
+ * them, plus Switchyard's job, tenant and attempt. The span's parent is the producer's span
+ * (the trace context in the job's headers), so one trace runs from the producer through every
+ * redelivery and fallback hop.
+ */
+function processAttributes(delivery: JobDelivery, subjects: SwitchyardSubjects) {
+  return {
+    [TraceAttributes.messagingSystem]: 'nats',
+    [TraceAttributes.messagingOperationType]: 'process',
+    [TraceAttributes.messagingOperationName]: 'process',
+    [TraceAttributes.messagingDestination]: subjects.jobsForModel(delivery.model),
+    [TraceAttributes.messagingConsumerGroup]: modelConsumerName(delivery.model),
+    [TraceAttributes.logicalModel]: delivery.model,
+    [TraceAttributes.attempt]: delivery.attempt,
+    ...(delivery.ok
+      ? {
+          [TraceAttributes.messagingMessageId]: delivery.job.id,
+          [TraceAttributes.jobId]: delivery.job.id,
+          [TraceAttributes.tenant]: delivery.job.tenant,
+          [TraceAttributes.fallbackDepth]: delivery.job.route.length,
+        }
+      : {}),
+  };
 }
 
 function checkConcurrency(concurrency: number): number {

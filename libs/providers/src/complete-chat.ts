@@ -3,6 +3,8 @@ import type { AdapterContext, ProviderAdapter, ProviderCompletion } from './adap
 import { defaultProviderHttp, type ProviderHttp } from './http/provider-http';
 import { errorFromResponse, parseJsonBody, MAX_RESPONSE_BODY_BYTES } from './http/response-body';
 import { ProviderError } from './provider-error';
+import { recordProviderAnswer, startProviderSpan } from './provider-span';
+import { failSpan } from '@switchyard/telemetry';
 
 /** How one provider call runs. */
 export interface ChatCallOptions {
@@ -22,6 +24,30 @@ export async function completeChat(
   request: ChatCompletionRequest,
   context: AdapterContext,
   options: ChatCallOptions = {},
+): Promise<ProviderCompletion> {
+  const span = startProviderSpan(context, false);
+  try {
+    const completion = await sendCompletion(adapter, request, context, options);
+    recordProviderAnswer(span, {
+      id: completion.id,
+      model: completion.model,
+      usage: completion.usage,
+      finishReasons: completion.choices.map((choice) => choice.finish_reason),
+    });
+    return completion;
+  } catch (error) {
+    failSpan(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+async function sendCompletion(
+  adapter: ProviderAdapter,
+  request: ChatCompletionRequest,
+  context: AdapterContext,
+  options: ChatCallOptions,
 ): Promise<ProviderCompletion> {
   const provider = context.deployment.provider;
   const httpRequest = adapter.buildRequest(request, context, { stream: false });

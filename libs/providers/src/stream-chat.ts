@@ -6,6 +6,8 @@ import { defaultProviderHttp, type ProviderExchange } from './http/provider-http
 import { bodyExcerpt, errorFromResponse, MAX_ERROR_BODY_BYTES } from './http/response-body';
 import { ProviderError } from './provider-error';
 import { SseParser } from './sse/sse-parser';
+import { recordProviderAnswer, startProviderSpan } from './provider-span';
+import { failSpan } from '@switchyard/telemetry';
 
 /** Content types that are certainly not an event stream (an error page, a JSON answer). */
 const notAStream = /^(application\/json|text\/html)/i;
@@ -58,6 +60,37 @@ export async function* streamChat(
   request: ChatCompletionRequest,
   context: AdapterContext,
   options: ChatCallOptions = {},
+): AsyncGenerator<ProviderChunk, void, undefined> {
+  const span = startProviderSpan(context, true);
+  const finishReasons = new Set<string>();
+  try {
+    for await (const chunk of sendStream(adapter, request, context, options)) {
+      for (const choice of chunk.choices) {
+        if (choice.finish_reason !== null) finishReasons.add(choice.finish_reason);
+      }
+      if (chunk.usage != null) {
+        recordProviderAnswer(span, {
+          id: chunk.id,
+          model: chunk.model,
+          usage: chunk.usage,
+          finishReasons: [...finishReasons],
+        });
+      }
+      yield chunk;
+    }
+  } catch (error) {
+    failSpan(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+async function* sendStream(
+  adapter: ProviderAdapter,
+  request: ChatCompletionRequest,
+  context: AdapterContext,
+  options: ChatCallOptions,
 ): AsyncGenerator<ProviderChunk, void, undefined> {
   const deployment = context.deployment;
   const httpRequest = adapter.buildRequest(request, context, { stream: true });
