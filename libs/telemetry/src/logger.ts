@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 import { redactText, redactValue } from './redact';
@@ -20,7 +21,8 @@ export interface LoggerOptions {
  * The one logger factory of Switchyard. Every line is JSON (or pretty in a terminal), and
  * secrets are removed before a line is written: values under key names such as
  * `authorization`, `api_key` or `password` at any depth, and API keys or bearer credentials
- * inside any string, including the message and errors.
+ * inside any string, including the message and errors. A line written while a recording
+ * span is active (a job being served, with tracing on) carries its `trace_id` and `span_id`.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const destination =
@@ -33,6 +35,7 @@ export function createLogger(options: LoggerOptions): Logger {
       name: options.name,
       level: options.level ?? 'info',
       base: { pid: process.pid },
+      mixin: traceFields,
       formatters: {
         log: (object) => redactValue(object) as Record<string, unknown>,
       },
@@ -45,4 +48,12 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+}
+
+/** The active span's ids, for joining a log line to its trace; nothing when no span records. */
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (span === undefined || !span.isRecording()) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
 }
