@@ -32,6 +32,11 @@ const dependencyDirection = [
     onlyDependOnLibsWithTags: ['scope:config', 'scope:telemetry'],
   },
   { sourceTag: 'scope:limits', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
+  {
+    sourceTag: 'scope:keys',
+    onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:telemetry'],
+  },
+  { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
 ];
 
 /**

@@ -53,6 +53,8 @@ export interface PipelineDeployment {
   provider: PipelineProvider;
   /** Extra `litellm_params` as YAML flow entries, e.g. `rpm: 60, timeout: 3`. */
   params?: string;
+  /** `model_info` as YAML flow entries, e.g. `max_input_tokens: 5`. */
+  modelInfo?: string;
 }
 
 /** What an installation's config holds besides the servers. */
@@ -63,6 +65,8 @@ export interface InstallationSpec {
   router?: string;
   /** The `switchyard.worker` mapping in YAML flow style. */
   worker?: string;
+  /** The `switchyard.tenants` mapping in YAML flow style. */
+  tenants?: string;
 }
 
 /** A config of its own (subject root, stream prefix, Redis keys) on the suite's servers. */
@@ -88,9 +92,10 @@ export function createInstallation(
     index === 0 ? `${prefix}-${model}` : `${prefix}-${model}-${index}`;
   const deploymentLines = Object.entries(spec.models).flatMap(([model, deployments]) =>
     (typeof deployments === 'string' ? [{ provider: deployments }] : deployments).flatMap(
-      ({ provider, params }: PipelineDeployment, index) => [
+      ({ provider, params, modelInfo }: PipelineDeployment, index) => [
         `  - model_name: ${model}`,
         `    litellm_params: { model: ${providerModel[provider](servers.sim.url, simName(model, index))}, api_key: sim-key${params === undefined ? '' : `, ${params}`} }`,
+        ...(modelInfo === undefined ? [] : [`    model_info: { ${modelInfo} }`]),
       ],
     ),
   );
@@ -102,6 +107,7 @@ export function createInstallation(
     `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory }`,
     `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,
     `  worker: ${spec.worker ?? '{ concurrency: 8, shutdown_grace_seconds: 1 }'}`,
+    ...(spec.tenants === undefined ? [] : [`  tenants: ${spec.tenants}`]),
   ].join('\n');
   const { config } = parseConfig(yaml, { env: {} });
   return { prefix, yaml, config, simName };

@@ -56,3 +56,4 @@ export {
   replayDeadLetter,
   type ReplayedDeadLetter,
 } from './dead-letters/replay-dead-letter';
+export { querySpend, type QuerySpendOptions, type SpendAnswer } from './spend/query-spend';

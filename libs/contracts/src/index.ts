@@ -65,6 +65,14 @@ export {
 } from './job.schema';
 export { completionUsageSchema, type CompletionUsage } from './completion-usage.schema';
 export {
+  budgetEventSchema,
+  budgetScopeKindSchema,
+  decodeBudgetEvent,
+  type BudgetEvent,
+  type BudgetScopeKind,
+  type DecodeBudgetEventResult,
+} from './budget-event.schema';
+export {
   choiceLogprobsSchema,
   tokenLogprobSchema,
   type ChoiceLogprobs,
@@ -133,6 +141,19 @@ export {
   type DecodeUsageEventResult,
   type WireInput,
 } from './decode';
+export {
+  SpendDimensions,
+  resolveSpendTime,
+  spendQuerySchema,
+  spendReplySchema,
+  spendRowSchema,
+  spendTimeSchema,
+  type SpendDimension,
+  type SpendQuery,
+  type SpendReply,
+  type SpendRow,
+  type SpendTime,
+} from './spend-query.schema';
 export { formatIssuePath, formatIssues } from './issues';
 export { SubjectTokenError, decodeSubjectToken, encodeSubjectToken } from './subject-token';
 export {

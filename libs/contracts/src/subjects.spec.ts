@@ -19,6 +19,15 @@ describe('subjects (default root llm)', () => {
     expect(() => subjects.cancel('has space')).toThrow(SubjectError);
   });
 
+  it('builds budget event subjects per tenant (outside every stream), and refuses a bad tenant', () => {
+    expect(subjects.budgetEvents('acme')).toBe('llm.events.budget.acme');
+    expect(subjects.budgetEventsAll).toBe('llm.events.budget.>');
+    expect(createSubjects('t1.llm').budgetEvents('acme')).toBe('t1.llm.events.budget.acme');
+    expect(Object.values(subjects.streamSubjects)).not.toContain('llm.events.>');
+    expect(() => subjects.budgetEvents('a.b')).toThrow(SubjectError);
+    expect(() => subjects.budgetEvents('')).toThrow(SubjectError);
+  });
+
   it('builds results, metering and wildcard subjects', () => {
     expect(subjects.results('batch_2024-11')).toBe('llm.results.batch_2024-11');
     expect(subjects.meteringSpend).toBe('llm.metering.spend');

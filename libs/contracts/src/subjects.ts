@@ -1,9 +1,4 @@
-import {
-  batchIdSchema,
-  jobIdSchema,
-  logicalModelNameSchema,
-  tenantIdSchema,
-} from './ids.schema';
+import { batchIdSchema, jobIdSchema, logicalModelNameSchema, tenantIdSchema } from './ids.schema';
 import { decodeSubjectToken, encodeSubjectToken, SubjectTokenError } from './subject-token';
 
 /** The first token(s) of every Switchyard subject unless configured otherwise. */
@@ -57,6 +52,13 @@ export interface SwitchyardSubjects {
   readonly cancelAll: string;
   /** `<root>.metering.spend`: the request-reply subject that answers spend queries. */
   readonly meteringSpend: string;
+  /**
+   * `<root>.events.budget.<tenant>` (core NATS, not stored): a tenant's budget crossing 80 %
+   * or 100 % (`budgetEventSchema`), its own or one of its virtual keys'.
+   */
+  budgetEvents(tenant: string): string;
+  /** `<root>.events.budget.>`: every tenant's budget events. */
+  readonly budgetEventsAll: string;
   /** The subjects each stream captures: `<root>.jobs.>`, `<root>.dlq.>`, … */
   readonly streamSubjects: {
     readonly jobs: string;
@@ -160,6 +162,8 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     },
     cancelAll: `${root}.cancel.>`,
     meteringSpend: `${root}.metering.spend`,
+    budgetEvents: (tenant) => `${root}.events.budget.${checkTenant(tenant)}`,
+    budgetEventsAll: `${root}.events.budget.>`,
     streamSubjects: {
       jobs: `${root}.jobs.>`,
       dlq: `${root}.dlq.>`,

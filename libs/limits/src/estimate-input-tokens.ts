@@ -1,9 +1,12 @@
 import type { ChatCompletionRequest, ChatMessage } from '@switchyard/contracts';
+import { countTokens, tokenEncodingFor, type TokenizerTarget } from './token-encoding';
 
 /** Characters per token of English text and JSON in OpenAI's tokenizers, on average. */
 export const charactersPerToken = 4;
 /** Tokens every message costs besides its text (role and separators, as in OpenAI's cookbook). */
 export const tokensPerMessage = 3;
+/** Tokens a message's `name` costs besides its text (OpenAI's cookbook). */
+export const tokensPerName = 1;
 /** Tokens that prime the reply (`<|start|>assistant<|message|>`). */
 export const replyPrimingTokens = 3;
 /** An image at `detail: low`: OpenAI's fixed base cost. */
@@ -18,6 +21,12 @@ type ContentPart = {
   image_url?: { detail?: string };
 };
 
+/** What a prompt is made of: text the provider tokenizes, and tokens with a fixed cost. */
+interface PromptPieces {
+  texts: string[];
+  fixedTokens: number;
+}
+
 function contentParts(message: ChatMessage): readonly ContentPart[] {
   const { content } = message;
   if (content == null) return [];
@@ -25,55 +34,67 @@ function contentParts(message: ChatMessage): readonly ContentPart[] {
   return content;
 }
 
-/** Text characters and image tokens of one message. */
-function measureMessage(message: ChatMessage): { characters: number; imageTokens: number } {
+function addMessage(pieces: PromptPieces, message: ChatMessage): void {
+  pieces.fixedTokens += tokensPerMessage;
+  pieces.texts.push(message.role);
   const name: unknown = (message as { name?: unknown }).name;
-  let characters = message.role.length + (typeof name === 'string' ? name.length : 0);
-  let images = 0;
+  if (typeof name === 'string') {
+    pieces.texts.push(name);
+    pieces.fixedTokens += tokensPerName;
+  }
   for (const part of contentParts(message)) {
     if (part.type === 'image_url') {
-      images += part.image_url?.detail === 'low' ? lowDetailImageTokens : imageTokens;
+      pieces.fixedTokens += part.image_url?.detail === 'low' ? lowDetailImageTokens : imageTokens;
     } else {
-      characters += (part.text ?? part.refusal ?? '').length;
+      pieces.texts.push(part.text ?? part.refusal ?? '');
     }
   }
   if (message.role === 'assistant') {
-    characters += message.refusal?.length ?? 0;
+    if (message.refusal) pieces.texts.push(message.refusal);
     for (const call of message.tool_calls ?? []) {
-      characters += call.function.name.length + call.function.arguments.length;
+      pieces.texts.push(call.function.name, call.function.arguments);
     }
   }
-  if (message.role === 'tool') characters += message.tool_call_id.length;
-  return { characters, imageTokens: images };
+  if (message.role === 'tool') pieces.texts.push(message.tool_call_id);
 }
 
-/** Characters of what the provider turns into prompt tokens besides the messages. */
-function definitionCharacters(request: ChatCompletionRequest): number {
-  let characters = 0;
-  for (const tool of request.tools ?? []) characters += JSON.stringify(tool.function).length;
+/** The request split into text and fixed costs: messages, tool definitions, response format. */
+function promptPieces(request: ChatCompletionRequest): PromptPieces {
+  const pieces: PromptPieces = { texts: [], fixedTokens: replyPrimingTokens };
+  for (const message of request.messages) addMessage(pieces, message);
+  for (const tool of request.tools ?? []) pieces.texts.push(JSON.stringify(tool.function));
   if (typeof request.tool_choice === 'object') {
-    characters += JSON.stringify(request.tool_choice).length;
+    pieces.texts.push(JSON.stringify(request.tool_choice));
   }
   const format = request.response_format;
-  if (format?.type === 'json_schema') characters += JSON.stringify(format.json_schema).length;
-  return characters;
+  if (format?.type === 'json_schema') pieces.texts.push(JSON.stringify(format.json_schema));
+  return pieces;
 }
 
 /**
- * A quick estimate of the prompt tokens of `request`, used to reserve tpm capacity before the
- * call (the provider's usage corrects it afterwards). It is ⌈characters / 4⌉ over the message
- * text (content, refusals, tool-call names and arguments, names, roles), the tool definitions
- * and tool choice as JSON and a `json_schema` response format as JSON; plus 3 tokens per
- * message and 3 for the reply; plus 85 tokens per low-detail image and 765 per other image.
- * Close for English and JSON, low for CJK text and code-heavy prompts; it is not a tokenizer.
+ * An estimate of the prompt tokens of `request` on `target` (a deployment), made before the
+ * call for tpm and budget reservations and pre-call context-window checks (the provider's
+ * usage corrects reservations afterwards).
+ *
+ * For an OpenAI model (see `tokenEncodingFor`) the text is counted with its real tokenizer
+ * (o200k_base or cl100k_base): each message's role, name, content parts, refusal, tool-call
+ * names and arguments and tool-call id, plus 3 tokens per message, 1 per name and 3 priming
+ * the reply, as OpenAI's cookbook counts chat messages. Tool definitions, a named tool choice
+ * and a `json_schema` response format are counted as their JSON (OpenAI renders them in its own
+ * syntax, so this is close, not exact). Images cost 85 tokens at `detail: low`, else 765.
+ *
+ * For any other model (and without a target) it is the documented approximation: the same
+ * pieces, but ⌈characters / 4⌉ over all the text. Close for English and JSON, low for CJK text.
  */
-export function estimateInputTokens(request: ChatCompletionRequest): number {
-  let characters = definitionCharacters(request);
-  let tokens = replyPrimingTokens;
-  for (const message of request.messages) {
-    const measured = measureMessage(message);
-    characters += measured.characters;
-    tokens += tokensPerMessage + measured.imageTokens;
+export function estimateInputTokens(
+  request: ChatCompletionRequest,
+  target?: TokenizerTarget,
+): number {
+  const { texts, fixedTokens } = promptPieces(request);
+  const encoding = tokenEncodingFor(target);
+  if (encoding === undefined) {
+    const characters = texts.reduce((sum, text) => sum + text.length, 0);
+    return fixedTokens + Math.ceil(characters / charactersPerToken);
   }
-  return tokens + Math.ceil(characters / charactersPerToken);
+  return texts.reduce((sum, text) => sum + countTokens(encoding, text), fixedTokens);
 }

@@ -24,6 +24,24 @@ export {
   lowDetailImageTokens,
   replyPrimingTokens,
   tokensPerMessage,
+  tokensPerName,
 } from './estimate-input-tokens';
+export {
+  countTokens,
+  tokenEncodingFor,
+  TokenEncodings,
+  type TokenEncoding,
+  type TokenizerTarget,
+} from './token-encoding';
+export { createBudgetLedger, microsToUsd, usdToMicros } from './budget-ledger';
+export type {
+  BudgetCrossing,
+  BudgetLedger,
+  BudgetLedgerOptions,
+  BudgetRefusal,
+  BudgetReservation,
+  BudgetReserveResult,
+  BudgetScope,
+} from './budget-ledger.types';
 export type { RedisClient } from './redis-script';
 export { cooldownOptionsFrom, rateLimiterOptionsFrom } from './limits-options';

@@ -22,3 +22,15 @@ export function failuresKey(keyPrefix: string, deploymentId: string): string {
 export function cooldownKey(keyPrefix: string, deploymentId: string): string {
   return `${keyPrefix}limits:${deploymentTag(deploymentId)}:cooldown`;
 }
+
+/**
+ * The hash of one budget scope: `<prefix>budget:{<tenant>}:tenant` for a tenant,
+ * `<prefix>budget:{<tenant>}:key:<key id>` for a virtual key. The tenant is the hash tag, so a
+ * job's tenant and key budgets share a cluster slot and one script reserves on both.
+ */
+export function budgetKey(keyPrefix: string, tenant: string, keyId?: string): string {
+  const tag = `{${encodeURIComponent(tenant)}}`;
+  return keyId === undefined
+    ? `${keyPrefix}budget:${tag}:tenant`
+    : `${keyPrefix}budget:${tag}:key:${encodeURIComponent(keyId)}`;
+}

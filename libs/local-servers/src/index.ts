@@ -5,3 +5,12 @@ export { findFreePort, isPortOpen, waitForPort } from './ports';
 export { isBinaryOnPath } from './binary-on-path';
 export { isNatsReachable, isRedisReachable } from './reachability';
 export { parseServerAddress, type ServerAddress } from './server-address';
+export {
+  isDockerAvailable,
+  natsContainer,
+  redisContainer,
+  startServerContainer,
+  type ServerContainer,
+  type ServerContainerOptions,
+  type ServerContainerSpec,
+} from './server-container';

@@ -32,6 +32,11 @@ export interface LocalServerSpec {
   isReady(timeoutMs: number): Promise<boolean>;
   startTimeoutMs: number;
   stopTimeoutMs: number;
+  /**
+   * Run the server in a process group of its own, so that Ctrl-C in a terminal reaches only
+   * this process, which then stops the server when it chooses. @defaultValue false
+   */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -49,7 +54,10 @@ export async function startLocalServer(spec: LocalServerSpec): Promise<LocalServ
     );
   }
   const output = new OutputExcerpt();
-  const child = spawn(spec.binary, [...spec.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(spec.binary, [...spec.args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: spec.ownProcessGroup ?? false,
+  });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
 

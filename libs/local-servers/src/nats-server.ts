@@ -22,6 +22,8 @@ export interface NatsServerOptions {
   startTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL. @defaultValue 10000 */
   stopTimeoutMs?: number;
+  /** Run the server in a process group of its own (Ctrl-C in a terminal does not reach it). @defaultValue false */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -52,5 +54,6 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Local
     isReady: (timeoutMs) => probeNats(clientHost, port, timeoutMs),
     startTimeoutMs: options.startTimeoutMs ?? 10_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+    ownProcessGroup: options.ownProcessGroup ?? false,
   });
 }

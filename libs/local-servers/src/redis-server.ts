@@ -21,6 +21,8 @@ export interface RedisServerOptions {
   startTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL. @defaultValue 10000 */
   stopTimeoutMs?: number;
+  /** Run the server in a process group of its own (Ctrl-C in a terminal does not reach it). @defaultValue false */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -47,5 +49,6 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     isReady: (timeoutMs) => probeRedis(clientHost, port, timeoutMs, true),
     startTimeoutMs: options.startTimeoutMs ?? 10_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+    ownProcessGroup: options.ownProcessGroup ?? false,
   });
 }

@@ -77,3 +77,11 @@ export {
   type JobHandler,
   type StopSummary,
 } from './consume-jobs';
+export {
+  discoverServices,
+  registerService,
+  statusEndpointName,
+  type DiscoveredService,
+  type RegisteredService,
+  type ServiceRegistration,
+} from './register-service';

@@ -11,8 +11,18 @@ export interface ConfigSource {
   isDemo: boolean;
 }
 
-/** Which config file to use: the one named, else ./config.yaml, else the demo config. */
-export function resolveConfigSource(named: string | undefined): ConfigSource {
+/**
+ * Which config file to use: the one named, else ./config.yaml, else the demo config. With
+ * `demo`, the demo config even when ./config.yaml exists.
+ */
+export function resolveConfigSource(
+  named: string | undefined,
+  options: { demo?: boolean } = {},
+): ConfigSource {
+  if (options.demo === true) {
+    if (named !== undefined) throw new UserError('--demo and --config cannot be used together');
+    return { path: demoConfigPath, isDemo: true };
+  }
   if (named !== undefined) {
     if (!existsSync(named)) throw new UserError(`config file ${named} does not exist`);
     return { path: named, isDemo: false };

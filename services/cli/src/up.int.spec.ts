@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +10,17 @@ import { describe, expect, it } from 'vitest';
 const bin = fileURLToPath(new URL('../../../bin/switchyard.mjs', import.meta.url));
 
 describe('switchyard up (npm start)', () => {
-  it('starts nats-server and redis-server when none answers, says ready, and stops them on Ctrl-C', async () => {
+  it('starts nats-server and redis-server when none answers, runs the stack on them, and stops everything on Ctrl-C', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'sy-up-'));
     const natsUrl = `nats://127.0.0.1:${await findFreePort()}`;
     const redisUrl = `redis://127.0.0.1:${await findFreePort()}`;
-    const child = spawn(process.execPath, [bin, 'up'], {
+    const ports = [
+      '--port',
+      String(await findFreePort()),
+      '--sim-port',
+      String(await findFreePort()),
+    ];
+    const child = spawn(process.execPath, [bin, 'up', ...ports], {
       cwd,
       env: { ...process.env, NATS_URL: natsUrl, REDIS_URL: redisUrl, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -25,8 +31,10 @@ describe('switchyard up (npm start)', () => {
     const exited = once(child, 'exit');
 
     await expect
-      .poll(() => output, { timeout: 30_000, interval: 100 })
-      .toMatch(/ready: nats-server .* with JetStream/);
+      .poll(() => output, { timeout: 60_000, interval: 100 })
+      .toMatch(/"event":"ready"|exited|killed/);
+    expect(output).toMatch(/nats-server \S+ with JetStream at nats:\/\/127\.0\.0\.1/);
+    expect(output).toMatch(/nats: started nats-server at/);
     expect(output).toContain('the demo config');
     expect(await isNatsReachable(natsUrl, 1_000)).toBe(true);
     expect(await isRedisReachable(redisUrl, 1_000)).toBe(true);
@@ -35,8 +43,11 @@ describe('switchyard up (npm start)', () => {
     child.kill('SIGINT');
     const [code] = (await exited) as [number | null];
     expect(code, output).toBe(0);
+    expect(output).toMatch(/stopped nats-server from PATH/);
+    expect(output).toMatch(/stopped redis-server from PATH/);
     expect(await isNatsReachable(natsUrl, 500)).toBe(false);
     expect(await isRedisReachable(redisUrl, 500)).toBe(false);
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('fails with the problem and its line when the config is broken', async () => {

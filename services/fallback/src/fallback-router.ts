@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { createSubjects, streamNames } from '@switchyard/contracts';
-import { ensureConsumer, extractTraceContext } from '@switchyard/messaging';
+import { ensureConsumer, extractTraceContext, registerService } from '@switchyard/messaging';
 import { createLogger, type Logger } from '@switchyard/telemetry';
 import {
   handleDeadLetter,
@@ -90,10 +90,17 @@ export async function startFallbackRouter(options: FallbackRouterOptions): Promi
     jobsStream: streamNames(streamPrefix || undefined).jobs,
     log,
   });
+  const service = await registerService(nc, {
+    name: 'switchyard-fallback',
+    version: '0.1.0',
+    description: 'the fallback router: dead letters to fallback models',
+    metadata: { subject_root: subjectRoot },
+  });
   log.info({ stream, consumer: ROUTER_CONSUMER_NAME }, 'fallback router started');
 
   return {
     async stop({ graceMs = 5_000 } = {}) {
+      await service.stop().catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<'grace over'>((resolve) => {
         timer = setTimeout(() => resolve('grace over'), graceMs);

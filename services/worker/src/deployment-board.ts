@@ -36,6 +36,11 @@ export class DeploymentBoard {
     this.states = deployments.map((deployment) => ({ deployment, inFlight: 0, blockedUntil: 0 }));
   }
 
+  /** Every deployment on the board, busy or blocked or not, in config order. */
+  get deployments(): Deployment[] {
+    return this.states.map((s) => s.deployment);
+  }
+
   /** The slots of every deployment: the consumer's concurrency while none is blocked. */
   get totalSlots(): number {
     return this.states.length * this.concurrencyPerDeployment;

@@ -9,24 +9,74 @@ import type { WorkerLimits } from './worker-limits';
 export interface DeploymentLease {
   readonly deployment: Deployment;
   readonly reservation: Reservation;
+  /** The prompt's estimated input tokens on this deployment (its tokenizer). */
+  readonly estimatedInputTokens: number;
+}
+
+/**
+ * The outcome of {@link leaseDeployment}: a lease; `busy` when no deployment can take the call
+ * now; `too-long` when pre-call checks are on and no deployment of the board (free or not)
+ * can hold the prompt, with the estimate on each.
+ */
+export type LeaseOutcome =
+  | { readonly kind: 'leased'; readonly lease: DeploymentLease }
+  | { readonly kind: 'busy' }
+  | { readonly kind: 'too-long'; readonly estimates: ReadonlyMap<Deployment, number> };
+
+/** What leaseDeployment needs besides the board and the shared limits. */
+export interface LeaseOptions {
+  /** Skip deployments whose `maxInputTokens` is below the estimate (`enable_pre_call_checks`). */
+  preCallChecks: boolean;
+  random?: RandomSource;
+}
+
+/** Whether `deployment` can take a prompt of `tokens` (an unknown window always can). */
+export function holdsPrompt(deployment: Deployment, tokens: number): boolean {
+  const max = deployment.limits.maxInputTokens;
+  return max === undefined || tokens <= max;
+}
+
+/**
+ * The estimate of `request` on each deployment, counted once per tokenizer target (deployments
+ * of one provider model share it).
+ */
+export function estimatesFor(
+  limits: WorkerLimits,
+  request: ChatCompletionRequest,
+  deployments: readonly Deployment[],
+): Map<Deployment, number> {
+  const byModel = new Map<string, number>();
+  const estimates = new Map<Deployment, number>();
+  for (const deployment of deployments) {
+    const model = `${deployment.baseModel ?? ''}\u0000${deployment.providerModel}`;
+    let tokens = byModel.get(model);
+    if (tokens === undefined) {
+      tokens = limits.estimateInputTokens(request, deployment);
+      byModel.set(model, tokens);
+    }
+    estimates.set(deployment, tokens);
+  }
+  return estimates;
 }
 
 /**
  * Takes a deployment for a call (its slot on the board is the caller's to release): among the
- * model's deployments that have a free slot and are not known to be blocked, ranked by order then weight (rankDeployments), the first that is
- * not cooling down (shared state) and has rate-limit room for the request. A deployment found
- * cooling down or out of room is blocked on the board until then, which pauses the model's
- * consumer once all are. Resolves to undefined when none can take the call now.
+ * model's deployments that have a free slot, are not known to be blocked and (with pre-call
+ * checks) can hold the prompt, ranked by order then weight (rankDeployments), the first that
+ * is not cooling down (shared state) and has rate-limit room for the request. A deployment
+ * found cooling down or out of room is blocked on the board until then, which pauses the
+ * model's consumer once all are.
  */
 export async function leaseDeployment(
   board: DeploymentBoard,
   limits: WorkerLimits,
   request: ChatCompletionRequest,
-  random: RandomSource = Math.random,
-): Promise<DeploymentLease | undefined> {
-  const candidates = rankDeployments(board.usable(), random);
-  if (candidates.length === 0) return undefined;
-  const estimate = limits.estimateInputTokens(request);
+  options: LeaseOptions,
+): Promise<LeaseOutcome> {
+  const estimates = estimatesFor(limits, request, board.deployments);
+  const fits = (d: Deployment) => !options.preCallChecks || holdsPrompt(d, estimates.get(d) ?? 0);
+  if (!board.deployments.some(fits)) return { kind: 'too-long', estimates };
+  const candidates = rankDeployments(board.usable().filter(fits), options.random);
   for (const deployment of candidates) {
     if (!board.tryAcquire(deployment.id)) continue;
     let leased = false;
@@ -36,16 +86,20 @@ export async function leaseDeployment(
         board.block(deployment.id, coolingUntil);
         continue;
       }
-      const reserved = await limits.rateLimiter.reserve(deployment, estimate);
+      const estimatedInputTokens = estimates.get(deployment) ?? 0;
+      const reserved = await limits.rateLimiter.reserve(deployment, estimatedInputTokens);
       if (!reserved.ok) {
         board.block(deployment.id, Date.now() + Math.max(1, reserved.waitMs));
         continue;
       }
       leased = true;
-      return { deployment, reservation: reserved.reservation };
+      return {
+        kind: 'leased',
+        lease: { deployment, reservation: reserved.reservation, estimatedInputTokens },
+      };
     } finally {
       if (!leased) board.release(deployment.id);
     }
   }
-  return undefined;
+  return { kind: 'busy' };
 }

@@ -1,6 +1,6 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { RouterSettings } from '@switchyard/config';
+import type { Deployment, RouterSettings } from '@switchyard/config';
 import {
   makeError,
   type CompletionJob,
@@ -23,7 +23,9 @@ import {
   type CacheTicket,
 } from './response-cache/cache-step';
 import type { DeploymentBoard } from './deployment-board';
-import { leaseDeployment, type DeploymentLease } from './deployment-lease';
+import type { BudgetGate, BudgetHold } from './budget-gate';
+import type { DeploymentLease } from './deployment-lease';
+import { admitJob } from './job-admission';
 import type { RandomSource } from './deployment-picker';
 import type { FailureHistory } from './failure-history';
 import { jobReplies, type JobReplies } from './job-replies';
@@ -49,21 +51,25 @@ export interface JobHandlerContext {
   limits: WorkerLimits;
   failures: FailureHistory;
   cancellations: Cancellations;
+  /** The job's budgets (tenant, virtual key), reserved before the call. */
+  budgets: BudgetGate;
+  /** `router_settings.enable_pre_call_checks`: skip deployments the prompt does not fit. */
+  preCallChecks: boolean;
+  /** Every deployment of this model on every provider, for pre-call checks. */
+  modelDeployments: readonly Deployment[];
   /** The response cache, when `litellm_settings.cache` is on. */
   cache?: Omit<CacheStepContext, 'js' | 'subjects'>;
   logger: Logger;
   random?: RandomSource;
 }
 
-/** The nak delay of a job that found every deployment busy but none blocked. */
-const busyRetryMs = 250;
-
 /**
  * The handler of one model's consumer: the per-job state machine of README.md. Invalid jobs
  * get an `invalid_job` reply and are terminated; jobs past their deadline get
  * `deadline_exceeded` and jobs their caller cancelled get `cancelled`, both acked unsent;
- * otherwise a deployment is leased (or the job goes
- * back to the stream until one is free), the provider is called, and the job is answered and
+ * otherwise a deployment is leased and the job's budgets reserved (`admitJob`: or the job goes
+ * back to the stream until one is free, is dead-lettered when its prompt fits no deployment,
+ * or gets `budget_exceeded`), the provider is called, and the job is answered and
  * acked, retried with nak(delay), or dead-lettered.
  */
 export function createJobHandler(context: JobHandlerContext): JobHandler {
@@ -119,15 +125,15 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
           );
     if (caching.answered) return;
     const { ticket } = caching;
-    const lease = await leaseDeployment(context.board, context.limits, job.request, context.random);
-    if (lease === undefined) {
+    const admission = await admitJob({ ...context, js }, delivery, job, replies, log);
+    if (!admission.ok) {
       await ticket.release();
-      delivery.control.nak(context.board.waitMs() || busyRetryMs);
       return;
     }
+    const { lease, budget } = admission;
     const cancel = context.cancellations.track(job.id);
     try {
-      const run = { delivery, job, replies, takenAt, cancelled: cancel.signal, log };
+      const run = { delivery, job, replies, takenAt, cancelled: cancel.signal, budget, log };
       await serve(context, js, run, lease, ticket);
     } finally {
       cancel.done();
@@ -146,6 +152,8 @@ interface JobRun {
   takenAt: number;
   /** Aborted when the job's caller cancels it. */
   cancelled: AbortSignal;
+  /** The job's budget reservation, settled with the call's cost or released. */
+  budget: BudgetHold;
   log: Logger;
 }
 
@@ -191,6 +199,7 @@ async function serve(
       meter(js, context, call, { status: 'success', usage: outcome.usage }, log).then((event) =>
         cacheTicket.store(outcome.completion, deployment, event.cost_usd ?? null),
       ),
+      bestEffort(log, 'settling the budget', () => run.budget.settle(outcome.usage)),
       earlierOnHop.length > 0
         ? bestEffort(log, 'clearing the failure history', () => context.failures.clear(job))
         : undefined,
@@ -200,6 +209,7 @@ async function serve(
   }
 
   await context.limits.rateLimiter.reconcile(reservation, 0);
+  await bestEffort(log, 'releasing the budget', () => run.budget.release());
   if (delivery.signal.aborted) {
     // The consumer stopped and already handed the job back for another worker.
     await meter(js, context, call, { status: 'error', errorType: 'timeout' }, log);

@@ -98,6 +98,25 @@ describe('usageEventFor', () => {
     expect(usageEventSchema.safeParse(event).success).toBe(true);
   });
 
+  it("prices the tokens at the deployment's price: cached at the cached price", () => {
+    const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+    // claude-3-5-haiku: $0.80 in, $0.08 cached in, $4 out per 1M tokens.
+    const event = usageEventFor(call, {
+      status: 'success',
+      usage: { ...usage, prompt_tokens_details: { cached_tokens: 4 } },
+    });
+    expect(event.cost_usd).toBe((6 * 800_000 + 4 * 80_000 + 5 * 4_000_000) / 1e12);
+    const unpriced = { ...deployment, providerModel: 'claude-unreleased' };
+    const unknown = usageEventFor({ ...call, deployment: unpriced }, { status: 'success', usage });
+    expect(unknown.cost_usd).toBeNull();
+    const override = {
+      ...unpriced,
+      pricing: { inputPerToken: 0.000001, outputPerToken: 0.000002 },
+    };
+    const priced = usageEventFor({ ...call, deployment: override }, { status: 'success', usage });
+    expect(priced.cost_usd).toBe(0.00002);
+  });
+
   it('records a failed call with its error type and no tokens', () => {
     const event = usageEventFor(call, { status: 'error', errorType: 'overloaded' });
     expect(event).toMatchObject({ status: 'error', error_type: 'overloaded', prompt_tokens: 0 });

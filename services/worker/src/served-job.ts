@@ -9,6 +9,7 @@ import {
   type ResultMeta,
   type UsageEventInput,
 } from '@switchyard/contracts';
+import { costOf, priceForDeployment } from '@switchyard/pricing';
 
 /** One provider call of one job delivery, as the worker measured it. */
 export interface ProviderCall {
@@ -72,13 +73,19 @@ export type UsageOutcome =
 
 /**
  * The usage event of one provider call. Its id names this job hop, delivery and deployment,
- * so publishing it again (a redelivered job) counts once. Cost is null: pricing is the
- * metering service's.
+ * so publishing it again (a redelivered job) counts once. `cost_usd` is the deployment's
+ * price (config override, else the built-in table) applied to the tokens, null when unknown.
  */
 export function usageEventFor(call: ProviderCall, outcome: UsageOutcome): UsageEventInput {
   const { job, deployment } = call;
   const fallbackDepth = job.route.length;
   const usage = outcome.usage;
+  const counts = {
+    prompt_tokens: usage?.prompt_tokens ?? 0,
+    completion_tokens: usage?.completion_tokens ?? 0,
+    cached_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    reasoning_tokens: usage?.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
   const ttft =
     call.firstChunkAt === undefined
       ? {}
@@ -101,11 +108,8 @@ export function usageEventFor(call: ProviderCall, outcome: UsageOutcome): UsageE
     provider_model: deployment.providerModel,
     status: outcome.status,
     ...(outcome.status === 'error' ? { error_type: outcome.errorType } : {}),
-    prompt_tokens: usage?.prompt_tokens ?? 0,
-    completion_tokens: usage?.completion_tokens ?? 0,
-    cached_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-    reasoning_tokens: usage?.completion_tokens_details?.reasoning_tokens ?? 0,
-    cost_usd: null,
+    ...counts,
+    cost_usd: costOf(counts, priceForDeployment(deployment)),
     cost_saved_usd: 0,
     queue_ms: nonNegative(call.takenAt - job.submitted_at),
     provider_ms: nonNegative(call.callEndedAt - call.callStartedAt),

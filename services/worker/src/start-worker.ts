@@ -6,16 +6,31 @@ import {
   type SwitchyardConfig,
 } from '@switchyard/config';
 import { createSubjects } from '@switchyard/contracts';
-import { createCooldownTracker, createRateLimiter, estimateInputTokens } from '@switchyard/limits';
-import { consumeJobs, provisionTopology, type JobConsumer } from '@switchyard/messaging';
+import {
+  createBudgetLedger,
+  createCooldownTracker,
+  createRateLimiter,
+  estimateInputTokens,
+} from '@switchyard/limits';
+import {
+  consumeJobs,
+  provisionTopology,
+  registerService,
+  type JobConsumer,
+} from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
+import { createBudgetGate, type CallPricer, type KeyBudgetLookup } from './budget-gate';
+import { publishBudgetEvent } from './budget-events';
+import { callPricer } from './call-pricer';
 import { Cancellations } from './cancellations';
 import { DeploymentBoard } from './deployment-board';
 import { ResponseCache } from './response-cache/response-cache';
 import type { RandomSource } from './deployment-picker';
 import { createFailureHistory } from './failure-history';
+import { warnUnpricedDeployments } from './unpriced-deployments';
 import { createJobHandler } from './job-handler';
+import { keyBudgetsFrom } from './key-budgets';
 import type { WorkerLimits } from './worker-limits';
 
 /** What {@link startWorker} runs on. The caller owns (and closes) the connections. */
@@ -34,6 +49,10 @@ export interface StartWorkerOptions {
   pullExpiresMs?: number;
   /** Random source for the weighted choice and the backoff jitter. @defaultValue Math.random */
   random?: RandomSource;
+  /** Prices a call for budget reservations. @defaultValue the price table (`@switchyard/pricing`) */
+  price?: CallPricer;
+  /** A virtual key's budget. @defaultValue its record in Redis (`@switchyard/keys`) */
+  keyBudgets?: KeyBudgetLookup;
 }
 
 /** A running worker pool. */
@@ -72,6 +91,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   if (served.length === 0) {
     throw new Error(`no model in the config has a deployment on provider "${provider}"`);
   }
+  warnUnpricedDeployments(
+    served.flatMap((model) => model.deployments),
+    logger,
+  );
   const { nats, redis: redisSettings, worker } = config.switchyard;
   const subjects = createSubjects(nats.subjectRoot);
   await provisionTopology(nc, {
@@ -93,6 +116,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     estimateInputTokens,
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
+  const budgets = createBudgetGate({
+    ledger: createBudgetLedger(redis, { keyPrefix: redisSettings.keyPrefix }),
+    tenants: config.switchyard.tenants,
+    keyBudgets: options.keyBudgets ?? keyBudgetsFrom(redis, redisSettings.keyPrefix),
+    price: options.price ?? callPricer,
+    publish: (event) => publishBudgetEvent(nc, subjects, event, logger),
+    logger,
+  });
   const cancellations = new Cancellations(nc, subjects);
   const cache = config.cache.enabled
     ? {
@@ -125,6 +156,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           limits,
           failures,
           cancellations,
+          budgets,
+          preCallChecks: config.router.enablePreCallChecks,
+          modelDeployments: model.deployments,
           ...(cache === undefined ? {} : { cache }),
           logger: logger.child({ model: model.name }),
           ...(options.random === undefined ? {} : { random: options.random }),
@@ -138,6 +172,18 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     cancellations.close();
     throw error;
   }
+  const service = await registerService(nc, {
+    name: 'switchyard-worker',
+    version: '0.1.0',
+    description: `the worker pool of provider ${provider}`,
+    metadata: { provider, subject_root: nats.subjectRoot },
+    stats: () => ({
+      provider,
+      inFlight: Object.fromEntries(
+        running.map(({ consumer }, i) => [served[i]?.model.name, consumer.inFlight]),
+      ),
+    }),
+  });
   logger.info(
     { provider, models: served.map((s) => s.model.name), concurrency: worker.concurrency },
     'worker pulling',
@@ -148,6 +194,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     models: served.map((s) => s.model.name),
     stop(graceMs) {
       stopped ??= (async () => {
+        await service.stop().catch(() => undefined);
         const summaries = await Promise.all(
           running.map(async ({ consumer, board }) => {
             board.detach();

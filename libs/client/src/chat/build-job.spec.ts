@@ -16,6 +16,7 @@ describe('buildJob', () => {
           cache: { no_store: true },
           fallbacks: ['careful-model'],
           tags: ['team:search'],
+          key_id: 'key_0123456789abcdef',
         },
       },
       { tenant: 'acme', now: 1_000 },
@@ -24,6 +25,7 @@ describe('buildJob', () => {
       v: 1,
       id: 'j-1',
       tenant: 'acme',
+      key_id: 'key_0123456789abcdef',
       model: 'fast-triage-model',
       request: {
         messages: [{ role: 'user', content: 'hi' }],

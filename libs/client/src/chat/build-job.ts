@@ -24,11 +24,12 @@ export function buildJob(
   context: JobContext,
 ): CompletionJobInput & { id: string } {
   const { model, switchyard: extras = {}, ...request } = params;
-  const { job_id, deadline, cache, fallbacks, tags } = extras;
+  const { job_id, deadline, cache, fallbacks, tags, key_id } = extras;
   return {
     v: 1,
     id: job_id ?? newJobId(),
     tenant: context.tenant,
+    ...(key_id === undefined ? {} : { key_id }),
     model,
     request,
     submitted_at: context.now ?? Date.now(),

@@ -15,6 +15,8 @@ export interface SwitchyardJobOptions {
   fallbacks?: string[];
   /** Labels for spend reports. */
   tags?: string[];
+  /** The id (never the secret) of the virtual key the job is submitted with, for spend per key. */
+  key_id?: string;
 }
 
 /**

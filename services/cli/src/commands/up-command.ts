@@ -1,19 +1,44 @@
 import { parseArgs } from 'node:util';
-import { loggerFromEnv } from '@switchyard/entrypoint';
+import { loggerFromEnv, UserError } from '@switchyard/entrypoint';
 import type { CliCommand } from '../cli-command';
 import { up } from './up';
 
+function portOption(value: string, option: string): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 1 && port <= 65_535)) {
+    throw new UserError(`${option} must be a port number from 1 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
 export const upCommand: CliCommand = {
   name: 'up',
-  usage: `  up [--config <file>]        Start the local stack: checks the config, then uses NATS and
-                              Redis at NATS_URL / REDIS_URL (default localhost), starting
-                              nats-server and redis-server from PATH when none answers.`,
-  async run({ argv, env }) {
+  usage: `  up [--config <file>] [--demo] [--port 4000] [--sim-port 4010]
+                              Start the whole stack on this machine (what npm start runs):
+                              NATS and Redis (NATS_URL / REDIS_URL, else started from PATH,
+                              else in Docker), the worker pools, the fallback router, metering
+                              and the gateway on --port. Without ./config.yaml (or with
+                              --demo) the demo config runs against the bundled provider
+                              simulator on --sim-port. Ctrl-C stops it all.`,
+  async run({ argv, env, out }) {
     const { values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string', short: 'c' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        demo: { type: 'boolean', default: false },
+        port: { type: 'string', short: 'p', default: '4000' },
+        'sim-port': { type: 'string', default: '4010' },
+      },
     });
-    await up({ configPath: values.config, env, log: loggerFromEnv('switchyard', env) });
-    return 0;
+    return up({
+      configPath: values.config,
+      demo: values.demo,
+      env,
+      log: loggerFromEnv('switchyard', env),
+      out,
+      pretty: process.stdout.isTTY,
+      gatewayPort: portOption(values.port, '--port'),
+      simulatorPort: portOption(values['sim-port'], '--sim-port'),
+    });
   },
 };

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The entry point of the Switchyard image: the first argument names the process, the rest are
+# its own flags (`entrypoint.sh worker --provider openai --config /etc/switchyard/config.yaml`).
+# `exec` makes node the process that receives SIGTERM (tini, PID 1, forwards it).
+set -eu
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+if [ "$#" -eq 0 ]; then
+  set -- help
+fi
+service="$1"
+shift
+
+case "$service" in
+  gateway)
+    exec node --import tsx "$root/services/gateway/src/main.ts" "$@"
+    ;;
+  worker)
+    exec node --import tsx "$root/services/worker/src/main.ts" "$@"
+    ;;
+  fallback)
+    exec node --import tsx "$root/services/fallback/src/main.ts" "$@"
+    ;;
+  metering)
+    exec node --import tsx "$root/services/metering/src/main.ts" "$@"
+    ;;
+  provider-sim)
+    exec node --import tsx "$root/services/provider-sim/src/main.ts" "$@"
+    ;;
+  cli)
+    exec node "$root/bin/switchyard.mjs" "$@"
+    ;;
+  *)
+    echo "usage: entrypoint.sh <gateway|worker|fallback|metering|provider-sim|cli> [flags of that process]" >&2
+    echo "unknown service: \"$service\"" >&2
+    exit 2
+    ;;
+esac

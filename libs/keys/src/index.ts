@@ -1,0 +1,10 @@
+export { VirtualKeyStore } from './virtual-key-store';
+export { KeyInputError } from './key-input.error';
+export { aliasProblem, maxModelsPerKey } from './validate-key-input';
+export { secretPrefix } from './key-secret';
+export type {
+  CreateKeyInput,
+  ListKeysOptions,
+  TakeRequestResult,
+  VirtualKey,
+} from './virtual-key.types';

@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LineAppender, answeredCustomIds, readCompleteLines, readJournal } from './batch-files';
+
+const fresh = (name: string) => join(mkdtempSync(join(tmpdir(), 'sy-batch-files-')), name);
+
+describe('batch files', () => {
+  it('appends lines and reads them back; a missing file has none', () => {
+    const path = fresh('out.jsonl');
+    expect(readCompleteLines(path)).toEqual([]);
+    const appender = new LineAppender(path);
+    appender.append({ custom_id: 'a' });
+    appender.append('"b"');
+    appender.close();
+    expect(readCompleteLines(path)).toEqual(['{"custom_id":"a"}', '"b"']);
+  });
+
+  it('cuts off a last line the writer did not finish', () => {
+    const path = fresh('out.jsonl');
+    writeFileSync(path, '{"custom_id":"a"}\n{"custom_id":"b"}\n{"custom_id":"c","resp');
+    expect([...answeredCustomIds(path)]).toEqual(['a', 'b']);
+    expect(readFileSync(path, 'utf8')).toBe('{"custom_id":"a"}\n{"custom_id":"b"}\n');
+  });
+
+  it('refuses a results file that is not ours', () => {
+    const path = fresh('out.jsonl');
+    writeFileSync(path, 'hello\n');
+    expect(() => answeredCustomIds(path)).toThrow(/line 1 is not a batch result line/);
+  });
+
+  it('reads the journal header and custom_ids, ignoring foreign lines', () => {
+    const path = fresh('out.jsonl.submitted');
+    writeFileSync(path, '{"batch_id":"b-1"}\n"x"\n"y"\nnot json\n"z');
+    expect(readJournal(path)).toEqual({ batchId: 'b-1', customIds: new Set(['x', 'y']) });
+    expect(readJournal(fresh('none'))).toEqual({ customIds: new Set() });
+  });
+});

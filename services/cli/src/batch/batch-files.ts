@@ -1,0 +1,91 @@
+import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+
+/** An append-only file of JSON lines, written with one `write` per line. */
+export class LineAppender {
+  private readonly fd: number;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'a');
+  }
+
+  /**
+   * Appends one line. `writeSync` hands it to the kernel before returning, so it survives the
+   * process being killed (SIGKILL) the moment after; only a machine crash could lose it.
+   */
+  append(value: unknown): void {
+    writeSync(this.fd, `${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * The lines of a file written by a {@link LineAppender}, after cutting off a last line that
+ * was not finished (no newline: the writer was killed mid-write). A missing file has none.
+ */
+export function readCompleteLines(path: string): string[] {
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, 'utf8');
+  const end = text.lastIndexOf('\n') + 1;
+  if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
+  return text
+    .slice(0, end)
+    .split('\n')
+    .filter((line) => line.length > 0);
+}
+
+/**
+ * The custom_ids already answered in a results file. A line that is not a JSON object with a
+ * string custom_id makes the file unusable for resuming (it is not ours): an Error says so.
+ */
+export function answeredCustomIds(outputPath: string): Set<string> {
+  const answered = new Set<string>();
+  readCompleteLines(outputPath).forEach((line, index) => {
+    let customId: unknown;
+    try {
+      customId = (JSON.parse(line) as { custom_id?: unknown }).custom_id;
+    } catch {
+      customId = undefined;
+    }
+    if (typeof customId !== 'string') {
+      throw new Error(
+        `${outputPath} line ${index + 1} is not a batch result line; choose another output file`,
+      );
+    }
+    answered.add(customId);
+  });
+  return answered;
+}
+
+/** What the submit journal holds: its batch id (first line) and the acknowledged custom_ids. */
+export interface SubmitJournal {
+  batchId?: string;
+  customIds: Set<string>;
+}
+
+/**
+ * Reads the submit journal: a first line `{"batch_id":…}`, then one JSON string per request
+ * whose publish JetStream acknowledged (its custom_id).
+ */
+export function readJournal(journalPath: string): SubmitJournal {
+  const [first, ...rest] = readCompleteLines(journalPath);
+  const customIds = new Set<string>();
+  for (const line of rest) {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed === 'string') customIds.add(parsed);
+    } catch {
+      // a line that is not ours is ignored; the request is then published again (deduplicated)
+    }
+  }
+  let batchId: string | undefined;
+  try {
+    const header = first === undefined ? undefined : (JSON.parse(first) as { batch_id?: unknown });
+    batchId = typeof header?.batch_id === 'string' ? header.batch_id : undefined;
+  } catch {
+    batchId = undefined;
+  }
+  return { ...(batchId === undefined ? {} : { batchId }), customIds };
+}

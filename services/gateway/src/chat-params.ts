@@ -1,0 +1,38 @@
+import type { ChatCompletionCreateParams } from '@switchyard/client';
+import type { Caller } from './authenticate';
+import type { ChatRequest } from './chat-request';
+import type { JobHeaderOptions } from './job-headers';
+
+/** What the Switchyard client is asked to do for one HTTP request. */
+export interface ClientCall {
+  params: ChatCompletionCreateParams;
+  /** How long to wait for the answer, when the request set a deadline. */
+  timeoutMs?: number;
+}
+
+/**
+ * The client call of an accepted request: the OpenAI body, with the job's key id, tags (from
+ * the header and LiteLLM's `metadata.tags`), deadline and cache controls. Pure apart from `now`.
+ */
+export function clientCall(
+  chat: ChatRequest,
+  options: JobHeaderOptions,
+  caller: Caller,
+  now: number,
+): ClientCall {
+  const tags = [...new Set([...(options.tags ?? []), ...(chat.tags ?? [])])];
+  const deadline = options.deadlineMs === undefined ? undefined : now + options.deadlineMs;
+  return {
+    params: {
+      ...chat.request,
+      model: chat.model,
+      switchyard: {
+        ...(caller.key === undefined ? {} : { key_id: caller.key.id }),
+        ...(tags.length === 0 ? {} : { tags }),
+        ...(deadline === undefined ? {} : { deadline }),
+        ...(options.cache === undefined ? {} : { cache: options.cache }),
+      },
+    },
+    ...(options.deadlineMs === undefined ? {} : { timeoutMs: options.deadlineMs }),
+  };
+}

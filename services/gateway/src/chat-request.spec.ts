@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { readChatRequest } from './chat-request';
+import { GatewayError } from './gateway-error';
+
+const models = new Set(['fast', 'openai/gpt-4o']);
+const messages = [{ role: 'user', content: 'hi' }];
+
+function refusal(body: unknown): GatewayError {
+  try {
+    readChatRequest(body, models);
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('readChatRequest', () => {
+  it('accepts an OpenAI body, keeping unknown fields for the provider layer', () => {
+    expect(
+      readChatRequest(
+        { model: 'openai/gpt-4o', messages, temperature: 0.5, service_tier: 'flex' },
+        models,
+      ),
+    ).toEqual({
+      model: 'openai/gpt-4o',
+      request: { messages, temperature: 0.5, service_tier: 'flex' },
+    });
+  });
+
+  it("takes LiteLLM's metadata.tags out of metadata", () => {
+    expect(
+      readChatRequest(
+        { model: 'fast', messages, metadata: { tags: ['a', 'b'], team: 'x' } },
+        models,
+      ),
+    ).toEqual({ model: 'fast', request: { messages, metadata: { team: 'x' } }, tags: ['a', 'b'] });
+    expect(readChatRequest({ model: 'fast', messages, metadata: { tags: [] } }, models)).toEqual({
+      model: 'fast',
+      request: { messages },
+      tags: [],
+    });
+  });
+
+  it.each([
+    [[1, 2], 'invalid_body', null],
+    ['text', 'invalid_body', null],
+    [null, 'invalid_body', null],
+    [{ messages }, 'invalid_field', 'model'],
+    [{ model: '', messages }, 'invalid_field', 'model'],
+    [{ model: 7, messages }, 'invalid_field', 'model'],
+    [{ model: 'fast' }, 'invalid_field', 'messages'],
+    [{ model: 'fast', messages: [] }, 'invalid_field', 'messages'],
+    [
+      { model: 'fast', messages: [{ role: 'robot', content: 'x' }] },
+      'invalid_field',
+      'messages[0].role',
+    ],
+    [{ model: 'fast', messages, temperature: 9 }, 'invalid_field', 'temperature'],
+    [{ model: 'fast', messages, stream: 'yes' }, 'invalid_field', 'stream'],
+    [{ model: 'fast', messages, metadata: { tags: 'a' } }, 'invalid_tags', 'metadata.tags'],
+    [{ model: 'fast', messages, switchyard: { key_id: 'key_x' } }, 'invalid_field', 'switchyard'],
+  ])('refuses %j with a 400 %s naming %s', (body, code, param) => {
+    const error = refusal(body);
+    expect(error.status).toBe(400);
+    expect(error.code).toBe(code);
+    expect(error.param ?? null).toBe(param);
+    if (param !== null) expect(error.message).toContain(param);
+  });
+
+  it('answers a model that is not configured with a 404, after checking the body', () => {
+    const error = refusal({ model: 'gpt-5', messages });
+    expect(error.status).toBe(404);
+    expect(error.code).toBe('model_not_found');
+    expect(error.message).toContain('"gpt-5"');
+    expect(refusal({ model: 'gpt-5', messages: [] }).status).toBe(400);
+  });
+});

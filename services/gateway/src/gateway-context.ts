@@ -1,0 +1,24 @@
+import type { SwitchyardConfig } from '@switchyard/config';
+import type { Logger, Metrics } from '@switchyard/telemetry';
+import type { Authenticator } from './authenticate';
+import type { GatewayMetrics } from './gateway-metrics';
+import type { InFlightRequests } from './in-flight-requests';
+import type { ReadinessCheck } from './readiness';
+import type { TenantClients } from './tenant-clients';
+
+/** Everything the gateway's controllers share; one per running gateway. */
+export interface GatewayContext {
+  config: SwitchyardConfig;
+  /** The configured logical models. */
+  models: ReadonlySet<string>;
+  auth: Authenticator;
+  clients: TenantClients;
+  readiness: ReadinessCheck;
+  metrics: Metrics;
+  instruments: GatewayMetrics;
+  inFlight: InFlightRequests;
+  logger: Logger;
+}
+
+/** The Nest injection token of the {@link GatewayContext}. */
+export const GATEWAY_CONTEXT = Symbol('switchyard.gateway.context');

@@ -1,0 +1,112 @@
+import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
+import { closeNats, connectNats, provisionTopology } from '@switchyard/messaging';
+import { createLogger } from '@switchyard/telemetry';
+import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { Redis } from 'ioredis';
+import { startGateway, type RunningGateway } from './start-gateway';
+
+/** The master key of the spec configs (a test value, not a secret). */
+export const specMasterKey = 'sk-spec-master-0123456789';
+
+/** A gateway on its own subject root, stream prefix and Redis prefix, and its connections. */
+export interface SpecGateway {
+  prefix: string;
+  config: SwitchyardConfig;
+  gateway: RunningGateway;
+  nc: NatsConnection;
+  redis: Redis;
+  stop(): Promise<void>;
+}
+
+/**
+ * A gateway with no worker behind it on real NATS and Redis: logical models `alpha` and
+ * `beta` (deployments that are never called), topology provisioned, with or without a master key.
+ */
+export async function startSpecGateway(
+  servers: { nats: TestServer; redis: TestServer },
+  options: { masterKey?: string; label: string },
+): Promise<SpecGateway> {
+  const prefix = uniquePrefix(options.label);
+  const yaml = [
+    'model_list:',
+    '  - model_name: alpha',
+    '    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:9/v1", api_key: none }',
+    '  - model_name: beta',
+    '    litellm_params: { model: openai/gpt-4o, api_base: "http://127.0.0.1:9/v1", api_key: none }',
+    ...(options.masterKey === undefined
+      ? []
+      : [`general_settings: { master_key: ${options.masterKey} }`]),
+    'switchyard:',
+    `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory }`,
+    `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,
+  ].join('\n');
+  const { config } = parseConfig(yaml, { env: {} });
+  const logger = createLogger({ name: 'gateway-spec', level: 'silent' });
+  const nc = await connectNats({ servers: servers.nats.url, name: prefix, logger });
+  const redis = new Redis(servers.redis.url);
+  await provisionTopology(nc, {
+    subjectRoot: prefix,
+    streamPrefix: prefix,
+    storage: 'memory',
+    models: Object.keys(config.models),
+    ackWaitMs: 60_000,
+    logger,
+  });
+  const gateway = await startGateway({ config, nc, redis, port: 0, logger });
+  return {
+    prefix,
+    config,
+    gateway,
+    nc,
+    redis,
+    async stop() {
+      await gateway.close(1_000);
+      await closeNats(nc);
+      redis.disconnect();
+    },
+  };
+}
+
+/** Starts the nats-server and redis-server of a suite. */
+export async function startSpecServers(): Promise<{
+  nats: TestServer;
+  redis: TestServer;
+  stop(): Promise<void>;
+}> {
+  const [nats, redis] = await Promise.all([startTestNats(), startTestRedis()]);
+  return { nats, redis, stop: async () => void (await Promise.all([nats.stop(), redis.stop()])) };
+}
+
+/** POSTs a chat-completions body (JSON unless a string is given) to a spec gateway. */
+export function postChat(
+  gw: SpecGateway,
+  body: string | object,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
+  return fetch(`${gw.gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(signal === undefined ? {} : { signal }),
+  });
+}
+
+/** Polls `check` every 20 ms until it holds; throws after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The chat messages every spec sends. */
+export const specMessages = [{ role: 'user', content: 'Where is the blue train going?' }];
+
+/** The Authorization header of the master key. */
+export const masterAuth = { authorization: `Bearer ${specMasterKey}` };

@@ -1,0 +1,17 @@
+/**
+ * The HTTP limits of the gateway. Only receiving a request is bounded: an answer may take
+ * as long as its job (a long generation sends nothing for minutes), so idle sockets are not
+ * timed out while a request is being answered.
+ */
+export const HttpLimits = {
+  /** Largest request body; more is a 413. */
+  bodyLimitBytes: 10 * 1024 * 1024,
+  /** Time to receive the request headers. */
+  headersTimeoutMs: 15_000,
+  /** Time to receive the whole request (headers and body). */
+  requestTimeoutMs: 60_000,
+  /** How long an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: 75_000,
+  /** How long a stopping gateway lets requests in flight finish before aborting them. */
+  shutdownGraceMs: 10_000,
+} as const;

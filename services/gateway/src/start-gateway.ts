@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { VirtualKeyStore } from '@switchyard/keys';
+import { createLogger, createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
+import type { Redis } from 'ioredis';
+import { Authenticator, type KeyVerifier } from './authenticate';
+import type { GatewayContext } from './gateway-context';
+import { GatewayMetrics } from './gateway-metrics';
+import { GatewayModule } from './gateway.module';
+import { HttpLimits } from './http-limits';
+import { InFlightRequests } from './in-flight-requests';
+import { registerJsonBody } from './json-body';
+import { PinoNestLogger } from './nest-logger';
+import { ReadinessCheck } from './readiness';
+import { TenantClients } from './tenant-clients';
+
+/** Options of {@link startGateway}. */
+export interface StartGatewayOptions {
+  config: SwitchyardConfig;
+  /** An open NATS connection; the caller closes it after `close()`. */
+  nc: NatsConnection;
+  /** An open Redis connection (virtual keys, readiness); the caller closes it after `close()`. */
+  redis: Redis;
+  /** @defaultValue 4000; 0 picks a free port */
+  port?: number;
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /** @defaultValue a silent logger */
+  logger?: Logger;
+  /** Where virtual keys are verified. @defaultValue a VirtualKeyStore on `redis` */
+  keys?: KeyVerifier;
+  /** The metrics `/metrics` serves. @defaultValue the gateway's own (shut down by `close()`) */
+  metrics?: Metrics;
+  /** Largest request body in bytes. @defaultValue 10 MiB */
+  bodyLimitBytes?: number;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  /** `http://<host>:<port>`, without a trailing slash. */
+  readonly url: string;
+  /**
+   * Stops accepting connections, lets requests in flight finish for `graceMs`, aborts the
+   * rest (their jobs are cancelled) and closes the server.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * Starts the OpenAI-compatible HTTP gateway (NestJS on Fastify): `/v1/chat/completions` (and
+ * SSE), `/v1/models`, `/health/liveness`, `/health/readiness`, `/metrics`. Jobs go out
+ * through one Switchyard client per tenant on `nc`. It does not provision the topology (the
+ * workers do); readiness says whether it is there.
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { config, nc, redis } = options;
+  const logger = options.logger ?? createLogger({ name: 'gateway', level: 'silent' });
+  const ownMetrics = options.metrics === undefined;
+  const metrics = options.metrics ?? createMetrics('switchyard-gateway');
+  const models = Object.keys(config.models);
+  const keys = options.keys ?? new VirtualKeyStore(redis, config.switchyard.redis.keyPrefix);
+  const ctx: GatewayContext = {
+    config,
+    models: new Set(models),
+    auth: new Authenticator(config.general.masterKey, keys),
+    clients: new TenantClients({
+      nc,
+      subjectRoot: config.switchyard.nats.subjectRoot,
+      streamPrefix: config.switchyard.nats.streamPrefix,
+      models,
+    }),
+    readiness: new ReadinessCheck(nc, redis, config),
+    metrics,
+    instruments: new GatewayMetrics(metrics.meter),
+    inFlight: new InFlightRequests(),
+    logger,
+  };
+  if (ctx.auth.open) {
+    logger.warn(
+      'no general_settings.master_key: the gateway is open, requests without a valid key are served as tenant "default"',
+    );
+  }
+  const bodyLimit = options.bodyLimitBytes ?? HttpLimits.bodyLimitBytes;
+  const adapter = new FastifyAdapter({
+    bodyLimit,
+    requestTimeout: HttpLimits.requestTimeoutMs,
+    keepAliveTimeout: HttpLimits.keepAliveTimeoutMs,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.withContext(ctx),
+    adapter,
+    { bodyParser: false, logger: new PinoNestLogger(logger) },
+  );
+  registerJsonBody(app.getHttpAdapter().getInstance(), bodyLimit);
+  await app.listen(options.port ?? 4000, options.host ?? '127.0.0.1');
+  const server = app.getHttpServer();
+  server.headersTimeout = HttpLimits.headersTimeoutMs;
+  const url = urlOf(server.address() as AddressInfo);
+  logger.info({ url, models: models.length }, 'gateway listening');
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    close(graceMs = HttpLimits.shutdownGraceMs) {
+      closed ??= (async () => {
+        const closing = app.close();
+        await ctx.inFlight.drain(graceMs);
+        // Connections that served a stream or went idle after close began are closed here:
+        // no completion is in flight any more.
+        server.closeIdleConnections();
+        const forced = setTimeout(() => server.closeAllConnections(), 1_000);
+        await closing;
+        clearTimeout(forced);
+        if (ownMetrics) await metrics.shutdown();
+      })();
+      return closed;
+    },
+  };
+}

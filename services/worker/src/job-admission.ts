@@ -1,0 +1,71 @@
+import type { CompletionJob } from '@switchyard/contracts';
+import type { JobDelivery } from '@switchyard/messaging';
+import type { Logger } from '@switchyard/telemetry';
+import type { BudgetGate, BudgetHold } from './budget-gate';
+import type { DeploymentBoard } from './deployment-board';
+import { leaseDeployment, type DeploymentLease } from './deployment-lease';
+import type { RandomSource } from './deployment-picker';
+import type { JobReplies } from './job-replies';
+import { routeTooLong, type TooLongContext } from './pre-call-check';
+import { deploymentsTried } from './served-job';
+
+/** The nak delay of a job that found every deployment busy but none blocked. */
+const busyRetryMs = 250;
+
+/** What admitting a job to a provider call uses. */
+export interface AdmissionContext extends TooLongContext {
+  board: DeploymentBoard;
+  budgets: BudgetGate;
+  /** `router_settings.enable_pre_call_checks`. */
+  preCallChecks: boolean;
+  random?: RandomSource;
+}
+
+/** A job cleared for its provider call, or one already settled (nak'd, dead-lettered, answered). */
+export type Admission =
+  | { readonly ok: true; readonly lease: DeploymentLease; readonly budget: BudgetHold }
+  | { readonly ok: false };
+
+/**
+ * The steps between taking a job and calling its provider: lease a deployment that can hold
+ * the prompt (else nak while all are busy, or `routeTooLong`), then reserve the job's budgets
+ * on that deployment's price. A job over budget is answered `budget_exceeded` and acked: never
+ * sent, not dead-lettered, not metered; its lease is given back.
+ */
+export async function admitJob(
+  context: AdmissionContext,
+  delivery: JobDelivery & { ok: true },
+  job: CompletionJob,
+  replies: JobReplies,
+  log: Logger,
+): Promise<Admission> {
+  const outcome = await leaseDeployment(context.board, context.limits, job.request, {
+    preCallChecks: context.preCallChecks,
+    ...(context.random === undefined ? {} : { random: context.random }),
+  });
+  if (outcome.kind === 'busy') {
+    delivery.control.nak(context.board.waitMs() || busyRetryMs);
+    return { ok: false };
+  }
+  if (outcome.kind === 'too-long') {
+    await routeTooLong(context, delivery, job, outcome.estimates, log);
+    return { ok: false };
+  }
+  const { lease } = outcome;
+  const giveBack = async () => {
+    context.board.release(lease.deployment.id);
+    await context.limits.rateLimiter.release(lease.reservation);
+  };
+  let budget: Awaited<ReturnType<BudgetGate['reserve']>>;
+  try {
+    budget = await context.budgets.reserve(job, lease.deployment, lease.estimatedInputTokens, log);
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
+  if (budget.ok) return { ok: true, lease, budget: budget.hold };
+  await giveBack();
+  await replies.fail({ ...budget.error, deployments_tried: deploymentsTried(job) }, job.id);
+  await delivery.control.ack();
+  return { ok: false };
+}

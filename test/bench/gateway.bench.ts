@@ -1,0 +1,228 @@
+/**
+ * The gateway hop: what the HTTP gateway adds to a completion call. Against one openai
+ * deployment of the provider simulator with zero simulated latency, for BENCH_SECONDS (default
+ * 10) each after a 1 s warm-up, at concurrency 1 and 64 and streaming at 1, it measures
+ *
+ * - direct: `completeChat` / `streamChat` of libs/providers straight to the simulator;
+ * - Switchyard client: `client.chat.completions.create` in this process → NATS → worker → sim;
+ * - gateway (HTTP): undici → `services/gateway/src/main.ts` (child process) → NATS → worker → sim;
+ *
+ * with the worker pool as a child process, and prints a markdown table. Every process it
+ * starts is stopped before it exits; a failed call ends it with exit code 1 and the children's
+ * last output; a watchdog bounds the run.
+ *
+ *   npx tsx test/bench/gateway.bench.ts
+ */
+import { availableParallelism } from 'node:os';
+import { Switchyard } from '@switchyard/client';
+import type { ChatCompletionRequest } from '@switchyard/contracts';
+import { closeNats, connectNats } from '@switchyard/messaging';
+import { adapterFor, closeAll, completeChat, streamChat } from '@switchyard/providers';
+import { createLogger } from '@switchyard/telemetry';
+import { Agent, request as httpRequest } from 'undici';
+import { runFixedTime, type CallSample } from './fixed-time-run';
+import {
+  formatGatewayReport,
+  GatewayPaths,
+  type GatewayPath,
+  type GatewayRow,
+} from './gateway-report';
+import { childPids, startCpuReading, type WatchedProcess } from './process-cpu';
+import {
+  benchModel,
+  spawnTsx,
+  startPipelineStack,
+  type PipelineStack,
+} from './pipeline-stack.test-support';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
+const warmMs = 1_000;
+const callTimeoutMs = 30_000;
+const question = 'Summarise the timetable changes for the northern line this weekend, please.';
+const request: ChatCompletionRequest = { messages: [{ role: 'user', content: question }] };
+const logger = createLogger({ name: 'gateway-bench', level: 'warn' });
+
+type Call = () => Promise<CallSample>;
+
+function directCalls(stack: PipelineStack): { call: Call; stream: Call } {
+  const deployment = stack.config.models[benchModel]?.deployments[0];
+  if (deployment === undefined) throw new Error(`no deployment for ${benchModel}`);
+  const adapter = adapterFor(deployment.provider);
+  const context = { deployment, dropParams: false };
+  return {
+    call: async () => {
+      const started = performance.now();
+      const completion = await completeChat(adapter, request, context);
+      if (completion.choices.length === 0) throw new Error('direct call: no choices');
+      return { totalMs: performance.now() - started };
+    },
+    stream: async () => {
+      const started = performance.now();
+      let firstChunkMs: number | undefined;
+      for await (const chunk of streamChat(adapter, { ...request, stream: true }, context)) {
+        firstChunkMs ??= performance.now() - started;
+        void chunk;
+      }
+      return {
+        totalMs: performance.now() - started,
+        ...(firstChunkMs === undefined ? {} : { firstChunkMs }),
+      };
+    },
+  };
+}
+
+function clientCalls(client: Switchyard): { call: Call; stream: Call } {
+  return {
+    call: async () => {
+      const started = performance.now();
+      await client.chat.completions.create(
+        { model: benchModel, ...request },
+        { timeout: callTimeoutMs },
+      );
+      return { totalMs: performance.now() - started };
+    },
+    stream: async () => {
+      const started = performance.now();
+      const stream = await client.chat.completions.create(
+        { model: benchModel, ...request, stream: true },
+        { timeout: callTimeoutMs },
+      );
+      let firstChunkMs: number | undefined;
+      for await (const chunk of stream) {
+        firstChunkMs ??= performance.now() - started;
+        void chunk;
+      }
+      return {
+        totalMs: performance.now() - started,
+        ...(firstChunkMs === undefined ? {} : { firstChunkMs }),
+      };
+    },
+  };
+}
+
+function gatewayCalls(url: string, agent: Agent): { call: Call; stream: Call } {
+  const post = (stream: boolean) =>
+    httpRequest(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: benchModel, ...request, stream }),
+      headersTimeout: callTimeoutMs,
+      bodyTimeout: callTimeoutMs,
+    });
+  return {
+    call: async () => {
+      const started = performance.now();
+      const res = await post(false);
+      const body = (await res.body.json()) as { choices?: unknown[] };
+      if (res.statusCode !== 200 || !Array.isArray(body.choices)) {
+        throw new Error(`gateway answered ${res.statusCode}: ${JSON.stringify(body)}`);
+      }
+      return { totalMs: performance.now() - started };
+    },
+    stream: async () => {
+      const started = performance.now();
+      const res = await post(true);
+      let firstChunkMs: number | undefined;
+      let text = '';
+      for await (const data of res.body) {
+        firstChunkMs ??= performance.now() - started;
+        text += (data as Buffer).toString();
+      }
+      if (res.statusCode !== 200 || !text.endsWith('data: [DONE]\n\n')) {
+        throw new Error(
+          `gateway stream ${res.statusCode} ended without [DONE]: ${text.slice(-300)}`,
+        );
+      }
+      return {
+        totalMs: performance.now() - started,
+        ...(firstChunkMs === undefined ? {} : { firstChunkMs }),
+      };
+    },
+  };
+}
+
+async function measureAll(
+  rows: GatewayRow[],
+  watched: WatchedProcess[],
+  path: GatewayPath,
+  calls: { call: Call; stream: Call },
+): Promise<void> {
+  for (const [concurrency, stream] of [
+    [1, false],
+    [64, false],
+    [1, true],
+  ] as const) {
+    process.stderr.write(`  ${path}, concurrency ${concurrency}${stream ? ', stream' : ''} …\n`);
+    const cpuSince = startCpuReading(watched);
+    const call = stream ? calls.stream : calls.call;
+    const result = await runFixedTime({ concurrency, seconds, warmMs, call });
+    rows.push({ path, concurrency, stream, result, cpu: cpuSince() });
+  }
+}
+
+async function main(): Promise<void> {
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be > 0');
+  const stack = await startPipelineStack();
+  process.once('exit', () => stack.killNow());
+  const watchdogMs = (9 * (seconds + warmMs / 1000) + 150) * 1000;
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
+    process.exit(1);
+  }, watchdogMs);
+  watchdog.unref();
+  const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
+  const nc = await connectNats({ servers: stack.nats.url, name: 'bench-client', logger });
+  const worker = await stack.startWorkerProcess();
+  const { child: gateway, match } = await spawnTsx(
+    'gateway',
+    'services/gateway/src/main.ts',
+    ['--config', stack.configPath, '--port', '0'],
+    { ready: /gateway listening on (http:\/\/\S+)/ },
+  );
+  try {
+    const url = match?.[1];
+    if (url === undefined) throw new Error('the gateway printed no URL');
+    const nats = stack.config.switchyard.nats;
+    const client = new Switchyard({
+      nc,
+      subjectRoot: nats.subjectRoot,
+      streamPrefix: nats.streamPrefix,
+    });
+    const watched: WatchedProcess[] = [
+      { name: 'driver', pid: 'self' },
+      ...(gateway.pid === undefined ? [] : [{ name: 'gateway', pid: gateway.pid }]),
+      ...(worker.pid === undefined ? [] : [{ name: 'worker', pid: worker.pid }]),
+      ...(stack.simPid === undefined ? [] : [{ name: 'sim', pid: stack.simPid }]),
+      ...childPids('nats-server').map((pid) => ({ name: 'nats', pid })),
+    ];
+    process.stdout.write(
+      `gateway benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up; one openai deployment on provider-sim, zero simulated latency; worker (child process) concurrency 64; gateway child process, no master key; ${availableParallelism()} cores, nothing pinned\n\n`,
+    );
+    const rows: GatewayRow[] = [];
+    await measureAll(rows, watched, GatewayPaths.direct, directCalls(stack));
+    await measureAll(rows, watched, GatewayPaths.client, clientCalls(client));
+    await measureAll(rows, watched, GatewayPaths.gateway, gatewayCalls(url, agent));
+    process.stdout.write(formatGatewayReport(rows));
+  } catch (error) {
+    process.stderr.write(
+      `${stack.childOutput()}\n--- gateway ---\n${gateway.output().slice(-3_000)}\n`,
+    );
+    throw error;
+  } finally {
+    await gateway.stop();
+    await agent.close();
+    await closeNats(nc);
+    await closeAll();
+    await stack.stop();
+    clearTimeout(watchdog);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 2_000).unref();
+});
