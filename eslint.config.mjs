@@ -37,6 +37,7 @@ const dependencyDirection = [
     onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:telemetry'],
   },
   { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
+  { sourceTag: 'scope:nats-auth', onlyDependOnLibsWithTags: ['scope:contracts'] },
 ];
 
 /**

@@ -5,9 +5,11 @@
 set -eu
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+usage="usage: entrypoint.sh <gateway|worker|fallback|metering|provider-sim|cli> [flags of that process]"
 
 if [ "$#" -eq 0 ]; then
-  set -- help
+  echo "$usage" >&2
+  exit 2
 fi
 service="$1"
 shift
@@ -31,9 +33,12 @@ case "$service" in
   cli)
     exec node "$root/bin/switchyard.mjs" "$@"
     ;;
+  help | --help | -h)
+    echo "$usage"
+    ;;
   *)
-    echo "usage: entrypoint.sh <gateway|worker|fallback|metering|provider-sim|cli> [flags of that process]" >&2
-    echo "unknown service: \"$service\"" >&2
+    echo "entrypoint.sh: unknown service \"$service\"" >&2
+    echo "$usage" >&2
     exit 2
     ;;
 esac

@@ -19,7 +19,8 @@ function containerArgs() {
 function flag(args, name, fallback, short) {
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
-    if (arg === `--${name}` || (short !== undefined && arg === `-${short}`)) return args[i + 1] ?? fallback;
+    if (arg === `--${name}` || (short !== undefined && arg === `-${short}`))
+      return args[i + 1] ?? fallback;
     if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
   }
   return fallback;

@@ -67,6 +67,8 @@ export interface InstallationSpec {
   worker?: string;
   /** The `switchyard.tenants` mapping in YAML flow style. */
   tenants?: string;
+  /** `switchyard.nats.replicas` (stream replicas; needs a cluster of that size). @defaultValue 1 */
+  replicas?: number;
 }
 
 /** A config of its own (subject root, stream prefix, Redis keys) on the suite's servers. */
@@ -104,7 +106,7 @@ export function createInstallation(
     ...deploymentLines,
     `router_settings: ${spec.router ?? '{ num_retries: 1, allowed_fails: 100, cooldown_time: 1 }'}`,
     'switchyard:',
-    `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory }`,
+    `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory${spec.replicas === undefined ? '' : `, replicas: ${spec.replicas}`} }`,
     `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,
     `  worker: ${spec.worker ?? '{ concurrency: 8, shutdown_grace_seconds: 1 }'}`,
     ...(spec.tenants === undefined ? [] : [`  tenants: ${spec.tenants}`]),
@@ -136,7 +138,7 @@ export async function startPipeline(
   clientOptions: { timeoutMs?: number } = {},
 ): Promise<RunningPipeline> {
   const nc = await connectNats({
-    servers: servers.nats.url,
+    servers: install.config.switchyard.nats.servers,
     name: `pipeline-${install.prefix}`,
     logger: quietLogger,
   });

@@ -7,7 +7,12 @@ describe('spendQuerySchema', () => {
       expect(spendQuerySchema.safeParse({ by, since: '7d' }).success).toBe(true);
     }
     expect(
-      spendQuerySchema.parse({ by: 'model', since: 1_700_000_000_000, until: '1h', tenant: 'acme' }),
+      spendQuerySchema.parse({
+        by: 'model',
+        since: 1_700_000_000_000,
+        until: '1h',
+        tenant: 'acme',
+      }),
     ).toEqual({ by: 'model', since: 1_700_000_000_000, until: '1h', tenant: 'acme' });
   });
 

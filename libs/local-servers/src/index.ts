@@ -14,3 +14,9 @@ export {
   type ServerContainerOptions,
   type ServerContainerSpec,
 } from './server-container';
+export {
+  startNatsCluster,
+  type NatsCluster,
+  type NatsClusterNode,
+  type NatsClusterOptions,
+} from './nats-cluster';

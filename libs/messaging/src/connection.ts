@@ -3,10 +3,13 @@ import { connect, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 
-/** Credentials and TLS, passed through to the NATS client unchanged. */
+/**
+ * Credentials, TLS and the inbox prefix (which NATS permissions may require, e.g. a tenant's
+ * `_INBOX_<tenant>`), passed through to the NATS client unchanged.
+ */
 export type NatsAuthOptions = Pick<
   NodeConnectionOptions,
-  'user' | 'pass' | 'token' | 'authenticator' | 'tls'
+  'user' | 'pass' | 'token' | 'authenticator' | 'tls' | 'inboxPrefix'
 >;
 
 /** How to reach NATS. */

@@ -303,6 +303,9 @@ class JobPullLoop implements JobConsumer {
     const settlement = createJobSettlement(msg, {
       termWithReason: serverSupports(this.nc, 'termReason'),
       progressIntervalMs: this.progressIntervalMs,
+      reack: async (ackSubject) => {
+        await this.nc.request(ackSubject, '+ACK', { timeout: 5_000 });
+      },
     });
     const abort = new AbortController();
     const delivery: JobDelivery = {

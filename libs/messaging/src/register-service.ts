@@ -14,11 +14,15 @@ export interface ServiceRegistration {
   stats?: () => unknown;
 }
 
-/** A registered process; `stop()` withdraws it from discovery. */
+/** A registered process. */
 export interface RegisteredService {
   /** The unique id of this replica, as `$SRV.PING` reports it. */
   readonly id: string;
-  stop(): Promise<void>;
+  /**
+   * Withdraws it from discovery (drains its subscriptions). Resolves after at most
+   * `timeoutMs` (default 1 000) even when the server is gone and the drain cannot finish.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 /** The name of the endpoint whose stats `data` carries {@link ServiceRegistration.stats}. */
@@ -53,8 +57,13 @@ export async function registerService(
   await nc.flush();
   return {
     id,
-    async stop() {
-      await service.stop();
+    async stop({ timeoutMs = 1_000 } = {}) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([service.stop().then(() => undefined), timedOut]);
+      clearTimeout(timer);
     },
   };
 }

@@ -55,7 +55,7 @@ export function picosToUsd(picos: number): number {
 
 /**
  * US dollars as whole pico-dollars. Exact for any cost {@link costOf} produced (below about
- * 9,000 USD per call, where a double still resolves single pico-dollars).
+ * 1,000 USD per call, where a double still resolves single pico-dollars; checked in tests).
  */
 export function usdToPicos(usd: number): number {
   return Math.round(usd * PICOS_PER_USD);

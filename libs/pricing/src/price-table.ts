@@ -54,7 +54,9 @@ export function picosPerTokenFromPerMillion(usdPerMillion: number): number {
   const picos = usdPerMillion * 1_000_000;
   const whole = Math.round(picos);
   if (Math.abs(picos - whole) > 1e-6 || !Number.isSafeInteger(whole)) {
-    throw new PriceError(`${usdPerMillion} USD per 1M tokens is not a whole number of pico-dollars`);
+    throw new PriceError(
+      `${usdPerMillion} USD per 1M tokens is not a whole number of pico-dollars`,
+    );
   }
   return whole;
 }
@@ -78,7 +80,9 @@ export function tokenPriceOf(price: ModelPrice): TokenPrice {
 export const priceTable: PriceTable = priceTableSchema.parse(table);
 
 /** Index of a table: provider → model name or alias → price. */
-export function indexPriceTable(data: PriceTable): ReadonlyMap<string, ReadonlyMap<string, TokenPrice>> {
+export function indexPriceTable(
+  data: PriceTable,
+): ReadonlyMap<string, ReadonlyMap<string, TokenPrice>> {
   const index = new Map<string, Map<string, TokenPrice>>();
   for (const [provider, { models }] of Object.entries(data.providers)) {
     const byName = new Map<string, TokenPrice>();

@@ -100,12 +100,15 @@ export async function startFallbackRouter(options: FallbackRouterOptions): Promi
 
   return {
     async stop({ graceMs = 5_000 } = {}) {
-      await service.stop().catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<'grace over'>((resolve) => {
         timer = setTimeout(() => resolve('grace over'), graceMs);
       });
-      const stopped = Promise.all([messages.close().then(() => loop), unknownModels.stop()]);
+      const stopped = Promise.all([
+        messages.close().then(() => loop),
+        unknownModels.stop(),
+        service.stop({ timeoutMs: graceMs }),
+      ]);
       const outcome = await Promise.race([stopped.then(() => 'stopped' as const), graceOver]);
       clearTimeout(timer);
       log.info({ outcome }, 'fallback router stopped');

@@ -1,7 +1,11 @@
 import { costOf, priceForDeployment, tokenCountsOf } from '@switchyard/pricing';
 import type { CallPricer } from './budget-gate';
 
-/** Calls priced by @switchyard/pricing: the deployment's override, else the built-in table. */
+/**
+ * Prices calls with `@switchyard/pricing`: the deployment's `input_cost_per_token` /
+ * `output_cost_per_token`, else the built-in table's price of its base model or provider
+ * model; null when neither knows it.
+ */
 export const callPricer: CallPricer = {
   estimate: (deployment, promptTokens, completionTokens) =>
     costOf(

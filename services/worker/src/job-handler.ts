@@ -8,12 +8,7 @@ import {
   type SwitchyardSubjects,
   type UsageEventInput,
 } from '@switchyard/contracts';
-import {
-  publishDeadLetter,
-  publishUsageEvent,
-  type JobDelivery,
-  type JobHandler,
-} from '@switchyard/messaging';
+import { publishDeadLetter, type JobDelivery, type JobHandler } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { Cancellations } from './cancellations';
 import {
@@ -29,6 +24,7 @@ import { admitJob } from './job-admission';
 import type { RandomSource } from './deployment-picker';
 import type { FailureHistory } from './failure-history';
 import { jobReplies, type JobReplies } from './job-replies';
+import { publishUsageDurably } from './publish-usage-durably';
 import { attemptOf, classifyFailure, type ClassifiedFailure } from './provider-failure';
 import { retryBudget, retryDelayMs } from './retry-policy';
 import { runProviderCall } from './run-provider-call';
@@ -289,8 +285,8 @@ async function answerFailure(
 }
 
 /**
- * Publishes the usage event of a call and returns it; a failure to publish is logged, not
- * thrown.
+ * Publishes the usage event of a call (retrying while the stream does not confirm it) and
+ * returns it; a failure to publish is logged, not thrown.
  */
 async function meter(
   js: JetStreamClient,
@@ -300,11 +296,7 @@ async function meter(
   log: Logger,
 ): Promise<UsageEventInput> {
   const event = usageEventFor(call, outcome);
-  try {
-    await publishUsageEvent(js, event, { subjects: context.subjects });
-  } catch (error) {
-    log.error({ err: error, usageEventId: event.id }, 'publishing a usage event failed');
-  }
+  await publishUsageDurably(js, event, { subjects: context.subjects, log });
   return event;
 }
 

@@ -180,7 +180,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     stats: () => ({
       provider,
       inFlight: Object.fromEntries(
-        running.map(({ consumer }, i) => [served[i]?.model.name, consumer.inFlight]),
+        running.map(({ consumer }, i) => [served[i]?.model.name ?? '', consumer.inFlight] as const),
       ),
     }),
   });
@@ -194,7 +194,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     models: served.map((s) => s.model.name),
     stop(graceMs) {
       stopped ??= (async () => {
-        await service.stop().catch(() => undefined);
+        const withdrawn = service.stop().catch(() => undefined);
         const summaries = await Promise.all(
           running.map(async ({ consumer, board }) => {
             board.detach();
@@ -202,6 +202,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           }),
         );
         cancellations.close();
+        await withdrawn;
         return {
           finished: summaries.reduce((sum, s) => sum + s.finished, 0),
           handedBack: summaries.reduce((sum, s) => sum + s.handedBack, 0),

@@ -8,7 +8,7 @@ import {
   type SpendReply,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
-import { errorFromWire, type SwitchyardError } from '../errors/switchyard.error';
+import { errorFromWire } from '../errors/switchyard.error';
 
 /** The answer of a spend query that succeeded. */
 export type SpendAnswer = Extract<SpendReply, { ok: true }>;
@@ -62,7 +62,7 @@ export async function querySpend(
 }
 
 function wireError(type: Parameters<typeof makeError>[0], code: string, message: string) {
-  return errorFromWire(makeError(type, code, message), null) as SwitchyardError;
+  return errorFromWire(makeError(type, code, message), null);
 }
 
 function safeJson(text: string): unknown {

@@ -32,8 +32,15 @@ describe('batch files', () => {
 
   it('reads the journal header and custom_ids, ignoring foreign lines', () => {
     const path = fresh('out.jsonl.submitted');
-    writeFileSync(path, '{"batch_id":"b-1"}\n"x"\n"y"\nnot json\n"z');
-    expect(readJournal(path)).toEqual({ batchId: 'b-1', customIds: new Set(['x', 'y']) });
-    expect(readJournal(fresh('none'))).toEqual({ customIds: new Set() });
+    writeFileSync(
+      path,
+      '{"batch_id":"b-1"}\n{"publishing":"x"}\n"x"\n{"publishing":"y"}\n"y"\n{"publishing":"w"}\nnot json\n[1]\n"z',
+    );
+    expect(readJournal(path)).toEqual({
+      batchId: 'b-1',
+      customIds: new Set(['x', 'y']),
+      publishing: new Set(['x', 'y', 'w']),
+    });
+    expect(readJournal(fresh('none'))).toEqual({ customIds: new Set(), publishing: new Set() });
   });
 });

@@ -59,33 +59,42 @@ export function answeredCustomIds(outputPath: string): Set<string> {
   return answered;
 }
 
-/** What the submit journal holds: its batch id (first line) and the acknowledged custom_ids. */
+/** What the submit journal holds. */
 export interface SubmitJournal {
+  /** The batch the journal belongs to (its first line). */
   batchId?: string;
+  /** Requests whose publish JetStream acknowledged. */
   customIds: Set<string>;
+  /** Requests about to be published: without an acknowledgement, whether they were is unknown. */
+  publishing: Set<string>;
+}
+
+function readJournalLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Reads the submit journal: a first line `{"batch_id":…}`, then one JSON string per request
- * whose publish JetStream acknowledged (its custom_id).
+ * Reads the submit journal: a first line `{"batch_id":…}`, then per request
+ * `{"publishing":"<custom_id>"}` before its publish and `"<custom_id>"` once JetStream
+ * acknowledged it. Lines that are not of these shapes are ignored.
  */
 export function readJournal(journalPath: string): SubmitJournal {
   const [first, ...rest] = readCompleteLines(journalPath);
-  const customIds = new Set<string>();
+  const journal: SubmitJournal = { customIds: new Set(), publishing: new Set() };
+  const header = first === undefined ? undefined : readJournalLine(first);
+  if (typeof header === 'object' && header !== null && 'batch_id' in header) {
+    if (typeof header.batch_id === 'string') journal.batchId = header.batch_id;
+  }
   for (const line of rest) {
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (typeof parsed === 'string') customIds.add(parsed);
-    } catch {
-      // a line that is not ours is ignored; the request is then published again (deduplicated)
+    const entry = readJournalLine(line);
+    if (typeof entry === 'string') journal.customIds.add(entry);
+    else if (typeof entry === 'object' && entry !== null && 'publishing' in entry) {
+      if (typeof entry.publishing === 'string') journal.publishing.add(entry.publishing);
     }
   }
-  let batchId: string | undefined;
-  try {
-    const header = first === undefined ? undefined : (JSON.parse(first) as { batch_id?: unknown });
-    batchId = typeof header?.batch_id === 'string' ? header.batch_id : undefined;
-  } catch {
-    batchId = undefined;
-  }
-  return { ...(batchId === undefined ? {} : { batchId }), customIds };
+  return journal;
 }

@@ -11,8 +11,9 @@ describe('batch output lines', () => {
       switchyard: { job_id: 'job-1' },
     } as unknown as ReplyMessage;
     const line = outputLineFor('c1', 'job-1', completion);
+    expect(line?.id).toMatch(/^batch_req_[0-9a-f]{24}$/);
     expect(line).toEqual({
-      id: expect.stringMatching(/^batch_req_[0-9a-f]{24}$/),
+      id: line?.id,
       custom_id: 'c1',
       response: { status_code: 200, request_id: 'job-1', body: completion },
       error: null,

@@ -4,19 +4,13 @@ import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Switchyard } from '@switchyard/client';
 import { parseConfig } from '@switchyard/config';
-import { createSubjects, type ReplyMessage } from '@switchyard/contracts';
-import {
-  closeNats,
-  connectNats,
-  consumeJobs,
-  provisionTopology,
-  publishReply,
-  type JobConsumer,
-} from '@switchyard/messaging';
+import { createSubjects } from '@switchyard/contracts';
+import { closeNats, connectNats, provisionTopology, publishReply } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
 import { startTestNats, uniquePrefix, type TestServer } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captured } from '../cli-output.test-support';
+import { answeringWorker, completion } from './batch-fixtures.test-support';
 import { parseBatchInput } from './batch-input';
 import { journalPathFor, runBatch } from './run-batch';
 
@@ -32,60 +26,6 @@ afterAll(async () => {
   if (nc) await closeNats(nc);
   await server?.stop();
 });
-
-function completion(jobId: string): ReplyMessage {
-  return {
-    id: `chatcmpl-${jobId}`,
-    object: 'chat.completion',
-    created: 1_764_000_000,
-    model: 'gpt-4o-mini',
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: 'ok', refusal: null },
-        finish_reason: 'stop',
-        logprobs: null,
-      },
-    ],
-    usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
-    switchyard: {
-      v: 1,
-      job_id: jobId,
-      deployment: 'alpha/0',
-      provider: 'openai',
-      provider_model: 'gpt-4o-mini',
-      attempts: 1,
-      fallback_path: [],
-      queue_ms: 1,
-      provider_ms: 1,
-      total_ms: 2,
-      cache_hit: false,
-      cost_usd: 0,
-    },
-  } as unknown as ReplyMessage;
-}
-
-/** A stand-in worker for `alpha`: answers every job on its reply subject and counts deliveries. */
-async function answeringWorker(prefix: string, served: Map<string, number>): Promise<JobConsumer> {
-  const subjects = createSubjects(prefix);
-  return consumeJobs(nc, {
-    model: 'alpha',
-    concurrency: 8,
-    streamPrefix: prefix,
-    subjects,
-    logger,
-    handler: async (delivery) => {
-      if (delivery.ok && delivery.replyTo !== null) {
-        served.set(delivery.job.id, (served.get(delivery.job.id) ?? 0) + 1);
-        await publishReply(nc, delivery.replyTo, completion(delivery.job.id), {
-          subjects,
-          msgId: `${delivery.job.id}:final`,
-        });
-      }
-      await delivery.control.ack();
-    },
-  });
-}
 
 describe('runBatch resuming after a crash, against a real nats-server', () => {
   it('keeps answered lines, collects stored results, awaits journaled jobs and never serves one twice', async () => {
@@ -142,7 +82,7 @@ describe('runBatch resuming after a crash, against a real nats-server', () => {
       msgId: `${r1.jobId}:final`,
     });
 
-    const worker = await answeringWorker(prefix, served);
+    const worker = await answeringWorker(nc, prefix, served);
     const out = captured();
     const err = captured();
     const code = await runBatch(nc, {

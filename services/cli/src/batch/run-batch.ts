@@ -9,6 +9,7 @@ import { LineAppender, answeredCustomIds, readJournal } from './batch-files';
 import type { BatchRequest } from './batch-input';
 import { submitErrorLine } from './batch-output';
 import { ProgressReporter } from './batch-progress';
+import { findPublishedJobs } from './published-jobs';
 
 /** A validated batch run: what to submit and where the results go. */
 export interface BatchRun {
@@ -51,8 +52,12 @@ async function submitWithRetry(
 /**
  * Runs a batch to the end: skips requests already in the results file, collects results
  * already stored in LLM_RESULTS, publishes the rest (at most `concurrency` unanswered at
- * once; a request in the journal is only awaited, never published again), and appends each
- * answer to the results file as it arrives. Resolves to the exit code.
+ * once), and appends each answer to the results file as it arrives. Resolves to the exit code.
+ *
+ * Never publishes a request twice: one acknowledged in the journal is only awaited; one whose
+ * publish began but was not acknowledged (the run died in between) is looked for in the jobs
+ * and dead-letter streams first, and awaited if found; the rest go out under their
+ * deterministic job id, which JetStream also deduplicates within its window.
  */
 export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<number> {
   const journalPath = journalPathFor(run.outputPath);
@@ -89,6 +94,17 @@ export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<numbe
   const stopReading = new AbortController();
   const ticker = setInterval(() => progress.tick(), 200);
   try {
+    const uncertain = pending.filter(
+      (r) => journal.publishing.has(r.customId) && !journal.customIds.has(r.customId),
+    );
+    const alreadyPublished =
+      uncertain.length === 0
+        ? new Set<string>()
+        : await findPublishedJobs(
+            nc,
+            { subjectRoot: nats.subjectRoot, streamPrefix: nats.streamPrefix, tenant: run.tenant },
+            new Set(uncertain.map((r) => r.jobId)),
+          );
     let lastSeq = 0;
     if (pending.length > 0) {
       for await (const result of client.batches.results(run.batchId, { follow: false })) {
@@ -108,7 +124,10 @@ export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<numbe
       }
     })();
     const toPublish = pending.filter(
-      (request) => collector.isWaiting(request.jobId) && !journal.customIds.has(request.customId),
+      (request) =>
+        collector.isWaiting(request.jobId) &&
+        !journal.customIds.has(request.customId) &&
+        !alreadyPublished.has(request.jobId),
     );
     let next = 0;
     const publishing = Array.from(
@@ -116,6 +135,7 @@ export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<numbe
       async () => {
         while (next < toPublish.length) {
           const request = toPublish[next++] as BatchRequest;
+          journalFile.append({ publishing: request.customId });
           try {
             await submitWithRetry(client, run, request);
           } catch (error) {

@@ -3,6 +3,7 @@ import { batchCommand } from './batch-command';
 import { configCommand } from './config-command';
 import { dlqCommand } from './dlq-command';
 import { keysCommand } from './keys-command';
+import { spendCommand } from './spend-command';
 import { statusCommand } from './status-command';
 import { upCommand } from './up-command';
 
@@ -14,4 +15,5 @@ export const commands: readonly CliCommand[] = [
   keysCommand,
   dlqCommand,
   batchCommand,
+  spendCommand,
 ];

@@ -1,0 +1,67 @@
+import { createSubjects, tenantIdSchema } from '@switchyard/contracts';
+
+/** A nats-server user's permissions: the subjects it may publish to and subscribe to. */
+export interface NatsPermissions {
+  readonly publish: { readonly allow: readonly string[] };
+  readonly subscribe: { readonly allow: readonly string[] };
+}
+
+/** Options of {@link tenantPermissions}. */
+export interface TenantPermissionOptions {
+  /** The installation's subject root (`switchyard.nats.subject_root`). @defaultValue 'llm' */
+  subjectRoot?: string;
+  /**
+   * Let the tenant publish cancellations (`<root>.cancel.>`). A cancel subject carries only the
+   * job id, not the tenant, so a tenant allowed to cancel can cancel any tenant's job whose id
+   * it knows or guesses (batch job ids are chosen by callers). Without it, a client whose call
+   * times out or is aborted gets a permission error on its connection's status stream and the
+   * worker finishes the call (it is metered as usual). @defaultValue false
+   */
+  allowCancel?: boolean;
+}
+
+/** Thrown for a tenant, user or password that cannot go into an authorization config. */
+export class NatsAuthConfigError extends Error {
+  override readonly name = 'NatsAuthConfigError';
+}
+
+/**
+ * The inbox prefix of a tenant's connections (`_INBOX_<tenant>`): pass it as `inboxPrefix` both
+ * to the NATS connection (JetStream publish acknowledgements) and to the Switchyard client
+ * (reply inboxes). It is one token, so `_INBOX_<tenant>.>` is the tenant's alone.
+ */
+export function tenantInboxPrefix(tenant: string): string {
+  return `_INBOX_${checkedTenant(tenant)}`;
+}
+
+/**
+ * What a tenant's NATS user may do. Publish: its own jobs subject `<root>.jobs.<tenant>.>`
+ * (the stream's acknowledgement is a reply, so no `$JS.API` subject is needed), and
+ * `<root>.cancel.>` only with `allowCancel`. Subscribe: its own inboxes `_INBOX_<tenant>.>`,
+ * where its answers, stream chunks and publish acknowledgements arrive, and its budget events
+ * `<root>.events.budget.<tenant>`. Nothing else: no other tenant's jobs, inboxes or budget
+ * events, no usage, dead-letter or results subjects, no JetStream API (so no stream can be
+ * read or changed), no spend queries.
+ */
+export function tenantPermissions(
+  tenant: string,
+  options: TenantPermissionOptions = {},
+): NatsPermissions {
+  const subjects = createSubjects(options.subjectRoot);
+  const id = checkedTenant(tenant);
+  return {
+    publish: {
+      allow: [subjects.jobsForTenant(id), ...(options.allowCancel ? [subjects.cancelAll] : [])],
+    },
+    subscribe: { allow: [`${tenantInboxPrefix(id)}.>`, subjects.budgetEvents(id)] },
+  };
+}
+
+function checkedTenant(tenant: string): string {
+  if (!tenantIdSchema.safeParse(tenant).success) {
+    throw new NatsAuthConfigError(
+      `invalid tenant ${JSON.stringify(tenant)}: must be 1 to 64 characters of A-Z a-z 0-9 _ -`,
+    );
+  }
+  return tenant;
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../cli-output.test-support';
+import { demoConfigPath } from '../config-source';
+import { batchCommand } from './batch-command';
+
+const good = (id: string) =>
+  JSON.stringify({
+    custom_id: id,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model: 'fast-triage-model', messages: [{ role: 'user', content: 'hi' }] },
+  });
+
+function files(input: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-batch-cmd-'));
+  writeFileSync(join(dir, 'in.jsonl'), input);
+  return { input: join(dir, 'in.jsonl'), output: join(dir, 'out.jsonl') };
+}
+
+const batch = (...argv: string[]) =>
+  runCommand(batchCommand, ['run', ...argv, '--config', demoConfigPath]);
+
+describe('switchyard batch run: refusing bad input before connecting to anything', () => {
+  it('lists every bad line with its number, exits 1 and writes nothing', async () => {
+    const { input, output } = files(
+      [
+        good('a'),
+        '{oops',
+        good('a'),
+        '{"custom_id":"c","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-9","messages":[{"role":"user","content":"x"}]}}',
+      ].join('\n'),
+    );
+    const result = await batch(input, '-o', output);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${input}:2: malformed JSON`);
+    expect(result.err).toContain(`${input}:3: duplicate custom_id "a" (first on line 1)`);
+    expect(result.err).toContain(`${input}:4: unknown model "gpt-9"`);
+    expect(result.err).toContain('3 problems');
+    expect(result.err).toContain('nothing was submitted');
+    expect(existsSync(output)).toBe(false);
+    expect(existsSync(`${output}.submitted`)).toBe(false);
+  });
+
+  it('shows the first 50 problems of a file full of garbage', async () => {
+    const { input, output } = files(Array.from({ length: 80 }, () => 'garbage').join('\n'));
+    const result = await batch(input, '-o', output);
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n').filter((l) => l.includes('malformed JSON'))).toHaveLength(50);
+    expect(result.err).toContain('… and 30 more. 80 problems');
+  });
+
+  it('refuses a wrong command line', async () => {
+    const { input, output } = files(good('a'));
+    await expect(batch(input)).rejects.toThrow('batch run needs -o <results.jsonl>');
+    await expect(batch(input, '-o', output, '--tenant', 'a.b')).rejects.toThrow(/--tenant must be/);
+    await expect(batch(input, '-o', output, '--batch-id', 'x y')).rejects.toThrow(
+      /--batch-id must be/,
+    );
+    await expect(batch(input, '-o', output, '--concurrency', '0')).rejects.toThrow(/--concurrency/);
+    await expect(batch(`${input}.missing`, '-o', output)).rejects.toThrow(/cannot read/);
+    expect((await runCommand(batchCommand, ['go', input])).code).toBe(2);
+    expect((await runCommand(batchCommand, ['run'])).code).toBe(2);
+  });
+});

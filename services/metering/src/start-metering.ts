@@ -1,0 +1,115 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { createSubjects } from '@switchyard/contracts';
+import { ensureConsumer, registerService } from '@switchyard/messaging';
+import { createLogger, createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
+import type { Redis } from 'ioredis';
+import { METERING_CONSUMER_NAME, meteringConsumerConfig } from './metering-consumer';
+import { MeteringMetrics } from './metering-metrics';
+import { serveMetrics, type MetricsServer } from './metrics-server';
+import { startSpendService } from './spend-service';
+import { createUsageApplier, type ApplyOutcome, type RetentionDefaults } from './usage-applier';
+import { startUsagePump } from './usage-pump';
+import { ensureUsageStream } from './usage-stream';
+
+/** Options of {@link startMetering}. */
+export interface MeteringOptions {
+  config: SwitchyardConfig;
+  nc: NatsConnection;
+  redis: Redis;
+  logger?: Logger;
+  /** Port of the Prometheus `/metrics` endpoint; absent means none is served. */
+  metricsPort?: number;
+  /**
+   * How long an event taken by a replica that died waits before it is delivered again.
+   * @defaultValue 30_000
+   */
+  ackWaitMs?: number;
+  /** Events per Redis round trip at most. @defaultValue 256 */
+  batchSize?: number;
+  /** Overrides of how long ids and buckets are kept. */
+  retention?: Partial<typeof RetentionDefaults>;
+  /** Called after each batch (tests and benchmarks). */
+  onSettled?: (outcomes: (ApplyOutcome | 'invalid')[]) => void;
+}
+
+/** A running metering process. */
+export interface Metering {
+  /** The `/metrics` URL, when served. */
+  readonly metricsUrl?: string;
+  readonly metrics: Metrics;
+  /** Stops answering queries and pulling events; settles what it took (at most `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts metering: creates the usage stream if missing, ensures the shared durable consumer
+ * on it, applies every usage event exactly once to the Redis aggregates (usage-pump,
+ * usage-applier), answers spend queries on `<root>.metering.spend` (a NestJS microservice on
+ * the NATS transport) and, with `metricsPort`, serves Prometheus metrics. Any number of
+ * replicas may run at once.
+ */
+export async function startMetering(options: MeteringOptions): Promise<Metering> {
+  const { config, nc, redis } = options;
+  const log = (options.logger ?? createLogger({ name: 'switchyard-metering' })).child({
+    component: 'metering',
+  });
+  const { nats, redis: redisSettings } = config.switchyard;
+  const subjects = createSubjects(nats.subjectRoot);
+  const jsm = await jetstreamManager(nc);
+  const stream = await ensureUsageStream(nc, jsm, nats, log);
+  await ensureConsumer(jsm, stream, meteringConsumerConfig(subjects, options.ackWaitMs), {
+    logger: log,
+  });
+  const consumer = await jetstream(nc).consumers.get(stream, METERING_CONSUMER_NAME);
+
+  const metrics = createMetrics('switchyard-metering');
+  const pump = await startUsagePump({
+    consumer,
+    applier: createUsageApplier(redis, {
+      keyPrefix: redisSettings.keyPrefix,
+      ...(options.retention === undefined ? {} : { retention: options.retention }),
+    }),
+    metrics: new MeteringMetrics(metrics.meter),
+    logger: log,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
+  });
+  const spend = await startSpendService(nc, subjects.meteringSpend, {
+    redis,
+    keyPrefix: redisSettings.keyPrefix,
+    logger: log,
+  });
+  let metricsServer: MetricsServer | undefined;
+  if (options.metricsPort !== undefined) {
+    metricsServer = await serveMetrics(metrics, options.metricsPort);
+  }
+  const service = await registerService(nc, {
+    name: 'switchyard-metering',
+    version: '0.1.0',
+    description: 'metering: usage aggregated exactly once, spend queries',
+    metadata: { subject_root: nats.subjectRoot },
+  });
+  log.info(
+    {
+      stream,
+      consumer: METERING_CONSUMER_NAME,
+      spend: subjects.meteringSpend,
+      metrics: metricsServer?.url,
+    },
+    'metering started',
+  );
+  return {
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
+    metrics,
+    async stop(graceMs = 5_000) {
+      await service.stop().catch(() => undefined);
+      await spend.close();
+      await pump.stop(graceMs);
+      await metricsServer?.close();
+      await metrics.shutdown();
+      log.info('metering stopped');
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { usageEventSchema, type UsageEvent, type UsageEventInput } from '@switchyard/contracts';
+import { startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usageEvent } from './metering.test-support';
+import { readSpend } from './spend-reader';
+import { createUsageApplier } from './usage-applier';
+
+const parse = (input: UsageEventInput): UsageEvent => usageEventSchema.parse(input);
+const at = Date.UTC(2026, 0, 15, 10, 30);
+const window = { since: Date.UTC(2026, 0, 15), until: Date.UTC(2026, 0, 16) };
+
+describe('the usage applier against redis-server', () => {
+  let server: TestServer;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    server = await startTestRedis();
+    redis = new Redis(server.url);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+
+  it('applies an event once, however often and in however many batches it comes', async () => {
+    const keyPrefix = `${uniquePrefix('apply')}:`;
+    const applier = createUsageApplier(redis, { keyPrefix });
+    const event = parse(usageEvent({ at }));
+    expect(await applier.apply([event, event])).toEqual(['applied', 'duplicate']);
+    expect(await applier.apply([event])).toEqual(['duplicate']);
+    const other = createUsageApplier(redis, { keyPrefix });
+    expect(await other.apply([event])).toEqual(['duplicate']);
+    const reply = await readSpend(redis, keyPrefix, { by: 'model', ...window }, at);
+    expect(reply).toMatchObject({ ok: true, rows: [{ key: 'm', requests: 1, prompt_tokens: 13 }] });
+  });
+
+  it('aggregates every dimension, per tenant and across tenants, with exact costs', async () => {
+    const keyPrefix = `${uniquePrefix('dims')}:`;
+    const applier = createUsageApplier(redis, { keyPrefix });
+    const events = [
+      usageEvent({ at, tenant: 'acme', key_id: 'sk-a', tags: ['x', 'y'], cached_tokens: 5 }),
+      usageEvent({
+        at,
+        tenant: 'acme',
+        tags: [],
+        status: 'error',
+        error_type: 'rate_limit',
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost_usd: 0,
+      }),
+      usageEvent({
+        at,
+        tenant: 'beta',
+        model: 'n',
+        deployment: 'n/0',
+        provider: 'anthropic',
+        provider_model: 'claude-x',
+        cost_usd: null,
+        reasoning_tokens: 7,
+      }),
+      usageEvent({
+        at,
+        tenant: 'beta',
+        status: 'cache_hit',
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost_usd: 0,
+        cost_saved_usd: 0.0000111,
+      }),
+    ].map(parse);
+    expect(await applier.apply(events)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    const ask = (
+      by: 'model' | 'tenant' | 'key' | 'tag' | 'deployment' | 'provider',
+      tenant?: string,
+    ) =>
+      readSpend(
+        redis,
+        keyPrefix,
+        { by, ...window, ...(tenant === undefined ? {} : { tenant }) },
+        at,
+      );
+    const perCall = 13 * 150_000 + 16 * 600_000;
+
+    const byTenant = await ask('tenant');
+    expect(byTenant.ok && byTenant.rows.map((r) => [r.key, r.requests, r.cost_picos])).toEqual([
+      ['acme', 2, String(perCall)],
+      ['beta', 2, '0'],
+    ]);
+    const byModel = await ask('model');
+    expect(byModel.ok && byModel.rows).toMatchObject([
+      {
+        key: 'm',
+        requests: 3,
+        errors: 1,
+        errors_by_type: { rate_limit: 1 },
+        cache_hits: 1,
+        cost_saved_picos: '11100000',
+        cached_tokens: 5,
+      },
+      { key: 'n', requests: 1, unknown_cost_requests: 1, cost_picos: '0', reasoning_tokens: 7 },
+    ]);
+    const byTag = await ask('tag', 'acme');
+    expect(byTag.ok && byTag.rows.map((r) => [r.key, r.requests])).toEqual([
+      ['x', 1],
+      ['y', 1],
+      ['(none)', 1],
+    ]);
+    const byKey = await ask('key', 'acme');
+    expect(byKey.ok && byKey.rows.map((r) => [r.key, r.requests])).toEqual([
+      ['sk-a', 1],
+      ['(none)', 1],
+    ]);
+    const byProvider = await ask('provider', 'beta');
+    expect(byProvider.ok && byProvider.rows.map((r) => [r.key, r.requests])).toEqual([
+      ['anthropic', 1],
+      ['openai', 1],
+    ]);
+    const byDeployment = await ask('deployment');
+    expect(byDeployment.ok && byDeployment.rows.map((r) => r.key)).toEqual(['m/0', 'n/0']);
+  });
+
+  it('counts each hour once whether read from hour or day buckets', async () => {
+    const keyPrefix = `${uniquePrefix('buckets')}:`;
+    const applier = createUsageApplier(redis, { keyPrefix });
+    const hours = [0, 5, 23, 24, 30].map((h) => Date.UTC(2026, 0, 14, h, 10));
+    await applier.apply(hours.map((time) => parse(usageEvent({ at: time }))));
+    const requests = async (since: number, until: number) => {
+      const reply = await readSpend(redis, keyPrefix, { by: 'model', since, until }, until);
+      return reply.ok ? (reply.rows[0]?.requests ?? 0) : -1;
+    };
+    expect(await requests(Date.UTC(2026, 0, 14), Date.UTC(2026, 0, 16))).toBe(5);
+    expect(await requests(Date.UTC(2026, 0, 14, 5), Date.UTC(2026, 0, 15, 1))).toBe(3);
+    expect(await requests(Date.UTC(2026, 0, 14, 23, 30), Date.UTC(2026, 0, 15, 0, 5))).toBe(2);
+    expect(await requests(Date.UTC(2026, 0, 14, 1), Date.UTC(2026, 0, 14, 5))).toBe(0);
+  });
+
+  it('refuses an empty window', async () => {
+    const reply = await readSpend(redis, 'x:', { by: 'model', since: at, until: at - 1 }, at);
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { type: 'bad_request', code: 'invalid_spend_query' },
+    });
+  });
+});

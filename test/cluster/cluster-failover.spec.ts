@@ -1,0 +1,31 @@
+import { isBinaryOnPath } from '@switchyard/local-servers';
+import { describe, expect, it } from 'vitest';
+import { runJobsThroughNodeKill } from './cluster-run.test-support';
+
+const jobs = 1_000;
+const haveNats = await isBinaryOnPath('nats-server');
+
+describe.skipIf(!haveNats)(
+  '3-node NATS cluster, streams at R3: kill -9 of the leading node',
+  () => {
+    it(`answers all ${jobs} jobs exactly once, each served once by the provider`, async () => {
+      const run = await runJobsThroughNodeKill(jobs, {
+        callTimeoutMs: 60_000,
+        progress: (line) => console.info(`cluster-failover ${line}`),
+      });
+      console.info(`cluster-failover: ${JSON.stringify(run)}`);
+      expect(run.killed.ledStream).toBe(true);
+      expect(run.killed.atServed).toBeLessThan(jobs);
+      expect(run.failures).toEqual([]);
+      expect(run.correctAnswers).toBe(jobs);
+      expect(run.simRequests).toBe(jobs);
+      expect(run.simCompleted).toBe(jobs);
+      expect(run.usageInvalid).toBe(0);
+      expect(run.usageEvents).toBe(jobs);
+      expect(run.distinctUsageJobIds).toBe(jobs);
+      expect(run.repeatedUsageJobIds).toEqual([]);
+      expect(run.jobsLeftInStream).toBe(0);
+      expect(run.ackPending).toBe(0);
+    }, 120_000);
+  },
+);

@@ -1,0 +1,186 @@
+import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
+import { modelConsumerName, streamNames } from '@switchyard/contracts';
+import { startNatsCluster } from '@switchyard/local-servers';
+import { closeNats, connectNats } from '@switchyard/messaging';
+import { startProviderSim } from '@switchyard/provider-sim';
+import { startTestRedis } from '@switchyard/testing';
+import {
+  createInstallation,
+  directAnswer,
+  questionMessages,
+  quietLogger,
+  startPipeline,
+  waitUntil,
+  type PipelineServers,
+} from '../pipeline/pipeline-harness.test-support';
+import { moveLeaderTo } from './jetstream-leaders.test-support';
+import { jobIdCounts, readUsageEvents, waitForUsage } from './usage-events.test-support';
+
+/** What {@link runJobsThroughNodeKill} measured. */
+export interface NodeKillRun {
+  jobs: number;
+  /** Calls that resolved with the simulator's expected answer. */
+  correctAnswers: number;
+  /** Calls that rejected, with their messages (first few). */
+  failures: string[];
+  /** The node killed, and whether it led the jobs stream and the model's consumer then. */
+  killed: { node: string; ledStream: boolean; ledConsumer: boolean; atServed: number };
+  simRequests: number;
+  simCompleted: number;
+  usageEvents: number;
+  usageInvalid: number;
+  distinctUsageJobIds: number;
+  repeatedUsageJobIds: string[];
+  /** Jobs still in the work-queue stream afterwards (unacknowledged: would be delivered again). */
+  jobsLeftInStream: number;
+  /** The consumer's deliveries awaiting an ack, and jobs delivered more than once. */
+  ackPending: number;
+  redelivered: number;
+  /** From the first publish to the last answer. */
+  durationMs: number;
+  /** From the kill to the last answer. */
+  afterKillMs: number;
+}
+
+/**
+ * On a 3-node cluster with every stream at R3: moves the leadership of the jobs stream and of
+ * the model's consumer to node n3, sends `jobs` completions (workers and client connected to
+ * n1 and n2 only), SIGKILLs n3 once all jobs are stored and a third are served, and waits for
+ * every answer; then restarts n3 and reads the usage stream. Starts and stops its own servers.
+ */
+export async function runJobsThroughNodeKill(
+  jobs: number,
+  options: { callTimeoutMs: number; progress?: (line: string) => void },
+): Promise<NodeKillRun> {
+  const progress = options.progress ?? (() => undefined);
+  const t0 = Date.now();
+  const step = (what: string) => progress(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
+  const [cluster, redis, sim] = await Promise.all([
+    startNatsCluster({ size: 3 }),
+    startTestRedis(),
+    startProviderSim({ port: 0 }),
+  ]);
+  const [n1, n2, victim] = cluster.nodes as [
+    (typeof cluster.nodes)[number],
+    (typeof cluster.nodes)[number],
+    (typeof cluster.nodes)[number],
+  ];
+  const servers: PipelineServers = {
+    nats: { url: `${n1.url},${n2.url}`, source: 'binary', stop: () => cluster.stop() },
+    redis,
+    sim,
+    async stop() {
+      await Promise.all([cluster.stop(), redis.stop(), sim.stop()]);
+    },
+  };
+  step('cluster, redis and simulator up');
+  const admin = await connectNats({
+    servers: [n1.url, n2.url],
+    name: 'cluster-admin',
+    logger: quietLogger,
+  });
+  try {
+    const install = createInstallation(servers, 'cluster', {
+      models: { chat: 'openai' },
+      replicas: 3,
+      worker: '{ concurrency: 64, shutdown_grace_seconds: 1 }',
+    });
+    sim.setLatency({ ttftMs: 150, perTokenMs: 5 }, { deployment: install.simName('chat') });
+    const expected = await directAnswer(servers, 'openai');
+    const pipeline = await startPipeline(servers, install, ['openai'], {
+      timeoutMs: options.callTimeoutMs,
+    });
+    try {
+      const names = streamNames(install.prefix);
+      const stream = { stream: names.jobs };
+      const consumer = { stream: names.jobs, consumer: modelConsumerName('chat') };
+      step('pipeline started');
+      step(`jobs stream leader: ${await moveLeaderTo(admin, stream, victim.name)}`);
+      step(`consumer leader: ${await moveLeaderTo(admin, consumer, victim.name)}`);
+
+      const started = Date.now();
+      const failures: string[] = [];
+      let correctAnswers = 0;
+      const calls = Array.from({ length: jobs }, async () => {
+        try {
+          const result = await pipeline.client.chat.completions.create({
+            model: 'chat',
+            messages: questionMessages,
+          });
+          if (result.choices[0]?.message.content === expected) correctAnswers += 1;
+          else failures.push(`unexpected answer ${JSON.stringify(result.choices[0]?.message)}`);
+        } catch (error) {
+          failures.push(error instanceof Error ? error.message : String(error));
+        }
+      });
+
+      const jsm = await jetstreamManager(admin);
+      const served = () => sim.stats().deployments[install.simName('chat')]?.completed ?? 0;
+      await waitUntil(
+        async () => (await jsm.streams.info(names.jobs)).state.last_seq >= jobs,
+        120_000,
+      );
+      step('all jobs stored');
+      await waitUntil(() => served() >= jobs / 3, 120_000);
+      const [streamLeader, consumerLeader] = await Promise.all([
+        jsm.streams.info(names.jobs).then((i) => i.cluster?.leader),
+        jsm.consumers.info(names.jobs, consumer.consumer).then((i) => i.cluster?.leader),
+      ]);
+      const atServed = served();
+      await victim.kill();
+      const killedAt = Date.now();
+      step(`killed ${victim.name} after ${atServed} served`);
+      await Promise.all(calls);
+      step('all calls settled');
+      const finished = Date.now();
+
+      // An R1 reader consumer may be placed on any replica's node: bring the killed node back
+      // before reading the usage stream.
+      await victim.restart();
+      step(`${victim.name} restarted`);
+      await waitForUsage(admin, install.prefix, correctAnswers, 60_000).catch(() => undefined);
+      await waitUntil(async () => allCurrent(await jsm.streams.info(names.usage)), 30_000);
+      const usage = await readUsageEvents(admin, install.prefix);
+      const ids = jobIdCounts(usage.events);
+      await waitUntil(
+        async () => (await jsm.streams.info(names.jobs)).state.messages === 0,
+        10_000,
+      ).catch(() => undefined);
+      const left = (await jsm.streams.info(names.jobs)).state.messages;
+      const consumerInfo = await jsm.consumers.info(names.jobs, consumer.consumer);
+      const stats = sim.stats().deployments[install.simName('chat')];
+      return {
+        jobs,
+        correctAnswers,
+        failures: failures.slice(0, 5),
+        killed: {
+          node: victim.name,
+          ledStream: streamLeader === victim.name,
+          ledConsumer: consumerLeader === victim.name,
+          atServed,
+        },
+        simRequests: stats?.requests ?? 0,
+        simCompleted: stats?.completed ?? 0,
+        usageEvents: usage.events.length,
+        usageInvalid: usage.invalid,
+        distinctUsageJobIds: ids.distinct,
+        repeatedUsageJobIds: ids.repeated.slice(0, 5),
+        jobsLeftInStream: left,
+        ackPending: consumerInfo.num_ack_pending,
+        redelivered: consumerInfo.num_redelivered,
+        durationMs: finished - started,
+        afterKillMs: finished - killedAt,
+      };
+    } finally {
+      await pipeline.stop();
+    }
+  } finally {
+    await closeNats(admin, { timeoutMs: 2_000 });
+    await servers.stop();
+  }
+}
+
+function allCurrent(info: StreamInfo): boolean {
+  const replicas = info.cluster?.replicas ?? [];
+  return replicas.length === 2 && replicas.every((r) => r.current && (r.lag ?? 0) === 0);
+}

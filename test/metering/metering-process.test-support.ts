@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../pipeline/pipeline-harness.test-support';
+
+const services = fileURLToPath(new URL('../../services/', import.meta.url));
+
+/** A service run as its own process (`node --import tsx services/<name>/src/main.ts`). */
+export interface ServiceProcess {
+  child: ChildProcess;
+  output(): string;
+  /** kill -9: no handler runs, nothing is flushed or acked. */
+  kill9(): Promise<void>;
+  /** SIGTERM, then wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts a service's main.ts and waits until its output contains `ready`. */
+export async function spawnService(
+  name: 'metering' | 'worker',
+  args: string[],
+  ready: string,
+): Promise<ServiceProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', `${services}${name}/src/main.ts`, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
+  );
+  let output = '';
+  child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
+  await waitUntil(() => output.includes(ready) || child.exitCode !== null, 30_000);
+  if (child.exitCode !== null) throw new Error(`${name} exited at start: ${output}`);
+  const exited = () =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output: () => output,
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited();
+    },
+  };
+}
