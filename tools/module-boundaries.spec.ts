@@ -77,7 +77,10 @@ describe('dependency direction (Nx module boundaries)', () => {
   });
 
   it('fails a lib importing a service', async () => {
-    const errors = await boundaryErrors('libs/testing/src/probe.ts', "import '@switchyard/cli';\n");
+    const errors = await boundaryErrors(
+      'libs/pricing/src/probe.ts',
+      "import '@switchyard/gateway';\n",
+    );
     expect(errors.join('\n')).toMatch(/type:lib.*can only depend on libs tagged with "type:lib"/);
   });
 

@@ -118,10 +118,10 @@ export async function runJobsThroughNodeKill(
       const served = () => sim.stats().deployments[install.simName('chat')]?.completed ?? 0;
       await waitUntil(
         async () => (await jsm.streams.info(names.jobs)).state.last_seq >= jobs,
-        120_000,
+        60_000,
       );
       step('all jobs stored');
-      await waitUntil(() => served() >= jobs / 3, 120_000);
+      await waitUntil(() => served() >= jobs / 3, 60_000);
       const [streamLeader, consumerLeader] = await Promise.all([
         jsm.streams.info(names.jobs).then((i) => i.cluster?.leader),
         jsm.consumers.info(names.jobs, consumer.consumer).then((i) => i.cluster?.leader),

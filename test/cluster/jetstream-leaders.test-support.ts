@@ -33,13 +33,13 @@ export async function moveLeaderTo(
   nc: NatsConnection,
   asset: ReplicatedAsset,
   target: string,
-  rounds = 12,
+  rounds = 8,
 ): Promise<string | undefined> {
   let leader = await settledLeader(nc, asset);
   for (let round = 0; round < rounds && leader !== target; round++) {
     await nc.request(stepdownSubject(asset), undefined, { timeout: 5_000 }).catch(() => undefined);
     const before = leader;
-    const end = Date.now() + 15_000;
+    const end = Date.now() + 10_000;
     do {
       await new Promise((resolve) => setTimeout(resolve, 100));
       leader = await leaderOf(nc, asset).catch(() => undefined);

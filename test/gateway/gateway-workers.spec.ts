@@ -181,7 +181,9 @@ describe('gateway in front of workers and the simulator', () => {
       expect(cancelled[0]).toMatch(new RegExp(`^${stack.install.prefix}\\.cancel\\.`));
       const event = await lastUsage('default', 'slow', () => true);
       expect(event).toMatchObject({ status: 'error', error_type: 'cancelled' });
-      expect(cancelled[0]).toBe(createSubjects(stack.install.prefix).cancel(event.job_id));
+      expect(cancelled[0]).toBe(
+        createSubjects(stack.install.prefix).cancel('default', event.job_id),
+      );
     } finally {
       sub.unsubscribe();
     }

@@ -13,10 +13,12 @@ describe('subjects (default root llm)', () => {
   });
 
   it('builds cancel subjects with the job id as one token, and refuses an invalid id', () => {
-    expect(subjects.cancel('job-1')).toBe('llm.cancel.job-1');
-    expect(subjects.cancel('batch:a.b')).toBe('llm.cancel.batch~3Aa~2Eb');
+    expect(subjects.cancel('acme', 'job-1')).toBe('llm.cancel.acme.job-1');
+    expect(subjects.cancel('acme', 'batch:a.b')).toBe('llm.cancel.acme.batch~3Aa~2Eb');
+    expect(subjects.cancelForTenant('acme')).toBe('llm.cancel.acme.>');
     expect(subjects.cancelAll).toBe('llm.cancel.>');
-    expect(() => subjects.cancel('has space')).toThrow(SubjectError);
+    expect(() => subjects.cancel('acme', 'has space')).toThrow(SubjectError);
+    expect(() => subjects.cancel('a.b', 'job-1')).toThrow(SubjectError);
   });
 
   it('builds budget event subjects per tenant (outside every stream), and refuses a bad tenant', () => {

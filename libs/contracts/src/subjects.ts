@@ -44,10 +44,12 @@ export interface SwitchyardSubjects {
   /** `<root>.jobs.<tenant>.>`: everything a tenant may submit (for NATS permissions). */
   jobsForTenant(tenant: string): string;
   /**
-   * `<root>.cancel.<job id token>` (core NATS, not stored): a producer whose caller went away
-   * publishes here, and the worker serving the job aborts its provider call.
+   * `<root>.cancel.<tenant>.<job id token>` (core NATS, not stored): a producer whose caller
+   * went away publishes here, and the worker serving the tenant's job aborts its provider call.
    */
-  cancel(jobId: string): string;
+  cancel(tenant: string, jobId: string): string;
+  /** `<root>.cancel.<tenant>.>`: what a tenant may cancel (for NATS permissions). */
+  cancelForTenant(tenant: string): string;
   /** `<root>.cancel.>`: every cancellation (what workers subscribe to). */
   readonly cancelAll: string;
   /** `<root>.metering.spend`: the request-reply subject that answers spend queries. */
@@ -152,14 +154,15 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     jobsForModel: (model) => `${root}.jobs.*.${modelToken(model)}`,
     dlqForModel: (model) => `${root}.dlq.*.${modelToken(model)}`,
     jobsForTenant: (tenant) => `${root}.jobs.${checkTenant(tenant)}.>`,
-    cancel: (jobId) => {
+    cancel: (tenant, jobId) => {
       if (!jobIdSchema.safeParse(jobId).success) {
         throw new SubjectError(
           `invalid job id ${JSON.stringify(jobId)}: must be 1 to 128 characters of A-Z a-z 0-9 _ - : .`,
         );
       }
-      return `${root}.cancel.${encodeSubjectToken(jobId)}`;
+      return `${root}.cancel.${checkTenant(tenant)}.${encodeSubjectToken(jobId)}`;
     },
+    cancelForTenant: (tenant) => `${root}.cancel.${checkTenant(tenant)}.>`,
     cancelAll: `${root}.cancel.>`,
     meteringSpend: `${root}.metering.spend`,
     budgetEvents: (tenant) => `${root}.events.budget.${checkTenant(tenant)}`,

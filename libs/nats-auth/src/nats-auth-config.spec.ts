@@ -4,16 +4,9 @@ import { natsAuthConfig, NatsAuthConfigError, tenantInboxPrefix, tenantPermissio
 describe('tenantPermissions', () => {
   it('allows publishing only the tenant’s jobs and reading only its inboxes and budget events', () => {
     expect(tenantPermissions('acme', { subjectRoot: 'sy.llm' })).toEqual({
-      publish: { allow: ['sy.llm.jobs.acme.>'] },
+      publish: { allow: ['sy.llm.jobs.acme.>', 'sy.llm.cancel.acme.>'] },
       subscribe: { allow: ['_INBOX_acme.>', 'sy.llm.events.budget.acme'] },
     });
-  });
-
-  it('adds the cancel subjects only when asked, under the default root', () => {
-    expect(tenantPermissions('a', { allowCancel: true }).publish.allow).toEqual([
-      'llm.jobs.a.>',
-      'llm.cancel.>',
-    ]);
   });
 
   it('refuses a tenant that is not one subject token', () => {
@@ -39,8 +32,8 @@ describe('natsAuthConfig', () => {
         'authorization {',
         '  users = [',
         '    { user: "switchyard", password: "svc-pw" }',
-        '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>"] }, subscribe: { allow: ["_INBOX_acme.>", "llm.events.budget.acme"] } } }',
-        '    { user: "globex-app", password: "$2a$11$hash", permissions: { publish: { allow: ["llm.jobs.globex.>"] }, subscribe: { allow: ["_INBOX_globex.>", "llm.events.budget.globex"] } } }',
+        '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.cancel.acme.>"] }, subscribe: { allow: ["_INBOX_acme.>", "llm.events.budget.acme"] } } }',
+        '    { user: "globex-app", password: "$2a$11$hash", permissions: { publish: { allow: ["llm.jobs.globex.>", "llm.cancel.globex.>"] }, subscribe: { allow: ["_INBOX_globex.>", "llm.events.budget.globex"] } } }',
         '  ]',
         '}',
         '',

@@ -10,14 +10,6 @@ export interface NatsPermissions {
 export interface TenantPermissionOptions {
   /** The installation's subject root (`switchyard.nats.subject_root`). @defaultValue 'llm' */
   subjectRoot?: string;
-  /**
-   * Let the tenant publish cancellations (`<root>.cancel.>`). A cancel subject carries only the
-   * job id, not the tenant, so a tenant allowed to cancel can cancel any tenant's job whose id
-   * it knows or guesses (batch job ids are chosen by callers). Without it, a client whose call
-   * times out or is aborted gets a permission error on its connection's status stream and the
-   * worker finishes the call (it is metered as usual). @defaultValue false
-   */
-  allowCancel?: boolean;
 }
 
 /** Thrown for a tenant, user or password that cannot go into an authorization config. */
@@ -36,8 +28,9 @@ export function tenantInboxPrefix(tenant: string): string {
 
 /**
  * What a tenant's NATS user may do. Publish: its own jobs subject `<root>.jobs.<tenant>.>`
- * (the stream's acknowledgement is a reply, so no `$JS.API` subject is needed), and
- * `<root>.cancel.>` only with `allowCancel`. Subscribe: its own inboxes `_INBOX_<tenant>.>`,
+ * (the stream's acknowledgement is a reply, so no `$JS.API` subject is needed), and the
+ * cancellations of its own jobs `<root>.cancel.<tenant>.>` (workers match a cancel to a job by
+ * tenant and id, so no tenant can cancel another's job). Subscribe: its own inboxes `_INBOX_<tenant>.>`,
  * where its answers, stream chunks and publish acknowledgements arrive, and its budget events
  * `<root>.events.budget.<tenant>`. Nothing else: no other tenant's jobs, inboxes or budget
  * events, no usage, dead-letter or results subjects, no JetStream API (so no stream can be
@@ -51,7 +44,7 @@ export function tenantPermissions(
   const id = checkedTenant(tenant);
   return {
     publish: {
-      allow: [subjects.jobsForTenant(id), ...(options.allowCancel ? [subjects.cancelAll] : [])],
+      allow: [subjects.jobsForTenant(id), subjects.cancelForTenant(id)],
     },
     subscribe: { allow: [`${tenantInboxPrefix(id)}.>`, subjects.budgetEvents(id)] },
   };

@@ -103,7 +103,7 @@ describe('gateway requests on real NATS and Redis, no workers', () => {
       controller.abort();
       await expect(pending).rejects.toThrow();
       await waitFor(() => cancelled.length === 1);
-      expect(cancelled).toEqual([subjects.cancel(published[0] ?? '')]);
+      expect(cancelled).toEqual([subjects.cancel('default', published[0] ?? '')]);
       await waitFor(async () => {
         const text = await (await fetch(`${gw.gateway.url}/metrics`)).text();
         return /requests_total\{model="beta",status_code="499",stream="true"[^}]*\} 1/.test(text);

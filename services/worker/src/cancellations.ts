@@ -1,6 +1,14 @@
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { decodeSubjectToken, type SwitchyardSubjects } from '@switchyard/contracts';
 
+/** A job as a cancellation names it: its tenant and id. */
+export interface JobRef {
+  tenant: string;
+  id: string;
+}
+
+const refKey = (job: JobRef): string => `${job.tenant}/${job.id}`;
+
 /** How long a cancellation is remembered for a job not taken yet. */
 export const rememberCancelMs = 15 * 60_000;
 /** At most this many remembered cancellations; the oldest are forgotten first. */
@@ -8,8 +16,9 @@ const maxRemembered = 100_000;
 
 /**
  * The cancellations this worker process has heard on `<root>.cancel.>` (every worker hears
- * every one): the jobs it is serving are aborted at once, and jobs cancelled before any worker
- * took them are remembered for {@link rememberCancelMs} so they are dropped unsent.
+ * every one; each names a tenant and a job id, so a tenant can cancel only its own jobs): the
+ * jobs it is serving are aborted at once, and jobs cancelled before any worker took them are
+ * remembered for {@link rememberCancelMs} so they are dropped unsent.
  */
 export class Cancellations {
   private readonly serving = new Map<string, AbortController>();
@@ -21,20 +30,20 @@ export class Cancellations {
     this.sub = nc.subscribe(subjects.cancelAll, {
       callback: (error, msg) => {
         if (error !== null) return;
-        let jobId: string;
+        const [tenant, token, ...rest] = msg.subject.slice(prefix.length).split('.');
+        if (tenant === undefined || token === undefined || rest.length > 0) return;
         try {
-          jobId = decodeSubjectToken(msg.subject.slice(prefix.length));
+          this.cancel({ tenant, id: decodeSubjectToken(token) });
         } catch {
           return;
         }
-        this.cancel(jobId);
       },
     });
   }
 
   /** Whether the job was cancelled before this worker took it. */
-  isCancelled(jobId: string, now = Date.now()): boolean {
-    const at = this.remembered.get(jobId);
+  isCancelled(job: JobRef, now = Date.now()): boolean {
+    const at = this.remembered.get(refKey(job));
     return at !== undefined && now - at < rememberCancelMs;
   }
 
@@ -42,22 +51,24 @@ export class Cancellations {
    * A signal that aborts when the job is cancelled while this worker serves it. Call the
    * returned `done` when the job is finished.
    */
-  track(jobId: string): { signal: AbortSignal; done(): void } {
+  track(job: JobRef): { signal: AbortSignal; done(): void } {
+    const key = refKey(job);
     const controller = new AbortController();
-    this.serving.set(jobId, controller);
+    this.serving.set(key, controller);
     return {
       signal: controller.signal,
       done: () => {
-        if (this.serving.get(jobId) === controller) this.serving.delete(jobId);
+        if (this.serving.get(key) === controller) this.serving.delete(key);
       },
     };
   }
 
   /** Records a cancellation (what a message on the cancel subject does). */
-  cancel(jobId: string, now = Date.now()): void {
-    this.serving.get(jobId)?.abort(new Error(`job ${jobId} was cancelled by its caller`));
-    this.remembered.delete(jobId);
-    this.remembered.set(jobId, now);
+  cancel(job: JobRef, now = Date.now()): void {
+    const key = refKey(job);
+    this.serving.get(key)?.abort(new Error(`job ${job.id} was cancelled by its caller`));
+    this.remembered.delete(key);
+    this.remembered.set(key, now);
     for (const [id, at] of this.remembered) {
       if (this.remembered.size <= maxRemembered && now - at < rememberCancelMs) break;
       this.remembered.delete(id);

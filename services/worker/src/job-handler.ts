@@ -102,7 +102,7 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       await delivery.control.ack();
       return;
     }
-    if (context.cancellations.isCancelled(job.id)) {
+    if (context.cancellations.isCancelled(job)) {
       log.info('cancelled by its caller before it was sent: dropped');
       await replies.fail(cancelledError(job), job.id);
       await delivery.control.ack();
@@ -127,7 +127,7 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       return;
     }
     const { lease, budget } = admission;
-    const cancel = context.cancellations.track(job.id);
+    const cancel = context.cancellations.track(job);
     try {
       const run = { delivery, job, replies, takenAt, cancelled: cancel.signal, budget, log };
       await serve(context, js, run, lease, ticket);

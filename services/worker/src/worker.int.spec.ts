@@ -243,7 +243,7 @@ describe('worker pools against nats-server, redis-server and the provider simula
     const inbox = await install.submit(job);
     await waitUntil(async () => (await servers.sim.requests(install.simName(model))) === 1);
     const cancelledAt = Date.now();
-    install.nc.publish(install.subjects.cancel(job.id));
+    install.nc.publish(install.subjects.cancel(job.tenant, job.id));
     const reply = await inbox.final(3_000);
     expect(Date.now() - cancelledAt).toBeLessThan(3_000);
     expect(reply).toMatchObject({ object: 'error', error: { type: 'cancelled' } });
@@ -262,7 +262,7 @@ describe('worker pools against nats-server, redis-server and the provider simula
     const model = 'cancelled';
     const callsBefore = await servers.sim.requests(install.simName(model));
     const job = makeJob(model);
-    install.nc.publish(install.subjects.cancel(job.id));
+    install.nc.publish(install.subjects.cancel(job.tenant, job.id));
     await install.nc.flush();
     const reply = await install.submit(job).then((inbox) => inbox.final());
     expect(reply).toMatchObject({ object: 'error', error: { type: 'cancelled' } });

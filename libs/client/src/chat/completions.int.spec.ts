@@ -181,8 +181,8 @@ describe('client.chat.completions against nats-server and a fake worker', () => 
     await nc.flush();
     sub.unsubscribe();
     expect(cancels).toEqual([
-      client.context.subjects.cancel('gave-up.1'),
-      client.context.subjects.cancel('gave-up.2'),
+      client.context.subjects.cancel('default', 'gave-up.1'),
+      client.context.subjects.cancel('default', 'gave-up.2'),
     ]);
   });
 

@@ -51,7 +51,7 @@ export class Completions {
     const inbox = new ReplyInbox(this.client.nc, job.id, {
       timeoutMs: options.timeout ?? this.client.timeoutMs,
       inboxPrefix: this.client.inboxPrefix,
-      cancelSubject: this.client.subjects.cancel(job.id),
+      cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     try {

@@ -13,7 +13,7 @@ export interface ReplyInboxOptions {
   /** The connection's inbox prefix, when NATS permissions require one. @defaultValue `_INBOX` */
   inboxPrefix?: string;
   /**
-   * Where to announce that the caller gave up (`subjects.cancel(jobId)`): published once when
+   * Where to announce that the caller gave up (`subjects.cancel(tenant, jobId)`): published once when
    * the wait times out or is aborted, so the worker serving the job aborts its provider call.
    */
   cancelSubject?: string;
