@@ -175,7 +175,7 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     expect(await trySubscribe(acme, subjects.budgetEvents('acme'))).toBe('allowed');
   });
 
-  it('does not let a tenant read usage, use the JetStream API or cancel another tenant's jobs', async () => {
+  it("does not let a tenant read usage, use the JetStream API or cancel another tenant's jobs", async () => {
     const subjects = createSubjects(install.prefix);
     const names = streamNames(install.prefix);
     expect(await trySubscribe(acme, subjects.streamSubjects.usage)).toBe('denied');
@@ -185,7 +185,9 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     );
     const jsm = await jetstreamManager(acme, { checkAPI: false });
     await expect(jsm.streams.info(names.jobs)).rejects.toThrow(/Permissions Violation/);
-    expect(await tryPublish(acme, acmeErrors, subjects.cancel('globex', 'some-job'))).toBe('denied');
+    expect(await tryPublish(acme, acmeErrors, subjects.cancel('globex', 'some-job'))).toBe(
+      'denied',
+    );
     expect(await tryPublish(acme, acmeErrors, subjects.cancel('acme', 'own-job'))).toBe('allowed');
     expect(await tryPublish(acme, acmeErrors, subjects.meteringSpend)).toBe('denied');
     // The connection survives the refusals.
