@@ -2,3 +2,4 @@ export { loggerFromEnv } from './logger-from-env';
 export { describeFatalError, runMain } from './run-main';
 export { stopSignal } from './stop-signal';
 export { UserError } from './user-error';
+export { portOption } from './port-option';

@@ -6,6 +6,7 @@ export {
   type Metrics,
   type MetricsOptions,
 } from './metrics';
+export { serveMetrics, type MetricsServer } from './metrics-server';
 export { failSpan, inSpan } from './in-span';
 export { TraceAttributes } from './trace-attributes';
 export { startTracing, tracer, tracingRequested, type Tracing } from './tracing';

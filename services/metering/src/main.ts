@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@switchyard/config';
-import { loggerFromEnv, runMain, stopSignal, UserError } from '@switchyard/entrypoint';
+import { UserError, loggerFromEnv, portOption, runMain, stopSignal } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { Redis } from 'ioredis';
 import { startMetering } from './start-metering';
@@ -10,7 +10,7 @@ const usage = `metering: usage events aggregated exactly once in Redis, spend qu
   tsx services/metering/src/main.ts [--config config.yaml] [--metrics-port 9464]
 
   --config        the Switchyard config file                      default ./config.yaml
-  --metrics-port  serve Prometheus metrics on http://127.0.0.1:<port>/metrics
+  --metrics-port  serve Prometheus metrics on http://0.0.0.0:<port>/metrics (every interface)
   --ack-wait-ms   how long events taken by a replica that died wait for redelivery
                                                                    default 30000
 
@@ -32,14 +32,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const portText = values['metrics-port'];
-  const metricsPort = portText === undefined ? undefined : Number(portText);
-  if (
-    metricsPort !== undefined &&
-    !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort < 65_536)
-  ) {
-    throw new UserError(`--metrics-port must be a port number, got "${portText}"`);
-  }
+  const metricsPort = portOption('metrics-port', values['metrics-port']);
   const ackText = values['ack-wait-ms'];
   const ackWaitMs = ackText === undefined ? undefined : Number(ackText);
   if (ackWaitMs !== undefined && !(Number.isInteger(ackWaitMs) && ackWaitMs >= 1_000)) {

@@ -3,11 +3,17 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { createSubjects } from '@switchyard/contracts';
 import { ensureConsumer, registerService } from '@switchyard/messaging';
-import { createLogger, createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
+import {
+  createLogger,
+  createMetrics,
+  serveMetrics,
+  type Logger,
+  type Metrics,
+  type MetricsServer,
+} from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
 import { METERING_CONSUMER_NAME, meteringConsumerConfig } from './metering-consumer';
 import { MeteringMetrics } from './metering-metrics';
-import { serveMetrics, type MetricsServer } from './metrics-server';
 import { startSpendService } from './spend-service';
 import { createUsageApplier, type ApplyOutcome, type RetentionDefaults } from './usage-applier';
 import { startUsagePump } from './usage-pump';

@@ -67,6 +67,16 @@ export class DeploymentBoard {
       .map((s) => s.deployment);
   }
 
+  /** Each deployment's id, calls in flight, and whether it is blocked now. */
+  snapshot(): { deployment: string; inFlight: number; blocked: boolean }[] {
+    const now = this.now();
+    return this.states.map((s) => ({
+      deployment: s.deployment.id,
+      inFlight: s.inFlight,
+      blocked: s.blockedUntil > now,
+    }));
+  }
+
   /** Milliseconds until the first blocked deployment is free again; 0 when one is free now. */
   waitMs(): number {
     const now = this.now();

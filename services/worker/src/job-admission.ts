@@ -24,7 +24,7 @@ export interface AdmissionContext extends TooLongContext {
 /** A job cleared for its provider call, or one already settled (nak'd, dead-lettered, answered). */
 export type Admission =
   | { readonly ok: true; readonly lease: DeploymentLease; readonly budget: BudgetHold }
-  | { readonly ok: false };
+  | { readonly ok: false; readonly outcome: 'waiting' | 'dead_lettered' | 'budget_exceeded' };
 
 /**
  * The steps between taking a job and calling its provider: lease a deployment that can hold
@@ -45,11 +45,11 @@ export async function admitJob(
   });
   if (outcome.kind === 'busy') {
     delivery.control.nak(context.board.waitMs() || busyRetryMs);
-    return { ok: false };
+    return { ok: false, outcome: 'waiting' };
   }
   if (outcome.kind === 'too-long') {
-    await routeTooLong(context, delivery, job, outcome.estimates, log);
-    return { ok: false };
+    const routed = await routeTooLong(context, delivery, job, outcome.estimates, log);
+    return { ok: false, outcome: routed };
   }
   const { lease } = outcome;
   const giveBack = async () => {
@@ -67,5 +67,5 @@ export async function admitJob(
   await giveBack();
   await replies.fail({ ...budget.error, deployments_tried: deploymentsTried(job) }, job.id);
   await delivery.control.ack();
-  return { ok: false };
+  return { ok: false, outcome: 'budget_exceeded' };
 }

@@ -36,6 +36,7 @@ import {
   type UsageOutcome,
 } from './served-job';
 import type { WorkerLimits } from './worker-limits';
+import type { JobOutcome, WorkerMetrics } from './worker-metrics';
 
 /** Everything the handler of one model's jobs uses. */
 export interface JobHandlerContext {
@@ -47,6 +48,7 @@ export interface JobHandlerContext {
   limits: WorkerLimits;
   failures: FailureHistory;
   cancellations: Cancellations;
+  metrics: WorkerMetrics;
   /** The job's budgets (tenant, virtual key), reserved before the call. */
   budgets: BudgetGate;
   /** `router_settings.enable_pre_call_checks`: skip deployments the prompt does not fit. */
@@ -83,10 +85,13 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       traceContext: delivery.traceContext,
       logger: log,
     });
+    const finished = (outcome: JobOutcome) =>
+      context.metrics.outcome(delivery.model, outcome, delivery.pending);
     if (!delivery.ok) {
       log.warn({ code: delivery.error.code }, 'invalid job: answered and terminated');
       await replies.fail(delivery.error, delivery.jobId);
       delivery.control.term(`invalid_job: ${delivery.error.code}`);
+      finished('invalid');
       return;
     }
     const job = delivery.job;
@@ -100,12 +105,14 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       );
       await replies.fail(error, job.id);
       await delivery.control.ack();
+      finished('deadline_exceeded');
       return;
     }
     if (context.cancellations.isCancelled(job)) {
       log.info('cancelled by its caller before it was sent: dropped');
       await replies.fail(cancelledError(job), job.id);
       await delivery.control.ack();
+      finished('cancelled');
       return;
     }
     const caching =
@@ -119,18 +126,23 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
             takenAt,
             log,
           );
-    if (caching.answered) return;
+    if (caching.answered) {
+      if (caching.hit !== undefined) context.metrics.usage(caching.hit);
+      finished(caching.hit === undefined ? 'waiting' : 'cache_hit');
+      return;
+    }
     const { ticket } = caching;
     const admission = await admitJob({ ...context, js }, delivery, job, replies, log);
     if (!admission.ok) {
       await ticket.release();
+      finished(admission.outcome);
       return;
     }
     const { lease, budget } = admission;
     const cancel = context.cancellations.track(job);
     try {
       const run = { delivery, job, replies, takenAt, cancelled: cancel.signal, budget, log };
-      await serve(context, js, run, lease, ticket);
+      finished(await serve(context, js, run, lease, ticket));
     } finally {
       cancel.done();
       context.board.release(lease.deployment.id);
@@ -159,7 +171,7 @@ async function serve(
   run: JobRun,
   lease: DeploymentLease,
   cacheTicket: CacheTicket,
-): Promise<void> {
+): Promise<JobOutcome> {
   const { delivery, job, replies, takenAt, cancelled, log } = run;
   const { deployment, reservation } = lease;
   const earlierOnHop = delivery.attempt > 1 ? await context.failures.list(job) : [];
@@ -201,7 +213,7 @@ async function serve(
         : undefined,
     ]);
     await delivery.control.ack();
-    return;
+    return 'answered';
   }
 
   await context.limits.rateLimiter.reconcile(reservation, 0);
@@ -209,7 +221,7 @@ async function serve(
   if (delivery.signal.aborted) {
     // The consumer stopped and already handed the job back for another worker.
     await meter(js, context, call, { status: 'error', errorType: 'timeout' }, log);
-    return;
+    return 'handed_back';
   }
   if (cancelled.aborted) {
     log.info({ deployment: deployment.id }, 'cancelled by its caller: provider call aborted');
@@ -217,7 +229,7 @@ async function serve(
     await replies.fail(cancelledError(job), job.id);
     if (delivery.attempt > 1) await context.failures.clear(job);
     await delivery.control.ack();
-    return;
+    return 'cancelled';
   }
   const deadlinePassed = job.deadline !== undefined && Date.now() >= job.deadline;
   const failure = classifyFailure(outcome.error, deployment, deadlinePassed);
@@ -243,7 +255,7 @@ async function serve(
     await answerFailure(replies, job, failure, onHop);
     await context.failures.clear(job);
     await delivery.control.ack();
-    return;
+    return 'failed';
   }
   const retriesDone = onHop.length - 1;
   if (
@@ -251,7 +263,7 @@ async function serve(
     retriesDone < retryBudget(deployment, failure.type, context.router)
   ) {
     delivery.control.nak(retryDelayMs(onHop.length, failure.retryAfterMs, context.random));
-    return;
+    return 'retried';
   }
   await publishDeadLetter(
     js,
@@ -266,6 +278,7 @@ async function serve(
   );
   await context.failures.clear(job);
   await delivery.control.ack();
+  return 'dead_lettered';
 }
 
 function cancelledError(job: CompletionJob) {
@@ -296,6 +309,7 @@ async function meter(
   log: Logger,
 ): Promise<UsageEventInput> {
   const event = usageEventFor(call, outcome);
+  context.metrics.usage(event);
   await publishUsageDurably(js, event, { subjects: context.subjects, log });
   return event;
 }

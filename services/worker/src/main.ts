@@ -1,17 +1,19 @@
 import { parseArgs } from 'node:util';
 import { isSupportedProvider, loadConfig } from '@switchyard/config';
-import { loggerFromEnv, runMain, stopSignal } from '@switchyard/entrypoint';
+import { loggerFromEnv, portOption, runMain, stopSignal } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { closeAll } from '@switchyard/providers';
+import { createMetrics, serveMetrics } from '@switchyard/telemetry';
 import { Redis } from 'ioredis';
 import { startWorker } from './start-worker';
 
 const usage = `worker: the worker pool of one provider
 
-  tsx services/worker/src/main.ts --provider <name> [--config config.yaml]
+  tsx services/worker/src/main.ts --provider <name> [--config config.yaml] [--metrics-port 9464]
 
-  --provider  the provider whose deployments this pool calls (openai, anthropic, gemini, …)
-  --config    the Switchyard config file                        default ./config.yaml
+  --provider      the provider whose deployments this pool calls (openai, anthropic, gemini, …)
+  --config        the Switchyard config file                    default ./config.yaml
+  --metrics-port  serve Prometheus metrics on http://0.0.0.0:<port>/metrics (0: any free port)
 
 SIGTERM or SIGINT: stop pulling, let jobs in flight finish for switchyard.worker
 shutdown_grace_seconds, hand the rest back, close the connections, exit 0.
@@ -24,6 +26,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     options: {
       provider: { type: 'string', short: 'p' },
       config: { type: 'string', short: 'c', default: 'config.yaml' },
+      'metrics-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -36,6 +39,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`worker: --provider must name a supported provider\n\n${usage}`);
     return 2;
   }
+  const metricsPort = portOption('metrics-port', values['metrics-port']);
   const log = loggerFromEnv(`worker-${provider}`, env);
   const { config, warnings } = await loadConfig(values.config, { env });
   for (const warning of warnings) log.warn(warning);
@@ -52,8 +56,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     cacheUrl === undefined ? undefined : new Redis(cacheUrl, { lazyConnect: true });
   await cacheRedis?.connect();
   const stopRequested = stopSignal();
+  const metrics = createMetrics('switchyard-worker', { enabled: metricsPort !== undefined });
+  const metricsServer =
+    metricsPort === undefined ? undefined : await serveMetrics(metrics, metricsPort);
+  if (metricsServer !== undefined) log.info({ url: metricsServer.url }, 'serving metrics');
   try {
     const worker = await startWorker({
+      metrics,
       config,
       provider,
       nc,
@@ -67,6 +76,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     log.info(summary, 'stopped');
   } finally {
     await closeNats(nc);
+    await metricsServer?.close();
+    await metrics.shutdown();
     redis.disconnect();
     cacheRedis?.disconnect();
     await closeAll();

@@ -38,7 +38,7 @@ export function skippedAttempt(deployment: Deployment, tokens: number): Deployme
  * when a deployment of the model on another provider can, the job goes back to the stream
  * (nak) for that pool; when none can, it is dead-lettered as `context_window_exceeded`, each
  * deployment recorded as skipped, and the fallback router sends it to the model's
- * `context_window_fallbacks`. No provider is called either way.
+ * `context_window_fallbacks`. No provider is called either way. Returns which it was.
  */
 export async function routeTooLong(
   context: TooLongContext,
@@ -46,14 +46,14 @@ export async function routeTooLong(
   job: CompletionJob,
   estimates: ReadonlyMap<Deployment, number>,
   log: Logger,
-): Promise<void> {
+): Promise<'waiting' | 'dead_lettered'> {
   const own = new Set([...estimates.keys()].map((d) => d.id));
   const others = context.modelDeployments.filter((d) => !own.has(d.id));
   const otherEstimates = estimatesFor(context.limits, job.request, others);
   if (others.some((d) => holdsPrompt(d, otherEstimates.get(d) ?? 0))) {
     log.info('prompt too long for this pool: left for another provider of the model');
     delivery.control.nak(otherPoolRetryMs);
-    return;
+    return 'waiting';
   }
   const earlier = delivery.attempt > 1 ? await context.failures.list(job) : [];
   const skipped = [...estimates, ...otherEstimates].map(([d, tokens]) => skippedAttempt(d, tokens));
@@ -71,4 +71,5 @@ export async function routeTooLong(
   );
   if (earlier.length > 0) await context.failures.clear(job);
   await delivery.control.ack();
+  return 'dead_lettered';
 }

@@ -18,7 +18,7 @@ import {
   registerService,
   type JobConsumer,
 } from '@switchyard/messaging';
-import type { Logger } from '@switchyard/telemetry';
+import { createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
 import { createBudgetGate, type CallPricer, type KeyBudgetLookup } from './budget-gate';
 import { publishBudgetEvent } from './budget-events';
@@ -32,6 +32,7 @@ import { warnUnpricedDeployments } from './unpriced-deployments';
 import { createJobHandler } from './job-handler';
 import { keyBudgetsFrom } from './key-budgets';
 import type { WorkerLimits } from './worker-limits';
+import { WorkerMetrics } from './worker-metrics';
 
 /** What {@link startWorker} runs on. The caller owns (and closes) the connections. */
 export interface StartWorkerOptions {
@@ -43,6 +44,8 @@ export interface StartWorkerOptions {
   logger: Logger;
   /** The Redis of the response cache (`cache_params` host). @defaultValue `redis` */
   cacheRedis?: Redis;
+  /** Where the pool's metrics are recorded (served on `/metrics` by main.ts). @defaultValue none */
+  metrics?: Metrics;
   /** Overrides the shared limits built from `redis` (tests). */
   limits?: WorkerLimits;
   /** How long one pull waits before it is renewed. @defaultValue messaging's (5 s) */
@@ -125,6 +128,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
   });
   const cancellations = new Cancellations(nc, subjects);
+  const metrics = new WorkerMetrics(
+    (options.metrics ?? createMetrics('switchyard-worker', { enabled: false })).meter,
+    provider,
+  );
   const cache = config.cache.enabled
     ? {
         cache: new ResponseCache(
@@ -140,6 +147,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   try {
     for (const { model, deployments } of served) {
       const board = new DeploymentBoard(deployments, worker.concurrency);
+      metrics.watch(model.name, board);
       const consumer = await consumeJobs(nc, {
         model: model.name,
         concurrency: board.totalSlots,
@@ -156,6 +164,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           limits,
           failures,
           cancellations,
+          metrics,
           budgets,
           preCallChecks: config.router.enablePreCallChecks,
           modelDeployments: model.deployments,

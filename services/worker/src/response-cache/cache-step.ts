@@ -1,8 +1,9 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { CompletionJob, SwitchyardSubjects } from '@switchyard/contracts';
-import { publishUsageEvent, type JobDelivery } from '@switchyard/messaging';
+import type { CompletionJob, SwitchyardSubjects, UsageEventInput } from '@switchyard/contracts';
+import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { JobReplies } from '../job-replies';
+import { publishUsageDurably } from '../publish-usage-durably';
 import { failuresInRoute } from '../served-job';
 import { cacheHitReplies, cacheHitUsageEvent } from './cache-hit';
 import type { Deployment } from '@switchyard/config';
@@ -85,7 +86,8 @@ export const coalesceWaitMs = 100;
 
 /**
  * The cache's part of a job, before any deployment is leased:
- * - `answered`: served from the cache (replies sent, usage metered, job acked), or handed
+ * - `answered`: served from the cache (replies sent, usage metered, job acked; `hit` is the
+ *   usage event), or handed
  *   back for `coalesceWaitMs` because an identical request is in flight elsewhere, so it is
  *   answered from the cache once that one is stored;
  * - otherwise the ticket that stores the answer and releases the claim after the call.
@@ -98,7 +100,7 @@ export async function cacheStep(
   replies: JobReplies,
   takenAt: number,
   log: Logger,
-): Promise<{ answered: true } | { answered: false; ticket: CacheTicket }> {
+): Promise<{ answered: true; hit?: UsageEventInput } | { answered: false; ticket: CacheTicket }> {
   const plan = context.cache.plan(job);
   if (plan === undefined) return { answered: false, ticket: noCacheTicket };
   try {
@@ -113,11 +115,10 @@ export async function cacheStep(
           takenAt,
         };
         for (const [reply, msgId] of cacheHitReplies(hit)) await replies.send(reply, msgId);
-        await publishUsageEvent(context.js, cacheHitUsageEvent(hit), {
-          subjects: context.subjects,
-        });
+        const usage = cacheHitUsageEvent(hit);
+        await publishUsageDurably(context.js, usage, { subjects: context.subjects, log });
         await delivery.control.ack();
-        return { answered: true };
+        return { answered: true, hit: usage };
       }
     }
     if (!plan.write) return { answered: false, ticket: noCacheTicket };

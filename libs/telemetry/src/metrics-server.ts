@@ -1,19 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PROMETHEUS_CONTENT_TYPE, type Metrics } from '@switchyard/telemetry';
+import { PROMETHEUS_CONTENT_TYPE, type Metrics } from './metrics';
 
 /** A `/metrics` endpoint. */
 export interface MetricsServer {
-  /** `http://host:port/metrics`. */
+  /** `http://host:port/metrics` (127.0.0.1 when it listens on every interface). */
   readonly url: string;
   close(): Promise<void>;
 }
 
-/** Serves `GET /metrics` (Prometheus text) on `port` (0: any free port); anything else 404. */
+/**
+ * Serves `GET /metrics` (Prometheus text) on `port` (0: any free port), on every interface by
+ * default so Prometheus can scrape it; anything else 404.
+ */
 export async function serveMetrics(
   metrics: Metrics,
   port: number,
-  host = '127.0.0.1',
+  host = '0.0.0.0',
 ): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
@@ -31,7 +34,7 @@ export async function serveMetrics(
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${address.port}/metrics`,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/metrics`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
