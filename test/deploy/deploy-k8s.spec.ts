@@ -6,6 +6,7 @@ import {
   isAllowedImage,
   listenPort,
   loadDeployConfig,
+  metricsPort,
   must,
   providersByModel,
   readRepoFile,
@@ -100,11 +101,27 @@ describe('deploy/k8s', () => {
     ]);
     expect(gateway.livenessProbe?.httpGet).toEqual({ path: '/health/liveness', port: 'http' });
     expect(gateway.readinessProbe?.httpGet).toEqual({ path: '/health/readiness', port: 'http' });
-    const annotations = named('Deployment', 'gateway').spec.template?.metadata.annotations;
-    expect(annotations?.['prometheus.io/port']).toBe(String(port));
     const controllers = readRepoFile('services/gateway/src/gateway.controllers.ts');
     expect(controllers).toContain(`@Get('health/liveness')`);
     expect(controllers).toContain(`@Get('health/readiness')`);
+  });
+
+  it('has Prometheus scrape the port each process serves /metrics on, and only that', () => {
+    let scraped = 0;
+    for (const m of deployments) {
+      const container = containerOf(m);
+      const [entry, args] = splitCommand(container.args);
+      const port = entry === 'gateway' ? listenPort(entry, args) : metricsPort(entry, args);
+      const annotations = m.spec.template?.metadata.annotations ?? {};
+      if (port === undefined) {
+        expect(annotations['prometheus.io/scrape'], m.metadata.name).toBeUndefined();
+        continue;
+      }
+      scraped += 1;
+      expect(annotations['prometheus.io/port'], m.metadata.name).toBe(String(port));
+      expect(container.ports?.map((p) => p.containerPort)).toContain(port);
+    }
+    expect(scraped).toBeGreaterThanOrEqual(1 + pools.length);
   });
 
   it('has one worker Deployment, PDB and ScaledObject per provider pool', () => {
