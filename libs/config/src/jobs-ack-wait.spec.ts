@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobsAckWaitMs } from './jobs-ack-wait';
+import { jobsAckWaitMs, topologyOf } from './jobs-ack-wait';
 import { parseConfig } from './parse-config';
 
 const models = [
@@ -31,5 +31,23 @@ describe('jobsAckWaitMs', () => {
   it('refuses a margin that is not a positive duration', () => {
     const yaml = [...models, 'switchyard: { worker: { ack_wait_margin_seconds: 0 } }'].join('\n');
     expect(() => parseConfig(yaml, { env: {} })).toThrow(/ack_wait_margin_seconds/);
+  });
+});
+
+describe('topologyOf', () => {
+  it("is the config's stream settings, one consumer per model and the jobs AckWait", () => {
+    const yaml = [
+      ...models,
+      'switchyard: { nats: { subject_root: sy, stream_prefix: T1, replicas: 3, storage: memory } }',
+    ].join('\n');
+    const { config } = parseConfig(yaml, { env: {} });
+    expect(topologyOf(config)).toEqual({
+      subjectRoot: 'sy',
+      streamPrefix: 'T1',
+      replicas: 3,
+      storage: 'memory',
+      models: ['a', 'b'],
+      ackWaitMs: jobsAckWaitMs(config),
+    });
   });
 });

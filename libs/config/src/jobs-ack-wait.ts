@@ -14,3 +14,30 @@ export function jobsAckWaitMs(config: SwitchyardConfig): number {
   );
   return Math.max(config.router.timeoutMs, ...timeouts) + config.switchyard.worker.ackWaitMarginMs;
 }
+
+/** What a config says about the JetStream topology (the settings of `provisionTopology`). */
+export interface TopologyOfConfig {
+  subjectRoot: string;
+  streamPrefix: string;
+  replicas: number;
+  storage: 'file' | 'memory';
+  models: string[];
+  ackWaitMs: number;
+}
+
+/**
+ * The topology a config asks for: its streams' root, prefix, replicas and storage, one
+ * consumer per logical model, and {@link jobsAckWaitMs}. Every process that provisions from
+ * one config passes this, so they all ask for the same thing.
+ */
+export function topologyOf(config: SwitchyardConfig): TopologyOfConfig {
+  const { nats } = config.switchyard;
+  return {
+    subjectRoot: nats.subjectRoot,
+    streamPrefix: nats.streamPrefix,
+    replicas: nats.replicas,
+    storage: nats.storage,
+    models: Object.keys(config.models),
+    ackWaitMs: jobsAckWaitMs(config),
+  };
+}

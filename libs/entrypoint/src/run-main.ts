@@ -17,7 +17,8 @@ export function describeFatalError(error: unknown): string {
  */
 export function runMain(name: string, main: () => Promise<number | void>): void {
   const run = async (): Promise<number> => {
-    const tracing = await startTracing(`switchyard-${name}`, process.env);
+    const serviceName = name.startsWith('switchyard') ? name : `switchyard-${name}`;
+    const tracing = await startTracing(serviceName, process.env);
     try {
       return (await main()) ?? 0;
     } finally {

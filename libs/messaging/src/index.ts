@@ -85,3 +85,4 @@ export {
   type RegisteredService,
   type ServiceRegistration,
 } from './register-service';
+export { createMissingStreams, type StreamSettings } from './create-missing-streams';

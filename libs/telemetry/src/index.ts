@@ -10,3 +10,4 @@ export { serveMetrics, type MetricsServer } from './metrics-server';
 export { failSpan, inSpan } from './in-span';
 export { TraceAttributes } from './trace-attributes';
 export { startTracing, tracer, tracingRequested, type Tracing } from './tracing';
+export { PinoNestLogger } from './nest-logger';

@@ -2,14 +2,18 @@ import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { createSubjects, streamNames } from '@switchyard/contracts';
-import { ensureConsumer, extractTraceContext, registerService } from '@switchyard/messaging';
+import {
+  createMissingStreams,
+  ensureConsumer,
+  extractTraceContext,
+  registerService,
+} from '@switchyard/messaging';
 import { createLogger, type Logger } from '@switchyard/telemetry';
 import {
   handleDeadLetter,
   type DeadLetterContext,
   type DeadLetterOutcome,
 } from './handle-dead-letter';
-import { createMissingStreams } from './missing-streams';
 import { RecentKeys } from './recent-keys';
 import { ROUTER_CONSUMER_NAME, routerConsumerConfig } from './router-consumer';
 import { answerUnknownModels } from './unknown-models';

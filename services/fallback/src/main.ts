@@ -1,18 +1,23 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@switchyard/config';
 import { closeNats, connectNats } from '@switchyard/messaging';
-import { loggerFromEnv, runMain, stopSignal } from '@switchyard/entrypoint';
+import { loggerFromEnv, portOption, runMain, stopSignal } from '@switchyard/entrypoint';
+import { createMetrics, serveMetrics } from '@switchyard/telemetry';
+import { FallbackMetrics } from './fallback-metrics';
 import { startFallbackRouter } from './fallback-router';
 
 /**
- * `tsx services/fallback/src/main.ts [--config config.yaml]`: runs the fallback router until
- * SIGTERM or SIGINT. The config path defaults to $SWITCHYARD_CONFIG, else ./config.yaml.
+ * `tsx services/fallback/src/main.ts [--config config.yaml] [--metrics-port 9464]`: runs the
+ * fallback router until SIGTERM or SIGINT, serving Prometheus metrics on
+ * `http://0.0.0.0:<port>/metrics` when `--metrics-port` is given. The config path defaults to
+ * $SWITCHYARD_CONFIG, else ./config.yaml.
  */
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string', short: 'c' } },
+    options: { config: { type: 'string', short: 'c' }, 'metrics-port': { type: 'string' } },
   });
+  const metricsPort = portOption('metrics-port', values['metrics-port']);
   const log = loggerFromEnv('switchyard-fallback', env);
   const { config, warnings } = await loadConfig(
     values.config ?? env['SWITCHYARD_CONFIG'] ?? 'config.yaml',
@@ -24,9 +29,20 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     name: 'switchyard-fallback',
     logger: log,
   });
-  const router = await startFallbackRouter({ config, nc, logger: log });
+  const metrics = createMetrics('switchyard-fallback', { enabled: metricsPort !== undefined });
+  const metricsServer =
+    metricsPort === undefined ? undefined : await serveMetrics(metrics, metricsPort);
+  const instruments = new FallbackMetrics(metrics.meter);
+  const router = await startFallbackRouter({
+    config,
+    nc,
+    logger: log,
+    onOutcome: (outcome) => instruments.record(outcome),
+  });
   await stopSignal();
   await router.stop();
+  await metricsServer?.close();
+  await metrics.shutdown();
   await closeNats(nc);
 }
 

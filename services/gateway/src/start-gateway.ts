@@ -1,3 +1,4 @@
+import { registerService } from '@switchyard/messaging';
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -5,7 +6,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { VirtualKeyStore } from '@switchyard/keys';
-import { createLogger, createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
+import {
+  createLogger,
+  createMetrics,
+  type Logger,
+  type Metrics,
+  PinoNestLogger,
+} from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
 import { Authenticator, type KeyVerifier } from './authenticate';
 import type { GatewayContext } from './gateway-context';
@@ -14,7 +21,6 @@ import { GatewayModule } from './gateway.module';
 import { HttpLimits } from './http-limits';
 import { InFlightRequests } from './in-flight-requests';
 import { registerJsonBody } from './json-body';
-import { PinoNestLogger } from './nest-logger';
 import { ReadinessCheck } from './readiness';
 import { TenantClients } from './tenant-clients';
 
@@ -106,12 +112,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const server = app.getHttpServer();
   server.headersTimeout = HttpLimits.headersTimeoutMs;
   const url = urlOf(server.address() as AddressInfo);
+  const service = await registerService(nc, {
+    name: 'switchyard-gateway',
+    version: '0.1.0',
+    description: 'the OpenAI-compatible HTTP gateway',
+    metadata: { url, subject_root: config.switchyard.nats.subjectRoot },
+    stats: () => ({ in_flight: ctx.inFlight.size }),
+  });
   logger.info({ url, models: models.length }, 'gateway listening');
   let closed: Promise<void> | undefined;
   return {
     url,
     close(graceMs = HttpLimits.shutdownGraceMs) {
       closed ??= (async () => {
+        await service.stop();
         const closing = app.close();
         await ctx.inFlight.drain(graceMs);
         // Connections that served a stream or went idle after close began are closed here:

@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { createSubjects } from '@switchyard/contracts';
-import { ensureConsumer, registerService } from '@switchyard/messaging';
+import { createSubjects, streamNames } from '@switchyard/contracts';
+import { createMissingStreams, ensureConsumer, registerService } from '@switchyard/messaging';
 import {
   createLogger,
   createMetrics,
@@ -17,7 +17,6 @@ import { MeteringMetrics } from './metering-metrics';
 import { startSpendService } from './spend-service';
 import { createUsageApplier, type ApplyOutcome, type RetentionDefaults } from './usage-applier';
 import { startUsagePump } from './usage-pump';
-import { ensureUsageStream } from './usage-stream';
 
 /** Options of {@link startMetering}. */
 export interface MeteringOptions {
@@ -64,7 +63,8 @@ export async function startMetering(options: MeteringOptions): Promise<Metering>
   const { nats, redis: redisSettings } = config.switchyard;
   const subjects = createSubjects(nats.subjectRoot);
   const jsm = await jetstreamManager(nc);
-  const stream = await ensureUsageStream(nc, jsm, nats, log);
+  await createMissingStreams(nc, jsm, nats, log);
+  const stream = streamNames(nats.streamPrefix).usage;
   await ensureConsumer(jsm, stream, meteringConsumerConfig(subjects, options.ackWaitMs), {
     logger: log,
   });

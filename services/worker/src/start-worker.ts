@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
   jobsAckWaitMs,
+  topologyOf,
   type Deployment,
   type LogicalModel,
   type SwitchyardConfig,
@@ -100,15 +101,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   );
   const { nats, redis: redisSettings, worker } = config.switchyard;
   const subjects = createSubjects(nats.subjectRoot);
-  await provisionTopology(nc, {
-    subjectRoot: nats.subjectRoot,
-    streamPrefix: nats.streamPrefix,
-    replicas: nats.replicas,
-    storage: nats.storage,
-    models: Object.keys(config.models),
-    ackWaitMs: jobsAckWaitMs(config),
-    logger,
-  });
+  await provisionTopology(nc, { ...topologyOf(config), logger });
   const limits = options.limits ?? {
     rateLimiter: createRateLimiter(redis, { keyPrefix: redisSettings.keyPrefix }),
     cooldown: createCooldownTracker(redis, {

@@ -1,4 +1,4 @@
-import { jobsAckWaitMs, type SwitchyardConfig } from '@switchyard/config';
+import { topologyOf, type SwitchyardConfig } from '@switchyard/config';
 import { closeNats, connectNats, provisionTopology } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 
@@ -12,18 +12,9 @@ export async function provisionStack(
   servers: string[],
   log: Logger,
 ): Promise<void> {
-  const { nats } = config.switchyard;
   const nc = await connectNats({ servers, name: 'switchyard-up', logger: log });
   try {
-    const topology = await provisionTopology(nc, {
-      subjectRoot: nats.subjectRoot,
-      streamPrefix: nats.streamPrefix,
-      replicas: nats.replicas,
-      storage: nats.storage,
-      models: Object.keys(config.models),
-      ackWaitMs: jobsAckWaitMs(config),
-      logger: log,
-    });
+    const topology = await provisionTopology(nc, { ...topologyOf(config), logger: log });
     log.info(
       `topology: streams ${Object.values(topology.streams)
         .map((stream) => stream.name)

@@ -1,12 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Logger } from '@switchyard/telemetry';
+import type { Logger } from './logger';
 
 function text(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);
 }
 
 /**
- * Nest's logger, bridged to the gateway's pino logger: Nest's start-up chatter (`log`,
+ * Nest's logger, bridged to a service's pino logger: Nest's start-up chatter (`log`,
  * route mapping) goes to debug, its warnings and errors to warn and error.
  */
 export class PinoNestLogger implements LoggerService {

@@ -1,0 +1,40 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from '@switchyard/telemetry';
+import { ensureStream } from './ensure-stream';
+import { serverSupports } from './server-version';
+import { planTopology, type TopologySettings } from './topology-plan';
+
+/** Where and how the streams are kept: the installation's `switchyard.nats` settings. */
+export type StreamSettings = Pick<
+  TopologySettings,
+  'subjectRoot' | 'streamPrefix' | 'replicas' | 'storage'
+>;
+
+/**
+ * Creates the Switchyard streams that do not exist yet, so a service that reads or writes
+ * them (the fallback router, metering) can start before any worker. Streams that exist are
+ * left exactly as they are: the workers' provisioning (provisionTopology) owns their settings.
+ * Returns the names of the streams it created.
+ */
+export async function createMissingStreams(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  settings: StreamSettings,
+  logger: Logger,
+): Promise<string[]> {
+  const plan = planTopology(
+    { ...settings, models: [], ackWaitMs: 1 },
+    { metadata: serverSupports(nc, 'metadata') },
+  );
+  const created: string[] = [];
+  for (const { config } of plan.streams) {
+    const exists = await jsm.streams.info(config.name).then(
+      () => true,
+      () => false,
+    );
+    if (exists) continue;
+    if ((await ensureStream(jsm, config, { logger })) === 'created') created.push(config.name);
+  }
+  return created;
+}
