@@ -31,7 +31,11 @@ describe('streamNames', () => {
     });
   });
 
-  it.each(['', 'a.b', 'a b', 'x'.repeat(33), 'T*'])('refuses the prefix %j', (prefix) => {
+  it("takes '' (the config's default stream_prefix) as no prefix", () => {
+    expect(streamNames('')).toEqual(streamNames());
+  });
+
+  it.each(['a.b', 'a b', 'x'.repeat(33), 'T*'])('refuses the prefix %j', (prefix) => {
     expect(() => streamNames(prefix)).toThrow(StreamNameError);
   });
 });

@@ -22,10 +22,11 @@ export class StreamNameError extends Error {
 /**
  * The stream names, each preceded by `<prefix>_` when a prefix is given (`T1` →
  * `T1_LLM_JOBS`), so that tests sharing one server never share a stream. The prefix is 1 to
- * 32 characters of `[A-Za-z0-9_-]`.
+ * 32 characters of `[A-Za-z0-9_-]`; none, or '' (`switchyard.nats.stream_prefix`'s default),
+ * means no prefix.
  */
 export function streamNames(prefix?: string): Readonly<Record<StreamKind, string>> {
-  if (prefix === undefined) return StreamNames;
+  if (prefix === undefined || prefix === '') return StreamNames;
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(prefix)) {
     throw new StreamNameError(
       `invalid stream prefix ${JSON.stringify(prefix)}: must be 1 to 32 characters of A-Z a-z 0-9 _ -`,

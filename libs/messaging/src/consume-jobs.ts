@@ -133,7 +133,7 @@ export async function consumeJobs(
   options: ConsumeJobsOptions,
 ): Promise<JobConsumer> {
   const js = jetstream(nc);
-  const stream = streamNames(options.streamPrefix || undefined).jobs;
+  const stream = streamNames(options.streamPrefix).jobs;
   const consumerName = modelConsumerName(options.model);
   const consumer = await js.consumers.get(stream, consumerName);
   const ackWaitNanos = (await consumer.info(true)).config.ack_wait ?? 30e9;

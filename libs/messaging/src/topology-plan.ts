@@ -147,7 +147,7 @@ export function planTopology(
 ): TopologyPlan {
   const d = { ...TopologyDefaults, ...withoutUndefined(settings) };
   const subjects = createSubjects(d.subjectRoot);
-  const names = streamNames(settings.streamPrefix || undefined);
+  const names = streamNames(settings.streamPrefix);
   const replicas = positiveInt('replicas', d.replicas);
   if (replicas > 5) throw new RangeError(`replicas must be 1 to 5, got ${replicas}`);
   const ackWaitMs = positiveInt('ackWaitMs', settings.ackWaitMs);

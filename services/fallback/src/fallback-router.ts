@@ -54,7 +54,7 @@ export async function startFallbackRouter(options: FallbackRouterOptions): Promi
   });
   const { subjectRoot, streamPrefix } = config.switchyard.nats;
   const subjects = createSubjects(subjectRoot);
-  const stream = streamNames(streamPrefix || undefined).dlq;
+  const stream = streamNames(streamPrefix).dlq;
   const jsm = await jetstreamManager(nc);
   await createMissingStreams(nc, jsm, config.switchyard.nats, log);
   await ensureConsumer(jsm, stream, routerConsumerConfig(subjects), { logger: log });
@@ -91,7 +91,7 @@ export async function startFallbackRouter(options: FallbackRouterOptions): Promi
     nc,
     jsm,
     subjects,
-    jobsStream: streamNames(streamPrefix || undefined).jobs,
+    jobsStream: streamNames(streamPrefix).jobs,
     log,
   });
   const service = await registerService(nc, {

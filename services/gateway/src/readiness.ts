@@ -45,7 +45,7 @@ export class ReadinessCheck {
   ) {}
 
   async run(): Promise<ReadinessReport> {
-    const names = streamNames(this.config.switchyard.nats.streamPrefix || undefined);
+    const names = streamNames(this.config.switchyard.nats.streamPrefix);
     const checks: [string, () => Promise<unknown>][] = [
       ['nats', () => Promise.resolve(this.natsConnected())],
       ['redis', () => this.redis.ping()],

@@ -99,7 +99,7 @@ export class Batches {
    */
   async *results(batchId: string, options: ResultsOptions = {}): AsyncGenerator<BatchResult> {
     const { js, subjects, streamPrefix } = this.client;
-    const stream = streamNames(streamPrefix || undefined).results;
+    const stream = streamNames(streamPrefix).results;
     const consumer = await js.consumers.get(stream, {
       filter_subjects: subjects.results(batchId),
       opt_start_seq: options.fromSeq ?? 1,

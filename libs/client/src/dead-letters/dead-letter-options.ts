@@ -21,6 +21,6 @@ export function resolveDeadLetterLocation(location: DeadLetterLocation): {
   return {
     subjects:
       location.subjectRoot === undefined ? defaultSubjects : createSubjects(location.subjectRoot),
-    stream: streamNames(location.streamPrefix || undefined).dlq,
+    stream: streamNames(location.streamPrefix).dlq,
   };
 }

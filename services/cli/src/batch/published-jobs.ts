@@ -67,7 +67,7 @@ export async function findPublishedJobs(
   location: JobLocation,
   jobIds: ReadonlySet<string>,
 ): Promise<Set<string>> {
-  const streams = streamNames(location.streamPrefix || undefined);
+  const streams = streamNames(location.streamPrefix);
   const found = new Set<string>();
   const look = async (stream: string, kind: 'jobs' | 'dlq') => {
     const subject = `${location.subjectRoot}.${kind}.${location.tenant}.>`;

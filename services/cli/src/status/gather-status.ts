@@ -80,7 +80,7 @@ async function gatherConsumers(
   config: SwitchyardConfig,
 ): Promise<ConsumerStatus[]> {
   const jsm = await jetstreamManager(nc);
-  const stream = streamNames(config.switchyard.nats.streamPrefix || undefined).jobs;
+  const stream = streamNames(config.switchyard.nats.streamPrefix).jobs;
   return Promise.all(
     Object.keys(config.models).map(async (model): Promise<ConsumerStatus> => {
       const consumer = modelConsumerName(model);
