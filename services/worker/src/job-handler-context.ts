@@ -1,0 +1,35 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Deployment, RouterSettings } from '@switchyard/config';
+import type { SwitchyardSubjects } from '@switchyard/contracts';
+import type { Logger } from '@switchyard/telemetry';
+import type { BudgetGate } from './budget-gate';
+import type { Cancellations } from './cancellations';
+import type { DeploymentBoard } from './deployment-board';
+import type { RandomSource } from './deployment-picker';
+import type { FailureHistory } from './failure-history';
+import type { CacheStepContext } from './response-cache/cache-step';
+import type { WorkerLimits } from './worker-limits';
+import type { WorkerMetrics } from './worker-metrics';
+
+/** Everything the handler of one model's jobs uses. */
+export interface JobHandlerContext {
+  nc: NatsConnection;
+  subjects: SwitchyardSubjects;
+  router: Pick<RouterSettings, 'retryPolicy'>;
+  dropParams: boolean;
+  board: DeploymentBoard;
+  limits: WorkerLimits;
+  failures: FailureHistory;
+  cancellations: Cancellations;
+  metrics: WorkerMetrics;
+  /** The job's budgets (tenant, virtual key), reserved before the call. */
+  budgets: BudgetGate;
+  /** `router_settings.enable_pre_call_checks`: skip deployments the prompt does not fit. */
+  preCallChecks: boolean;
+  /** Every deployment of this model on every provider, for pre-call checks. */
+  modelDeployments: readonly Deployment[];
+  /** The response cache, when `litellm_settings.cache` is on. */
+  cache?: Omit<CacheStepContext, 'js' | 'subjects'>;
+  logger: Logger;
+  random?: RandomSource;
+}
