@@ -78,6 +78,7 @@ describe('tenant isolation with the generated NATS authorization config', () => 
       configPath,
       natsAuthConfig({
         subjectRoot: install.prefix,
+        streamPrefix: install.prefix,
         service: { password: servicePassword },
         tenants: [
           { tenant: 'acme', password: passwords.acme },
@@ -143,6 +144,18 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     ]);
   });
 
+  it('runs a tenant’s batch end to end: its results land in, and are read from, its own subjects', async () => {
+    const client = clientOf(acme, 'acme');
+    const submitted = await client.batches.submit('acme-batch', [
+      { model: 'chat', messages: questionMessages, switchyard: { job_id: 'acme-batch-1' } },
+    ]);
+    expect(submitted.subject).toBe(createSubjects(install.prefix).results('acme', 'acme-batch'));
+    for await (const result of client.batches.results('acme-batch')) {
+      expect(result).toMatchObject({ jobId: 'acme-batch-1', reply: { object: 'chat.completion' } });
+      break;
+    }
+  });
+
   it('refuses a job tenant A submits as tenant B, and stores nothing for B', async () => {
     const before = sim.stats().deployments[install.simName('chat')]?.requests ?? 0;
     const asGlobex = clientOf(acme, 'globex', 'acme');
@@ -168,9 +181,15 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     expect(await trySubscribe(acme, '>')).toBe('denied');
     expect(await trySubscribe(acme, subjects.streamSubjects.results)).toBe('denied');
     expect(await trySubscribe(acme, subjects.budgetEvents('globex'))).toBe('denied');
-    const results = clientOf(acme, 'acme').batches.results('any-batch', { follow: false });
-    await expect(results.next()).rejects.toThrow(/Permissions Violation for Publish to "\$JS\.API/);
-    // Its own inboxes and budget events it may read.
+    const names = streamNames(install.prefix);
+    await expect(
+      jetstream(acme).consumers.get(names.results, {
+        filter_subjects: subjects.results('globex', 'their-batch'),
+      }),
+    ).rejects.toThrow(/Permissions Violation for Publish to "\$JS\.API\.CONSUMER\.CREATE/);
+    // Its own inboxes, batch results and budget events it may read.
+    const own = clientOf(acme, 'acme').batches.results('own-batch', { follow: false });
+    expect(await own.next()).toEqual({ done: true, value: undefined });
     expect(await trySubscribe(acme, `${tenantInboxPrefix('acme')}.>`)).toBe('allowed');
     expect(await trySubscribe(acme, subjects.budgetEvents('acme'))).toBe('allowed');
   });

@@ -12,6 +12,18 @@ describe('subjects (default root llm)', () => {
     );
   });
 
+  it("lets a job reply to an inbox or its own tenant's results, and nowhere else under the root", () => {
+    expect(subjects.mayReplyTo('acme', '_INBOX.abc.1')).toBe(true);
+    expect(subjects.mayReplyTo('acme', '_INBOX_acme.x')).toBe(true);
+    expect(subjects.mayReplyTo('acme', 'llm.results.acme.batch-1')).toBe(true);
+    expect(subjects.mayReplyTo('acme', 'llm.results.globex.batch-1')).toBe(false);
+    expect(subjects.mayReplyTo('acme', 'llm.results.acme.a.b')).toBe(false);
+    expect(subjects.mayReplyTo('acme', 'llm.jobs.globex.m')).toBe(false);
+    expect(subjects.mayReplyTo('acme', 'llm.usage.acme.m')).toBe(false);
+    expect(subjects.mayReplyTo('acme', 'llm')).toBe(false);
+    expect(subjects.mayReplyTo('acme', 'llmx.results')).toBe(true);
+  });
+
   it('builds cancel subjects with the job id as one token, and refuses an invalid id', () => {
     expect(subjects.cancel('acme', 'job-1')).toBe('llm.cancel.acme.job-1');
     expect(subjects.cancel('acme', 'batch:a.b')).toBe('llm.cancel.acme.batch~3Aa~2Eb');
@@ -31,7 +43,8 @@ describe('subjects (default root llm)', () => {
   });
 
   it('builds results, metering and wildcard subjects', () => {
-    expect(subjects.results('batch_2024-11')).toBe('llm.results.batch_2024-11');
+    expect(subjects.results('acme', 'batch_2024-11')).toBe('llm.results.acme.batch_2024-11');
+    expect(subjects.resultsForTenant('acme')).toBe('llm.results.acme.>');
     expect(subjects.meteringSpend).toBe('llm.metering.spend');
     expect(subjects.jobsForModel('a.b')).toBe('llm.jobs.*.a~2Eb');
     expect(subjects.dlqForModel('a.b')).toBe('llm.dlq.*.a~2Eb');
@@ -56,7 +69,7 @@ describe('subjects (default root llm)', () => {
     () => subjects.jobs('a.b', 'm'),
     () => subjects.usage('acme', ''),
     () => subjects.dlq('acme', 'x\u0000y'),
-    () => subjects.results('batch.1'),
+    () => subjects.results('default', 'batch.1'),
     () => subjects.jobsForTenant('*'),
   ])('refuses to build a subject from an invalid part (%#)', (build) => {
     expect(build).toThrow(SubjectError);
@@ -64,7 +77,7 @@ describe('subjects (default root llm)', () => {
 
   it('names the invalid part in the error', () => {
     expect(() => subjects.jobs('acme corp', 'm')).toThrow('invalid tenant "acme corp"');
-    expect(() => subjects.results('b.1')).toThrow('invalid batch id "b.1"');
+    expect(() => subjects.results('default', 'b.1')).toThrow('invalid batch id "b.1"');
   });
 });
 

@@ -35,8 +35,20 @@ export interface SwitchyardSubjects {
   dlq(tenant: string, model: string): string;
   /** `<root>.usage.<tenant>.<model token>`: where usage events of a model's calls go. */
   usage(tenant: string, model: string): string;
-  /** `<root>.results.<batch>`: where a batch's results and errors are collected durably. */
-  results(batchId: string): string;
+  /**
+   * `<root>.results.<tenant>.<batch>`: where a tenant's batch results and errors are collected
+   * durably (the tenant token lets NATS permissions keep batches apart).
+   */
+  results(tenant: string, batchId: string): string;
+  /** `<root>.results.<tenant>.>`: every batch result of a tenant (for NATS permissions). */
+  resultsForTenant(tenant: string): string;
+  /**
+   * Whether a job of `tenant` may name `replyTo` as its reply subject: any subject outside the
+   * installation's root (an inbox), or one of the tenant's own results subjects. Anything else
+   * under the root (another tenant's results, a jobs, usage or dead-letter subject) is refused,
+   * so a job cannot make a worker publish where its tenant may not.
+   */
+  mayReplyTo(tenant: string, replyTo: string): boolean;
   /** `<root>.jobs.*.<model token>`: a model's jobs from every tenant (its consumer's filter). */
   jobsForModel(model: string): string;
   /** `<root>.dlq.*.<model token>`: a model's dead letters from every tenant. */
@@ -143,13 +155,19 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     jobs: (tenant, model) => modelSubject('jobs', tenant, model),
     dlq: (tenant, model) => modelSubject('dlq', tenant, model),
     usage: (tenant, model) => modelSubject('usage', tenant, model),
-    results: (batchId) => {
+    results: (tenant, batchId) => {
       if (!batchIdSchema.safeParse(batchId).success) {
         throw new SubjectError(
           `invalid batch id ${JSON.stringify(batchId)}: must be 1 to 128 characters of A-Z a-z 0-9 _ -`,
         );
       }
-      return `${root}.results.${batchId}`;
+      return `${root}.results.${checkTenant(tenant)}.${batchId}`;
+    },
+    resultsForTenant: (tenant) => `${root}.results.${checkTenant(tenant)}.>`,
+    mayReplyTo: (tenant, replyTo) => {
+      if (replyTo !== root && !replyTo.startsWith(`${root}.`)) return true;
+      const own = `${root}.results.${tenant}.`;
+      return replyTo.startsWith(own) && /^[A-Za-z0-9_-]{1,128}$/.test(replyTo.slice(own.length));
     },
     jobsForModel: (model) => `${root}.jobs.*.${modelToken(model)}`,
     dlqForModel: (model) => `${root}.dlq.*.${modelToken(model)}`,

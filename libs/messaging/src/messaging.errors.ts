@@ -6,6 +6,11 @@ export const MessagingErrorCodes = {
   invalid_reply_to: 'invalid_reply_to',
   /** The job's tenant or model differs from the subject it was published on. */
   subject_mismatch: 'subject_mismatch',
+  /**
+   * `Switchyard-Reply-To` names a subject under the installation's root that is not one of the
+   * job's tenant's results subjects (see SwitchyardSubjects.mayReplyTo); nothing is sent there.
+   */
+  reply_to_not_allowed: 'reply_to_not_allowed',
 } as const;
 export type MessagingErrorCode = (typeof MessagingErrorCodes)[keyof typeof MessagingErrorCodes];
 

@@ -184,7 +184,7 @@ describe('publishing and consuming jobs against nats-server', () => {
       expect(msg.headers?.get('Switchyard-Contract')).toBe('1');
     }
 
-    const batch = subjects.results('batch-1');
+    const batch = subjects.results('default', 'batch-1');
     const stored = await publishReply(nc, batch, reply, { subjects, msgId: 'j-9:final' });
     const again = await publishReply(nc, batch, reply, { subjects, msgId: 'j-9:final' });
     expect(stored.durable && again.durable && [stored.ack.stream, again.ack.duplicate]).toEqual([

@@ -73,6 +73,28 @@ describe('readJobMessage', () => {
     });
   });
 
+  it("refuses a reply subject under the root that is not the tenant's own results, and drops it", () => {
+    const job = makeJob();
+    for (const replyTo of [
+      subjects.results('globex', 'batch-1'),
+      subjects.jobs('globex', 'fast-triage-model'),
+      subjects.usage('default', 'fast-triage-model'),
+    ]) {
+      const read = readJobMessage(message(job, { 'Switchyard-Reply-To': replyTo }), subjects);
+      expect(read).toMatchObject({
+        ok: false,
+        replyTo: null,
+        jobId: job.id,
+        error: { type: 'invalid_job', code: 'reply_to_not_allowed' },
+      });
+    }
+    const own = subjects.results('default', 'batch-1');
+    expect(readJobMessage(message(job, { 'Switchyard-Reply-To': own }), subjects)).toMatchObject({
+      ok: true,
+      replyTo: own,
+    });
+  });
+
   it('refuses a contract version it does not know from the header', () => {
     const read = readJobMessage(
       message(makeJob(), { 'Switchyard-Reply-To': '_INBOX.x', 'Switchyard-Contract': '2' }),

@@ -50,7 +50,9 @@ export type ReadJobMessageResult = JobMessageEnvelope &
  * a version this build does not know (`unsupported_contract_version`), the body is not a job
  * (`malformed_json`, `schema_mismatch`, …, from decodeJob), or the job's tenant or model
  * differs from the subject's (`subject_mismatch`: the subject, which NATS permissions guard,
- * is the authority).
+ * is the authority), or the reply subject is under the root but not one of the tenant's
+ * results subjects (`reply_to_not_allowed`; `replyTo` is then null, so nothing is published
+ * there).
  */
 export function readJobMessage(
   msg: JobMessageInput,
@@ -99,6 +101,15 @@ export function readJobMessage(
       MessagingErrorCodes.subject_mismatch,
       `invalid job: model ${JSON.stringify(job.model)} differs from the subject's model ${JSON.stringify(parsedSubject.model)}`,
     );
+  }
+  if (envelope.replyTo !== null && !subjects.mayReplyTo(job.tenant, envelope.replyTo)) {
+    return {
+      ...fail(
+        MessagingErrorCodes.reply_to_not_allowed,
+        `invalid job: ${HeaderNames.replyTo} ${JSON.stringify(envelope.replyTo)} is not an inbox nor one of tenant ${JSON.stringify(job.tenant)}'s results subjects`,
+      ),
+      replyTo: null,
+    };
   }
   return { ...envelope, ok: true, job };
 }

@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { natsAuthConfig, NatsAuthConfigError, tenantInboxPrefix, tenantPermissions } from './index';
 
 describe('tenantPermissions', () => {
-  it('allows publishing only the tenant’s jobs and reading only its inboxes and budget events', () => {
+  it('allows publishing only the tenant’s jobs and cancels, and reading only its inboxes, batch results and budget events', () => {
     expect(tenantPermissions('acme', { subjectRoot: 'sy.llm' })).toEqual({
-      publish: { allow: ['sy.llm.jobs.acme.>', 'sy.llm.cancel.acme.>'] },
+      publish: {
+        allow: [
+          'sy.llm.jobs.acme.>',
+          'sy.llm.cancel.acme.>',
+          '$JS.API.STREAM.INFO.LLM_RESULTS',
+          '$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.sy.llm.results.acme.>',
+          '$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*',
+          '$JS.API.CONSUMER.INFO.LLM_RESULTS.*',
+          '$JS.API.CONSUMER.DELETE.LLM_RESULTS.*',
+        ],
+      },
       subscribe: { allow: ['_INBOX_acme.>', 'sy.llm.events.budget.acme'] },
     });
   });
@@ -32,8 +42,8 @@ describe('natsAuthConfig', () => {
         'authorization {',
         '  users = [',
         '    { user: "switchyard", password: "svc-pw" }',
-        '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.cancel.acme.>"] }, subscribe: { allow: ["_INBOX_acme.>", "llm.events.budget.acme"] } } }',
-        '    { user: "globex-app", password: "$2a$11$hash", permissions: { publish: { allow: ["llm.jobs.globex.>", "llm.cancel.globex.>"] }, subscribe: { allow: ["_INBOX_globex.>", "llm.events.budget.globex"] } } }',
+        '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*"] }, subscribe: { allow: ["_INBOX_acme.>", "llm.events.budget.acme"] } } }',
+        '    { user: "globex-app", password: "$2a$11$hash", permissions: { publish: { allow: ["llm.jobs.globex.>", "llm.cancel.globex.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.globex.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*"] }, subscribe: { allow: ["_INBOX_globex.>", "llm.events.budget.globex"] } } }',
         '  ]',
         '}',
         '',

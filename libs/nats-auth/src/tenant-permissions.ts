@@ -1,4 +1,4 @@
-import { createSubjects, tenantIdSchema } from '@switchyard/contracts';
+import { createSubjects, streamNames, tenantIdSchema } from '@switchyard/contracts';
 
 /** A nats-server user's permissions: the subjects it may publish to and subscribe to. */
 export interface NatsPermissions {
@@ -10,6 +10,8 @@ export interface NatsPermissions {
 export interface TenantPermissionOptions {
   /** The installation's subject root (`switchyard.nats.subject_root`). @defaultValue 'llm' */
   subjectRoot?: string;
+  /** The installation's stream prefix (`switchyard.nats.stream_prefix`). @defaultValue '' */
+  streamPrefix?: string;
 }
 
 /** Thrown for a tenant, user or password that cannot go into an authorization config. */
@@ -44,10 +46,32 @@ export function tenantPermissions(
   const id = checkedTenant(tenant);
   return {
     publish: {
-      allow: [subjects.jobsForTenant(id), subjects.cancelForTenant(id)],
+      allow: [
+        subjects.jobsForTenant(id),
+        subjects.cancelForTenant(id),
+        ...readOwnResults(subjects.resultsForTenant(id), streamNames(options.streamPrefix).results),
+      ],
     },
     subscribe: { allow: [`${tenantInboxPrefix(id)}.>`, subjects.budgetEvents(id)] },
   };
+}
+
+/**
+ * The JetStream API calls that read a batch's results with an ordered consumer
+ * (`client.batches.results`), limited to consumers whose filter is within the tenant's own
+ * results subjects: nats.js puts the filter in the create subject, and the server refuses a
+ * create whose body's filter differs from it. The ordered consumer reads the stream's info
+ * first; that info can list the subjects in the results stream (other tenants' batch ids and
+ * their message counts), not their messages.
+ */
+function readOwnResults(ownResults: string, stream: string): string[] {
+  return [
+    `$JS.API.STREAM.INFO.${stream}`,
+    `$JS.API.CONSUMER.CREATE.${stream}.*.${ownResults}`,
+    `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`,
+    `$JS.API.CONSUMER.INFO.${stream}.*`,
+    `$JS.API.CONSUMER.DELETE.${stream}.*`,
+  ];
 }
 
 function checkedTenant(tenant: string): string {

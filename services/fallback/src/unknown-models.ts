@@ -47,7 +47,8 @@ export interface UnknownModelsResponder {
  * subscription (queue group {@link UNKNOWN_MODELS_QUEUE}) sees every job, ignores those of
  * models in the config, and for any other model whose consumer does not exist either (a
  * worker with a newer config may already serve it) it sends `not_found` / `model_not_found`
- * to `Switchyard-Reply-To` and purges the model's subject from the jobs stream.
+ * to `Switchyard-Reply-To` (when the job's tenant may be answered there, see
+ * SwitchyardSubjects.mayReplyTo) and purges the model's subject from the jobs stream.
  */
 export function answerUnknownModels(options: UnknownModelsOptions): UnknownModelsResponder {
   const { nc, subjects, log } = options;
@@ -61,7 +62,7 @@ export function answerUnknownModels(options: UnknownModelsOptions): UnknownModel
       }
       const parsed = subjects.parse(msg.subject);
       if (!parsed.ok || parsed.kind !== 'jobs' || parsed.model in options.config.models) return;
-      const task = answerJob(msg, parsed.model, options).catch((failure: unknown) =>
+      const task = answerJob(msg, parsed.tenant, parsed.model, options).catch((failure: unknown) =>
         log.error({ err: failure, subject: msg.subject }, 'answering an unknown-model job failed'),
       );
       pending.add(task);
@@ -76,7 +77,12 @@ export function answerUnknownModels(options: UnknownModelsOptions): UnknownModel
   };
 }
 
-async function answerJob(msg: Msg, model: string, options: UnknownModelsOptions): Promise<void> {
+async function answerJob(
+  msg: Msg,
+  tenant: string,
+  model: string,
+  options: UnknownModelsOptions,
+): Promise<void> {
   const { nc, jsm, subjects, jobsStream, log } = options;
   if (await consumerExists(jsm, jobsStream, modelConsumerName(model))) return;
   const jobId = readHeader(msg.headers, HeaderNames.msgId) ?? jobIdOf(msg);
@@ -88,7 +94,7 @@ async function answerJob(msg: Msg, model: string, options: UnknownModelsOptions)
     `model ${JSON.stringify(model)} is not configured on this Switchyard installation (models: ${configured})`,
     { param: 'model' },
   );
-  if (replyTo.ok && replyTo.replyTo !== null) {
+  if (replyTo.ok && replyTo.replyTo !== null && subjects.mayReplyTo(tenant, replyTo.replyTo)) {
     await publishReply(nc, replyTo.replyTo, makeErrorReply(error, jobId), {
       subjects,
       ...(jobId === null ? {} : { msgId: `${jobId}:final` }),

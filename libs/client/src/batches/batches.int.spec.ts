@@ -79,7 +79,7 @@ describe('client.batches against nats-server and a fake worker', () => {
     const again = await client.batches.submit('batch-idle', jobs);
     expect(first).toEqual({
       batchId: 'batch-idle',
-      subject: `${prefix}.results.batch-idle`,
+      subject: `${prefix}.results.default.batch-idle`,
       queued: 3,
       duplicates: 0,
     });
@@ -100,7 +100,7 @@ describe('client.batches against nats-server and a fake worker', () => {
     if (repeated?.reply.object !== 'chat.completion' || !second || !third) {
       throw new Error('expected three results');
     }
-    await publishReply(nc, `${prefix}.results.batch-served`, repeated.reply, {
+    await publishReply(nc, `${prefix}.results.default.batch-served`, repeated.reply, {
       subjects: createSubjects(prefix),
     });
     const everything: BatchResult[] = [];

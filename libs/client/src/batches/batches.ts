@@ -15,7 +15,7 @@ export type BatchJob = ChatCompletionCreateParamsNonStreaming & {
 /** What a submit did. */
 export interface BatchSubmission {
   batchId: string;
-  /** Where the results arrive: `<root>.results.<batch>`, stored in LLM_RESULTS. */
+  /** Where the results arrive: `<root>.results.<tenant>.<batch>`, stored in LLM_RESULTS. */
   subject: string;
   /** Jobs the jobs stream stored now. */
   queued: number;
@@ -61,7 +61,7 @@ export class Batches {
   constructor(private readonly client: ClientContext) {}
 
   /**
-   * Publishes every job with `<root>.results.<batchId>` as its reply subject. Each job id is
+   * Publishes every job with `<root>.results.<tenant>.<batchId>` as its reply subject. Each job id is
    * its `Nats-Msg-Id`, so submitting the same batch again (after a crash or a timeout) stores
    * each job once, as long as it falls within the jobs stream's duplicate window (2 minutes
    * by default). Rejects with the first publish error (InvalidJobError, ConnectionError);
@@ -72,7 +72,7 @@ export class Batches {
     jobs: readonly BatchJob[],
     options: SubmitOptions = {},
   ): Promise<BatchSubmission> {
-    const subject = this.client.subjects.results(batchId);
+    const subject = this.client.subjects.results(this.client.tenant, batchId);
     const concurrency = Math.max(1, options.concurrency ?? 64);
     let queued = 0;
     let duplicates = 0;
@@ -98,10 +98,10 @@ export class Batches {
    * waits for and breaks out of the loop, or passes `follow: false`.
    */
   async *results(batchId: string, options: ResultsOptions = {}): AsyncGenerator<BatchResult> {
-    const { js, subjects, streamPrefix } = this.client;
+    const { js, subjects, streamPrefix, tenant } = this.client;
     const stream = streamNames(streamPrefix).results;
     const consumer = await js.consumers.get(stream, {
-      filter_subjects: subjects.results(batchId),
+      filter_subjects: subjects.results(tenant, batchId),
       opt_start_seq: options.fromSeq ?? 1,
     });
     const follow = options.follow ?? true;

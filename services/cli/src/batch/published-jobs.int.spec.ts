@@ -73,7 +73,7 @@ async function installation(label: string, batchId: string) {
         request: { messages: [{ role: 'user', content: 'q' }] },
         submitted_at: Date.now(),
       },
-      { errorType: 'server', attempt: 3, replyTo: subjects.results(batchId), subjects },
+      { errorType: 'server', attempt: 3, replyTo: subjects.results('default', batchId), subjects },
     );
   return { prefix, subjects, client, requests, deadLetter };
 }
@@ -145,7 +145,7 @@ describe('runBatch resumed after the duplicate window has passed', () => {
     });
     const worker = await answeringWorker(nc, prefix, served);
     // The fallback router's model answers r1 in its own time.
-    await publishReply(nc, subjects.results(batchId), completion(r1.jobId), {
+    await publishReply(nc, subjects.results('default', batchId), completion(r1.jobId), {
       subjects,
       msgId: `${r1.jobId}:final`,
     });

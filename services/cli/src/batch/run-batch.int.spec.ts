@@ -77,10 +77,15 @@ describe('runBatch resuming after a crash, against a real nats-server', () => {
     // r1 was served and acked already: only its result remains.
     await client.batches.submit(batchId, [r2.job, r3.job]);
     const served = new Map<string, number>([[r1.jobId, 1]]);
-    await publishReply(nc, createSubjects(prefix).results(batchId), completion(r1.jobId), {
-      subjects: createSubjects(prefix),
-      msgId: `${r1.jobId}:final`,
-    });
+    await publishReply(
+      nc,
+      createSubjects(prefix).results('default', batchId),
+      completion(r1.jobId),
+      {
+        subjects: createSubjects(prefix),
+        msgId: `${r1.jobId}:final`,
+      },
+    );
 
     const worker = await answeringWorker(nc, prefix, served);
     const out = captured();
