@@ -34,7 +34,12 @@ const dependencyDirection = [
   { sourceTag: 'scope:limits', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
   {
     sourceTag: 'scope:keys',
-    onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:telemetry'],
+    onlyDependOnLibsWithTags: [
+      'scope:contracts',
+      'scope:config',
+      'scope:telemetry',
+      'scope:limits',
+    ],
   },
   { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
   { sourceTag: 'scope:nats-auth', onlyDependOnLibsWithTags: ['scope:contracts'] },

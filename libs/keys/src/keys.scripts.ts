@@ -1,4 +1,4 @@
-import { defineScript } from './redis-script';
+import { defineScript } from '@switchyard/limits';
 
 /**
  * KEYS: records, secrets, aliases, revoked. ARGV: id, sha256 of the secret, alias ('' for

@@ -43,5 +43,5 @@ export type {
   BudgetReserveResult,
   BudgetScope,
 } from './budget-ledger.types';
-export type { RedisClient } from './redis-script';
+export { defineScript, type RedisClient, type RedisScript, type ScriptArg } from './redis-script';
 export { cooldownOptionsFrom, rateLimiterOptionsFrom } from './limits-options';

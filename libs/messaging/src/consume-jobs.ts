@@ -6,7 +6,7 @@ import {
   subjects as defaultSubjects,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { TraceAttributes, inSpan, tracer, type Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
@@ -157,6 +157,8 @@ class JobPullLoop implements JobConsumer {
   private resolveClosed!: () => void;
 
   private readonly subjects: SwitchyardSubjects;
+  /** The attributes every `process` span of this consumer has (computed once, not per job). */
+  private readonly spanAttributes: Attributes;
   private readonly pullExpiresMs: number;
   private readonly progressIntervalMs: number;
   private readonly unsettledNakDelayMs: number;
@@ -181,6 +183,7 @@ class JobPullLoop implements JobConsumer {
     this.stream = options.stream;
     this.consumerName = options.consumerName;
     this.subjects = options.subjects ?? defaultSubjects;
+    this.spanAttributes = consumerAttributes(this.model, this.consumerName, this.subjects);
     this.limit = checkConcurrency(options.concurrency);
     this.isPaused = options.startPaused ?? false;
     this.pullExpiresMs = Math.max(minPullExpiresMs, options.pullExpiresMs ?? 5_000);
@@ -332,7 +335,7 @@ class JobPullLoop implements JobConsumer {
       await inSpan(
         consumerTracer,
         `process ${this.model}`,
-        { kind: SpanKind.CONSUMER, attributes: processAttributes(delivery, this.subjects) },
+        { kind: SpanKind.CONSUMER, attributes: processAttributes(delivery, this.spanAttributes) },
         delivery.traceContext,
         () => Promise.resolve(this.options.handler(delivery)),
       );
@@ -351,19 +354,32 @@ class JobPullLoop implements JobConsumer {
 const consumerTracer = tracer('switchyard.messaging');
 
 /**
- * The attributes of a job's `process` span, as OpenTelemetry's messaging conventions name
- * them, plus Switchyard's job, tenant and attempt. The span's parent is the producer's span
- * (the trace context in the job's headers), so one trace runs from the producer through every
- * redelivery and fallback hop.
+ * The attributes every `process` span of one model's consumer shares, as OpenTelemetry's
+ * messaging conventions name them.
  */
-function processAttributes(delivery: JobDelivery, subjects: SwitchyardSubjects) {
+function consumerAttributes(
+  model: string,
+  consumerName: string,
+  subjects: SwitchyardSubjects,
+): Attributes {
   return {
     [TraceAttributes.messagingSystem]: 'nats',
     [TraceAttributes.messagingOperationType]: 'process',
     [TraceAttributes.messagingOperationName]: 'process',
-    [TraceAttributes.messagingDestination]: subjects.jobsForModel(delivery.model),
-    [TraceAttributes.messagingConsumerGroup]: modelConsumerName(delivery.model),
-    [TraceAttributes.logicalModel]: delivery.model,
+    [TraceAttributes.messagingDestination]: subjects.jobsForModel(model),
+    [TraceAttributes.messagingConsumerGroup]: consumerName,
+    [TraceAttributes.logicalModel]: model,
+  };
+}
+
+/**
+ * The attributes of a job's `process` span: the consumer's, plus Switchyard's job, tenant,
+ * attempt and hop. The span's parent is the producer's span (the trace context in the job's
+ * headers), so one trace runs from the producer through every redelivery and fallback hop.
+ */
+function processAttributes(delivery: JobDelivery, consumer: Attributes): Attributes {
+  return {
+    ...consumer,
     [TraceAttributes.attempt]: delivery.attempt,
     ...(delivery.ok
       ? {

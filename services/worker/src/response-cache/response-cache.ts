@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CacheSettings } from '@switchyard/config';
 import type { CompletionJob } from '@switchyard/contracts';
+import { defineScript } from '@switchyard/limits';
 import type { Redis } from 'ioredis';
 import { cacheKeyFor } from './cache-key';
 import { cachedAnswerSchema, type CachedAnswer } from './cached-answer';
@@ -20,7 +21,10 @@ export interface CacheClaim {
   readonly token: string;
 }
 
-const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Deletes a claim only while it is still the caller's (it may have expired and been retaken). */
+const releaseScript = defineScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
+);
 
 /** Thrown for an entry that is not a cached answer (written by something else, or corrupted). */
 export class CorruptCacheEntryError extends Error {
@@ -87,7 +91,7 @@ export class ResponseCache {
 
   /** Gives a claim up (the call failed, or its answer is stored). */
   async release(claim: CacheClaim): Promise<void> {
-    await this.redis.eval(releaseScript, 1, claim.key, claim.token);
+    await releaseScript.run(this.redis, [claim.key], [claim.token]);
   }
 
   /** Stores an answer for the plan's lifetime. */
