@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createInbox, headers } from '@nats-io/nats-core';
 import { NotFoundError } from '@switchyard/client';
-import { createSubjects, streamNames } from '@switchyard/contracts';
+import { createSubjects, streamNames, tenantInboxPrefix } from '@switchyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInstallation,
@@ -45,7 +45,7 @@ describe('pipeline: bad jobs published raw on NATS get a clear error at once', (
     body: string,
   ): Promise<{ reply: WireErrorReply; ms: number }> {
     const { nc } = pipeline;
-    const inbox = createInbox();
+    const inbox = createInbox(tenantInboxPrefix('default'));
     const sub = nc.subscribe(inbox, { max: 1 });
     await nc.flush();
     const hdrs = headers();

@@ -2,12 +2,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { ConnectionError, Switchyard } from '@switchyard/client';
-import { createSubjects, streamNames } from '@switchyard/contracts';
+import { createInbox, type NatsConnection } from '@nats-io/nats-core';
+import { ConnectionError, Switchyard, querySpend } from '@switchyard/client';
+import { serviceNatsOptions } from '@switchyard/config';
+import {
+  createSubjects,
+  ServiceRoles,
+  streamNames,
+  tenantInboxPrefix,
+  type ServiceRole,
+} from '@switchyard/contracts';
+import { startFallbackRouter, type FallbackRouter } from '@switchyard/fallback';
+import { startGateway, type RunningGateway } from '@switchyard/gateway';
+import { startMetering, type Metering } from '@switchyard/metering';
 import { findFreePort, startNatsServer, type LocalServer } from '@switchyard/local-servers';
-import { closeNats, connectNats } from '@switchyard/messaging';
-import { natsAuthConfig, tenantInboxPrefix } from '@switchyard/nats-auth';
+import { closeNats, connectNats, switchyardHeaders } from '@switchyard/messaging';
+import { natsAuthConfig, serviceUserName } from '@switchyard/nats-auth';
 import { startProviderSim, type ProviderSimHandle } from '@switchyard/provider-sim';
 import { startTestRedis, type TestServer } from '@switchyard/testing';
 import { startWorker, type RunningWorker } from '@switchyard/worker';
@@ -25,8 +35,8 @@ import {
 import { readUsageEvents } from '../cluster/usage-events.test-support';
 import { trySubscribe, tryPublish, watchServerErrors } from './nats-permissions.test-support';
 
-const servicePassword = 'service-pw';
 const passwords = { acme: 'acme "pw" \\ $x', globex: 'globex-pw' } as const;
+const rolePassword = (role: ServiceRole) => `${role}-pw`;
 
 describe('tenant isolation with the generated NATS authorization config', () => {
   let dataDir: string;
@@ -36,8 +46,15 @@ describe('tenant isolation with the generated NATS authorization config', () => 
   let install: Installation;
   let servers: PipelineServers;
   let service: NatsConnection;
+  let workerNc: NatsConnection;
+  let fallbackNc: NatsConnection;
+  let gatewayNc: NatsConnection;
+  let meteringNc: NatsConnection;
+  let gateway: RunningGateway;
+  let metering: Metering;
   let redis: Redis;
   let worker: RunningWorker;
+  let router: FallbackRouter;
   let acme: NatsConnection;
   let acmeErrors: string[];
   let globex: NatsConnection;
@@ -51,13 +68,21 @@ describe('tenant isolation with the generated NATS authorization config', () => 
       inboxPrefix: tenantInboxPrefix(tenant),
       logger: quietLogger,
     });
-  const clientOf = (nc: NatsConnection, tenant: string, inboxOf = tenant) =>
+  /** A connection as a service role logs in: its user, its password, its inbox prefix. */
+  const connectRole = (role: ServiceRole) =>
+    connectNats({
+      ...serviceNatsOptions(install.config, role),
+      user: serviceUserName(role),
+      pass: rolePassword(role),
+      name: `switchyard-${role}`,
+      logger: quietLogger,
+    });
+  const clientOf = (nc: NatsConnection, tenant: string) =>
     new Switchyard({
       nc,
       tenant,
       subjectRoot: install.prefix,
       streamPrefix: install.prefix,
-      inboxPrefix: tenantInboxPrefix(inboxOf),
       timeoutMs: 20_000,
     });
 
@@ -72,14 +97,19 @@ describe('tenant isolation with the generated NATS authorization config', () => 
       sim,
       stop: () => Promise.resolve(),
     };
-    install = createInstallation(servers, 'tenancy', { models: { chat: 'openai' } });
+    // `idle` is served by no running worker (no gemini pool here): its jobs wait in the queue.
+    install = createInstallation(servers, 'tenancy', {
+      models: { chat: 'openai', idle: 'gemini' },
+    });
     const configPath = join(dataDir, 'auth.conf');
     await writeFile(
       configPath,
       natsAuthConfig({
         subjectRoot: install.prefix,
         streamPrefix: install.prefix,
-        service: { password: servicePassword },
+        services: Object.fromEntries(
+          ServiceRoles.map((role) => [role, { password: rolePassword(role) }]),
+        ),
         tenants: [
           { tenant: 'acme', password: passwords.acme },
           { tenant: 'globex', password: passwords.globex },
@@ -91,21 +121,30 @@ describe('tenant isolation with the generated NATS authorization config', () => 
       dataDir: join(dataDir, 'js'),
       extraArgs: ['-c', configPath],
     });
-    service = await connectNats({
-      servers: url,
-      name: 'switchyard-service',
-      user: 'switchyard',
-      pass: servicePassword,
-      logger: quietLogger,
-    });
+    // The test's own reads (stream state, usage) use the admin user; every service runs as its
+    // own role's user, as deploy/ runs them.
+    service = await connectRole('admin');
+    [workerNc, fallbackNc, gatewayNc, meteringNc] = await Promise.all([
+      connectRole('worker'),
+      connectRole('fallback'),
+      connectRole('gateway'),
+      connectRole('metering'),
+    ]);
     redis = new Redis(redisServer.url);
     worker = await startWorker({
       config: install.config,
       provider: 'openai',
-      nc: service,
+      nc: workerNc,
       redis,
       logger: quietLogger,
     });
+    router = await startFallbackRouter({
+      config: install.config,
+      nc: fallbackNc,
+      logger: quietLogger,
+    });
+    metering = await startMetering({ config: install.config, nc: meteringNc, redis });
+    gateway = await startGateway({ config: install.config, nc: gatewayNc, redis, port: 0 });
     acme = await connectTenant('acme');
     acmeErrors = watchServerErrors(acme);
     globex = await connectTenant('globex');
@@ -113,7 +152,12 @@ describe('tenant isolation with the generated NATS authorization config', () => 
 
   afterAll(async () => {
     await worker?.stop(0);
-    for (const nc of [acme, globex, service]) if (nc !== undefined) await closeNats(nc);
+    await router?.stop();
+    await gateway?.close(0);
+    await metering?.stop();
+    for (const nc of [acme, globex, service, workerNc, fallbackNc, gatewayNc, meteringNc]) {
+      if (nc !== undefined) await closeNats(nc);
+    }
     redis?.disconnect();
     await Promise.all([nats?.stop(), redisServer?.stop(), sim?.stop()]);
     if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
@@ -144,6 +188,23 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     ]);
   });
 
+  it('serves an HTTP request through the gateway and meters it, every service as its own role', async () => {
+    const expected = await directAnswer(servers, 'openai');
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat', messages: questionMessages }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe(expected);
+    const subjects = createSubjects(install.prefix);
+    await waitUntil(async () => {
+      const spend = await querySpend(service, subjects, { by: 'tenant', since: '1h' });
+      return spend.rows.some((row) => row.key === 'default' && row.requests === 1);
+    }, 20_000);
+  });
+
   it('runs a tenant’s batch end to end: its results land in, and are read from, its own subjects', async () => {
     const client = clientOf(acme, 'acme');
     const submitted = await client.batches.submit('acme-batch', [
@@ -158,7 +219,7 @@ describe('tenant isolation with the generated NATS authorization config', () => 
 
   it('refuses a job tenant A submits as tenant B, and stores nothing for B', async () => {
     const before = sim.stats().deployments[install.simName('chat')]?.requests ?? 0;
-    const asGlobex = clientOf(acme, 'globex', 'acme');
+    const asGlobex = clientOf(acme, 'globex');
     const refused = asGlobex.chat.completions.create({ model: 'chat', messages: questionMessages });
     await expect(refused).rejects.toBeInstanceOf(ConnectionError);
     await expect(refused).rejects.toThrow(
@@ -178,6 +239,7 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     const subjects = createSubjects(install.prefix);
     expect(await trySubscribe(acme, `${tenantInboxPrefix('globex')}.>`)).toBe('denied');
     expect(await trySubscribe(acme, '_INBOX.>')).toBe('denied');
+    expect(await trySubscribe(acme, '_INBOX.*.>')).toBe('denied');
     expect(await trySubscribe(acme, '>')).toBe('denied');
     expect(await trySubscribe(acme, subjects.streamSubjects.results)).toBe('denied');
     expect(await trySubscribe(acme, subjects.budgetEvents('globex'))).toBe('denied');
@@ -211,6 +273,133 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     expect(await tryPublish(acme, acmeErrors, subjects.meteringSpend)).toBe('denied');
     // The connection survives the refusals.
     expect(acme.isClosed()).toBe(false);
+  });
+
+  it('never lets a job’s reply subject make a service publish outside the job’s tenant', async () => {
+    const subjects = createSubjects(install.prefix);
+    const names = streamNames(install.prefix);
+    const jsm = await jetstreamManager(service);
+    /** Messages stored in `stream`, or on the subjects `filter` matches. */
+    const stored = async (stream: string, filter?: string) => {
+      if (filter === undefined) return (await jsm.streams.info(stream)).state.messages;
+      const info = await jsm.streams.info(stream, { subjects_filter: filter });
+      return Object.values(info.state.subjects ?? {}).reduce((sum, n) => sum + n, 0);
+    };
+    const jobOf = (tenant: string, model: string, id: string) => ({
+      v: 1 as const,
+      id,
+      tenant,
+      model,
+      request: { model, messages: questionMessages },
+      submitted_at: Date.now(),
+    });
+    const publishAs = async (
+      nc: NatsConnection,
+      tenant: string,
+      model: string,
+      id: string,
+      replyTo: string,
+    ) =>
+      jetstream(nc).publish(
+        subjects.jobs(tenant, model),
+        JSON.stringify(jobOf(tenant, model, id)),
+        {
+          msgID: `${tenant}.${id}`,
+          headers: switchyardHeaders({ replyTo }),
+        },
+      );
+
+    // Three of globex's jobs wait in the queue; globex listens on all its inboxes and results.
+    for (const n of [1, 2, 3]) {
+      await publishAs(
+        globex,
+        'globex',
+        'idle',
+        `waiting-${n}`,
+        createInbox(tenantInboxPrefix('globex')),
+      );
+    }
+    const globexHeard: string[] = [];
+    for (const subject of [`${tenantInboxPrefix('globex')}.>`, subjects.budgetEvents('globex')]) {
+      globex.subscribe(subject, { callback: (_error, msg) => void globexHeard.push(msg.subject) });
+    }
+    await globex.flush();
+    const queuedBefore = await stored(names.jobs, subjects.jobsForTenant('globex'));
+    expect(queuedBefore).toBe(3);
+    const usageBefore = await stored(names.usage);
+    const dlqBefore = await stored(names.dlq);
+    const served = sim.stats().deployments[install.simName('chat')]?.requests ?? 0;
+
+    // acme names every subject a deputy must never publish to, for a served and an unknown model.
+    const hostile = [
+      `$JS.API.STREAM.PURGE.${names.jobs}`,
+      `$JS.API.STREAM.PURGE.${names.usage}`,
+      `$JS.API.STREAM.DELETE.${names.jobs}`,
+      `$JS.API.CONSUMER.DELETE.${names.jobs}.x`,
+      '_INBOX.globex.stolen',
+      '_INBOX.stolen',
+      subjects.results('globex', 'their-batch'),
+      subjects.jobs('globex', 'idle'),
+      subjects.budgetEvents('globex'),
+    ];
+    for (const [i, replyTo] of hostile.entries()) {
+      await publishAs(acme, 'acme', 'chat', `hostile-${i}`, replyTo);
+      await publishAs(acme, 'acme', 'not-configured', `hostile-unknown-${i}`, replyTo);
+    }
+    // Every hostile job was read and settled: the served model's consumer has nothing pending,
+    // and the unknown model's jobs were purged by the fallback router.
+    await waitUntil(async () => {
+      const consumer = await jsm.consumers.info(names.jobs, `model-chat`);
+      return consumer.num_pending === 0 && consumer.num_ack_pending === 0;
+    }, 20_000);
+    await waitUntil(
+      async () => (await stored(names.jobs, subjects.jobs('acme', 'not-configured'))) === 0,
+      20_000,
+    );
+
+    expect(await stored(names.jobs, subjects.jobsForTenant('globex'))).toBe(queuedBefore);
+    expect(await stored(names.usage)).toBe(usageBefore);
+    expect(await stored(names.dlq)).toBe(dlqBefore);
+    expect(await stored(names.results, subjects.resultsForTenant('globex'))).toBe(0);
+    expect((await jsm.consumers.info(names.jobs, 'model-chat')).name).toBe('model-chat');
+    expect(sim.stats().deployments[install.simName('chat')]?.requests ?? 0).toBe(served);
+    await globex.flush();
+    expect(globexHeard).toEqual([]);
+  });
+
+  it('limits each service role to what its process does', async () => {
+    const subjects = createSubjects(install.prefix);
+    const names = streamNames(install.prefix);
+    for (const role of ['gateway', 'worker', 'fallback', 'metering'] as const) {
+      const nc = await connectRole(role);
+      try {
+        const jsm = await jetstreamManager(nc, { checkAPI: false });
+        for (const stream of Object.values(names)) {
+          await expect(jsm.streams.delete(stream), `${role} delete ${stream}`).rejects.toThrow(
+            /Permissions Violation/,
+          );
+          if (role === 'fallback' && stream === names.jobs) continue;
+          await expect(jsm.streams.purge(stream), `${role} purge ${stream}`).rejects.toThrow(
+            /Permissions Violation/,
+          );
+        }
+        expect(await trySubscribe(nc, '_INBOX.>'), role).toBe('denied');
+        expect(await trySubscribe(nc, '>'), role).toBe('denied');
+        expect(await trySubscribe(nc, subjects.streamSubjects.usage), role).toBe('denied');
+        const errors = watchServerErrors(nc);
+        const notTheirs: Record<typeof role, string[]> = {
+          gateway: [subjects.usage('acme', 'chat'), subjects.dlq('acme', 'chat'), '_INBOX.acme.x'],
+          worker: [subjects.jobs('acme', 'chat'), subjects.cancel('acme', 'j')],
+          fallback: [subjects.usage('acme', 'chat'), subjects.cancel('acme', 'j')],
+          metering: ['_INBOX.acme.x', subjects.jobs('acme', 'chat'), subjects.results('acme', 'b')],
+        };
+        for (const subject of notTheirs[role]) {
+          expect(await tryPublish(nc, errors, subject), `${role} → ${subject}`).toBe('denied');
+        }
+      } finally {
+        await closeNats(nc);
+      }
+    }
   });
 
   it('refuses a wrong password and an unknown user', async () => {

@@ -11,7 +11,6 @@ export interface ClientContext {
   /** The stream-name prefix of the installation ('' for none). */
   readonly streamPrefix: string;
   readonly timeoutMs: number;
-  readonly inboxPrefix: string | undefined;
   /** The installation's logical models, when known: jobs for others are refused. */
   readonly models: ReadonlySet<string> | undefined;
 }

@@ -17,8 +17,6 @@ export interface SwitchyardOptions {
   streamPrefix?: string;
   /** How long a call waits for its answer, in milliseconds. @defaultValue 600_000 (10 minutes, as the OpenAI client) */
   timeoutMs?: number;
-  /** The inbox prefix replies are received under, when NATS permissions require one. @defaultValue `_INBOX` */
-  inboxPrefix?: string;
   /**
    * The installation's logical model names (`Object.keys(config.models)`). When given, a job
    * for any other model is refused at once with an InvalidJobError `unknown_model` and
@@ -61,7 +59,6 @@ export class Switchyard {
       subjects: createSubjects(options.subjectRoot),
       streamPrefix: options.streamPrefix ?? '',
       timeoutMs: options.timeoutMs ?? 600_000,
-      inboxPrefix: options.inboxPrefix,
       models: options.models === undefined ? undefined : new Set(options.models),
     };
     this.chat = { completions: new Completions(this.context) };

@@ -161,6 +161,18 @@ export interface NatsSettings {
    */
   readonly servers: readonly string[];
   /**
+   * The NATS user Switchyard's processes log in as (with `password`), when the server requires
+   * one: each service role has its own user with only the rights that role needs (see
+   * docs/tenancy.md). `os.environ/VAR` works.
+   * @defaultValue env NATS_USER, else none
+   */
+  readonly user?: string;
+  /**
+   * The password of `user`.
+   * @defaultValue env NATS_PASSWORD, else none
+   */
+  readonly password?: string;
+  /**
    * Stream replicas (1..5).
    * @defaultValue 1
    */

@@ -28,3 +28,4 @@ export {
 } from './router-options';
 export { defaultTenantId } from './normalize-switchyard';
 export { jobsAckWaitMs, topologyOf, type TopologyOfConfig } from './jobs-ack-wait';
+export { serviceNatsOptions, type ServiceNatsOptions } from './nats-login';

@@ -73,6 +73,7 @@ export function normalizeSwitchyard(
   const switchyard: SwitchyardSettings = {
     nats: {
       servers: servers ?? [switchyardDefaults.natsServer],
+      ...natsLogin(nats?.user ?? env['NATS_USER'], nats?.password ?? env['NATS_PASSWORD']),
       replicas: nats?.replicas ?? switchyardDefaults.replicas,
       storage: nats?.storage ?? switchyardDefaults.storage,
       subjectRoot: nats?.subject_root ?? switchyardDefaults.subjectRoot,
@@ -94,4 +95,12 @@ export function normalizeSwitchyard(
     tenants,
   };
   return { switchyard, problems };
+}
+
+/** The NATS login, leaving out what is unset or empty. */
+function natsLogin(user: string | undefined, password: string | undefined) {
+  return {
+    ...(user === undefined || user === '' ? {} : { user }),
+    ...(password === undefined || password === '' ? {} : { password }),
+  };
 }

@@ -168,6 +168,8 @@ export function createRawSchemas(env: Env) {
   const replicasMessage = 'expected a whole number from 1 to 5';
   const nats = section({
     servers: natsServers.optional(),
+    user: str.optional(),
+    password: str.optional(),
     replicas: z
       .number(expected(replicasMessage))
       .int(expected(replicasMessage))

@@ -155,6 +155,7 @@ export {
   type SpendTime,
 } from './spend-query.schema';
 export { formatIssuePath, formatIssues } from './issues';
+export { ServiceRoles, serviceInboxPrefix, type ServiceRole } from './service-roles';
 export { SubjectTokenError, decodeSubjectToken, encodeSubjectToken } from './subject-token';
 export {
   DEFAULT_SUBJECT_ROOT,
@@ -162,6 +163,7 @@ export {
   SubjectError,
   createSubjects,
   subjects,
+  tenantInboxPrefix,
   type ModelSubjectKind,
   type ParseSubjectResult,
   type ParsedModelSubject,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TENANT } from './ids.schema';
-import { createSubjects, SubjectError, subjects } from './subjects';
+import { createSubjects, SubjectError, subjects, tenantInboxPrefix } from './subjects';
 
 describe('subjects (default root llm)', () => {
   it('builds the jobs, dead-letter and usage subjects of a tenant and model', () => {
@@ -12,16 +12,35 @@ describe('subjects (default root llm)', () => {
     );
   });
 
-  it("lets a job reply to an inbox or its own tenant's results, and nowhere else under the root", () => {
-    expect(subjects.mayReplyTo('acme', '_INBOX.abc.1')).toBe(true);
-    expect(subjects.mayReplyTo('acme', '_INBOX_acme.x')).toBe(true);
+  it("lets a job reply only to its own tenant's inboxes and results", () => {
+    expect(tenantInboxPrefix('acme')).toBe('_INBOX.acme');
+    expect(subjects.mayReplyTo('acme', '_INBOX.acme.abc')).toBe(true);
+    expect(subjects.mayReplyTo('acme', '_INBOX.acme.abc.1')).toBe(true);
     expect(subjects.mayReplyTo('acme', 'llm.results.acme.batch-1')).toBe(true);
-    expect(subjects.mayReplyTo('acme', 'llm.results.globex.batch-1')).toBe(false);
-    expect(subjects.mayReplyTo('acme', 'llm.results.acme.a.b')).toBe(false);
-    expect(subjects.mayReplyTo('acme', 'llm.jobs.globex.m')).toBe(false);
-    expect(subjects.mayReplyTo('acme', 'llm.usage.acme.m')).toBe(false);
-    expect(subjects.mayReplyTo('acme', 'llm')).toBe(false);
-    expect(subjects.mayReplyTo('acme', 'llmx.results')).toBe(true);
+    for (const refused of [
+      '$JS.API.STREAM.PURGE.LLM_JOBS',
+      '$JS.API.STREAM.DELETE.LLM_USAGE',
+      '$KV.SWITCHYARD_KEYS.x',
+      '_INBOX.abc',
+      '_INBOX.abc.1',
+      '_INBOX.globex.abc',
+      '_INBOX.acme',
+      '_INBOX.acme.',
+      '_INBOX.acme.*',
+      '_INBOX.acme.>',
+      '_INBOX_acme.x',
+      '_INBOX_worker.x',
+      'llm.results.globex.batch-1',
+      'llm.results.acme.a.b',
+      'llm.jobs.globex.m',
+      'llm.usage.acme.m',
+      'llm',
+      'llmx.results',
+      'anything.else',
+    ]) {
+      expect(subjects.mayReplyTo('acme', refused), refused).toBe(false);
+    }
+    expect(subjects.mayReplyTo('a.b', '_INBOX.a.b.c')).toBe(false);
   });
 
   it('builds cancel subjects with the job id as one token, and refuses an invalid id', () => {

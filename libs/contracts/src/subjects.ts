@@ -43,10 +43,11 @@ export interface SwitchyardSubjects {
   /** `<root>.results.<tenant>.>`: every batch result of a tenant (for NATS permissions). */
   resultsForTenant(tenant: string): string;
   /**
-   * Whether a job of `tenant` may name `replyTo` as its reply subject: any subject outside the
-   * installation's root (an inbox), or one of the tenant's own results subjects. Anything else
-   * under the root (another tenant's results, a jobs, usage or dead-letter subject) is refused,
-   * so a job cannot make a worker publish where its tenant may not.
+   * Whether a job of `tenant` may name `replyTo` as its reply subject: one of the tenant's own
+   * inboxes (`_INBOX.<tenant>.<id…>`, see {@link tenantInboxPrefix}) or one of its own results
+   * subjects (`<root>.results.<tenant>.<batch>`). Anything else (another tenant's inbox, a
+   * plain `_INBOX.<id>`, a `$JS.API` subject, a jobs, usage or dead-letter subject) is
+   * refused, so a job can never make a service publish where its tenant may not listen.
    */
   mayReplyTo(tenant: string, replyTo: string): boolean;
   /** `<root>.jobs.*.<model token>`: a model's jobs from every tenant (its consumer's filter). */
@@ -89,6 +90,19 @@ export interface SwitchyardSubjects {
 }
 
 const rootPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** What may follow a tenant's inbox prefix: 1 to 8 tokens without wildcards or whitespace. */
+const inboxTail = /^[^\s.*>]{1,128}(\.[^\s.*>]{1,128}){0,7}$/;
+
+/**
+ * The prefix of a tenant's inboxes, `_INBOX.<tenant>`: the only inboxes a job of that tenant
+ * may name as its reply subject. A tenant's NATS connection uses it as its `inboxPrefix` (so
+ * JetStream acknowledgements arrive there too), and the tenant's NATS user may subscribe to
+ * `_INBOX.<tenant>.>` and to no other inbox. Throws a SubjectError for an invalid tenant.
+ */
+export function tenantInboxPrefix(tenant: string): string {
+  return `_INBOX.${checkTenant(tenant)}`;
+}
 
 function checkTenant(tenant: string): string {
   if (!tenantIdSchema.safeParse(tenant).success) {
@@ -165,9 +179,14 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     },
     resultsForTenant: (tenant) => `${root}.results.${checkTenant(tenant)}.>`,
     mayReplyTo: (tenant, replyTo) => {
-      if (replyTo !== root && !replyTo.startsWith(`${root}.`)) return true;
-      const own = `${root}.results.${tenant}.`;
-      return replyTo.startsWith(own) && /^[A-Za-z0-9_-]{1,128}$/.test(replyTo.slice(own.length));
+      if (!tenantIdSchema.safeParse(tenant).success) return false;
+      const inbox = `${tenantInboxPrefix(tenant)}.`;
+      if (replyTo.startsWith(inbox)) return inboxTail.test(replyTo.slice(inbox.length));
+      const results = `${root}.results.${tenant}.`;
+      return (
+        replyTo.startsWith(results) &&
+        batchIdSchema.safeParse(replyTo.slice(results.length)).success
+      );
     },
     jobsForModel: (model) => `${root}.jobs.*.${modelToken(model)}`,
     dlqForModel: (model) => `${root}.dlq.*.${modelToken(model)}`,

@@ -4,8 +4,8 @@ import type { Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 
 /**
- * Credentials, TLS and the inbox prefix (which NATS permissions may require, e.g. a tenant's
- * `_INBOX_<tenant>`), passed through to the NATS client unchanged.
+ * Credentials, TLS and the inbox prefix (which NATS permissions may require: a tenant's
+ * `_INBOX.<tenant>`, a service role's `_INBOX_<role>`), passed through to the NATS client unchanged.
  */
 export type NatsAuthOptions = Pick<
   NodeConnectionOptions,

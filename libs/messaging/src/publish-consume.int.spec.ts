@@ -7,6 +7,7 @@ import {
 import { createInbox, headers as createHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import {
+  tenantInboxPrefix,
   createSubjects,
   makeErrorReply,
   makeError,
@@ -92,22 +93,22 @@ describe('publishing and consuming jobs against nats-server', () => {
 
   it('stores a job published twice with the same id once', async () => {
     const job = makeJob({ model });
-    const first = await publishJob(js, job, { subjects, replyTo: '_INBOX.x' });
-    const again = await publishJob(js, job, { subjects, replyTo: '_INBOX.x' });
+    const first = await publishJob(js, job, { subjects, replyTo: '_INBOX.default.x' });
+    const again = await publishJob(js, job, { subjects, replyTo: '_INBOX.default.x' });
     expect([first.duplicate, again.duplicate, again.seq]).toEqual([false, true, first.seq]);
     expect((await jsm.streams.info(names.jobs)).state.messages).toBe(1);
   });
 
   it('delivers a published job with its reply subject, and an ack empties the work queue', async () => {
     const job = makeJob({ model, tenant: 'acme' });
-    await publishJob(js, job, { subjects, replyTo: 'reply.here' });
+    await publishJob(js, job, { subjects, replyTo: '_INBOX.acme.here' });
     const seen = await collect();
     await waitFor(() => seen.length === 1, 5_000, 'the job');
     expect(seen[0]).toMatchObject({
       ok: true,
       job: { id: job.id, tenant: 'acme', model },
       tenant: 'acme',
-      replyTo: 'reply.here',
+      replyTo: '_INBOX.acme.here',
       model,
       attempt: 1,
     });
@@ -136,17 +137,20 @@ describe('publishing and consuming jobs against nats-server', () => {
       headers.set('Switchyard-Reply-To', replyTo);
       return js.publish(subject, body, { headers });
     };
-    await raw('{"v":1, "id": "broken', 'reply.malformed');
-    await raw(JSON.stringify({ ...makeJob({ model, id: 'bad-1' }), request: 7 }), 'reply.invalid');
+    await raw('{"v":1, "id": "broken', '_INBOX.default.malformed');
+    await raw(
+      JSON.stringify({ ...makeJob({ model, id: 'bad-1' }), request: 7 }),
+      '_INBOX.default.invalid',
+    );
     const seen = await collect();
     await waitFor(() => seen.length === 2, 5_000, 'both bad jobs');
     const byReply = new Map(seen.map((d) => [d.replyTo, d]));
-    expect(byReply.get('reply.malformed')).toMatchObject({
+    expect(byReply.get('_INBOX.default.malformed')).toMatchObject({
       ok: false,
       jobId: null,
       error: { type: 'invalid_job', code: 'malformed_json' },
     });
-    expect(byReply.get('reply.invalid')).toMatchObject({
+    expect(byReply.get('_INBOX.default.invalid')).toMatchObject({
       ok: false,
       jobId: 'bad-1',
       error: { type: 'invalid_job', code: 'schema_mismatch', param: 'request' },
@@ -175,7 +179,7 @@ describe('publishing and consuming jobs against nats-server', () => {
   });
 
   it('sends replies over core NATS to an inbox and stores them for a results subject', async () => {
-    const inbox = createInbox();
+    const inbox = createInbox(tenantInboxPrefix('default'));
     const received = nc.subscribe(inbox, { max: 1 });
     const reply = makeErrorReply(makeError('invalid_job', 'schema_mismatch', 'bad'), 'j-9');
     expect(await publishReply(nc, inbox, reply, { subjects })).toEqual({ durable: false });

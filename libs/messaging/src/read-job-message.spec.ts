@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
 
 function message(
   body: unknown,
-  hdrs: Record<string, string> = { 'Switchyard-Reply-To': '_INBOX.abc' },
+  hdrs: Record<string, string> = { 'Switchyard-Reply-To': '_INBOX.default.abc' },
   subject = subjects.jobs('default', 'fast-triage-model'),
 ) {
   const headers: MsgHdrs = createHeaders();
@@ -23,7 +23,7 @@ describe('readJobMessage', () => {
   it('reads a valid job with its tenant, reply subject and (root) trace context', () => {
     const job = makeJob();
     const read = readJobMessage(message(job), subjects);
-    expect(read).toMatchObject({ ok: true, tenant: 'default', replyTo: '_INBOX.abc' });
+    expect(read).toMatchObject({ ok: true, tenant: 'default', replyTo: '_INBOX.default.abc' });
     expect(read.ok && read.job.id).toBe(job.id);
     expect(read.traceContext).toBe(ROOT_CONTEXT);
   });
@@ -32,7 +32,7 @@ describe('readJobMessage', () => {
     const read = readJobMessage(message('{"v":1,'), subjects);
     expect(read).toMatchObject({
       ok: false,
-      replyTo: '_INBOX.abc',
+      replyTo: '_INBOX.default.abc',
       jobId: null,
       error: { type: 'invalid_job', code: 'malformed_json', retryable: false },
     });
@@ -43,7 +43,7 @@ describe('readJobMessage', () => {
     expect(read).toMatchObject({
       ok: false,
       jobId: 'j-1',
-      replyTo: '_INBOX.abc',
+      replyTo: '_INBOX.default.abc',
       error: { code: 'schema_mismatch', param: 'request.messages' },
     });
   });
@@ -73,20 +73,38 @@ describe('readJobMessage', () => {
     });
   });
 
-  it("refuses a reply subject under the root that is not the tenant's own results, and drops it", () => {
+  it("refuses a reply subject that is not the tenant's own inbox or results, and drops it", () => {
     const job = makeJob();
-    for (const replyTo of [
+    const hostile = [
       subjects.results('globex', 'batch-1'),
       subjects.jobs('globex', 'fast-triage-model'),
       subjects.usage('default', 'fast-triage-model'),
-    ]) {
+      '$JS.API.STREAM.PURGE.LLM_JOBS',
+      '$JS.API.STREAM.DELETE.LLM_USAGE',
+      '_INBOX.globex.abc',
+      '_INBOX.abc',
+    ];
+    for (const replyTo of hostile) {
       const read = readJobMessage(message(job, { 'Switchyard-Reply-To': replyTo }), subjects);
-      expect(read).toMatchObject({
+      expect(read, replyTo).toMatchObject({
         ok: false,
         replyTo: null,
         jobId: job.id,
         error: { type: 'invalid_job', code: 'reply_to_not_allowed' },
       });
+      // However broken the job, its error is never sent to a subject of someone else.
+      for (const broken of ['{"v":1,', { ...job, v: 99 }, { ...job, tenant: 'globex' }]) {
+        const read = readJobMessage(message(broken, { 'Switchyard-Reply-To': replyTo }), subjects);
+        expect(read, `${replyTo} ${JSON.stringify(broken)}`).toMatchObject({
+          ok: false,
+          replyTo: null,
+        });
+      }
+      const onOtherSubject = readJobMessage(
+        message(job, { 'Switchyard-Reply-To': replyTo }, subjects.dlq('default', 'x')),
+        subjects,
+      );
+      expect(onOtherSubject.replyTo).toBeNull();
     }
     const own = subjects.results('default', 'batch-1');
     expect(readJobMessage(message(job, { 'Switchyard-Reply-To': own }), subjects)).toMatchObject({
@@ -97,20 +115,23 @@ describe('readJobMessage', () => {
 
   it('refuses a contract version it does not know from the header', () => {
     const read = readJobMessage(
-      message(makeJob(), { 'Switchyard-Reply-To': '_INBOX.x', 'Switchyard-Contract': '2' }),
+      message(makeJob(), { 'Switchyard-Reply-To': '_INBOX.default.x', 'Switchyard-Contract': '2' }),
       subjects,
     );
     expect(read).toMatchObject({
       ok: false,
-      replyTo: '_INBOX.x',
+      replyTo: '_INBOX.default.x',
       error: { code: 'unsupported_contract_version' },
     });
   });
 
   it('reads headers whatever their case, and a job with no reply subject', () => {
     expect(
-      readJobMessage(message(makeJob(), { 'switchyard-reply-to': '_INBOX.lower' }), subjects),
-    ).toMatchObject({ ok: true, replyTo: '_INBOX.lower' });
+      readJobMessage(
+        message(makeJob(), { 'switchyard-reply-to': '_INBOX.default.lower' }),
+        subjects,
+      ),
+    ).toMatchObject({ ok: true, replyTo: '_INBOX.default.lower' });
     expect(readJobMessage(message(makeJob(), {}), subjects)).toMatchObject({
       ok: true,
       replyTo: null,

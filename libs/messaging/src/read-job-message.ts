@@ -45,25 +45,32 @@ export type ReadJobMessageResult = JobMessageEnvelope &
   ({ ok: true; job: CompletionJob } | { ok: false; error: SwitchyardError; jobId: string | null });
 
 /**
- * Reads a job message. Never throws. It is an `invalid_job` error when, in this order:
- * `Switchyard-Reply-To` is not publishable (`invalid_reply_to`), `Switchyard-Contract` names
- * a version this build does not know (`unsupported_contract_version`), the body is not a job
- * (`malformed_json`, `schema_mismatch`, …, from decodeJob), or the job's tenant or model
- * differs from the subject's (`subject_mismatch`: the subject, which NATS permissions guard,
- * is the authority), or the reply subject is under the root but not one of the tenant's
- * results subjects (`reply_to_not_allowed`; `replyTo` is then null, so nothing is published
- * there).
+ * Reads a job message. Never throws. The reply subject is checked first, against the tenant of
+ * the subject (which NATS permissions guard): `replyTo` is null unless it is an inbox or results
+ * subject of that tenant (SwitchyardSubjects.mayReplyTo), so no error about a job, however
+ * broken, is ever sent anywhere else. It is an `invalid_job` error when, in this order: the
+ * subject is not a jobs subject (`subject_mismatch`), `Switchyard-Reply-To` is not publishable (`invalid_reply_to`) or not the tenant's
+ * (`reply_to_not_allowed`), `Switchyard-Contract` names a version this build does not know
+ * (`unsupported_contract_version`), the body is not a job (`malformed_json`, `schema_mismatch`,
+ * …, from decodeJob), or the job's tenant or model differs from the subject's
+ * (`subject_mismatch`: the subject is the authority).
  */
 export function readJobMessage(
   msg: JobMessageInput,
   subjects: SwitchyardSubjects,
 ): ReadJobMessageResult {
   const parsedSubject = subjects.parse(msg.subject);
+  const tenant = parsedSubject.ok && parsedSubject.kind === 'jobs' ? parsedSubject.tenant : null;
   const reply = readReplyTo(msg.headers);
+  const replyAllowed =
+    reply.ok &&
+    reply.replyTo !== null &&
+    tenant !== null &&
+    subjects.mayReplyTo(tenant, reply.replyTo);
   const envelope: JobMessageEnvelope = {
     subject: msg.subject,
-    tenant: parsedSubject.ok && parsedSubject.kind === 'jobs' ? parsedSubject.tenant : null,
-    replyTo: reply.replyTo,
+    tenant,
+    replyTo: replyAllowed ? reply.replyTo : null,
     traceContext: extractTraceContext(msg.headers),
   };
   const decoded = decodeJob(msg.data);
@@ -75,7 +82,17 @@ export function readJobMessage(
     jobId,
   });
 
+  if (!parsedSubject.ok || parsedSubject.kind !== 'jobs') {
+    const why = parsedSubject.ok ? `it is a ${parsedSubject.kind} subject` : parsedSubject.reason;
+    return fail(MessagingErrorCodes.subject_mismatch, `invalid job: ${why}`);
+  }
   if (!reply.ok) return fail(MessagingErrorCodes.invalid_reply_to, reply.reason);
+  if (reply.replyTo !== null && !replyAllowed) {
+    return fail(
+      MessagingErrorCodes.reply_to_not_allowed,
+      `invalid job: ${HeaderNames.replyTo} ${JSON.stringify(reply.replyTo.slice(0, 80))} is not an inbox (_INBOX.<tenant>.…) nor a results subject of the job's tenant`,
+    );
+  }
   const version = readHeader(msg.headers, HeaderNames.contract);
   if (version !== null && version !== String(CONTRACT_VERSION)) {
     return fail(
@@ -86,10 +103,6 @@ export function readJobMessage(
   if (!decoded.ok) return { ...envelope, ok: false, error: decoded.error, jobId };
 
   const { job } = decoded;
-  if (!parsedSubject.ok || parsedSubject.kind !== 'jobs') {
-    const why = parsedSubject.ok ? `it is a ${parsedSubject.kind} subject` : parsedSubject.reason;
-    return fail(MessagingErrorCodes.subject_mismatch, `invalid job: ${why}`);
-  }
   if (job.tenant !== parsedSubject.tenant) {
     return fail(
       MessagingErrorCodes.subject_mismatch,
@@ -101,15 +114,6 @@ export function readJobMessage(
       MessagingErrorCodes.subject_mismatch,
       `invalid job: model ${JSON.stringify(job.model)} differs from the subject's model ${JSON.stringify(parsedSubject.model)}`,
     );
-  }
-  if (envelope.replyTo !== null && !subjects.mayReplyTo(job.tenant, envelope.replyTo)) {
-    return {
-      ...fail(
-        MessagingErrorCodes.reply_to_not_allowed,
-        `invalid job: ${HeaderNames.replyTo} ${JSON.stringify(envelope.replyTo)} is not an inbox nor one of tenant ${JSON.stringify(job.tenant)}'s results subjects`,
-      ),
-      replyTo: null,
-    };
   }
   return { ...envelope, ok: true, job };
 }

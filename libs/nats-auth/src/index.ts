@@ -1,12 +1,14 @@
 export {
-  DEFAULT_SERVICE_USER,
   natsAuthConfig,
+  serviceUserName,
   type NatsAuthConfigOptions,
+  type PasswordSource,
+  type ServiceLogin,
   type TenantLogin,
 } from './nats-auth-config';
+export { servicePermissions } from './service-permissions';
 export {
   NatsAuthConfigError,
-  tenantInboxPrefix,
   tenantPermissions,
   type NatsPermissions,
   type TenantPermissionOptions,

@@ -1,5 +1,11 @@
+import { ServiceRoles } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
-import { natsAuthConfig, NatsAuthConfigError, tenantInboxPrefix, tenantPermissions } from './index';
+import {
+  natsAuthConfig,
+  NatsAuthConfigError,
+  servicePermissions,
+  tenantPermissions,
+} from './index';
 
 describe('tenantPermissions', () => {
   it('allows publishing only the tenant’s jobs and cancels, and reading only its inboxes, batch results and budget events', () => {
@@ -15,72 +21,128 @@ describe('tenantPermissions', () => {
           '$JS.API.CONSUMER.DELETE.LLM_RESULTS.*',
         ],
       },
-      subscribe: { allow: ['_INBOX_acme.>', 'sy.llm.events.budget.acme'] },
+      subscribe: { allow: ['_INBOX.acme.>', 'sy.llm.events.budget.acme'] },
     });
   });
 
   it('refuses a tenant that is not one subject token', () => {
     for (const bad of ['a.b', 'a*', '>', '', 'x'.repeat(65), 'a b']) {
       expect(() => tenantPermissions(bad)).toThrow(NatsAuthConfigError);
-      expect(() => tenantInboxPrefix(bad)).toThrow(/invalid tenant/);
     }
   });
 });
 
+describe('servicePermissions', () => {
+  const allOf = (role: (typeof ServiceRoles)[number]) => {
+    const { publish, subscribe } = servicePermissions(role, { streamPrefix: 'P' });
+    return { publish: publish.allow, subscribe: subscribe.allow };
+  };
+
+  it('lets no role but admin purge or delete a stream, delete a message or publish anywhere', () => {
+    for (const role of ServiceRoles.filter((r) => r !== 'admin')) {
+      const { publish, subscribe } = allOf(role);
+      expect(publish, role).not.toContain('>');
+      expect(subscribe, role).not.toContain('>');
+      for (const subject of publish) {
+        expect(subject, role).not.toMatch(
+          /\$JS\.API\.(STREAM\.(DELETE|MSG\.DELETE)|CONSUMER\.DELETE)/,
+        );
+        expect(subject, role).not.toMatch(/^\$JS\.API\.>$|^\$JS\.>$|^_INBOX\.>$/);
+      }
+      expect(subscribe, role).toContain(`_INBOX_${role}.>`);
+      expect(servicePermissions(role).allowResponses).toBe(true);
+    }
+    expect(allOf('admin')).toEqual({ publish: ['>'], subscribe: ['>'] });
+  });
+
+  it('gives each role what its process does, and the only purge to the unknown-model responder', () => {
+    const purges = ServiceRoles.filter((role) =>
+      allOf(role).publish.some((s) => s.startsWith('$JS.API.STREAM.PURGE')),
+    );
+    expect(purges).toEqual(['fallback']);
+    expect(allOf('fallback').publish).toContain('$JS.API.STREAM.PURGE.P_LLM_JOBS');
+    expect(allOf('gateway').publish).toEqual(
+      expect.arrayContaining(['llm.jobs.>', 'llm.cancel.>']),
+    );
+    expect(allOf('gateway').subscribe).toContain('_INBOX.*.>');
+    expect(allOf('worker').publish).toEqual(
+      expect.arrayContaining([
+        '$JS.API.CONSUMER.MSG.NEXT.P_LLM_JOBS.*',
+        '$JS.ACK.P_LLM_JOBS.>',
+        '_INBOX.*.>',
+        'llm.results.>',
+        'llm.usage.>',
+        'llm.dlq.>',
+      ]),
+    );
+    expect(allOf('worker').publish).not.toContain('llm.jobs.>');
+    expect(allOf('worker').subscribe).toContain('llm.cancel.>');
+    expect(allOf('metering').publish).not.toContain('_INBOX.*.>');
+    expect(allOf('metering').subscribe).toContain('llm.metering.spend');
+  });
+});
+
 describe('natsAuthConfig', () => {
-  it('writes the service user without limits and one limited user per tenant', () => {
+  it('writes one limited user per service role and per tenant, passwords as text or variables', () => {
     const text = natsAuthConfig({
       subjectRoot: 'llm',
-      service: { password: 'svc-pw' },
+      services: {
+        worker: { password: { env: 'NATS_WORKER_PASSWORD' } },
+        admin: { password: 'adm' },
+      },
       tenants: [
         { tenant: 'acme', password: 'a-pw' },
         { tenant: 'globex', user: 'globex-app', password: '$2a$11$hash' },
       ],
     });
-    expect(text).toBe(
-      [
-        'authorization {',
-        '  users = [',
-        '    { user: "switchyard", password: "svc-pw" }',
-        '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*"] }, subscribe: { allow: ["_INBOX_acme.>", "llm.events.budget.acme"] } } }',
-        '    { user: "globex-app", password: "$2a$11$hash", permissions: { publish: { allow: ["llm.jobs.globex.>", "llm.cancel.globex.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.globex.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*"] }, subscribe: { allow: ["_INBOX_globex.>", "llm.events.budget.globex"] } } }',
-        '  ]',
-        '}',
-        '',
-      ].join('\n'),
+    const lines = text.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['authorization {', '  users = [']);
+    expect(text.endsWith('  ]\n}\n')).toBe(true);
+    expect(lines[2]).toMatch(
+      /^ {4}\{ user: "switchyard-worker", password: \$NATS_WORKER_PASSWORD, permissions: \{ publish: \{ allow: \[.*"_INBOX\.\*\.>".*\] \}, subscribe: \{ allow: \[.*\] \}, allow_responses: true \} \}$/,
     );
+    expect(lines[3]).toBe(
+      '    { user: "switchyard-admin", password: "adm", permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"] } } }',
+    );
+    expect(lines[4]).toBe(
+      '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*"] }, subscribe: { allow: ["_INBOX.acme.>", "llm.events.budget.acme"] } } }',
+    );
+    expect(lines[5]).toMatch(/^ {4}\{ user: "globex-app", password: "\$2a\$11\$hash", /);
   });
 
   it('quotes passwords with quotes and backslashes', () => {
     const text = natsAuthConfig({
-      service: { user: 'svc', password: 'a"b\\c' },
+      services: { admin: { user: 'svc', password: 'a"b\\c' } },
       tenants: [],
     });
-    expect(text).toContain('{ user: "svc", password: "a\\"b\\\\c" }');
+    expect(text).toContain('{ user: "svc", password: "a\\"b\\\\c", ');
   });
 
-  it('refuses an empty password, a user used twice, a tenant listed twice and a bad tenant', () => {
-    const service = { password: 'x' };
-    expect(() => natsAuthConfig({ service: { password: '' }, tenants: [] })).toThrow(
-      'the password of user "switchyard" is empty',
+  it('refuses an empty password, a bad variable name, a user used twice, a tenant listed twice and a bad tenant', () => {
+    const services = { admin: { password: 'x' } };
+    expect(() => natsAuthConfig({ services: { admin: { password: '' } }, tenants: [] })).toThrow(
+      'the password of user "switchyard-admin" is empty',
     );
     expect(() =>
-      natsAuthConfig({ service, tenants: [{ tenant: 'switchyard', password: 'y' }] }),
-    ).toThrow('user "switchyard" is used twice');
+      natsAuthConfig({ services: { worker: { password: { env: 'A B' } } }, tenants: [] }),
+    ).toThrow('must be a variable name');
+    expect(() =>
+      natsAuthConfig({ services, tenants: [{ tenant: 'switchyard-admin', password: 'y' }] }),
+    ).toThrow('user "switchyard-admin" is used twice');
     expect(() =>
       natsAuthConfig({
-        service,
+        services,
         tenants: [
           { tenant: 'a', password: 'y' },
           { tenant: 'a', user: 'other', password: 'z' },
         ],
       }),
     ).toThrow('tenant "a" is listed twice');
-    expect(() => natsAuthConfig({ service, tenants: [{ tenant: 'a.b', password: 'y' }] })).toThrow(
+    expect(() => natsAuthConfig({ services, tenants: [{ tenant: 'a.b', password: 'y' }] })).toThrow(
       NatsAuthConfigError,
     );
     expect(() =>
-      natsAuthConfig({ service, tenants: [{ tenant: 'a', user: '', password: 'y' }] }),
+      natsAuthConfig({ services, tenants: [{ tenant: 'a', user: '', password: 'y' }] }),
     ).toThrow('a user name is empty');
   });
 });

@@ -1,3 +1,5 @@
+import { ServiceRoles, type ServiceRole } from '@switchyard/contracts';
+import { servicePermissions } from './service-permissions';
 import {
   NatsAuthConfigError,
   tenantPermissions,
@@ -5,40 +7,68 @@ import {
   type TenantPermissionOptions,
 } from './tenant-permissions';
 
+/**
+ * A password as it goes into the config: the text itself (or its bcrypt hash, `$2a$11$…`, from
+ * `nats server passwd`, which nats-server accepts), or `{ env: 'VAR' }`, written as the
+ * variable reference `$VAR` that nats-server resolves from its environment at start-up, so
+ * the file holds no secret.
+ */
+export type PasswordSource = string | { env: string };
+
 /** One tenant's NATS login. */
 export interface TenantLogin {
   tenant: string;
   /** @defaultValue the tenant id */
   user?: string;
-  /** The password, or its bcrypt hash (`$2a$11$…`, from `nats server passwd`), which nats-server accepts. */
-  password: string;
+  password: PasswordSource;
+}
+
+/** The login of one service role. */
+export interface ServiceLogin {
+  /** @defaultValue `switchyard-<role>` (see serviceUserName) */
+  user?: string;
+  password: PasswordSource;
 }
 
 /** Options of {@link natsAuthConfig}. */
 export interface NatsAuthConfigOptions extends TenantPermissionOptions {
   tenants: readonly TenantLogin[];
   /**
-   * The login of Switchyard's own processes (workers, fallback router, metering, gateway, CLI):
-   * no permission limits.
+   * The logins of Switchyard's own processes, one per role; each user may do only what its
+   * role needs (see servicePermissions). A role left out has no user.
    */
-  service: { user?: string; password: string };
+  services: Partial<Record<ServiceRole, ServiceLogin>>;
 }
 
-/** The service user's name when none is given. */
-export const DEFAULT_SERVICE_USER = 'switchyard';
+/** The NATS user name of a service role when none is given: `switchyard-<role>`. */
+export function serviceUserName(role: ServiceRole): string {
+  return `switchyard-${role}`;
+}
+
+interface UserEntry {
+  user: string;
+  password: PasswordSource;
+  permissions: NatsPermissions & { allowResponses?: true };
+}
 
 /**
  * The `authorization { users = [...] }` block of a nats-server config (2.9 and newer) for an
- * installation: the service user with full access and, per tenant, a user limited to
- * {@link tenantPermissions}. Put it in the server's config file (or `include` it). Throws a
- * NatsAuthConfigError for an invalid tenant, an empty password, a user name used twice or a
- * tenant listed twice.
+ * installation: one user per service role limited to {@link servicePermissions} and one per
+ * tenant limited to {@link tenantPermissions}. Put it in the server's config file (or
+ * `include` it). Throws a NatsAuthConfigError for an invalid tenant, an empty password or
+ * variable name, a user name used twice or a tenant listed twice.
  */
 export function natsAuthConfig(options: NatsAuthConfigOptions): string {
-  const serviceUser = options.service.user ?? DEFAULT_SERVICE_USER;
-  const users: { user: string; password: string; permissions?: NatsPermissions }[] = [
-    { user: serviceUser, password: options.service.password },
-  ];
+  const users: UserEntry[] = [];
+  for (const role of ServiceRoles) {
+    const login = options.services[role];
+    if (login === undefined) continue;
+    users.push({
+      user: login.user ?? serviceUserName(role),
+      password: login.password,
+      permissions: servicePermissions(role, options),
+    });
+  }
   const tenants = new Set<string>();
   for (const login of options.tenants) {
     if (tenants.has(login.tenant)) {
@@ -52,21 +82,16 @@ export function natsAuthConfig(options: NatsAuthConfigOptions): string {
     });
   }
   const names = new Set<string>();
-  for (const { user, password } of users) {
+  for (const { user } of users) {
     if (user === '') throw new NatsAuthConfigError('a user name is empty');
     if (names.has(user))
       throw new NatsAuthConfigError(`user ${JSON.stringify(user)} is used twice`);
     names.add(user);
-    if (password === '') {
-      throw new NatsAuthConfigError(`the password of user ${JSON.stringify(user)} is empty`);
-    }
   }
-  const lines = users.map(({ user, password, permissions }) => {
-    const login = `user: ${quoted(user)}, password: ${quoted(password)}`;
-    return permissions === undefined
-      ? `    { ${login} }`
-      : `    { ${login}, permissions: ${permissionsText(permissions)} }`;
-  });
+  const lines = users.map(
+    ({ user, password, permissions }) =>
+      `    { user: ${quoted(user)}, password: ${passwordText(user, password)}, permissions: ${permissionsText(permissions)} }`,
+  );
   return ['authorization {', '  users = [', ...lines, '  ]', '}', ''].join('\n');
 }
 
@@ -75,7 +100,23 @@ function quoted(text: string): string {
   return JSON.stringify(text);
 }
 
-function permissionsText(permissions: NatsPermissions): string {
+function passwordText(user: string, password: PasswordSource): string {
+  if (typeof password === 'string') {
+    if (password === '') {
+      throw new NatsAuthConfigError(`the password of user ${JSON.stringify(user)} is empty`);
+    }
+    return quoted(password);
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(password.env)) {
+    throw new NatsAuthConfigError(
+      `the password variable of user ${JSON.stringify(user)} must be a variable name, got ${JSON.stringify(password.env)}`,
+    );
+  }
+  return `$${password.env}`;
+}
+
+function permissionsText(permissions: NatsPermissions & { allowResponses?: true }): string {
   const list = (subjects: readonly string[]) => `[${subjects.map(quoted).join(', ')}]`;
-  return `{ publish: { allow: ${list(permissions.publish.allow)} }, subscribe: { allow: ${list(permissions.subscribe.allow)} } }`;
+  const responses = permissions.allowResponses === true ? ', allow_responses: true' : '';
+  return `{ publish: { allow: ${list(permissions.publish.allow)} }, subscribe: { allow: ${list(permissions.subscribe.allow)} }${responses} }`;
 }

@@ -1,4 +1,9 @@
-import { createSubjects, streamNames, tenantIdSchema } from '@switchyard/contracts';
+import {
+  createSubjects,
+  streamNames,
+  tenantIdSchema,
+  tenantInboxPrefix,
+} from '@switchyard/contracts';
 
 /** A nats-server user's permissions: the subjects it may publish to and subscribe to. */
 export interface NatsPermissions {
@@ -20,19 +25,11 @@ export class NatsAuthConfigError extends Error {
 }
 
 /**
- * The inbox prefix of a tenant's connections (`_INBOX_<tenant>`): pass it as `inboxPrefix` both
- * to the NATS connection (JetStream publish acknowledgements) and to the Switchyard client
- * (reply inboxes). It is one token, so `_INBOX_<tenant>.>` is the tenant's alone.
- */
-export function tenantInboxPrefix(tenant: string): string {
-  return `_INBOX_${checkedTenant(tenant)}`;
-}
-
-/**
  * What a tenant's NATS user may do. Publish: its own jobs subject `<root>.jobs.<tenant>.>`
  * (the stream's acknowledgement is a reply, so no `$JS.API` subject is needed), and the
  * cancellations of its own jobs `<root>.cancel.<tenant>.>` (workers match a cancel to a job by
- * tenant and id, so no tenant can cancel another's job). Subscribe: its own inboxes `_INBOX_<tenant>.>`,
+ * tenant and id, so no tenant can cancel another's job). Subscribe: its own inboxes
+ * `_INBOX.<tenant>.>` (see tenantInboxPrefix in @switchyard/contracts),
  * where its answers, stream chunks and publish acknowledgements arrive, and its budget events
  * `<root>.events.budget.<tenant>`. Nothing else: no other tenant's jobs, inboxes or budget
  * events, no usage, dead-letter or results subjects, no JetStream API (so no stream can be

@@ -1,5 +1,10 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ConfigError, loadConfig, type SwitchyardConfig } from '@switchyard/config';
+import {
+  ConfigError,
+  loadConfig,
+  serviceNatsOptions,
+  type SwitchyardConfig,
+} from '@switchyard/config';
 import { UserError } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
@@ -38,7 +43,12 @@ export async function withNats<T>(
   const { servers } = config.switchyard.nats;
   let nc: NatsConnection;
   try {
-    nc = await connectNats({ servers, name, timeoutMs: 5_000, logger: cliLogger });
+    nc = await connectNats({
+      ...serviceNatsOptions(config, 'admin'),
+      name,
+      timeoutMs: 5_000,
+      logger: cliLogger,
+    });
   } catch (error) {
     throw new UserError(`cannot reach NATS at ${servers.join(', ')}: ${messageOf(error)}`);
   }

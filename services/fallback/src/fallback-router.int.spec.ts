@@ -10,6 +10,7 @@ import { createInbox } from '@nats-io/nats-core';
 import { DeadLetterReplayError, listDeadLetters, replayDeadLetter } from '@switchyard/client';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
+  tenantInboxPrefix,
   createSubjects,
   decodeReply,
   streamNames,
@@ -49,7 +50,7 @@ async function waitFor<T>(
 
 /** Collects the decoded messages arriving on a fresh inbox. */
 function listen(nc: NatsConnection): { subject: string; replies: ErrorReply[]; sub: Subscription } {
-  const subject = createInbox();
+  const subject = createInbox(tenantInboxPrefix('default'));
   const replies: ErrorReply[] = [];
   const sub = nc.subscribe(subject, {
     callback: (_error, msg) => {
@@ -124,7 +125,7 @@ describe('the fallback router against nats-server', () => {
     await publishDeadLetter(js, job, {
       errorType: 'rate_limit',
       attempt: 3,
-      replyTo: '_INBOX.caller.1',
+      replyTo: '_INBOX.default.caller-1',
       subjects,
     });
 
@@ -137,7 +138,7 @@ describe('the fallback router against nats-server', () => {
       route: job.route,
     });
     expect(readHeader(stored.header, 'Nats-Msg-Id')).toBe(`${job.id}#1`);
-    expect(readHeader(stored.header, 'Switchyard-Reply-To')).toBe('_INBOX.caller.1');
+    expect(readHeader(stored.header, 'Switchyard-Reply-To')).toBe('_INBOX.default.caller-1');
     await waitFor(() => (outcomesFor(job.id).length > 0 ? true : undefined), 'the outcome');
     expect(outcomesFor(job.id)).toEqual([
       { action: 'fallback', jobId: job.id, from: 'a', to: 'b' },
@@ -230,7 +231,7 @@ describe('the fallback router against nats-server', () => {
     await publishDeadLetter(js, job, {
       errorType: 'auth',
       attempt: 1,
-      replyTo: '_INBOX.caller.2',
+      replyTo: '_INBOX.default.caller-2',
       subjects,
     });
     await waitFor(() => (outcomesFor(job.id).length > 0 ? true : undefined), 'the router');
@@ -244,7 +245,7 @@ describe('the fallback router against nats-server', () => {
       ok: true,
       errorType: 'auth',
       attempt: 1,
-      replyTo: '_INBOX.caller.2',
+      replyTo: '_INBOX.default.caller-2',
       msgId: `${job.id}#1`,
     });
     expect(await listDeadLetters(js, { ...location, tenant: 'someone-else' })).toEqual([]);
@@ -262,7 +263,7 @@ describe('the fallback router against nats-server', () => {
       model: 'e',
       route: job.route,
     });
-    expect(readHeader(stored.header, 'Switchyard-Reply-To')).toBe('_INBOX.caller.2');
+    expect(readHeader(stored.header, 'Switchyard-Reply-To')).toBe('_INBOX.default.caller-2');
     expect((await replayDeadLetter(js, entry.seq, location)).ack.duplicate).toBe(true);
     await expect(replayDeadLetter(js, 999_999, location)).rejects.toBeInstanceOf(
       DeadLetterReplayError,

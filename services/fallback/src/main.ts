@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@switchyard/config';
+import { loadConfig, serviceNatsOptions } from '@switchyard/config';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { loggerFromEnv, portOption, runMain, stopSignal } from '@switchyard/entrypoint';
 import { createMetrics, serveMetrics } from '@switchyard/telemetry';
@@ -25,7 +25,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   );
   for (const warning of warnings) log.warn(warning);
   const nc = await connectNats({
-    servers: [...config.switchyard.nats.servers],
+    ...serviceNatsOptions(config, 'fallback'),
     name: 'switchyard-fallback',
     logger: log,
   });

@@ -3,6 +3,7 @@ import { createInbox, type NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
   createSubjects,
+  tenantInboxPrefix,
   decodeReply,
   streamNames,
   type ReplyMessage,
@@ -54,7 +55,7 @@ describe('the fallback router answers jobs for models that are not configured', 
 
   /** Publishes a job for `model` and collects what arrives on its reply inbox within `ms`. */
   async function submit(model: string, id: string, ms = 600): Promise<ReplyMessage[]> {
-    const inbox = createInbox();
+    const inbox = createInbox(tenantInboxPrefix('default'));
     const replies: ReplyMessage[] = [];
     const sub = nc.subscribe(inbox, {
       callback: (_error, msg) => {

@@ -119,12 +119,18 @@ async function consumerExists(
   }
 }
 
-/** Removes the stored jobs of a subject no consumer reads, retrying until one was purged. */
+/**
+ * Removes the stored jobs of a subject no consumer reads. The core delivery that brought the job
+ * here can arrive before the stream stored it, and other jobs of the subject are purged by their
+ * own handlers at the same time, so one purge proves nothing: purge, wait, and stop once the
+ * subject is empty after the wait.
+ */
 async function purgeSubject(jsm: JetStreamManager, stream: string, subject: string): Promise<void> {
   for (let attempt = 1; attempt <= purgeAttempts; attempt += 1) {
-    const { purged } = await jsm.streams.purge(stream, { filter: subject });
-    if (purged > 0) return;
+    await jsm.streams.purge(stream, { filter: subject });
     await new Promise((resolve) => setTimeout(resolve, purgeRetryMs));
+    const info = await jsm.streams.info(stream, { subjects_filter: subject });
+    if ((info.state.subjects?.[subject] ?? 0) === 0) return;
   }
 }
 

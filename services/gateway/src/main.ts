@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@switchyard/config';
+import { loadConfig, serviceNatsOptions } from '@switchyard/config';
 import { loggerFromEnv, runMain, stopSignal, UserError } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { Redis } from 'ioredis';
@@ -45,7 +45,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   for (const warning of warnings) log.warn(warning);
 
   const nc = await connectNats({
-    servers: [...config.switchyard.nats.servers],
+    ...serviceNatsOptions(config, 'gateway'),
     name: 'switchyard-gateway',
     logger: log,
   });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isSupportedProvider, loadConfig } from '@switchyard/config';
+import { isSupportedProvider, loadConfig, serviceNatsOptions } from '@switchyard/config';
 import { loggerFromEnv, portOption, runMain, stopSignal } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { closeAll } from '@switchyard/providers';
@@ -45,7 +45,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   for (const warning of warnings) log.warn(warning);
 
   const nc = await connectNats({
-    servers: [...config.switchyard.nats.servers],
+    ...serviceNatsOptions(config, 'worker'),
     name: `switchyard-worker-${provider}`,
     logger: log,
   });

@@ -212,7 +212,7 @@ export async function createInstallation(
     simName,
     async submit(job) {
       inboxes += 1;
-      const subject = `_INBOX.${prefix}.${inboxes}`;
+      const subject = `_INBOX.${job.tenant ?? 'default'}.${prefix}-${inboxes}`;
       const messages: Record<string, unknown>[] = [];
       let onFinal: ((message: Record<string, unknown>) => void) | undefined;
       const sub = nc.subscribe(subject, {

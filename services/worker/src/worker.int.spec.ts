@@ -210,7 +210,7 @@ describe('worker pools against nats-server, redis-server and the provider simula
       ],
       [JSON.stringify(makeJob('chat-anthropic', { id: 'elsewhere-1' })), 'subject_mismatch'],
     ] as const) {
-      const inbox = `_INBOX.${install.prefix}.bad-${code}`;
+      const inbox = `_INBOX.default.${install.prefix}-bad-${code}`;
       const replies: Record<string, unknown>[] = [];
       install.nc.subscribe(inbox, { callback: (_e, msg) => void replies.push(msg.json()) });
       await install.nc.flush();

@@ -1,4 +1,4 @@
-import type { CompletionResult } from '@switchyard/contracts';
+import { tenantInboxPrefix, type CompletionResult } from '@switchyard/contracts';
 import type { ClientContext } from '../client-context';
 import { errorFromWire } from '../errors/switchyard.error';
 import { publishClientJob } from '../publish-client-job';
@@ -50,7 +50,7 @@ export class Completions {
     const job = buildJob(params, { tenant: this.client.tenant });
     const inbox = new ReplyInbox(this.client.nc, job.id, {
       timeoutMs: options.timeout ?? this.client.timeoutMs,
-      inboxPrefix: this.client.inboxPrefix,
+      inboxPrefix: tenantInboxPrefix(this.client.tenant),
       cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });

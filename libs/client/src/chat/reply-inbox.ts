@@ -10,8 +10,11 @@ export interface ReplyInboxOptions {
   /** Milliseconds until the wait fails with a TimeoutError (`client_timeout`). */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** The connection's inbox prefix, when NATS permissions require one. @defaultValue `_INBOX` */
-  inboxPrefix?: string;
+  /**
+   * The tenant's inbox prefix (`tenantInboxPrefix(tenant)`, `_INBOX.<tenant>`): workers answer
+   * a job only on an inbox of its own tenant.
+   */
+  inboxPrefix: string;
   /**
    * Where to announce that the caller gave up (`subjects.cancel(tenant, jobId)`): published once when
    * the wait times out or is aborted, so the worker serving the job aborts its provider call.

@@ -38,7 +38,7 @@ describe('readDeadLetter', () => {
       message(job, undefined, {
         'Switchyard-Error-Type': 'rate_limit',
         'Switchyard-Attempt': '3',
-        'Switchyard-Reply-To': '_INBOX.a',
+        'Switchyard-Reply-To': '_INBOX.acme.a',
       }),
       subjects,
     );
@@ -47,7 +47,7 @@ describe('readDeadLetter', () => {
       job: { id: 'dl-1' },
       errorType: 'rate_limit',
       attempt: 3,
-      replyTo: '_INBOX.a',
+      replyTo: '_INBOX.acme.a',
       msgId: 'dl-1#1',
     });
   });
@@ -58,6 +58,21 @@ describe('readDeadLetter', () => {
       subjects,
     );
     expect(read).toMatchObject({ ok: true, errorType: 'overloaded', attempt: null, replyTo: null });
+  });
+
+  it("never gives a reply subject outside the dead letter's tenant", () => {
+    for (const replyTo of ['_INBOX.other.a', '_INBOX.a', '$JS.API.STREAM.PURGE.LLM_JOBS']) {
+      const read = readDeadLetter(
+        message(job, undefined, { 'Switchyard-Reply-To': replyTo }),
+        subjects,
+      );
+      expect(read, replyTo).toMatchObject({ ok: true, replyTo: null });
+      const broken = readDeadLetter(
+        message({ id: 'x' }, undefined, { 'Switchyard-Reply-To': replyTo }),
+        subjects,
+      );
+      expect(broken, replyTo).toMatchObject({ ok: false, replyTo: null });
+    }
   });
 
   it('refuses a body that is not a job, a subject that is not a dead-letter one, and a mismatch', () => {

@@ -27,7 +27,11 @@ export interface DeadLetter {
   errorType: ErrorType;
   /** The delivery of the job that gave up (`Switchyard-Attempt`), when given. */
   attempt: number | null;
-  /** Where the job's answer goes (`Switchyard-Reply-To`); null when nobody waits. */
+  /**
+   * Where the job's answer goes (`Switchyard-Reply-To`); null when nobody waits, or when it is
+   * not an inbox or results subject of the dead letter's tenant (see
+   * SwitchyardSubjects.mayReplyTo): nothing may be published there.
+   */
   replyTo: string | null;
   /** The dead letter's idempotency key, `<job id>#<hop>` (see jobMessageId). */
   msgId: string;
@@ -58,8 +62,15 @@ export function readDeadLetter(
   msg: DeadLetterInput,
   subjects: SwitchyardSubjects,
 ): ReadDeadLetterResult {
+  const parsed = subjects.parse(msg.subject);
   const reply = readReplyTo(msg.headers);
-  const replyTo = reply.ok ? reply.replyTo : null;
+  const replyTo =
+    reply.ok &&
+    reply.replyTo !== null &&
+    parsed.ok &&
+    subjects.mayReplyTo(parsed.tenant, reply.replyTo)
+      ? reply.replyTo
+      : null;
   const decoded = decodeJob(msg.data);
   if (!decoded.ok) {
     return { ok: false, reason: decoded.error.message, jobId: decoded.job_id, replyTo };
@@ -71,7 +82,6 @@ export function readDeadLetter(
     jobId: job.id,
     replyTo,
   });
-  const parsed = subjects.parse(msg.subject);
   if (!parsed.ok) return fail(parsed.reason);
   if (parsed.kind !== 'dlq') return fail(`${msg.subject} is a ${parsed.kind} subject, not dlq`);
   if (parsed.tenant !== job.tenant || parsed.model !== job.model) {

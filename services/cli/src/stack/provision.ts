@@ -1,4 +1,4 @@
-import { topologyOf, type SwitchyardConfig } from '@switchyard/config';
+import { serviceNatsOptions, topologyOf, type SwitchyardConfig } from '@switchyard/config';
 import { closeNats, connectNats, provisionTopology } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 
@@ -12,7 +12,12 @@ export async function provisionStack(
   servers: string[],
   log: Logger,
 ): Promise<void> {
-  const nc = await connectNats({ servers, name: 'switchyard-up', logger: log });
+  const nc = await connectNats({
+    ...serviceNatsOptions(config, 'admin'),
+    servers,
+    name: 'switchyard-up',
+    logger: log,
+  });
   try {
     const topology = await provisionTopology(nc, { ...topologyOf(config), logger: log });
     log.info(

@@ -1,0 +1,105 @@
+import {
+  createSubjects,
+  serviceInboxPrefix,
+  streamNames,
+  type ServiceRole,
+} from '@switchyard/contracts';
+import type { NatsPermissions, TenantPermissionOptions } from './tenant-permissions';
+
+/**
+ * The JetStream API calls that create or update Switchyard's streams and the consumers of one
+ * stream (provisioning is idempotent and runs at every service's start). Never PURGE, DELETE or
+ * MSG.DELETE: a role that provisions still cannot empty or remove a stream.
+ */
+function provision(streams: readonly string[], consumersOn: string): string[] {
+  return [
+    ...streams.flatMap((stream) => [
+      `$JS.API.STREAM.CREATE.${stream}`,
+      `$JS.API.STREAM.UPDATE.${stream}`,
+    ]),
+    `$JS.API.CONSUMER.CREATE.${consumersOn}.>`,
+    `$JS.API.CONSUMER.DURABLE.CREATE.${consumersOn}.>`,
+    `$JS.API.CONSUMER.LIST.${consumersOn}`,
+    `$JS.API.CONSUMER.NAMES.${consumersOn}`,
+  ];
+}
+
+/** Pulling from the durable consumers of a stream and acknowledging what was pulled. */
+function pull(stream: string): string[] {
+  return [`$JS.API.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`];
+}
+
+/**
+ * What one service role may publish and subscribe to (see docs/tenancy.md for the table and
+ * why each line is there). Every role may read the info of Switchyard's streams and
+ * consumers, answer requests it received (`allow_responses`: NATS micro `$SRV` pings, spend
+ * queries), and subscribe to its own inbox prefix (`_INBOX_<role>`, see serviceInboxPrefix)
+ * and to `$SRV.>`. Beyond that:
+ * - `gateway`: submit and cancel jobs of any tenant (it authenticates tenants itself) and read
+ *   every tenant's inboxes, where the answers it relays arrive;
+ * - `worker`: provision the streams and the model consumers, pull and ack jobs, answer on
+ *   tenants' inboxes and results subjects, publish usage, dead letters and budget events, and
+ *   hear cancellations;
+ * - `fallback`: provision its dead-letter consumer, pull and ack dead letters, republish jobs
+ *   to fallback models, answer on tenants' inboxes and results subjects, and purge the
+ *   subjects of jobs for models no worker serves (the only purge any role may do);
+ * - `metering`: provision its usage consumer, pull and ack usage events, answer spend queries;
+ * - `admin` (the CLI, `switchyard up`): everything.
+ */
+export function servicePermissions(
+  role: ServiceRole,
+  options: TenantPermissionOptions = {},
+): NatsPermissions & { allowResponses?: true } {
+  const subjects = createSubjects(options.subjectRoot);
+  const names = streamNames(options.streamPrefix);
+  const allStreams = Object.values(names);
+  if (role === 'admin') return { publish: { allow: ['>'] }, subscribe: { allow: ['>'] } };
+  const tenantInboxes = '_INBOX.*.>';
+  const common = {
+    publish: [
+      '$JS.API.INFO',
+      ...allStreams.flatMap((stream) => [
+        `$JS.API.STREAM.INFO.${stream}`,
+        `$JS.API.CONSUMER.INFO.${stream}.*`,
+      ]),
+    ],
+    subscribe: [`${serviceInboxPrefix(role)}.>`, '$SRV.>', '$SY.>'],
+  };
+  const answer = [tenantInboxes, subjects.streamSubjects.results];
+  const own: Record<Exclude<ServiceRole, 'admin'>, { publish: string[]; subscribe: string[] }> = {
+    gateway: {
+      publish: [subjects.streamSubjects.jobs, subjects.cancelAll],
+      subscribe: [tenantInboxes],
+    },
+    worker: {
+      publish: [
+        ...provision(allStreams, names.jobs),
+        ...pull(names.jobs),
+        ...answer,
+        subjects.streamSubjects.usage,
+        subjects.streamSubjects.dlq,
+        subjects.budgetEventsAll,
+      ],
+      subscribe: [subjects.cancelAll],
+    },
+    fallback: {
+      publish: [
+        ...provision(allStreams, names.dlq),
+        ...pull(names.dlq),
+        ...answer,
+        subjects.streamSubjects.jobs,
+        `$JS.API.STREAM.PURGE.${names.jobs}`,
+      ],
+      subscribe: [subjects.streamSubjects.jobs],
+    },
+    metering: {
+      publish: [...provision(allStreams, names.usage), ...pull(names.usage)],
+      subscribe: [subjects.meteringSpend],
+    },
+  };
+  return {
+    publish: { allow: [...common.publish, ...own[role].publish] },
+    subscribe: { allow: [...common.subscribe, ...own[role].subscribe] },
+    allowResponses: true,
+  };
+}
