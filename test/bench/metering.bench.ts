@@ -11,7 +11,7 @@
  */
 import { jetstream } from '@nats-io/jetstream';
 import { parseConfig } from '@switchyard/config';
-import { CONTRACT_VERSION, createSubjects, usageEventId } from '@switchyard/contracts';
+import { CONTRACT_VERSION, createSubjects, newCallId, usageEventId } from '@switchyard/contracts';
 import { closeNats, connectNats, publishUsageEvent } from '@switchyard/messaging';
 import { startMetering } from '@switchyard/metering';
 import { createLogger } from '@switchyard/telemetry';
@@ -55,7 +55,13 @@ async function main(): Promise<void> {
               js,
               {
                 v: CONTRACT_VERSION,
-                id: usageEventId({ job_id: job, fallback_depth: 0, attempt: 1, deployment: 'm/0' }),
+                id: usageEventId({
+                  tenant: 'default',
+                  job_id: job,
+                  fallback_depth: 0,
+                  attempt: 1,
+                  call_id: newCallId(),
+                }),
                 job_id: job,
                 tenant: `tenant-${n % 10}`,
                 key_id: `key-${n % 50}`,

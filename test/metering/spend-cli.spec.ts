@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { parseConfig } from '@switchyard/config';
-import { CONTRACT_VERSION, createSubjects, usageEventId } from '@switchyard/contracts';
+import { CONTRACT_VERSION, createSubjects, newCallId, usageEventId } from '@switchyard/contracts';
 import { closeNats, connectNats, publishUsageEvent } from '@switchyard/messaging';
 import { startMetering, type Metering } from '@switchyard/metering';
 import { createLogger } from '@switchyard/telemetry';
@@ -75,10 +75,11 @@ describe('switchyard spend, against a running metering', () => {
         {
           v: CONTRACT_VERSION,
           id: usageEventId({
+            tenant: e.tenant,
             job_id: job,
             fallback_depth: 0,
             attempt: 1,
-            deployment: `${e.model}/0`,
+            call_id: newCallId(),
           }),
           job_id: job,
           tenant: e.tenant,

@@ -100,8 +100,8 @@ export function cannedChunks(job: CompletionJob, texts: string[]): CompletionChu
       choices: [{ index: 0, delta: { content: text }, finish_reason: final ? 'stop' : null }],
       ...(final ? { usage } : {}),
       switchyard: final
-        ? { ...meta(job), seq, final: true }
-        : { v: 1, job_id: job.id, seq, final: false },
+        ? { ...meta(job), seq, generation: '0.1', final: true }
+        : { v: 1, job_id: job.id, seq, generation: '0.1', final: false },
     };
   });
 }

@@ -221,12 +221,12 @@ export interface WorkerSettings {
    */
   readonly shutdownGraceMs: number;
   /**
-   * What the jobs consumers' AckWait adds to the longest provider timeout, in ms
-   * (`ack_wait_margin_seconds`): how long a crashed worker's jobs wait before another worker
-   * gets them. See `jobsAckWaitMs`.
+   * The jobs consumers' AckWait, in ms (`ack_wait_seconds`): how long a crashed worker's jobs
+   * wait before another worker gets them. Live workers send `working()` every third of it, so
+   * it need not be longer than a provider call. See `jobsAckWaitMs`.
    * @defaultValue 30000
    */
-  readonly ackWaitMarginMs: number;
+  readonly ackWaitMs: number;
 }
 
 /** Limits of one tenant. */

@@ -11,26 +11,21 @@ const models = [
 ];
 
 describe('jobsAckWaitMs', () => {
-  it('is the longest timeout plus the default 30 s margin', () => {
-    const { config } = parseConfig([...models, 'router_settings: { timeout: 10 }'].join('\n'), {
+  it('is 30 s by default, however long the provider timeouts', () => {
+    const { config } = parseConfig([...models, 'router_settings: { timeout: 600 }'].join('\n'), {
       env: {},
     });
-    expect(config.switchyard.worker.ackWaitMarginMs).toBe(30_000);
-    expect(jobsAckWaitMs(config)).toBe(50_000);
+    expect(jobsAckWaitMs(config)).toBe(30_000);
   });
 
-  it('uses switchyard.worker.ack_wait_margin_seconds and the router timeout when it is longest', () => {
-    const yaml = [
-      ...models,
-      'router_settings: { timeout: 60 }',
-      'switchyard: { worker: { ack_wait_margin_seconds: 2 } }',
-    ].join('\n');
-    expect(jobsAckWaitMs(parseConfig(yaml, { env: {} }).config)).toBe(62_000);
+  it('is switchyard.worker.ack_wait_seconds when set', () => {
+    const yaml = [...models, 'switchyard: { worker: { ack_wait_seconds: 5 } }'].join('\n');
+    expect(jobsAckWaitMs(parseConfig(yaml, { env: {} }).config)).toBe(5_000);
   });
 
-  it('refuses a margin that is not a positive duration', () => {
-    const yaml = [...models, 'switchyard: { worker: { ack_wait_margin_seconds: 0 } }'].join('\n');
-    expect(() => parseConfig(yaml, { env: {} })).toThrow(/ack_wait_margin_seconds/);
+  it('refuses an AckWait that is not a positive duration', () => {
+    const yaml = [...models, 'switchyard: { worker: { ack_wait_seconds: 0 } }'].join('\n');
+    expect(() => parseConfig(yaml, { env: {} })).toThrow(/ack_wait_seconds/);
   });
 });
 

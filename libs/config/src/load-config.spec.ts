@@ -121,7 +121,7 @@ describe('loadConfig', () => {
         streamPrefix: 'PROD_',
       },
       redis: { url: 'rediss://redis.internal:6380', keyPrefix: 'prod:' },
-      worker: { concurrency: 8, shutdownGraceMs: 12_500, ackWaitMarginMs: 10_000 },
+      worker: { concurrency: 8, shutdownGraceMs: 12_500, ackWaitMs: 10_000 },
       tenants: {
         default: {},
         acme: { maxBudget: 250, budgetDurationMs: 30 * 86_400_000 },

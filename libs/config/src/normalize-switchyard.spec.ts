@@ -12,7 +12,7 @@ describe('the switchyard section', () => {
         streamPrefix: '',
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sy:' },
-      worker: { concurrency: 32, shutdownGraceMs: 30_000, ackWaitMarginMs: 30_000 },
+      worker: { concurrency: 32, shutdownGraceMs: 30_000, ackWaitMs: 30_000 },
       tenants: { default: {} },
     });
   });

@@ -16,7 +16,7 @@ export const switchyardDefaults = {
   keyPrefix: 'sy:',
   concurrency: 32,
   shutdownGraceSeconds: 30,
-  ackWaitMarginSeconds: 30,
+  ackWaitSeconds: 30,
 } as const;
 
 /** The tenant every single-tenant setup uses; always present in `tenants`. */
@@ -88,8 +88,8 @@ export function normalizeSwitchyard(
       shutdownGraceMs: secondsToMs(
         section?.worker?.shutdown_grace_seconds ?? switchyardDefaults.shutdownGraceSeconds,
       ),
-      ackWaitMarginMs: secondsToMs(
-        section?.worker?.ack_wait_margin_seconds ?? switchyardDefaults.ackWaitMarginSeconds,
+      ackWaitMs: secondsToMs(
+        section?.worker?.ack_wait_seconds ?? switchyardDefaults.ackWaitSeconds,
       ),
     },
     tenants,

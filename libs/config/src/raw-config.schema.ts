@@ -198,7 +198,7 @@ export function createRawSchemas(env: Env) {
   const worker = section({
     concurrency: positiveInt.optional(),
     shutdown_grace_seconds: nonNegativeSeconds.optional(),
-    ack_wait_margin_seconds: positiveSeconds.optional(),
+    ack_wait_seconds: positiveSeconds.optional(),
   });
 
   const tenant = z.preprocess(

@@ -3,6 +3,15 @@ import { chatMessageSchema } from './chat-message.schema';
 import { functionToolSchema, responseFormatSchema, toolChoiceSchema } from './chat-tools.schema';
 
 /**
+ * The most output tokens a request may ask for (`max_tokens`, `max_completion_tokens`): far
+ * above any model's limit, low enough that every reservation computed from it (tokens × price)
+ * stays an exact integer.
+ */
+export const MAX_OUTPUT_TOKENS = 10_000_000;
+/** The most choices a request may ask for (`n`), as OpenAI allows. */
+export const MAX_CHOICES = 128;
+
+/**
  * The body of an OpenAI `POST /v1/chat/completions` request, as carried inside a job.
  *
  * `model` is optional: the job names the logical model, and the provider layer sets the
@@ -22,11 +31,11 @@ export const chatCompletionRequestSchema = z
     response_format: responseFormatSchema.optional(),
     temperature: z.number().min(0).max(2).nullish(),
     top_p: z.number().min(0).max(1).nullish(),
-    max_tokens: z.int().positive().nullish(),
-    max_completion_tokens: z.int().positive().nullish(),
+    max_tokens: z.int().positive().max(MAX_OUTPUT_TOKENS).nullish(),
+    max_completion_tokens: z.int().positive().max(MAX_OUTPUT_TOKENS).nullish(),
     stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
     seed: z.int().nullish(),
-    n: z.int().min(1).nullish(),
+    n: z.int().min(1).max(MAX_CHOICES).nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
     user: z.string().optional(),

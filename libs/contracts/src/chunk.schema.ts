@@ -9,11 +9,25 @@ import { contractVersionSchema } from './version';
 /** The position of a chunk in its job's stream: 0, 1, 2, … with no gaps. */
 const seqSchema = z.int().nonnegative();
 
+/**
+ * Which delivery produced a chunk: `<hop>.<attempt>` (the job's fallback depth and JetStream
+ * delivery count). Every chunk of one stream has the same generation; a chunk of another one
+ * means the job was delivered again after its stream had started, and the reader must stop
+ * with a `stream_cut` error rather than splice two generations of text.
+ */
+export const generationSchema = z.string().regex(/^\d+\.\d+$/, 'must be <hop>.<attempt>');
+
+/** The generation of a delivery: `<hop>.<attempt>`. */
+export function generationOf(hop: number, attempt: number): string {
+  return `${hop}.${attempt}`;
+}
+
 /** The `switchyard` block of every chunk but the last. */
 export const chunkMetaSchema = z.object({
   v: contractVersionSchema,
   job_id: jobIdSchema,
   seq: seqSchema,
+  generation: generationSchema,
   final: z.literal(false),
 });
 export type ChunkMeta = z.infer<typeof chunkMetaSchema>;
@@ -25,6 +39,7 @@ export type ChunkMeta = z.infer<typeof chunkMetaSchema>;
  */
 export const finalChunkMetaSchema = resultMetaSchema.extend({
   seq: seqSchema,
+  generation: generationSchema,
   final: z.literal(true),
   ttft_ms: durationMsSchema.optional(),
 });

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
+import { answerRecordSchema, type AnswerRecord } from './answer-record.schema';
 import type { ErrorType } from './error-types';
 import type { SwitchyardError } from './error.schema';
 import { jobIdSchema } from './ids.schema';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { firstIssuePath, formatIssues } from './issues';
 import { completionJobSchema, type CompletionJob } from './job.schema';
 import { ContractErrorCodes, makeError } from './make-error';
@@ -66,6 +68,12 @@ function decodeWire<S extends z.ZodType>(
     return fail(
       ContractErrorCodes.malformed_json,
       `malformed JSON: the ${kind.what} could not be parsed (${reason})`,
+    );
+  }
+  if (exceedsJsonDepth(value)) {
+    return fail(
+      ContractErrorCodes.too_deeply_nested,
+      `invalid ${kind.what}: objects and arrays nest more than ${MAX_JSON_DEPTH} levels deep`,
     );
   }
   if (!isRecord(value)) {
@@ -158,4 +166,20 @@ export function decodeUsageEvent(input: WireInput): DecodeUsageEventResult {
     jobIdOf: (value) => value['job_id'],
   });
   return result.ok ? { ok: true, event: result.value } : { ok: false, error: result.error };
+}
+
+/** The outcome of decodeAnswerRecord; a failure is a `server` error naming the fields. */
+export type DecodeAnswerRecordResult =
+  { ok: true; record: AnswerRecord } | { ok: false; error: SwitchyardError };
+
+/** Reads an answer record (stream LLM_ANSWERS). Never throws. */
+export function decodeAnswerRecord(input: WireInput): DecodeAnswerRecordResult {
+  const result = decodeWire(input, {
+    what: 'answer record',
+    schema: answerRecordSchema,
+    errorType: 'server',
+    versionOf: (value) => value['v'],
+    jobIdOf: (value) => value['job_id'],
+  });
+  return result.ok ? { ok: true, record: result.value } : { ok: false, error: result.error };
 }

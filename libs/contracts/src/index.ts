@@ -53,7 +53,13 @@ export {
   type ResponseFormat,
   type ToolChoice,
 } from './chat-tools.schema';
-export { chatCompletionRequestSchema, type ChatCompletionRequest } from './chat-request.schema';
+export {
+  MAX_CHOICES,
+  MAX_OUTPUT_TOKENS,
+  chatCompletionRequestSchema,
+  type ChatCompletionRequest,
+} from './chat-request.schema';
+export { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth';
 export {
   cacheControlSchema,
   completionJobSchema,
@@ -95,6 +101,8 @@ export {
   chunkMetaSchema,
   completionChunkSchema,
   finalChunkMetaSchema,
+  generationOf,
+  generationSchema,
   toolCallDeltaSchema,
   type ChunkChoice,
   type ChunkMeta,
@@ -124,6 +132,7 @@ export {
   type ReplyMessage,
 } from './reply.schema';
 export {
+  newCallId,
   usageEventId,
   usageEventSchema,
   usageStatusSchema,
@@ -136,6 +145,8 @@ export {
   decodeJob,
   decodeReply,
   decodeUsageEvent,
+  decodeAnswerRecord,
+  type DecodeAnswerRecordResult,
   type DecodeJobResult,
   type DecodeReplyResult,
   type DecodeUsageEventResult,
@@ -178,3 +189,8 @@ export {
   type StreamKind,
 } from './streams';
 export { HeaderNames, type HeaderName } from './headers';
+export {
+  answerRecordSchema,
+  type AnswerRecord,
+  type AnswerRecordInput,
+} from './answer-record.schema';

@@ -42,6 +42,8 @@ export const ContractErrorCodes = {
   unsupported_contract_version: 'unsupported_contract_version',
   /** The JSON does not match the schema; the message names each failing field. */
   schema_mismatch: 'schema_mismatch',
+  /** The JSON nests objects and arrays deeper than MAX_JSON_DEPTH. */
+  too_deeply_nested: 'too_deeply_nested',
 } as const;
 export type ContractErrorCode = (typeof ContractErrorCodes)[keyof typeof ContractErrorCodes];
 

@@ -12,12 +12,14 @@ import {
 const forbiddenInNames = /[.*>/\\\s]/;
 
 describe('streamNames', () => {
-  it('names the four streams', () => {
+  it('names the six streams', () => {
     expect(streamNames()).toEqual({
       jobs: 'LLM_JOBS',
       dlq: 'LLM_DLQ',
       usage: 'LLM_USAGE',
       results: 'LLM_RESULTS',
+      answers: 'LLM_ANSWERS',
+      cancels: 'LLM_CANCELS',
     });
     expect(streamNames()).toBe(StreamNames);
   });
@@ -28,6 +30,8 @@ describe('streamNames', () => {
       dlq: 'T1_LLM_DLQ',
       usage: 'T1_LLM_USAGE',
       results: 'T1_LLM_RESULTS',
+      answers: 'T1_LLM_ANSWERS',
+      cancels: 'T1_LLM_CANCELS',
     });
   });
 

@@ -3,14 +3,16 @@ import { logicalModelNameSchema } from './ids.schema';
 import { encodeSubjectToken } from './subject-token';
 
 /**
- * The JetStream streams of Switchyard: jobs (work-queue), dead letters, usage events and
- * batch results.
+ * The JetStream streams of Switchyard: jobs (work-queue), dead letters, usage events, batch
+ * results, the final answer of every job by job id, and cancellations.
  */
 export const StreamNames = {
   jobs: 'LLM_JOBS',
   dlq: 'LLM_DLQ',
   usage: 'LLM_USAGE',
   results: 'LLM_RESULTS',
+  answers: 'LLM_ANSWERS',
+  cancels: 'LLM_CANCELS',
 } as const;
 export type StreamKind = keyof typeof StreamNames;
 
@@ -32,12 +34,8 @@ export function streamNames(prefix?: string): Readonly<Record<StreamKind, string
       `invalid stream prefix ${JSON.stringify(prefix)}: must be 1 to 32 characters of A-Z a-z 0-9 _ -`,
     );
   }
-  return {
-    jobs: `${prefix}_${StreamNames.jobs}`,
-    dlq: `${prefix}_${StreamNames.dlq}`,
-    usage: `${prefix}_${StreamNames.usage}`,
-    results: `${prefix}_${StreamNames.results}`,
-  };
+  const prefixed = Object.entries(StreamNames).map(([kind, name]) => [kind, `${prefix}_${name}`]);
+  return Object.fromEntries(prefixed) as Record<StreamKind, string>;
 }
 
 /** nats-server refuses stream and consumer names longer than this (`JSMaxNameLen`). */

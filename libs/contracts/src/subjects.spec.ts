@@ -73,7 +73,11 @@ describe('subjects (default root llm)', () => {
       dlq: 'llm.dlq.>',
       usage: 'llm.usage.>',
       results: 'llm.results.>',
+      answers: 'llm.answers.>',
+      cancels: 'llm.cancel.>',
     });
+    expect(subjects.answers('acme', 'batch:a.b')).toBe('llm.answers.acme.batch~3Aa~2Eb');
+    expect(() => subjects.answers('acme', 'has space')).toThrow(SubjectError);
   });
 
   it('keeps a model name with dots, wildcards and spaces inside one token', () => {

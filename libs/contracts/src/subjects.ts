@@ -63,8 +63,15 @@ export interface SwitchyardSubjects {
   cancel(tenant: string, jobId: string): string;
   /** `<root>.cancel.<tenant>.>`: what a tenant may cancel (for NATS permissions). */
   cancelForTenant(tenant: string): string;
-  /** `<root>.cancel.>`: every cancellation (what workers subscribe to). */
+  /** `<root>.cancel.>`: every cancellation (stream LLM_CANCELS, which workers follow). */
   readonly cancelAll: string;
+  /**
+   * `<root>.answers.<tenant>.<job id token>` (stream LLM_ANSWERS, the last message per subject
+   * kept): the final answer of a tenant's job and the usage it was billed, recorded before the
+   * job is acknowledged, so a redelivered job is answered from it instead of calling the
+   * provider again.
+   */
+  answers(tenant: string, jobId: string): string;
   /** `<root>.metering.spend`: the request-reply subject that answers spend queries. */
   readonly meteringSpend: string;
   /**
@@ -80,6 +87,8 @@ export interface SwitchyardSubjects {
     readonly dlq: string;
     readonly usage: string;
     readonly results: string;
+    readonly answers: string;
+    readonly cancels: string;
   };
   /**
    * Reads a jobs, dead-letter or usage subject back into its tenant and model. Never throws:
@@ -111,6 +120,15 @@ function checkTenant(tenant: string): string {
     );
   }
   return tenant;
+}
+
+function jobToken(jobId: string): string {
+  if (!jobIdSchema.safeParse(jobId).success) {
+    throw new SubjectError(
+      `invalid job id ${JSON.stringify(jobId)}: must be 1 to 128 characters of A-Z a-z 0-9 _ - : .`,
+    );
+  }
+  return encodeSubjectToken(jobId);
 }
 
 function modelToken(model: string): string {
@@ -191,14 +209,8 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     jobsForModel: (model) => `${root}.jobs.*.${modelToken(model)}`,
     dlqForModel: (model) => `${root}.dlq.*.${modelToken(model)}`,
     jobsForTenant: (tenant) => `${root}.jobs.${checkTenant(tenant)}.>`,
-    cancel: (tenant, jobId) => {
-      if (!jobIdSchema.safeParse(jobId).success) {
-        throw new SubjectError(
-          `invalid job id ${JSON.stringify(jobId)}: must be 1 to 128 characters of A-Z a-z 0-9 _ - : .`,
-        );
-      }
-      return `${root}.cancel.${checkTenant(tenant)}.${encodeSubjectToken(jobId)}`;
-    },
+    cancel: (tenant, jobId) => `${root}.cancel.${checkTenant(tenant)}.${jobToken(jobId)}`,
+    answers: (tenant, jobId) => `${root}.answers.${checkTenant(tenant)}.${jobToken(jobId)}`,
     cancelForTenant: (tenant) => `${root}.cancel.${checkTenant(tenant)}.>`,
     cancelAll: `${root}.cancel.>`,
     meteringSpend: `${root}.metering.spend`,
@@ -209,6 +221,8 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
       dlq: `${root}.dlq.>`,
       usage: `${root}.usage.>`,
       results: `${root}.results.>`,
+      answers: `${root}.answers.>`,
+      cancels: `${root}.cancel.>`,
     },
     parse: (subject) => parseModelSubject(root, subject),
   };

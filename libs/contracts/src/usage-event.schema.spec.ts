@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIssues } from './issues';
-import { usageEventId, usageEventSchema } from './usage-event.schema';
+import { newCallId, usageEventId, usageEventSchema } from './usage-event.schema';
 import { validUsageEvent } from './wire-fixtures';
 
 function problems(value: unknown): string {
@@ -47,23 +47,30 @@ describe('usageEventSchema', () => {
 });
 
 describe('usageEventId', () => {
-  it('is <job_id>:<fallback_depth>:<attempt>:<deployment token>', () => {
+  it('is <tenant>.<job_id>:<fallback_depth>:<attempt>:<call_id>', () => {
     const id = usageEventId({
+      tenant: 'acme',
       job_id: 'batch-7:msg-0001',
       fallback_depth: 1,
       attempt: 2,
-      deployment: 'azure/gpt-4o:eu',
+      call_id: '00ff00ff00ff00ff',
     });
-    expect(id).toBe('batch-7:msg-0001:1:2:azure~2Fgpt-4o~3Aeu');
+    expect(id).toBe('acme.batch-7:msg-0001:1:2:00ff00ff00ff00ff');
   });
 
-  it('never gives two distinct calls the same id, even when job ids contain colons', () => {
-    const jobId = fc.stringMatching(/^[A-Za-z0-9_\-:.]{1,12}$/);
+  it('gives every call a call id of its own', () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => newCallId()));
+    expect(ids.size).toBe(10_000);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('never gives two distinct calls the same id, even when job ids contain colons and dots', () => {
     const call = fc.record({
-      job_id: jobId,
+      tenant: fc.stringMatching(/^[A-Za-z0-9_-]{1,6}$/),
+      job_id: fc.stringMatching(/^[A-Za-z0-9_\-:.]{1,12}$/),
       fallback_depth: fc.nat(3),
       attempt: fc.integer({ min: 1, max: 3 }),
-      deployment: fc.string({ minLength: 1, maxLength: 6 }),
+      call_id: fc.stringMatching(/^[0-9a-f]{16}$/),
     });
     fc.assert(
       fc.property(call, call, (a, b) => {
@@ -72,11 +79,5 @@ describe('usageEventId', () => {
       }),
       { numRuns: 3000 },
     );
-  });
-
-  it('tells apart calls that a naive join would confuse', () => {
-    const a = usageEventId({ job_id: 'x:0', fallback_depth: 1, attempt: 2, deployment: 'd' });
-    const b = usageEventId({ job_id: 'x', fallback_depth: 0, attempt: 1, deployment: '2:d' });
-    expect(a).not.toBe(b);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { errorTypeSchema } from './error.schema';
 import {
@@ -7,7 +8,6 @@ import {
   tagsSchema,
   tenantIdSchema,
 } from './ids.schema';
-import { encodeSubjectToken } from './subject-token';
 import {
   costUsdSchema,
   durationMsSchema,
@@ -36,6 +36,8 @@ export type UsageStatus = z.infer<typeof usageStatusSchema>;
  *   cache hit saved at the answering deployment's price, 0 for other events or an unknown
  *   price.
  * - `queue_ms`, `provider_ms`, `total_ms`, `ttft_ms`: as in a result's metadata, for this call.
+ * - `estimated`: the provider reported no usage (a stream cut or cancelled midway, a call
+ *   aborted), so the tokens are the worker's count of the prompt and of the text that arrived.
  */
 export const usageEventSchema = z
   .object({
@@ -51,6 +53,7 @@ export const usageEventSchema = z
     provider_model: z.string().min(1),
     status: usageStatusSchema,
     error_type: errorTypeSchema.optional(),
+    estimated: z.literal(true).optional(),
     prompt_tokens: tokenCountSchema,
     completion_tokens: tokenCountSchema,
     cached_tokens: tokenCountSchema,
@@ -98,22 +101,32 @@ export type UsageEvent = z.infer<typeof usageEventSchema>;
 /** A usage event as a worker writes it: `tags` may be left out. */
 export type UsageEventInput = z.input<typeof usageEventSchema>;
 
-/** The parts of a usage event that identify one provider call or cache hit. */
+/** The parts of a usage event's id. */
 export interface UsageEventIdParts {
+  tenant: string;
   job_id: string;
   fallback_depth: number;
   attempt: number;
-  deployment: string;
+  /** Random, made once per provider call or cache hit (see newCallId). */
+  call_id: string;
 }
 
 /**
- * The id of a usage event: `<job_id>:<fallback_depth>:<attempt>:<deployment token>`, the
- * deployment written with encodeSubjectToken. One delivery of one job hop calls one
- * deployment once (or answers from the cache), so the id names exactly one call, and a
- * redelivered or republished event keeps its id. Only the job id may contain `:`, so the
- * parts read back unambiguously from the right and distinct calls never share an id.
+ * A fresh id for one provider call or cache hit: 16 hex digits of randomness. Made once when
+ * the call is made and kept with its usage event, so publishing that event again (a retry, a
+ * redelivered job answered from its recorded answer) keeps its id and is counted once, while
+ * another call, even of the same job id later, is always counted.
+ */
+export function newCallId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/**
+ * The id of a usage event: `<tenant>.<job_id>:<fallback_depth>:<attempt>:<call_id>`. The
+ * tenant scopes the caller's job id, the hop and delivery make it readable, and the call id
+ * makes it name exactly one call.
  */
 export function usageEventId(parts: UsageEventIdParts): string {
-  const { job_id, fallback_depth, attempt, deployment } = parts;
-  return `${job_id}:${fallback_depth}:${attempt}:${encodeSubjectToken(deployment)}`;
+  const { tenant, job_id, fallback_depth, attempt, call_id } = parts;
+  return `${tenant}.${job_id}:${fallback_depth}:${attempt}:${call_id}`;
 }

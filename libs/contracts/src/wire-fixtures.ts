@@ -177,7 +177,7 @@ export function contentChunk(seq: number, content: string) {
     created: 1_764_000_003,
     model: 'openai/gpt-4o',
     choices: [{ index: 0, delta: { content }, finish_reason: null }],
-    switchyard: { v: 1, job_id: 'batch-7:msg-0001', seq, final: false },
+    switchyard: { v: 1, job_id: 'batch-7:msg-0001', seq, generation: '0.1', final: false },
   };
 }
 
@@ -190,7 +190,7 @@ export function finalChunk(seq: number) {
     model: 'openai/gpt-4o',
     choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
     usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 },
-    switchyard: { ...resultMeta(), seq, final: true, ttft_ms: 310 },
+    switchyard: { ...resultMeta(), seq, generation: '0.1', final: true, ttft_ms: 310 },
   };
 }
 

@@ -98,3 +98,15 @@ export function estimateInputTokens(
   }
   return texts.reduce((sum, text) => sum + countTokens(encoding, text), fixedTokens);
 }
+
+/**
+ * The tokens of a piece of generated text on a deployment: its tokenizer's count for OpenAI
+ * models, else ⌈characters / 4⌉ (as for prompts). Used to bill what a stream that was cut or
+ * cancelled had produced, when the provider never reported usage.
+ */
+export function estimateTextTokens(text: string, target?: TokenizerTarget): number {
+  const encoding = tokenEncodingFor(target);
+  return encoding === undefined
+    ? Math.ceil(text.length / charactersPerToken)
+    : countTokens(encoding, text);
+}

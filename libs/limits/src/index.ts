@@ -19,6 +19,7 @@ export {
 } from './cooldown-failure-types';
 export {
   estimateInputTokens,
+  estimateTextTokens,
   charactersPerToken,
   imageTokens,
   lowDetailImageTokens,

@@ -205,6 +205,54 @@ describe('consumeJobs against nats-server', () => {
     await waitFor(async () => (await queued()) === 0);
   });
 
+  it('counts the handler failures of a message and backs off twice as long after each', async () => {
+    const { start, queued } = await setUp('backoff', 1);
+    const seen: { failures: number; at: number }[] = [];
+    await start({
+      concurrency: 1,
+      unsettledNakDelayMs: 200,
+      handler: async (delivery) => {
+        seen.push({ failures: delivery.handlerFailures, at: Date.now() });
+        if (delivery.handlerFailures < 3) throw new Error('handler bug');
+        await delivery.control.ack();
+      },
+    });
+    await waitFor(() => seen.length === 4, 8_000, 'three failures and a success');
+    expect(seen.map((s) => s.failures)).toEqual([0, 1, 2, 3]);
+    const gaps = seen.slice(1).map((s, i) => s.at - (seen[i]?.at ?? 0));
+    expect(gaps[0]).toBeGreaterThanOrEqual(200 - 20);
+    expect(gaps[1]).toBeGreaterThanOrEqual(400 - 20);
+    expect(gaps[2]).toBeGreaterThanOrEqual(800 - 20);
+    await waitFor(async () => (await queued()) === 0);
+  });
+
+  it('lets a handler settle its job itself once the grace ran out, and hands back the rest', async () => {
+    const { start, queued } = await setUp('settle-on-stop', 2);
+    const acked: number[] = [];
+    let started = 0;
+    const stopping = await start({
+      concurrency: 2,
+      handBackWaitMs: 1_000,
+      handler: ({ control, signal, streamSequence }) => {
+        started += 1;
+        const settlesItself = started === 1;
+        return new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => {
+            if (!settlesItself) return resolve();
+            void control.ack().then(() => {
+              acked.push(streamSequence);
+              resolve();
+            });
+          });
+        });
+      },
+    });
+    await waitFor(() => stopping.inFlight === 2, 3_000, 'both jobs to start');
+    expect(await stopping.stop({ graceMs: 100 })).toEqual({ finished: 1, handedBack: 1 });
+    expect(acked).toHaveLength(1);
+    await waitFor(async () => (await queued()) === 1, 3_000, 'only the handed-back job');
+  });
+
   it('keeps a long job from being redelivered by sending working() while it runs', async () => {
     const { start, info } = await setUp('progress', 1, 1_000);
     let runs = 0;

@@ -26,11 +26,18 @@ export type JobDelivery = ReadJobMessageResult & {
   storedAtMs: number;
   /** How many more jobs wait in this model's consumer. */
   pending: number;
+  /**
+   * How often a handler of this consumer failed on this very message before (threw, or left
+   * it unsettled): a handler should answer a job that keeps failing rather than let it come
+   * back forever (see ConsumeJobsOptions.unsettledNakDelayMs for the backoff in between).
+   */
+  handlerFailures: number;
   /** Settle the job: ack, nak(delayMs), term, working(). */
   control: JobControl;
   /**
-   * Aborted when the consumer's stop grace ran out: the job was handed back (nak'd) and any
-   * work on it should stop; later ack/nak calls do nothing.
+   * Aborted when the consumer's stop grace ran out: work on the job should stop, and the
+   * handler may still settle it (answer it, ack it) within `handBackWaitMs`; after that the
+   * consumer hands it back (nak) for another worker and later ack/nak calls do nothing.
    */
   signal: AbortSignal;
 };
@@ -62,8 +69,16 @@ export interface ConsumeJobsOptions {
    * job; 0 sends none. @defaultValue a third of the consumer's AckWait
    */
   progressIntervalMs?: number;
-  /** The delay of the nak for a job the handler left unsettled. @defaultValue 1_000 */
+  /**
+   * The delay of the nak for a job the handler threw on or left unsettled, the first time;
+   * it doubles with each failure of the same message, up to 60 s. @defaultValue 1_000
+   */
   unsettledNakDelayMs?: number;
+  /**
+   * After the stop grace ran out and the jobs' signals aborted, how long handlers may still
+   * settle their jobs themselves before the rest are handed back. @defaultValue 2_000
+   */
+  handBackWaitMs?: number;
   /** Begin paused (call resume() to start pulling). @defaultValue false */
   startPaused?: boolean;
   logger?: Logger;
@@ -71,7 +86,7 @@ export interface ConsumeJobsOptions {
 
 /** How a stop went. */
 export interface StopSummary {
-  /** Jobs whose handler finished during the stop. */
+  /** Jobs settled during the stop: by their handler finishing, or settling once aborted. */
   finished: number;
   /** Jobs still running when the grace ran out, nak'd for another worker. */
   handedBack: number;
@@ -114,6 +129,9 @@ interface InFlightJob {
 
 const minPullExpiresMs = 1_000;
 const maxRetryDelayMs = 10_000;
+const maxUnsettledNakDelayMs = 60_000;
+/** At most this many messages' handler failures are remembered; the oldest are forgotten. */
+const maxRememberedFailures = 10_000;
 /** A grace that never runs out. */
 const never = new Promise<never>(() => undefined);
 
@@ -162,6 +180,9 @@ class JobPullLoop implements JobConsumer {
   private readonly pullExpiresMs: number;
   private readonly progressIntervalMs: number;
   private readonly unsettledNakDelayMs: number;
+  private readonly handBackWaitMs: number;
+  /** Handler failures by stream sequence, for messages that failed and came back. */
+  private readonly failuresBySeq = new Map<number, number>();
   private readonly log: Logger;
   private limit: number;
   private isPaused: boolean;
@@ -173,6 +194,7 @@ class JobPullLoop implements JobConsumer {
   private openPull: ConsumerMessages | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private finishedSinceStop = 0;
+  private graceOver = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -190,6 +212,7 @@ class JobPullLoop implements JobConsumer {
     this.progressIntervalMs =
       options.progressIntervalMs ?? Math.max(250, Math.floor(options.ackWaitMs / 3));
     this.unsettledNakDelayMs = options.unsettledNakDelayMs ?? 1_000;
+    this.handBackWaitMs = options.handBackWaitMs ?? 2_000;
     this.log = loggerOrDefault(options.logger).child({
       stream: this.stream,
       consumer: this.consumerName,
@@ -255,9 +278,20 @@ class JobPullLoop implements JobConsumer {
     if (outcome === 'grace over') {
       await this.openPull?.close();
       await this.loopDone;
-      for (const job of this.jobs) {
+      const running = [...this.jobs];
+      this.graceOver = true;
+      for (const job of running) {
+        job.abort.abort(new Error('the consumer stopped: the job is being handed back'));
+      }
+      // Handlers may still settle what they know how to end (a stream already under way is
+      // answered `stream_cut`, never restarted elsewhere); the rest go back to the stream.
+      await Promise.race([
+        Promise.all(running.map((job) => job.done)),
+        delayed(this.handBackWaitMs),
+      ]);
+      for (const job of running) {
         if (job.settlement.handBack()) handedBack += 1;
-        job.abort.abort(new Error('the consumer stopped and handed the job back'));
+        else this.finishedSinceStop += 1;
       }
     }
     this.resolveClosed();
@@ -318,12 +352,13 @@ class JobPullLoop implements JobConsumer {
       streamSequence: msg.info.streamSequence,
       storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
       pending: msg.info.pending,
+      handlerFailures: this.failuresBySeq.get(msg.info.streamSequence) ?? 0,
       control: settlement.control,
       signal: abort.signal,
     };
     const job: InFlightJob = { settlement, abort, done: Promise.resolve() };
     job.done = this.handle(delivery, settlement).finally(() => {
-      if (this.jobs.delete(job) && this.stopping) this.finishedSinceStop += 1;
+      if (this.jobs.delete(job) && this.stopping && !this.graceOver) this.finishedSinceStop += 1;
       this.changed.notify();
     });
     this.jobs.add(job);
@@ -342,12 +377,30 @@ class JobPullLoop implements JobConsumer {
     } catch (error) {
       this.log.error({ ...context, err: error }, 'job handler threw');
     }
-    if (settlement.handBack(this.unsettledNakDelayMs)) {
+    const seq = delivery.streamSequence;
+    if (delivery.signal.aborted) return;
+    const failures = delivery.handlerFailures + 1;
+    const nakDelayMs = Math.min(
+      maxUnsettledNakDelayMs,
+      this.unsettledNakDelayMs * 2 ** (failures - 1),
+    );
+    if (settlement.handBack(nakDelayMs)) {
+      this.rememberFailure(seq, failures);
       this.log.warn(
-        { ...context, nakDelayMs: this.unsettledNakDelayMs },
-        'job handler left the job unsettled; nak sent',
+        { ...context, nakDelayMs, handlerFailures: failures },
+        'job handler failed or left the job unsettled; nak sent with backoff',
       );
+    } else {
+      this.failuresBySeq.delete(seq);
     }
+  }
+
+  private rememberFailure(seq: number, failures: number): void {
+    this.failuresBySeq.delete(seq);
+    this.failuresBySeq.set(seq, failures);
+    if (this.failuresBySeq.size <= maxRememberedFailures) return;
+    const oldest = this.failuresBySeq.keys().next();
+    if (oldest.done !== true) this.failuresBySeq.delete(oldest.value);
   }
 }
 

@@ -86,3 +86,4 @@ export {
   type ServiceRegistration,
 } from './register-service';
 export { createMissingStreams, type StreamSettings } from './create-missing-streams';
+export { publishAnswerRecord, readAnswerRecord } from './answer-records';

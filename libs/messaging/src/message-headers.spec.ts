@@ -30,8 +30,10 @@ describe('message headers', () => {
 });
 
 describe('jobMessageId', () => {
-  it('is the job id for a fresh job and names the hop for a republished one', () => {
-    expect(jobMessageId({ id: 'j-1', route: [] })).toBe('j-1');
-    expect(jobMessageId({ id: 'j-1', route: [{ model: 'a', deployments: [] }] })).toBe('j-1#1');
+  it('is the tenant and job id for a fresh job and names the hop for a republished one', () => {
+    const hop = { model: 'a', deployments: [] };
+    expect(jobMessageId({ tenant: 'acme', id: 'j-1', route: [] })).toBe('acme.j-1');
+    expect(jobMessageId({ tenant: 'acme', id: 'j-1', route: [hop] })).toBe('acme.j-1#1');
+    expect(jobMessageId({ tenant: 'globex', id: 'j-1', route: [] })).toBe('globex.j-1');
   });
 });

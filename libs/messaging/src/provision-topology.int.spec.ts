@@ -41,11 +41,11 @@ describe('provisionTopology against nats-server', () => {
     await server?.stop();
   });
 
-  it('creates the four streams and one consumer per model, then changes nothing', async () => {
+  it('creates the six streams and one consumer per model, then changes nothing', async () => {
     const settings = isolated('create');
     const first = await provisionTopology(nc, settings);
     const names = streamNames(settings.streamPrefix);
-    expect(Object.values(first.streams).map((s) => s.outcome)).toEqual(Array(4).fill('created'));
+    expect(Object.values(first.streams).map((s) => s.outcome)).toEqual(Array(6).fill('created'));
     expect(first.consumers.map((c) => [c.name, c.outcome])).toEqual([
       ['model-fast-triage-model', 'created'],
       ['model-openai~2Fgpt-4o', 'created'],
@@ -70,7 +70,7 @@ describe('provisionTopology against nats-server', () => {
     });
 
     const second = await provisionTopology(nc, settings);
-    expect(Object.values(second.streams).map((s) => s.outcome)).toEqual(Array(4).fill('unchanged'));
+    expect(Object.values(second.streams).map((s) => s.outcome)).toEqual(Array(6).fill('unchanged'));
     expect(second.consumers.map((c) => c.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(second.unknownConsumers).toEqual([]);
   });

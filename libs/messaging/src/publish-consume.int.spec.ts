@@ -201,7 +201,13 @@ describe('publishing and consuming jobs against nats-server', () => {
   it('stores a usage event once per id, and a dead letter with its headers', async () => {
     const event: UsageEventInput = {
       v: 1,
-      id: usageEventId({ job_id: 'j-1', fallback_depth: 0, attempt: 1, deployment: 'gpt-4o-eu' }),
+      id: usageEventId({
+        tenant: 'default',
+        job_id: 'j-1',
+        fallback_depth: 0,
+        attempt: 1,
+        call_id: '0123456789abcdef',
+      }),
       job_id: 'j-1',
       tenant: 'default',
       model,
@@ -238,6 +244,6 @@ describe('publishing and consuming jobs against nats-server', () => {
     expect(stored?.header.get('Switchyard-Error-Type')).toBe('rate_limit');
     expect(stored?.header.get('Switchyard-Attempt')).toBe('4');
     expect(stored?.header.get('Switchyard-Reply-To')).toBe('reply.dlq');
-    expect(stored?.header.get('Nats-Msg-Id')).toBe(job.id);
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(`default.${job.id}`);
   });
 });

@@ -39,7 +39,8 @@ export function isResultsSubject(
 }
 
 /**
- * Sends a result, a stream chunk or an error to a job's reply subject, with
+ * Sends a result, a stream chunk or an error (or its JSON, already serialized) to a job's
+ * reply subject, with
  * `Switchyard-Contract` and the trace context in the headers.
  *
  * An inbox (anything but `<root>.results.<batch>`) gets a core NATS publish: it is
@@ -52,7 +53,7 @@ export function isResultsSubject(
 export async function publishReply(
   nc: NatsConnection,
   replyTo: string,
-  reply: ReplyMessage,
+  reply: ReplyMessage | string,
   options: PublishReplyOptions = {},
 ): Promise<PublishReplyResult> {
   const { subjects = defaultSubjects, msgId, traceContext, timeoutMs } = options;
@@ -61,7 +62,7 @@ export async function publishReply(
       `cannot publish a reply to ${JSON.stringify(replyTo)}: not a publishable subject`,
     );
   }
-  const body = JSON.stringify(reply);
+  const body = typeof reply === 'string' ? reply : JSON.stringify(reply);
   if (!isResultsSubject(replyTo, subjects)) {
     nc.publish(replyTo, body, { headers: switchyardHeaders({ traceContext }) });
     return { durable: false };

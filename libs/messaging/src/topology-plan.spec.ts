@@ -73,6 +73,8 @@ describe('planTopology', () => {
       'T1_LLM_DLQ',
       'T1_LLM_USAGE',
       'T1_LLM_RESULTS',
+      'T1_LLM_ANSWERS',
+      'T1_LLM_CANCELS',
     ]);
     expect(plan.consumers[0]?.config.filter_subject).toBe('t1.llm.jobs.*.fast-triage-model');
     expect(planTopology({ ...base, streamPrefix: '' }, { metadata: false }).jobsStream).toBe(

@@ -32,6 +32,8 @@ export const TopologyDefaults = {
   dlqMaxAgeMs: 14 * day,
   usageMaxAgeMs: 7 * day,
   resultsMaxAgeMs: day,
+  answersMaxAgeMs: day,
+  cancelsMaxAgeMs: hour,
 } as const;
 
 /**
@@ -74,6 +76,16 @@ export interface TopologySettings {
   usageMaxAgeMs?: number;
   /** How long batch results wait to be collected. @defaultValue 1 day */
   resultsMaxAgeMs?: number;
+  /**
+   * How long the final answer of a job is kept by job id (a redelivered job is answered from
+   * it, never sent to the provider again). @defaultValue 1 day
+   */
+  answersMaxAgeMs?: number;
+  /**
+   * How long a cancellation is kept, so a worker that starts later still drops the job.
+   * Jobs carry a deadline; this should outlast the longest one. @defaultValue 1 hour
+   */
+  cancelsMaxAgeMs?: number;
 }
 
 /** The stream settings provisioning manages; anything else on a stream is left as it is. */
@@ -88,7 +100,7 @@ export type ManagedStreamConfig = Pick<
   | 'duplicate_window'
   | 'discard'
   | 'description'
-> & { metadata?: Record<string, string> };
+> & { metadata?: Record<string, string>; max_msgs_per_subject?: number };
 
 /** The consumer settings provisioning manages. */
 export type ManagedConsumerConfig = Pick<
@@ -162,6 +174,7 @@ export function planTopology(
     retention: RetentionPolicy,
     maxAgeMs: number,
     description: string,
+    perSubject: { max_msgs_per_subject?: number } = {},
   ): StreamPlan => {
     const window = positiveInt('duplicateWindowMs', d.duplicateWindowMs);
     return {
@@ -177,6 +190,7 @@ export function planTopology(
         duplicate_window: nanos(maxAgeMs > 0 ? Math.min(window, maxAgeMs) : window),
         discard: kind === 'jobs' ? DiscardPolicy.New : DiscardPolicy.Old,
         description,
+        ...perSubject,
         ...meta({ 'switchyard.stream': kind }),
       },
     };
@@ -206,6 +220,20 @@ export function planTopology(
       RetentionPolicy.Limits,
       positiveInt('resultsMaxAgeMs', d.resultsMaxAgeMs),
       'Switchyard batch results: replies to jobs submitted with a llm.results.<batch> reply subject',
+    ),
+    stream(
+      'answers',
+      RetentionPolicy.Limits,
+      positiveInt('answersMaxAgeMs', d.answersMaxAgeMs),
+      'Switchyard answers: the final answer and billed usage of each job, by tenant and job id',
+      { max_msgs_per_subject: 1 },
+    ),
+    stream(
+      'cancels',
+      RetentionPolicy.Limits,
+      positiveInt('cancelsMaxAgeMs', d.cancelsMaxAgeMs),
+      'Switchyard cancellations: jobs whose caller gave up, followed by every worker',
+      { max_msgs_per_subject: 1 },
     ),
   ];
 

@@ -44,9 +44,11 @@ describe('servicePermissions', () => {
       expect(publish, role).not.toContain('>');
       expect(subscribe, role).not.toContain('>');
       for (const subject of publish) {
-        expect(subject, role).not.toMatch(
-          /\$JS\.API\.(STREAM\.(DELETE|MSG\.DELETE)|CONSUMER\.DELETE)/,
-        );
+        expect(subject, role).not.toMatch(/\$JS\.API\.STREAM\.(DELETE|MSG\.DELETE)/);
+        // Only its own ordered consumers on the cancellations stream may a role delete.
+        if (subject.includes('CONSUMER.DELETE')) {
+          expect(subject).toBe('$JS.API.CONSUMER.DELETE.P_LLM_CANCELS.*');
+        }
         expect(subject, role).not.toMatch(/^\$JS\.API\.>$|^\$JS\.>$|^_INBOX\.>$/);
       }
       expect(subscribe, role).toContain(`_INBOX_${role}.>`);
@@ -76,7 +78,10 @@ describe('servicePermissions', () => {
       ]),
     );
     expect(allOf('worker').publish).not.toContain('llm.jobs.>');
-    expect(allOf('worker').subscribe).toContain('llm.cancel.>');
+    expect(allOf('worker').publish).toEqual(
+      expect.arrayContaining(['llm.answers.>', '$JS.API.STREAM.MSG.GET.P_LLM_ANSWERS']),
+    );
+    expect(allOf('worker').subscribe).not.toContain('llm.cancel.>');
     expect(allOf('metering').publish).not.toContain('_INBOX.*.>');
     expect(allOf('metering').subscribe).toContain('llm.metering.spend');
   });

@@ -29,6 +29,15 @@ function pull(stream: string): string[] {
   return [`$JS.API.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`];
 }
 
+/** Following a stream with an ordered consumer (ephemeral: made, pulled, deleted when reset). */
+function follow(stream: string): string[] {
+  return [
+    `$JS.API.CONSUMER.CREATE.${stream}.>`,
+    `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`,
+    `$JS.API.CONSUMER.DELETE.${stream}.*`,
+  ];
+}
+
 /**
  * What one service role may publish and subscribe to (see docs/tenancy.md for the table and
  * why each line is there). Every role may read the info of Switchyard's streams and
@@ -37,9 +46,9 @@ function pull(stream: string): string[] {
  * and to `$SRV.>`. Beyond that:
  * - `gateway`: submit and cancel jobs of any tenant (it authenticates tenants itself) and read
  *   every tenant's inboxes, where the answers it relays arrive;
- * - `worker`: provision the streams and the model consumers, pull and ack jobs, answer on
- *   tenants' inboxes and results subjects, publish usage, dead letters and budget events, and
- *   hear cancellations;
+ * - `worker`: provision the streams and the model consumers, pull and ack jobs, record and
+ *   read answers (LLM_ANSWERS), answer on tenants' inboxes and results subjects, publish usage,
+ *   dead letters and budget events, and follow the cancellations stream;
  * - `fallback`: provision its dead-letter consumer, pull and ack dead letters, republish jobs
  *   to fallback models, answer on tenants' inboxes and results subjects, and purge the
  *   subjects of jobs for models no worker serves (the only purge any role may do);
@@ -78,9 +87,12 @@ export function servicePermissions(
         ...answer,
         subjects.streamSubjects.usage,
         subjects.streamSubjects.dlq,
+        subjects.streamSubjects.answers,
+        `$JS.API.STREAM.MSG.GET.${names.answers}`,
+        ...follow(names.cancels),
         subjects.budgetEventsAll,
       ],
-      subscribe: [subjects.cancelAll],
+      subscribe: [],
     },
     fallback: {
       publish: [

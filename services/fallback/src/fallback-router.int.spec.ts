@@ -137,7 +137,7 @@ describe('the fallback router against nats-server', () => {
       tenant: 'default',
       route: job.route,
     });
-    expect(readHeader(stored.header, 'Nats-Msg-Id')).toBe(`${job.id}#1`);
+    expect(readHeader(stored.header, 'Nats-Msg-Id')).toBe(`default.${job.id}#1`);
     expect(readHeader(stored.header, 'Switchyard-Reply-To')).toBe('_INBOX.default.caller-1');
     await waitFor(() => (outcomesFor(job.id).length > 0 ? true : undefined), 'the outcome');
     expect(outcomesFor(job.id)).toEqual([
@@ -246,7 +246,7 @@ describe('the fallback router against nats-server', () => {
       errorType: 'auth',
       attempt: 1,
       replyTo: '_INBOX.default.caller-2',
-      msgId: `${job.id}#1`,
+      msgId: `default.${job.id}#1`,
     });
     expect(await listDeadLetters(js, { ...location, tenant: 'someone-else' })).toEqual([]);
 
@@ -254,7 +254,7 @@ describe('the fallback router against nats-server', () => {
     expect(replayed).toMatchObject({
       jobId: job.id,
       model: 'e',
-      msgId: `${job.id}#1#replay-${entry.seq}`,
+      msgId: `default.${job.id}#1#replay-${entry.seq}`,
     });
     expect(replayed.ack.duplicate).toBe(false);
     const stored = await waitFor(lastJobFor.bind(null, 'e'), 'the replayed job');

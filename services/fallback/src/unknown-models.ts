@@ -2,13 +2,12 @@ import { JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
-  HeaderNames,
   makeError,
   makeErrorReply,
   modelConsumerName,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
-import { publishReply, readHeader, readReplyTo } from '@switchyard/messaging';
+import { publishReply, readReplyTo } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 
 /** The queue group of the unknown-model responders: one router replica answers each job. */
@@ -85,7 +84,7 @@ async function answerJob(
 ): Promise<void> {
   const { nc, jsm, subjects, jobsStream, log } = options;
   if (await consumerExists(jsm, jobsStream, modelConsumerName(model))) return;
-  const jobId = readHeader(msg.headers, HeaderNames.msgId) ?? jobIdOf(msg);
+  const jobId = jobIdOf(msg);
   const replyTo = readReplyTo(msg.headers);
   const configured = Object.keys(options.config.models).sort().join(', ');
   const error = makeError(

@@ -25,7 +25,7 @@ export interface SpecGateway {
  */
 export async function startSpecGateway(
   servers: { nats: TestServer; redis: TestServer },
-  options: { masterKey?: string; label: string },
+  options: { masterKey?: string; label: string; maxInFlight?: number },
 ): Promise<SpecGateway> {
   const prefix = uniquePrefix(options.label);
   const yaml = [
@@ -53,7 +53,14 @@ export async function startSpecGateway(
     ackWaitMs: 60_000,
     logger,
   });
-  const gateway = await startGateway({ config, nc, redis, port: 0, logger });
+  const gateway = await startGateway({
+    config,
+    nc,
+    redis,
+    port: 0,
+    logger,
+    ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+  });
   return {
     prefix,
     config,

@@ -71,14 +71,57 @@ describe('gateway requests on real NATS and Redis, no workers', () => {
     expect(await route.json()).toMatchObject({ error: { code: 'route_not_found' } });
   });
 
-  it('answers 413 for a body over 10 MiB', async () => {
-    const huge = JSON.stringify({
-      model: 'alpha',
-      messages: [{ role: 'user', content: 'x'.repeat(10 * 1024 * 1024) }],
+  it('answers 413 for a body over what one NATS message can carry as a job, and 10 MiB', async () => {
+    const maxPayload = gw.nc.info?.max_payload ?? 0;
+    expect(maxPayload).toBe(1024 * 1024);
+    for (const size of [maxPayload, 10 * 1024 * 1024]) {
+      const huge = JSON.stringify({
+        model: 'alpha',
+        messages: [{ role: 'user', content: 'x'.repeat(size) }],
+      });
+      const res = await post(gw, huge, master);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: { code: 'request_too_large' } });
+    }
+  });
+
+  it('answers 400 too_deeply_nested for a body nested deeper than 64 levels', async () => {
+    const deep = `{"model":"alpha","messages":[{"role":"user","content":"x"}],"extra":${'['.repeat(4_000)}${']'.repeat(4_000)}}`;
+    const res = await post(gw, deep, master);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'too_deeply_nested' } });
+  });
+
+  it('answers 400 for max_tokens beyond any model and n beyond 128, before anything is queued', async () => {
+    for (const extra of [{ max_tokens: 2e15 }, { max_completion_tokens: 10_000_001 }, { n: 129 }]) {
+      const res = await post(gw, { model: 'alpha', messages, ...extra }, master);
+      expect(res.status, JSON.stringify(extra)).toBe(400);
+    }
+  });
+
+  it('answers 503 too_many_requests_in_flight past its in-flight limit, and serves again after', async () => {
+    const small = await startSpecGateway(servers, {
+      masterKey: specMasterKey,
+      label: 'gw-inflight',
+      maxInFlight: 1,
     });
-    const res = await post(gw, huge, master);
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error: { code: 'request_too_large' } });
+    try {
+      const controller = new AbortController();
+      // No worker serves `beta`: this request waits, holding the one slot.
+      const waiting = post(small, { model: 'beta', messages }, master, controller.signal);
+      await waitFor(async () => {
+        const res = await post(small, { model: 'beta', messages }, master);
+        if (res.status !== 503) return false;
+        expect(res.headers.get('retry-after')).toBe('1');
+        expect(await res.json()).toMatchObject({ error: { code: 'too_many_requests_in_flight' } });
+        return true;
+      });
+      controller.abort();
+      await expect(waiting).rejects.toThrow();
+      await waitFor(async () => (await post(small, 'not json', master)).status === 400);
+    } finally {
+      await small.stop();
+    }
   });
 
   it('cancels the job when the client disconnects mid-wait', async () => {

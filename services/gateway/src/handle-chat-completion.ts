@@ -9,6 +9,15 @@ import { readJobHeaders } from './job-headers';
 import { errorAnswer, type ErrorAnswer } from './openai-error';
 import { streamCompletion } from './stream-completion';
 
+const tooBusy = new GatewayError({
+  status: 503,
+  type: OpenAiErrorTypes.server,
+  code: 'too_many_requests_in_flight',
+  message:
+    'The gateway is answering as many requests as it may at once; send the request again shortly.',
+  headers: { 'retry-after': '1' },
+});
+
 const stopping = new GatewayError({
   status: 503,
   type: OpenAiErrorTypes.server,
@@ -33,6 +42,11 @@ export async function handleChatCompletion(
   reply: FastifyReply,
 ): Promise<void> {
   const startedAt = performance.now();
+  if (ctx.inFlight.full) {
+    const answer = errorAnswer(tooBusy);
+    await reply.code(answer.status).headers(answer.headers).send(answer.body);
+    return;
+  }
   const request = ctx.inFlight.begin(reply.raw);
   ctx.instruments.started();
   let model = 'unknown';

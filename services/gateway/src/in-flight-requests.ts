@@ -12,10 +12,19 @@ export interface InFlightRequest {
 /**
  * The requests being answered, so that a client that disconnects aborts its job (the client
  * library then publishes the job's cancellation) and a stopping gateway can abort what is left.
+ * At most `limit` at once: past it, `begin` refuses, so a flood of requests cannot make the
+ * gateway hold unbounded memory and sockets.
  */
 export class InFlightRequests {
   private readonly active = new Set<AbortController>();
   private readonly idle: (() => void)[] = [];
+
+  constructor(readonly limit: number) {}
+
+  /** Whether another request may begin now. */
+  get full(): boolean {
+    return this.active.size >= this.limit;
+  }
 
   get size(): number {
     return this.active.size;

@@ -18,13 +18,14 @@ const finalMeta = {
   cache_hit: false,
   cost_usd: null,
   seq: 1,
+  generation: '0.1',
   final: true as const,
 };
 const textChoice = { index: 0, delta: { content: 'Hi' }, finish_reason: null };
 const middle: CompletionChunk = {
   ...head,
   choices: [textChoice],
-  switchyard: { v: 1, job_id: 'job-1', seq: 0, final: false },
+  switchyard: { v: 1, job_id: 'job-1', seq: 0, generation: '0.1', final: false },
 };
 const last: CompletionChunk = {
   ...head,

@@ -18,7 +18,7 @@ import { Authenticator, type KeyVerifier } from './authenticate';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
-import { HttpLimits } from './http-limits';
+import { bodyLimitFor, HttpLimits } from './http-limits';
 import { InFlightRequests } from './in-flight-requests';
 import { registerJsonBody } from './json-body';
 import { ReadinessCheck } from './readiness';
@@ -41,8 +41,10 @@ export interface StartGatewayOptions {
   keys?: KeyVerifier;
   /** The metrics `/metrics` serves. @defaultValue the gateway's own (shut down by `close()`) */
   metrics?: Metrics;
-  /** Largest request body in bytes. @defaultValue 10 MiB */
+  /** Largest request body in bytes. @defaultValue 10 MiB, lowered to what NATS can carry */
   bodyLimitBytes?: number;
+  /** Requests answered at once at most. @defaultValue HttpLimits.maxInFlight */
+  maxInFlight?: number;
 }
 
 /** A running gateway. */
@@ -87,7 +89,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     readiness: new ReadinessCheck(nc, redis, config),
     metrics,
     instruments: new GatewayMetrics(metrics.meter),
-    inFlight: new InFlightRequests(),
+    inFlight: new InFlightRequests(options.maxInFlight ?? HttpLimits.maxInFlight),
     logger,
   };
   if (ctx.auth.open) {
@@ -95,7 +97,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       'no general_settings.master_key: the gateway is open, requests without a valid key are served as tenant "default"',
     );
   }
-  const bodyLimit = options.bodyLimitBytes ?? HttpLimits.bodyLimitBytes;
+  const bodyLimit = bodyLimitFor(
+    options.bodyLimitBytes ?? HttpLimits.bodyLimitBytes,
+    nc.info?.max_payload,
+  );
   const adapter = new FastifyAdapter({
     bodyLimit,
     requestTimeout: HttpLimits.requestTimeoutMs,

@@ -1,5 +1,10 @@
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
-import { CONTRACT_VERSION, usageEventId, type UsageEventInput } from '@switchyard/contracts';
+import {
+  CONTRACT_VERSION,
+  newCallId,
+  usageEventId,
+  type UsageEventInput,
+} from '@switchyard/contracts';
 
 /** A config on the test servers, with its own subject root, stream prefix and key prefix. */
 export function meteringConfig(
@@ -58,10 +63,11 @@ export function usageEvent(overrides: Partial<UsageEventInput> = {}): UsageEvent
     id:
       overrides.id ??
       usageEventId({
+        tenant: base.tenant,
         job_id: base.job_id,
         fallback_depth: base.fallback_depth,
         attempt: base.attempt,
-        deployment: base.deployment,
+        call_id: newCallId(),
       }),
   };
 }

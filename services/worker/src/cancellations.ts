@@ -1,5 +1,7 @@
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { decodeSubjectToken, type SwitchyardSubjects } from '@switchyard/contracts';
+import { jetstream, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { decodeSubjectToken, streamNames, type SwitchyardSubjects } from '@switchyard/contracts';
+import type { Logger } from '@switchyard/telemetry';
 
 /** A job as a cancellation names it: its tenant and id. */
 export interface JobRef {
@@ -9,42 +11,68 @@ export interface JobRef {
 
 const refKey = (job: JobRef): string => `${job.tenant}/${job.id}`;
 
-/** How long a cancellation is remembered for a job not taken yet. */
-export const rememberCancelMs = 15 * 60_000;
 /** At most this many remembered cancellations; the oldest are forgotten first. */
 const maxRemembered = 100_000;
 
+/** Options of {@link Cancellations.follow}. */
+export interface CancellationsOptions {
+  subjects: SwitchyardSubjects;
+  /** The installation's stream prefix (stream LLM_CANCELS). */
+  streamPrefix: string;
+  /** How long a cancellation counts: the stream's max age (`cancelsMaxAgeMs`). */
+  rememberMs: number;
+  logger: Logger;
+}
+
 /**
- * The cancellations this worker process has heard on `<root>.cancel.>` (every worker hears
- * every one; each names a tenant and a job id, so a tenant can cancel only its own jobs): the
- * jobs it is serving are aborted at once, and jobs cancelled before any worker took them are
- * remembered for {@link rememberCancelMs} so they are dropped unsent.
+ * The cancellations of `<root>.cancel.<tenant>.<job>` (each names a tenant and a job id, so a
+ * tenant can cancel only its own jobs), followed from the stream LLM_CANCELS, which keeps them
+ * for `rememberMs`: a worker that starts after a cancellation (a new pod, a restart) still
+ * drops the job. Jobs this worker is serving are aborted at once; jobs not taken yet are
+ * remembered so they are dropped unsent.
  */
 export class Cancellations {
   private readonly serving = new Map<string, AbortController>();
   private readonly remembered = new Map<string, number>();
-  private readonly sub: Subscription;
+  private messages: ConsumerMessages | undefined;
+  private following: Promise<void> = Promise.resolve();
 
-  constructor(nc: NatsConnection, subjects: SwitchyardSubjects) {
-    const prefix = subjects.cancelAll.slice(0, -1);
-    this.sub = nc.subscribe(subjects.cancelAll, {
-      callback: (error, msg) => {
-        if (error !== null) return;
-        const [tenant, token, ...rest] = msg.subject.slice(prefix.length).split('.');
-        if (tenant === undefined || token === undefined || rest.length > 0) return;
-        try {
-          this.cancel({ tenant, id: decodeSubjectToken(token) });
-        } catch {
-          return;
-        }
-      },
+  private constructor(private readonly rememberMs: number) {}
+
+  /**
+   * Starts following the cancellations stream from its oldest message, and resolves once the
+   * ordered consumer is made (the cancellations already stored then arrive first).
+   */
+  static async follow(nc: NatsConnection, options: CancellationsOptions): Promise<Cancellations> {
+    const cancellations = new Cancellations(options.rememberMs);
+    const prefix = options.subjects.cancelAll.slice(0, -1);
+    // The stream holds nothing but cancellations (and nats-server 2.9 takes no filter here).
+    const consumer = await jetstream(nc).consumers.get(streamNames(options.streamPrefix).cancels, {
+      deliver_policy: DeliverPolicy.All,
     });
+    const messages = await consumer.consume();
+    cancellations.messages = messages;
+    cancellations.following = (async () => {
+      for await (const msg of messages) {
+        const [tenant, token, ...rest] = msg.subject.slice(prefix.length).split('.');
+        if (tenant === undefined || token === undefined || rest.length > 0) continue;
+        try {
+          const at = Math.floor(msg.info.timestampNanos / 1e6);
+          cancellations.cancel({ tenant, id: decodeSubjectToken(token) }, at);
+        } catch {
+          continue;
+        }
+      }
+    })().catch((error: unknown) => {
+      options.logger.error({ err: error }, 'following cancellations failed');
+    });
+    return cancellations;
   }
 
   /** Whether the job was cancelled before this worker took it. */
   isCancelled(job: JobRef, now = Date.now()): boolean {
     const at = this.remembered.get(refKey(job));
-    return at !== undefined && now - at < rememberCancelMs;
+    return at !== undefined && now - at < this.rememberMs;
   }
 
   /**
@@ -63,20 +91,22 @@ export class Cancellations {
     };
   }
 
-  /** Records a cancellation (what a message on the cancel subject does). */
-  cancel(job: JobRef, now = Date.now()): void {
+  /** Records a cancellation made at `at` (what a message on the cancel subject does). */
+  cancel(job: JobRef, at = Date.now()): void {
     const key = refKey(job);
     this.serving.get(key)?.abort(new Error(`job ${job.id} was cancelled by its caller`));
     this.remembered.delete(key);
-    this.remembered.set(key, now);
-    for (const [id, at] of this.remembered) {
-      if (this.remembered.size <= maxRemembered && now - at < rememberCancelMs) break;
+    this.remembered.set(key, at);
+    const now = Date.now();
+    for (const [id, when] of this.remembered) {
+      if (this.remembered.size <= maxRemembered && now - when < this.rememberMs) break;
       this.remembered.delete(id);
     }
   }
 
-  /** Stops listening. */
-  close(): void {
-    this.sub.unsubscribe();
+  /** Stops following. */
+  async close(): Promise<void> {
+    await this.messages?.close();
+    await this.following;
   }
 }

@@ -5,7 +5,7 @@ import type { BudgetGate, BudgetHold } from './budget-gate';
 import type { DeploymentBoard } from './deployment-board';
 import { leaseDeployment, type DeploymentLease } from './deployment-lease';
 import type { RandomSource } from './deployment-picker';
-import type { JobReplies } from './job-replies';
+import type { JobSettler } from './job-settler';
 import { routeTooLong, type TooLongContext } from './pre-call-check';
 import { deploymentsTried } from './served-job';
 
@@ -24,7 +24,10 @@ export interface AdmissionContext extends TooLongContext {
 /** A job cleared for its provider call, or one already settled (nak'd, dead-lettered, answered). */
 export type Admission =
   | { readonly ok: true; readonly lease: DeploymentLease; readonly budget: BudgetHold }
-  | { readonly ok: false; readonly outcome: 'waiting' | 'dead_lettered' | 'budget_exceeded' };
+  | {
+      readonly ok: false;
+      readonly outcome: 'waiting' | 'dead_lettered' | 'budget_exceeded' | 'retried';
+    };
 
 /**
  * The steps between taking a job and calling its provider: lease a deployment that can hold
@@ -36,7 +39,7 @@ export async function admitJob(
   context: AdmissionContext,
   delivery: JobDelivery & { ok: true },
   job: CompletionJob,
-  replies: JobReplies,
+  settler: JobSettler,
   log: Logger,
 ): Promise<Admission> {
   const outcome = await leaseDeployment(context.board, context.limits, job.request, {
@@ -48,7 +51,7 @@ export async function admitJob(
     return { ok: false, outcome: 'waiting' };
   }
   if (outcome.kind === 'too-long') {
-    const routed = await routeTooLong(context, delivery, job, outcome.estimates, log);
+    const routed = await routeTooLong(context, delivery, job, settler, outcome.estimates, log);
     return { ok: false, outcome: routed };
   }
   const { lease } = outcome;
@@ -65,7 +68,9 @@ export async function admitJob(
   }
   if (budget.ok) return { ok: true, lease, budget: budget.hold };
   await giveBack();
-  await replies.fail({ ...budget.error, deployments_tried: deploymentsTried(job) }, job.id);
-  await delivery.control.ack();
-  return { ok: false, outcome: 'budget_exceeded' };
+  const settled = await settler.answerError({
+    ...budget.error,
+    deployments_tried: deploymentsTried(job),
+  });
+  return { ok: false, outcome: settled === 'answered' ? 'budget_exceeded' : settled };
 }

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Deployment, RouterSettings } from '@switchyard/config';
-import type { SwitchyardSubjects } from '@switchyard/contracts';
+import type { AnswerRecord, CompletionJob, SwitchyardSubjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
 import type { BudgetGate } from './budget-gate';
 import type { Cancellations } from './cancellations';
@@ -29,7 +29,9 @@ export interface JobHandlerContext {
   /** Every deployment of this model on every provider, for pre-call checks. */
   modelDeployments: readonly Deployment[];
   /** The response cache, when `litellm_settings.cache` is on. */
-  cache?: Omit<CacheStepContext, 'js' | 'subjects'>;
+  cache?: CacheStepContext;
+  /** The settlement recorded for a job (stream LLM_ANSWERS), or null. */
+  answers(job: CompletionJob): Promise<AnswerRecord | null>;
   logger: Logger;
   random?: RandomSource;
 }

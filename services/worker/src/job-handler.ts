@@ -1,25 +1,39 @@
 import { jetstream } from '@nats-io/jetstream';
-import { makeError } from '@switchyard/contracts';
+import { makeError, type SwitchyardError } from '@switchyard/contracts';
 import type { JobHandler } from '@switchyard/messaging';
 import type { JobHandlerContext } from './job-handler-context';
 import { admitJob } from './job-admission';
 import { jobReplies } from './job-replies';
+import { JobSettler, type SettlerContext } from './job-settler';
 import { cacheStep, noCacheTicket } from './response-cache/cache-step';
 import { cancelledError, serveJob } from './serve-job';
 import { deploymentsTried } from './served-job';
 import type { JobOutcome } from './worker-metrics';
 
 /**
+ * How many times the handler may fail on one job (throw, or leave it unsettled: a bug, a
+ * Redis that does not answer) before the job is answered `handler_failed` instead of being
+ * tried again; between failures the job waits with exponential backoff (consumeJobs).
+ */
+export const maxHandlerFailures = 5;
+
+/**
  * The handler of one model's consumer: the per-job state machine of README.md. Invalid jobs
- * get an `invalid_job` reply and are terminated; jobs past their deadline get
- * `deadline_exceeded` and jobs their caller cancelled get `cancelled`, both acked unsent;
- * otherwise a deployment is leased and the job's budgets reserved (`admitJob`: or the job goes
- * back to the stream until one is free, is dead-lettered when its prompt fits no deployment,
- * or gets `budget_exceeded`), the provider is called, and the job is answered and
- * acked, retried with nak(delay), or dead-lettered.
+ * get an `invalid_job` reply and are terminated; a redelivered job already settled by a worker
+ * that died before its ack is settled again from its record (no provider call); jobs past
+ * their deadline get `deadline_exceeded`, jobs their caller cancelled get `cancelled`, and jobs
+ * the handler keeps failing on get `handler_failed`, all unsent; otherwise the cache is asked,
+ * a deployment leased and the budgets reserved (`admitJob`: or the job goes back to the stream
+ * until one is free, is dead-lettered when its prompt fits no deployment, or gets
+ * `budget_exceeded`), the provider is called, and the job settled (`serveJob`).
  */
 export function createJobHandler(context: JobHandlerContext): JobHandler {
   const js = jetstream(context.nc);
+  const settlerContext: SettlerContext = {
+    js,
+    subjects: context.subjects,
+    onUsage: (event) => context.metrics.usage(event),
+  };
   return async (delivery) => {
     const log = context.logger.child({
       seq: delivery.streamSequence,
@@ -43,6 +57,23 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       return;
     }
     const job = delivery.job;
+    const settler = new JobSettler(settlerContext, delivery, job, replies, log);
+    const answerUnsent = async (error: SwitchyardError, outcome: JobOutcome) => {
+      const settled = await settler.answerError(error);
+      finished(settled === 'answered' ? outcome : settled);
+    };
+    if (delivery.attempt > 1) {
+      const record = await context.answers(job);
+      if (record !== null && record.hop >= job.route.length) {
+        finished(await settler.replay(record));
+        return;
+      }
+    }
+    if (delivery.handlerFailures >= maxHandlerFailures) {
+      log.error({ failures: delivery.handlerFailures }, 'the handler keeps failing: answered');
+      await answerUnsent(handlerFailedError(job.id, delivery.handlerFailures), 'failed');
+      return;
+    }
     const takenAt = Date.now();
     if (job.deadline !== undefined && takenAt >= job.deadline) {
       const error = makeError(
@@ -51,36 +82,24 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
         `the job's deadline passed ${takenAt - job.deadline} ms before a worker could send it`,
         { deployments_tried: deploymentsTried(job) },
       );
-      await replies.fail(error, job.id);
-      await delivery.control.ack();
-      finished('deadline_exceeded');
+      await answerUnsent(error, 'deadline_exceeded');
       return;
     }
     if (context.cancellations.isCancelled(job)) {
       log.info('cancelled by its caller before it was sent: dropped');
-      await replies.fail(cancelledError(job), job.id);
-      await delivery.control.ack();
-      finished('cancelled');
+      await answerUnsent(cancelledError(job), 'cancelled');
       return;
     }
     const caching =
       context.cache === undefined
         ? { answered: false as const, ticket: noCacheTicket }
-        : await cacheStep(
-            { ...context.cache, js, subjects: context.subjects },
-            delivery,
-            job,
-            replies,
-            takenAt,
-            log,
-          );
+        : await cacheStep(context.cache, delivery, job, replies, settler, takenAt, log);
     if (caching.answered) {
-      if (caching.hit !== undefined) context.metrics.usage(caching.hit);
-      finished(caching.hit === undefined ? 'waiting' : 'cache_hit');
+      finished(caching.outcome);
       return;
     }
     const { ticket } = caching;
-    const admission = await admitJob({ ...context, js }, delivery, job, replies, log);
+    const admission = await admitJob(context, delivery, job, settler, log);
     if (!admission.ok) {
       await ticket.release();
       finished(admission.outcome);
@@ -89,12 +108,29 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
     const { lease, budget } = admission;
     const cancel = context.cancellations.track(job);
     try {
-      const run = { delivery, job, replies, takenAt, cancelled: cancel.signal, budget, log };
-      finished(await serveJob(context, js, run, lease, ticket));
+      const run = {
+        delivery,
+        job,
+        replies,
+        settler,
+        takenAt,
+        cancelled: cancel.signal,
+        budget,
+        log,
+      };
+      finished(await serveJob(context, run, lease, ticket));
     } finally {
       cancel.done();
       context.board.release(lease.deployment.id);
       await ticket.release();
     }
   };
+}
+
+function handlerFailedError(jobId: string, failures: number) {
+  return makeError(
+    'server',
+    'handler_failed',
+    `the worker failed ${failures} times on job ${jobId} (see its logs): answered instead of trying again`,
+  );
 }

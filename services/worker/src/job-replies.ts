@@ -7,13 +7,45 @@ import {
 } from '@switchyard/contracts';
 import { publishReply, type JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
+import { retryDurably } from './retry-durably';
 
-/** Sends replies to one job's reply subject; a job without one is answered into the log. */
+/**
+ * Room left in a NATS message for the headers and, in an answer record, the usage events that
+ * travel with a reply: a reply may be at most `max_payload` minus this.
+ */
+export const replyHeadroomBytes = 64 * 1024;
+
+/** A reply serialized once: what is published, and its size. */
+export interface EncodedReply {
+  reply: ReplyMessage;
+  body: string;
+  bytes: number;
+}
+
+/** Serializes a reply once, to check its size and publish it without doing it again. */
+export function encodeReply(reply: ReplyMessage): EncodedReply {
+  const body = JSON.stringify(reply);
+  return { reply, body, bytes: Buffer.byteLength(body) };
+}
+
+/**
+ * How sending a reply went: published (an inbox has no acknowledgement: delivered to whoever
+ * listens), refused for its size (nothing was sent), not stored after retries (a durable
+ * results subject), or not sent because the job has no reply subject.
+ */
+export type SendOutcome = 'sent' | 'too_large' | 'failed' | 'no_reply_subject';
+
+/** Sends replies to one job's reply subject. */
 export interface JobReplies {
-  /** A result, a chunk or an error; `msgId` de-duplicates durable (batch) replies. */
-  send(reply: ReplyMessage, msgId: string): Promise<void>;
+  /** The largest reply, in bytes, that can be published (see replyHeadroomBytes). */
+  readonly maxBytes: number;
+  /**
+   * Sends a result, a chunk or an error; `msgId` de-duplicates durable (batch) replies, which
+   * are published again with backoff until stored (up to the retry budget). Never throws.
+   */
+  send(reply: ReplyMessage | EncodedReply, msgId: string): Promise<SendOutcome>;
   /** An error reply for the job (`jobId` null when the job could not be read). */
-  fail(error: SwitchyardError, jobId: string | null): Promise<void>;
+  fail(error: SwitchyardError, jobId: string | null): Promise<SendOutcome>;
 }
 
 /** What a JobReplies needs. */
@@ -23,23 +55,42 @@ export interface JobRepliesOptions {
   subjects: SwitchyardSubjects;
   traceContext: JobDelivery['traceContext'];
   logger: Logger;
+  /** How long a durable reply is published again before it counts as failed. @defaultValue 30_000 */
+  retryMs?: number;
 }
 
-/** Replies for one delivery. Publishing failures are logged, never thrown. */
+/** Replies for one delivery. Publishing failures are logged and returned, never thrown. */
 export function jobReplies(options: JobRepliesOptions): JobReplies {
   const { nc, replyTo, subjects, traceContext, logger } = options;
-  const send = async (reply: ReplyMessage, msgId: string): Promise<void> => {
+  const maxBytes = Math.max(0, (nc.info?.max_payload ?? 1024 * 1024) - replyHeadroomBytes);
+  const send = async (
+    message: ReplyMessage | EncodedReply,
+    msgId: string,
+  ): Promise<SendOutcome> => {
+    const encoded = 'body' in message ? message : encodeReply(message);
     if (replyTo === null) {
-      logger.warn({ msgId, object: reply.object }, 'job has no reply subject; reply dropped');
-      return;
+      logger.warn(
+        { msgId, object: encoded.reply.object },
+        'job has no reply subject; reply dropped',
+      );
+      return 'no_reply_subject';
     }
-    try {
-      await publishReply(nc, replyTo, reply, { subjects, msgId, traceContext });
-    } catch (error) {
-      logger.error({ err: error, replyTo, msgId }, 'publishing a reply failed');
+    if (encoded.bytes > maxBytes) {
+      logger.warn({ msgId, bytes: encoded.bytes, maxBytes }, 'reply too large to publish');
+      return 'too_large';
     }
+    const stored = await retryDurably(
+      'publishing a reply',
+      () => publishReply(nc, replyTo, encoded.body, { subjects, msgId, traceContext }),
+      {
+        log: logger.child({ replyTo, msgId }),
+        ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
+      },
+    );
+    return stored ? 'sent' : 'failed';
   };
   return {
+    maxBytes,
     send,
     fail: (error, jobId) => send(makeErrorReply(error, jobId), `${jobId ?? 'unknown'}:error`),
   };

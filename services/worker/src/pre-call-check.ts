@@ -1,10 +1,10 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Deployment } from '@switchyard/config';
-import type { CompletionJob, DeploymentAttempt, SwitchyardSubjects } from '@switchyard/contracts';
-import { publishDeadLetter, type JobDelivery } from '@switchyard/messaging';
+import type { CompletionJob, DeploymentAttempt } from '@switchyard/contracts';
+import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import { estimatesFor, holdsPrompt } from './deployment-lease';
 import type { FailureHistory } from './failure-history';
+import type { JobSettler } from './job-settler';
 import type { WorkerLimits } from './worker-limits';
 
 /** How long a job too long for this pool waits before another pool of its model may take it. */
@@ -12,8 +12,6 @@ export const otherPoolRetryMs = 100;
 
 /** What sending on a prompt too long for this pool's deployments needs. */
 export interface TooLongContext {
-  js: JetStreamClient;
-  subjects: SwitchyardSubjects;
   limits: WorkerLimits;
   failures: FailureHistory;
   /** Every deployment of the job's model, on every provider (from the config). */
@@ -44,9 +42,10 @@ export async function routeTooLong(
   context: TooLongContext,
   delivery: JobDelivery & { ok: true },
   job: CompletionJob,
+  settler: JobSettler,
   estimates: ReadonlyMap<Deployment, number>,
   log: Logger,
-): Promise<'waiting' | 'dead_lettered'> {
+): Promise<'waiting' | 'dead_lettered' | 'retried'> {
   const own = new Set([...estimates.keys()].map((d) => d.id));
   const others = context.modelDeployments.filter((d) => !own.has(d.id));
   const otherEstimates = estimatesFor(context.limits, job.request, others);
@@ -58,18 +57,12 @@ export async function routeTooLong(
   const earlier = delivery.attempt > 1 ? await context.failures.list(job) : [];
   const skipped = [...estimates, ...otherEstimates].map(([d, tokens]) => skippedAttempt(d, tokens));
   log.info({ deployments: skipped.length }, 'prompt too long for every deployment: dead-lettered');
-  await publishDeadLetter(
-    context.js,
-    { ...job, route: [...job.route, { model: job.model, deployments: [...earlier, ...skipped] }] },
-    {
-      errorType: 'context_window_exceeded',
-      attempt: delivery.attempt,
-      ...(delivery.replyTo === null ? {} : { replyTo: delivery.replyTo }),
-      subjects: context.subjects,
-      traceContext: delivery.traceContext,
-    },
+  const hop = { model: job.model, deployments: [...earlier, ...skipped] };
+  const outcome = await settler.deadLetter(
+    { ...job, route: [...job.route, hop] },
+    'context_window_exceeded',
+    [],
   );
-  if (earlier.length > 0) await context.failures.clear(job);
-  await delivery.control.ack();
-  return 'dead_lettered';
+  if (earlier.length > 0) await context.failures.clear(job).catch(() => undefined);
+  return outcome;
 }

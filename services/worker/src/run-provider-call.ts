@@ -1,8 +1,10 @@
 import {
   CONTRACT_VERSION,
+  generationOf,
   type CompletionChunk,
   type CompletionResult,
   type CompletionUsage,
+  type ReplyMessage,
 } from '@switchyard/contracts';
 import {
   adapterFor,
@@ -16,10 +18,20 @@ import type { CachedAnswer } from './response-cache/cached-answer';
 import { StreamAccumulator } from './response-cache/stream-accumulator';
 import { resultMeta, type ProviderCall } from './served-job';
 
-/** How a provider call went; on success its result (or every chunk) has been sent. */
+/**
+ * How a provider call went. On success, `final` is the job's last message (the result, or the
+ * final chunk of a stream, every chunk before it already sent); it is not sent yet, since the
+ * answer is recorded first. On failure, how many chunks went out and their text, to bill what
+ * a cut stream consumed.
+ */
 export type CallOutcome =
-  | { ok: true; usage: CompletionUsage; completion?: CachedAnswer['completion'] }
-  | { ok: false; error: unknown; chunksSent: number };
+  | {
+      ok: true;
+      final: ReplyMessage;
+      usage: CompletionUsage;
+      completion?: CachedAnswer['completion'];
+    }
+  | { ok: false; error: unknown; chunksSent: number; streamedText: string };
 
 /** What runProviderCall needs besides the call record. */
 export interface RunCallOptions {
@@ -31,11 +43,11 @@ export interface RunCallOptions {
 }
 
 /**
- * Makes one provider call for the job and sends its answer to the reply subject: one result
- * (`model` = the logical model, plus the `switchyard` block), or for `request.stream` every
- * chunk as it arrives with `switchyard.seq`, the last one carrying usage and the result
- * metadata. Fills in the call's timings. Never throws: a failure is returned with the number
- * of chunks already sent (a stream that failed midway cannot be retried).
+ * Makes one provider call for the job. For a result: `model` becomes the logical model and the
+ * `switchyard` block is added. For `request.stream`, every chunk but the last is sent as it
+ * arrives, with `switchyard.seq` and the delivery's `generation`; the last carries usage and
+ * the result metadata and is returned. Fills in the call's timings. Never throws: a failure is
+ * returned with what had been streamed (a stream that failed midway cannot be retried).
  */
 export async function runProviderCall(
   call: ProviderCall,
@@ -44,6 +56,7 @@ export async function runProviderCall(
   const context: AdapterContext = { deployment: call.deployment, dropParams: options.dropParams };
   call.callStartedAt = Date.now();
   let chunksSent = 0;
+  let streamedText = '';
   try {
     const adapter = adapterFor(call.deployment.provider);
     if (call.job.request.stream !== true) {
@@ -56,24 +69,28 @@ export async function runProviderCall(
         model: call.job.model,
         switchyard: resultMeta(call),
       };
-      await options.replies.send(result, `${call.job.id}:final`);
       const kept =
         options.keepCompletion === true
           ? { completion: { ...completion, model: call.job.model } }
           : {};
-      return { ok: true, usage: completion.usage, ...kept };
+      return { ok: true, final: result, usage: completion.usage, ...kept };
     }
+    const generation = generationOf(call.job.route.length, call.attempt);
     const accumulator = options.keepCompletion === true ? new StreamAccumulator() : undefined;
     let held: ProviderChunk | undefined;
     for await (const chunk of streamChat(adapter, call.job.request, context, {
       signal: options.signal,
     })) {
       if (held !== undefined) {
-        await options.replies.send(
-          middleChunk(call, held, chunksSent),
+        const outcome = await options.replies.send(
+          middleChunk(call, held, chunksSent, generation),
           `${call.job.id}:${chunksSent}`,
         );
+        if (outcome === 'failed' || outcome === 'too_large') {
+          throw new Error(`stream chunk ${chunksSent} could not be sent (${outcome})`);
+        }
         chunksSent += 1;
+        streamedText += textOf(held);
       }
       if (call.firstChunkAt === undefined && carriesContent(chunk)) call.firstChunkAt = Date.now();
       accumulator?.add(chunk);
@@ -82,12 +99,16 @@ export async function runProviderCall(
     call.callEndedAt = Date.now();
     if (held?.usage == null) throw new Error('the provider stream ended without usage');
     const usage = held.usage;
-    await options.replies.send(finalChunk(call, held, usage, chunksSent), `${call.job.id}:final`);
     const completion = accumulator?.completion(call.job.model, usage);
-    return { ok: true, usage, ...(completion === undefined ? {} : { completion }) };
+    return {
+      ok: true,
+      final: finalChunk(call, held, usage, chunksSent, generation),
+      usage,
+      ...(completion === undefined ? {} : { completion }),
+    };
   } catch (error) {
     call.callEndedAt = Date.now();
-    return { ok: false, error, chunksSent };
+    return { ok: false, error, chunksSent, streamedText };
   }
 }
 
@@ -100,12 +121,31 @@ function carriesContent(chunk: ProviderChunk): boolean {
   );
 }
 
-function middleChunk(call: ProviderCall, chunk: ProviderChunk, seq: number): CompletionChunk {
+/** The text a chunk carries (content, refusals, tool call names and arguments). */
+function textOf(chunk: ProviderChunk): string {
+  return chunk.choices
+    .map(
+      (choice) =>
+        (choice.delta.content ?? '') +
+        (choice.delta.refusal ?? '') +
+        (choice.delta.tool_calls ?? [])
+          .map((call) => (call.function?.name ?? '') + (call.function?.arguments ?? ''))
+          .join(''),
+    )
+    .join('');
+}
+
+function middleChunk(
+  call: ProviderCall,
+  chunk: ProviderChunk,
+  seq: number,
+  generation: string,
+): CompletionChunk {
   return {
     ...chunk,
     usage: null,
     model: call.job.model,
-    switchyard: { v: CONTRACT_VERSION, job_id: call.job.id, seq, final: false },
+    switchyard: { v: CONTRACT_VERSION, job_id: call.job.id, seq, generation, final: false },
   };
 }
 
@@ -114,6 +154,7 @@ function finalChunk(
   chunk: ProviderChunk,
   usage: CompletionUsage,
   seq: number,
+  generation: string,
 ): CompletionChunk {
   const ttft =
     call.firstChunkAt === undefined
@@ -123,6 +164,6 @@ function finalChunk(
     ...chunk,
     model: call.job.model,
     usage,
-    switchyard: { ...resultMeta(call), seq, final: true, ...ttft },
+    switchyard: { ...resultMeta(call), seq, generation, final: true, ...ttft },
   };
 }

@@ -1,35 +1,32 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
 import {
   makeError,
+  newCallId,
   type CompletionJob,
+  type CompletionUsage,
   type DeploymentAttempt,
-  type UsageEventInput,
 } from '@switchyard/contracts';
-import { publishDeadLetter, type JobDelivery } from '@switchyard/messaging';
+import { estimateTextTokens } from '@switchyard/limits';
+import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { BudgetHold } from './budget-gate';
 import type { DeploymentLease } from './deployment-lease';
 import type { JobHandlerContext } from './job-handler-context';
 import type { JobReplies } from './job-replies';
-import { publishUsageDurably } from './publish-usage-durably';
-import { attemptOf, classifyFailure, type ClassifiedFailure } from './provider-failure';
+import type { JobSettler } from './job-settler';
+import { attemptOf, classifyFailure } from './provider-failure';
 import type { CacheTicket } from './response-cache/cache-step';
 import { retryBudget, retryDelayMs } from './retry-policy';
-import { runProviderCall } from './run-provider-call';
-import {
-  deploymentsTried,
-  failuresInRoute,
-  usageEventFor,
-  type ProviderCall,
-  type UsageOutcome,
-} from './served-job';
+import { runProviderCall, type CallOutcome } from './run-provider-call';
+import { deploymentsTried, failuresInRoute, usageEventFor, type ProviderCall } from './served-job';
+import { decideSettlement } from './settle-decision';
 import type { JobOutcome } from './worker-metrics';
 
 /** One job being served by this worker. */
 export interface JobRun {
-  delivery: JobDelivery;
+  delivery: JobDelivery & { ok: true };
   job: CompletionJob;
   replies: JobReplies;
+  settler: JobSettler;
   /** When the worker took the job (epoch ms). */
   takenAt: number;
   /** Aborted when the job's caller cancels it. */
@@ -40,22 +37,24 @@ export interface JobRun {
 }
 
 /**
- * Calls the provider for a leased job and settles it: on success the answer has been sent,
- * the rate limit, cooldown, budget and failure history are reconciled, the usage is metered
- * (and the answer cached) and the job is acked; on failure the call is metered and the job is
- * answered, retried with nak(delay) or dead-lettered (see README.md). Returns the outcome.
+ * Calls the provider for a leased job and settles it (decideSettlement, then the JobSettler):
+ * on success the rate limit, cooldown, budget and failure history are reconciled, the answer
+ * cached, and the answer recorded, sent, metered and acked; on failure the call is metered
+ * (a stream cut or a call aborted midway with the tokens it had consumed, estimated) and the
+ * job answered, retried with nak(delay), handed back or dead-lettered. Bookkeeping in Redis
+ * after the call is best effort: it never makes the provider be called again.
  */
 export async function serveJob(
   context: JobHandlerContext,
-  js: JetStreamClient,
   run: JobRun,
   lease: DeploymentLease,
   cacheTicket: CacheTicket,
 ): Promise<JobOutcome> {
-  const { delivery, job, replies, takenAt, cancelled, log } = run;
+  const { delivery, job, replies, settler, takenAt, cancelled, log } = run;
   const { deployment, reservation } = lease;
   const earlierOnHop = delivery.attempt > 1 ? await context.failures.list(job) : [];
   const call: ProviderCall = {
+    callId: newCallId(),
     job,
     deployment,
     attempt: delivery.attempt,
@@ -73,54 +72,65 @@ export async function serveJob(
     signal,
     keepCompletion: cacheTicket.keepCompletion,
   });
+  const bestEffort = bestEffortIn(log);
 
   if (outcome.ok) {
-    // The caller has its answer: bookkeeping failures are logged, never a reason to run the
-    // job again.
+    const event = usageEventFor(call, { status: 'success', usage: outcome.usage });
     await Promise.all([
-      bestEffort(log, 'reconciling the rate limit', () =>
+      bestEffort('reconciling the rate limit', () =>
         context.limits.rateLimiter.reconcile(reservation, outcome.usage.total_tokens),
       ),
-      bestEffort(log, 'recording the success', () =>
+      bestEffort('recording the success', () =>
         context.limits.cooldown.recordSuccess(deployment.id),
       ),
-      meter(js, context, call, { status: 'success', usage: outcome.usage }, log).then((event) =>
-        cacheTicket.store(outcome.completion, deployment, event.cost_usd ?? null),
-      ),
-      bestEffort(log, 'settling the budget', () => run.budget.settle(outcome.usage)),
+      bestEffort('settling the budget', () => run.budget.settle(outcome.usage)),
+      cacheTicket.store(outcome.completion, deployment, event.cost_usd ?? null),
       earlierOnHop.length > 0
-        ? bestEffort(log, 'clearing the failure history', () => context.failures.clear(job))
+        ? bestEffort('clearing the failure history', () => context.failures.clear(job))
         : undefined,
     ]);
-    await delivery.control.ack();
-    return 'answered';
+    return settler.answer({ reply: outcome.final, msgId: `${job.id}:final`, usage: [event] });
   }
 
-  await context.limits.rateLimiter.reconcile(reservation, 0);
-  await bestEffort(log, 'releasing the budget', () => run.budget.release());
-  if (delivery.signal.aborted) {
-    // The consumer stopped and already handed the job back for another worker.
-    await meter(js, context, call, { status: 'error', errorType: 'timeout' }, log);
-    return 'handed_back';
-  }
-  if (cancelled.aborted) {
-    log.info({ deployment: deployment.id }, 'cancelled by its caller: provider call aborted');
-    await meter(js, context, call, { status: 'error', errorType: 'cancelled' }, log);
-    await replies.fail(cancelledError(job), job.id);
-    if (delivery.attempt > 1) await context.failures.clear(job);
-    await delivery.control.ack();
-    return 'cancelled';
-  }
+  const handedBack = delivery.signal.aborted;
+  const wasCancelled = !handedBack && cancelled.aborted;
   const deadlinePassed = job.deadline !== undefined && Date.now() >= job.deadline;
   const failure = classifyFailure(outcome.error, deployment, deadlinePassed);
-  await meter(js, context, call, { status: 'error', errorType: failure.type }, log);
-  const cooldown = await context.limits.cooldown.recordFailure(deployment.id, failure.type);
-  if (cooldown.coolingDownUntil !== undefined) {
-    context.board.block(deployment.id, cooldown.coolingDownUntil);
-  } else if (failure.type === 'rate_limit' && failure.retryAfterMs !== undefined) {
-    context.board.block(deployment.id, Date.now() + failure.retryAfterMs);
+  const spent = consumedTokens(outcome, lease, handedBack || wasCancelled || deadlinePassed);
+  const event = usageEventFor(call, {
+    status: 'error',
+    errorType: handedBack ? 'timeout' : wasCancelled ? 'cancelled' : failure.type,
+    ...(spent === undefined ? {} : { usage: spent, estimated: true }),
+  });
+  await Promise.all([
+    bestEffort('reconciling the rate limit', () =>
+      context.limits.rateLimiter.reconcile(reservation, spent?.total_tokens ?? 0),
+    ),
+    bestEffort('settling the budget', () =>
+      spent === undefined ? run.budget.release() : run.budget.settle(spent),
+    ),
+  ]);
+
+  let onHop: DeploymentAttempt[] = [...earlierOnHop, attemptOf(deployment, failure)];
+  if (!handedBack && !wasCancelled) {
+    const cooldown = await context.limits.cooldown
+      .recordFailure(deployment.id, failure.type)
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'recording the failure for cooldown failed');
+        return { coolingDownUntil: undefined };
+      });
+    if (cooldown.coolingDownUntil !== undefined) {
+      context.board.block(deployment.id, cooldown.coolingDownUntil);
+    } else if (failure.type === 'rate_limit' && failure.retryAfterMs !== undefined) {
+      context.board.block(deployment.id, Date.now() + failure.retryAfterMs);
+    }
+    onHop = await context.failures
+      .record(job, attemptOf(deployment, failure))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'recording the failure history failed; counting from memory');
+        return onHop;
+      });
   }
-  const onHop = await context.failures.record(job, attemptOf(deployment, failure));
   log.info(
     {
       deployment: deployment.id,
@@ -131,34 +141,54 @@ export async function serveJob(
     'provider call failed',
   );
 
-  if (deadlinePassed || outcome.chunksSent > 0) {
-    await answerFailure(replies, job, failure, onHop);
-    await context.failures.clear(job);
-    await delivery.control.ack();
-    return 'failed';
+  const decision = decideSettlement({
+    ok: false,
+    chunksSent: outcome.chunksSent,
+    handedBack,
+    cancelled: wasCancelled,
+    deadlinePassed,
+    failure: { type: failure.type, retryable: failure.wire.retryable },
+    failuresOnModel: onHop.length,
+    retryBudget: retryBudget(deployment, failure.type, context.router),
+  });
+  const forget = () =>
+    bestEffort('clearing the failure history', () => context.failures.clear(job));
+  switch (decision.kind) {
+    case 'hand_back':
+      await settler.meterOnly([event]);
+      return 'handed_back';
+    case 'retry':
+      return settler.retry(retryDelayMs(onHop.length, failure.retryAfterMs, context.random), [
+        event,
+      ]);
+    case 'dead_letter': {
+      const hop = { model: job.model, deployments: onHop };
+      const outcome = await settler.deadLetter(
+        { ...job, route: [...job.route, hop] },
+        failure.type,
+        [event],
+      );
+      await forget();
+      return outcome;
+    }
+    case 'fail': {
+      if (decision.reason === 'cancelled') {
+        log.info({ deployment: deployment.id }, 'cancelled by its caller: provider call aborted');
+      }
+      const error =
+        decision.reason === 'cancelled'
+          ? cancelledError(job)
+          : decision.reason === 'stream_cut'
+            ? streamCutError(job, outcome.chunksSent)
+            : { ...failure.wire, deployments_tried: deploymentsTried(job, onHop) };
+      const settled = await settler.answerError(error, [event]);
+      await forget();
+      if (settled !== 'answered') return settled;
+      return decision.reason === 'cancelled' ? 'cancelled' : 'failed';
+    }
+    case 'answer':
+      throw new Error('a failed call cannot be answered');
   }
-  const retriesDone = onHop.length - 1;
-  if (
-    failure.wire.retryable &&
-    retriesDone < retryBudget(deployment, failure.type, context.router)
-  ) {
-    delivery.control.nak(retryDelayMs(onHop.length, failure.retryAfterMs, context.random));
-    return 'retried';
-  }
-  await publishDeadLetter(
-    js,
-    { ...job, route: [...job.route, { model: job.model, deployments: onHop }] },
-    {
-      errorType: failure.type,
-      attempt: delivery.attempt,
-      ...(delivery.replyTo === null ? {} : { replyTo: delivery.replyTo }),
-      subjects: context.subjects,
-      traceContext: delivery.traceContext,
-    },
-  );
-  await context.failures.clear(job);
-  await delivery.control.ack();
-  return 'dead_lettered';
 }
 
 /** The error a cancelled job is answered with. */
@@ -168,37 +198,43 @@ export function cancelledError(job: CompletionJob) {
   });
 }
 
-/** The final error for a failure that is not retried nor dead-lettered. */
-async function answerFailure(
-  replies: JobReplies,
-  job: CompletionJob,
-  failure: ClassifiedFailure,
-  onHop: readonly DeploymentAttempt[],
-): Promise<void> {
-  await replies.fail({ ...failure.wire, deployments_tried: deploymentsTried(job, onHop) }, job.id);
+/** The error a stream is ended with when its worker stopped after sending part of it. */
+export function streamCutError(job: CompletionJob, chunksSent: number) {
+  return makeError(
+    'server',
+    'stream_cut',
+    `the stream of job ${job.id} was cut after ${chunksSent} chunks (its worker stopped); ` +
+      'it is not restarted elsewhere, so no two generations are mixed: send the request again',
+    { deployments_tried: deploymentsTried(job) },
+  );
 }
 
 /**
- * Publishes the usage event of a call (retrying while the stream does not confirm it) and
- * returns it; a failure to publish is logged, not thrown.
+ * The tokens a failed call consumed when the provider never said: for a call the worker
+ * aborted (cancelled, handed back, past its deadline) or a stream that had sent text, the
+ * prompt and the text that arrived; undefined for a call the provider refused (nothing spent).
  */
-async function meter(
-  js: JetStreamClient,
-  context: JobHandlerContext,
-  call: ProviderCall,
-  outcome: UsageOutcome,
-  log: Logger,
-): Promise<UsageEventInput> {
-  const event = usageEventFor(call, outcome);
-  context.metrics.usage(event);
-  await publishUsageDurably(js, event, { subjects: context.subjects, log });
-  return event;
+function consumedTokens(
+  outcome: Extract<CallOutcome, { ok: false }>,
+  lease: DeploymentLease,
+  aborted: boolean,
+): CompletionUsage | undefined {
+  if (!aborted && outcome.streamedText === '') return undefined;
+  const prompt = lease.estimatedInputTokens;
+  const completion = estimateTextTokens(outcome.streamedText, lease.deployment);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
 }
 
-async function bestEffort(log: Logger, what: string, run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    log.error({ err: error }, `${what} failed`);
-  }
+function bestEffortIn(log: Logger) {
+  return async (what: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      log.error({ err: error }, `${what} failed`);
+    }
+  };
 }

@@ -42,6 +42,7 @@ const job = completionJobSchema.parse({
   route: [failedHop],
 });
 const call: ProviderCall = {
+  callId: '0123456789abcdef',
   job,
   deployment,
   attempt: 2,
@@ -83,7 +84,7 @@ describe('usageEventFor', () => {
       },
     });
     expect(event).toMatchObject({
-      id: 'job-1:1:2:backup~2F0',
+      id: 'acme.job-1:1:2:0123456789abcdef',
       tenant: 'acme',
       tags: ['triage'],
       model: 'backup',

@@ -13,6 +13,8 @@ import { costOf, priceForDeployment } from '@switchyard/pricing';
 
 /** One provider call of one job delivery, as the worker measured it. */
 export interface ProviderCall {
+  /** Names this call in its usage event's id (newCallId). */
+  callId: string;
   job: CompletionJob;
   deployment: Deployment;
   /** The JetStream delivery count of the job (1-based). */
@@ -66,15 +68,19 @@ export function resultMeta(call: ProviderCall): ResultMeta {
   };
 }
 
-/** What a call's outcome adds to its usage event. */
+/**
+ * What a call's outcome adds to its usage event. `estimated`: the provider reported no usage
+ * (a stream cut or cancelled midway, a call aborted), so the tokens are the worker's count of
+ * the prompt and of the text that had arrived.
+ */
 export type UsageOutcome =
   | { status: 'success'; usage: CompletionUsage }
-  | { status: 'error'; errorType: ErrorType; usage?: CompletionUsage };
+  | { status: 'error'; errorType: ErrorType; usage?: CompletionUsage; estimated?: boolean };
 
 /**
- * The usage event of one provider call. Its id names this job hop, delivery and deployment,
- * so publishing it again (a redelivered job) counts once. `cost_usd` is the deployment's
- * price (config override, else the built-in table) applied to the tokens, null when unknown.
+ * The usage event of one provider call. Its id names this call (`callId`), so publishing it
+ * again (a retry, a replayed answer record) counts once. `cost_usd` is the deployment's price
+ * (config override, else the built-in table) applied to the tokens, null when unknown.
  */
 export function usageEventFor(call: ProviderCall, outcome: UsageOutcome): UsageEventInput {
   const { job, deployment } = call;
@@ -93,10 +99,11 @@ export function usageEventFor(call: ProviderCall, outcome: UsageOutcome): UsageE
   return {
     v: CONTRACT_VERSION,
     id: usageEventId({
+      tenant: job.tenant,
       job_id: job.id,
       fallback_depth: fallbackDepth,
       attempt: call.attempt,
-      deployment: deployment.id,
+      call_id: call.callId,
     }),
     job_id: job.id,
     tenant: job.tenant,
@@ -108,6 +115,7 @@ export function usageEventFor(call: ProviderCall, outcome: UsageOutcome): UsageE
     provider_model: deployment.providerModel,
     status: outcome.status,
     ...(outcome.status === 'error' ? { error_type: outcome.errorType } : {}),
+    ...(outcome.status === 'error' && outcome.estimated === true ? { estimated: true } : {}),
     ...counts,
     cost_usd: costOf(counts, priceForDeployment(deployment)),
     cost_saved_usd: 0,

@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
   jobsAckWaitMs,
@@ -6,7 +7,7 @@ import {
   type LogicalModel,
   type SwitchyardConfig,
 } from '@switchyard/config';
-import { createSubjects } from '@switchyard/contracts';
+import { createSubjects, streamNames } from '@switchyard/contracts';
 import {
   createBudgetLedger,
   createCooldownTracker,
@@ -16,7 +17,9 @@ import {
 import {
   consumeJobs,
   provisionTopology,
+  readAnswerRecord,
   registerService,
+  TopologyDefaults,
   type JobConsumer,
 } from '@switchyard/messaging';
 import { createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
@@ -120,7 +123,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     publish: (event) => publishBudgetEvent(nc, subjects, event, logger),
     logger,
   });
-  const cancellations = new Cancellations(nc, subjects);
+  const cancellations = await Cancellations.follow(nc, {
+    subjects,
+    streamPrefix: nats.streamPrefix,
+    rememberMs: TopologyDefaults.cancelsMaxAgeMs,
+    logger,
+  });
+  const jsm = await jetstreamManager(nc);
+  const answersWhere = { stream: streamNames(nats.streamPrefix).answers, subjects };
   const metrics = new WorkerMetrics(
     (options.metrics ?? createMetrics('switchyard-worker', { enabled: false })).meter,
     provider,
@@ -161,6 +171,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           budgets,
           preCallChecks: config.router.enablePreCallChecks,
           modelDeployments: model.deployments,
+          answers: (job) => readAnswerRecord(jsm, answersWhere, job.tenant, job.id),
           ...(cache === undefined ? {} : { cache }),
           logger: logger.child({ model: model.name }),
           ...(options.random === undefined ? {} : { random: options.random }),
@@ -171,7 +182,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
   } catch (error) {
     await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
-    cancellations.close();
+    await cancellations.close();
     throw error;
   }
   const service = await registerService(nc, {
@@ -203,7 +214,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
             return consumer.stop(graceMs === undefined ? {} : { graceMs });
           }),
         );
-        cancellations.close();
+        await cancellations.close();
         await withdrawn;
         return {
           finished: summaries.reduce((sum, s) => sum + s.finished, 0),

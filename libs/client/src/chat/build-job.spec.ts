@@ -54,3 +54,22 @@ describe('buildJob', () => {
     expect(completionJobSchema.safeParse(a).success).toBe(true);
   });
 });
+
+describe('buildJob deadlines', () => {
+  const params = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
+
+  it('gives every job the end of its caller’s wait as its deadline', () => {
+    expect(buildJob(params, { tenant: 't', now: 1_000, waitMs: 600_000 }).deadline).toBe(601_000);
+  });
+
+  it('keeps the call’s own deadline when it is earlier, and the wait’s when it is later', () => {
+    const early = { ...params, switchyard: { deadline: 5_000 } };
+    expect(buildJob(early, { tenant: 't', now: 1_000, waitMs: 600_000 }).deadline).toBe(5_000);
+    const late = { ...params, switchyard: { deadline: 9_000_000 } };
+    expect(buildJob(late, { tenant: 't', now: 1_000, waitMs: 600_000 }).deadline).toBe(601_000);
+  });
+
+  it('sets none for a job whose answer nobody waits for', () => {
+    expect(buildJob(params, { tenant: 't', now: 1_000 })).not.toHaveProperty('deadline');
+  });
+});

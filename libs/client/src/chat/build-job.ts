@@ -7,6 +7,12 @@ export interface JobContext {
   tenant: string;
   /** Epoch ms of submission. @defaultValue Date.now() */
   now?: number;
+  /**
+   * How long the caller waits for the answer: the job's deadline is `now` plus this, unless the
+   * call sets an earlier one, so a job nobody waits for any more is never sent to a provider.
+   * Absent for jobs whose answer is collected later (a batch's results subject).
+   */
+  waitMs?: number;
 }
 
 /** A fresh job id: `job-` and a random UUID. */
@@ -17,14 +23,21 @@ export function newJobId(): string {
 /**
  * The job a create call publishes: the body without `model` (the job names the logical
  * model; the provider layer sets the provider's) and without the `switchyard` extras, which
- * become the job's own fields. Pure apart from the default id and time.
+ * become the job's own fields. The deadline is the earlier of the call's and the end of the
+ * caller's wait. Pure apart from the default id and time.
  */
 export function buildJob(
   params: ChatCompletionCreateParams,
   context: JobContext,
 ): CompletionJobInput & { id: string } {
   const { model, switchyard: extras = {}, ...request } = params;
-  const { job_id, deadline, cache, fallbacks, tags, key_id } = extras;
+  const { job_id, cache, fallbacks, tags, key_id } = extras;
+  const submittedAt = context.now ?? Date.now();
+  const waitEnds = context.waitMs === undefined ? undefined : submittedAt + context.waitMs;
+  const deadline =
+    extras.deadline === undefined || waitEnds === undefined
+      ? (extras.deadline ?? waitEnds)
+      : Math.min(extras.deadline, waitEnds);
   return {
     v: 1,
     id: job_id ?? newJobId(),
@@ -32,7 +45,7 @@ export function buildJob(
     ...(key_id === undefined ? {} : { key_id }),
     model,
     request,
-    submitted_at: context.now ?? Date.now(),
+    submitted_at: submittedAt,
     ...(deadline === undefined ? {} : { deadline }),
     ...(cache === undefined ? {} : { cache }),
     ...(fallbacks === undefined ? {} : { fallbacks }),

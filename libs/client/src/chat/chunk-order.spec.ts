@@ -1,7 +1,7 @@
 import type { CompletionChunk } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
 import { cannedChunks } from '../fake-worker.test-support';
-import { ChunkOrder } from './chunk-order';
+import { ChunkOrder, type ChunkOrderStep } from './chunk-order';
 
 const job = {
   v: 1 as const,
@@ -17,7 +17,13 @@ const [c0, c1, c2] = cannedChunks(job, ['a', 'b', 'c']) as [
   CompletionChunk,
   CompletionChunk,
 ];
-const seqs = (chunks: CompletionChunk[]) => chunks.map((c) => c.switchyard.seq);
+const seqs = (step: ChunkOrderStep) =>
+  'ready' in step ? step.ready.map((c) => c.switchyard.seq) : step;
+/** The same chunk, from another delivery of the job. */
+const regenerated = (chunk: CompletionChunk): CompletionChunk => ({
+  ...chunk,
+  switchyard: { ...chunk.switchyard, generation: '0.2' },
+});
 
 describe('ChunkOrder', () => {
   it('passes chunks on in seq order, holding early ones back', () => {
@@ -35,5 +41,20 @@ describe('ChunkOrder', () => {
     expect(seqs(order.accept(c2))).toEqual([]);
     expect(seqs(order.accept(c1))).toEqual([1, 2]);
     expect(seqs(order.accept(c1))).toEqual([]);
+  });
+
+  it('cuts the stream at a chunk of another generation, whatever its seq', () => {
+    for (const later of [regenerated(c0), regenerated(c1), regenerated(c2)]) {
+      const order = new ChunkOrder();
+      expect(seqs(order.accept(c0))).toEqual([0]);
+      expect(order.accept(later)).toEqual({ cut: { had: '0.1', got: '0.2' } });
+    }
+  });
+
+  it('follows the first generation it sees', () => {
+    const order = new ChunkOrder();
+    expect(seqs(order.accept(regenerated(c0)))).toEqual([0]);
+    expect(seqs(order.accept(regenerated(c1)))).toEqual([1]);
+    expect(order.accept(c2)).toEqual({ cut: { had: '0.2', got: '0.1' } });
   });
 });

@@ -1,18 +1,26 @@
 import type { CompletionChunk } from '@switchyard/contracts';
 
+/** What one arriving chunk gives: the chunks that can be passed on now, or a cut stream. */
+export type ChunkOrderStep = { ready: CompletionChunk[] } | { cut: { had: string; got: string } };
+
 /**
- * Puts a job's stream chunks in `switchyard.seq` order: chunks that arrive early wait for
- * the ones before them, and a chunk whose seq was already seen (a redelivered job streaming
- * again) is dropped.
+ * Puts a job's stream chunks in `switchyard.seq` order (chunks that arrive early wait for the
+ * ones before them; a seq already seen is dropped) and keeps the stream to one generation: the
+ * first chunk fixes `switchyard.generation`, and a chunk of another generation (the job was
+ * delivered again after its stream started) cuts the stream, so a reader never gets text of
+ * two generations spliced together.
  */
 export class ChunkOrder {
   private nextSeq = 0;
+  private generation: string | undefined;
   private readonly early = new Map<number, CompletionChunk>();
 
-  /** The chunks that can be passed on now, in order (none when this one must wait). */
-  accept(chunk: CompletionChunk): CompletionChunk[] {
-    const { seq } = chunk.switchyard;
-    if (seq < this.nextSeq || this.early.has(seq)) return [];
+  /** Takes one chunk. */
+  accept(chunk: CompletionChunk): ChunkOrderStep {
+    const { seq, generation } = chunk.switchyard;
+    this.generation ??= generation;
+    if (generation !== this.generation) return { cut: { had: this.generation, got: generation } };
+    if (seq < this.nextSeq || this.early.has(seq)) return { ready: [] };
     this.early.set(seq, chunk);
     const ready: CompletionChunk[] = [];
     for (let next = this.early.get(this.nextSeq); next; next = this.early.get(this.nextSeq)) {
@@ -20,6 +28,6 @@ export class ChunkOrder {
       this.nextSeq += 1;
       ready.push(next);
     }
-    return ready;
+    return { ready };
   }
 }

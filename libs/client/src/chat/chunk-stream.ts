@@ -1,5 +1,5 @@
-import type { CompletionChunk } from '@switchyard/contracts';
-import { errorFromWire } from '../errors/switchyard.error';
+import { makeError, type CompletionChunk } from '@switchyard/contracts';
+import { ServerError, errorFromWire } from '../errors/switchyard.error';
 import { ChunkOrder } from './chunk-order';
 import type { ReplyInbox } from './reply-inbox';
 import { resultAsChunk } from './result-as-chunk';
@@ -9,7 +9,10 @@ import { resultAsChunk } from './result-as-chunk';
  * in `switchyard.seq` order, duplicates dropped, ending after the final chunk (which carries
  * usage and how the job was served). An error reply, the timeout or the abort signal make the
  * iteration throw (a SwitchyardError subclass, or an AbortError), after the chunks that came
- * before it. It can be iterated once; breaking out of the loop stops listening.
+ * before it. A chunk of another generation than the first (the job was delivered again after
+ * its stream started) ends it with a ServerError `stream_cut` and cancels the job, so the text
+ * is always one generation's. It can be iterated once; breaking out of the loop stops
+ * listening.
  */
 export class ChunkStream implements AsyncIterable<CompletionChunk> {
   private iterated = false;
@@ -40,7 +43,21 @@ export class ChunkStream implements AsyncIterable<CompletionChunk> {
           if (yielded === 0) yield resultAsChunk(reply);
           return;
         }
-        for (const chunk of order.accept(reply)) {
+        const step = order.accept(reply);
+        if ('cut' in step) {
+          this.inbox.abandon();
+          throw new ServerError(
+            makeError(
+              'server',
+              'stream_cut',
+              `the stream of job ${this.jobId} was cut: generation ${step.cut.got} followed ` +
+                `${step.cut.had} (the job was delivered again after its stream had started); ` +
+                'send the request again',
+            ),
+            this.jobId,
+          );
+        }
+        for (const chunk of step.ready) {
           yielded += 1;
           yield chunk;
           if (chunk.switchyard.final) return;

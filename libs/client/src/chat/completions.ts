@@ -47,9 +47,10 @@ export class Completions {
     params: ChatCompletionCreateParams,
     options: RequestOptions = {},
   ): Promise<ChunkStream | CompletionResult> {
-    const job = buildJob(params, { tenant: this.client.tenant });
+    const timeoutMs = options.timeout ?? this.client.timeoutMs;
+    const job = buildJob(params, { tenant: this.client.tenant, waitMs: timeoutMs });
     const inbox = new ReplyInbox(this.client.nc, job.id, {
-      timeoutMs: options.timeout ?? this.client.timeoutMs,
+      timeoutMs,
       inboxPrefix: tenantInboxPrefix(this.client.tenant),
       cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

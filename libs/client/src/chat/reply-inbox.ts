@@ -87,6 +87,18 @@ export class ReplyInbox {
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
+  /**
+   * Stops listening and cancels the job: the caller will not use its answer (a cut stream),
+   * so the worker serving it should stop.
+   */
+  abandon(): void {
+    const { cancelSubject } = this.options;
+    if (!this.ended && cancelSubject !== undefined && !this.nc.isClosed()) {
+      this.nc.publish(cancelSubject);
+    }
+    this.close();
+  }
+
   /** Stops listening: later replies (a duplicate result) are never seen. */
   close(): void {
     if (this.ended) return;

@@ -32,6 +32,6 @@ export function resultAsChunk(result: CompletionResult): CompletionChunk {
     })),
     usage: result.usage,
     system_fingerprint: result.system_fingerprint,
-    switchyard: { ...result.switchyard, seq: 0, final: true },
+    switchyard: { ...result.switchyard, seq: 0, generation: '0.0', final: true },
   };
 }

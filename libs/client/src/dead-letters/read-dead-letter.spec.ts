@@ -48,7 +48,7 @@ describe('readDeadLetter', () => {
       errorType: 'rate_limit',
       attempt: 3,
       replyTo: '_INBOX.acme.a',
-      msgId: 'dl-1#1',
+      msgId: 'acme.dl-1#1',
     });
   });
 

@@ -16,10 +16,14 @@ interface MsgGetReply {
 
 const msgIdHeader = /^Nats-Msg-Id:\s*(.+?)\s*$/im;
 
-/** The job id a `Nats-Msg-Id` belongs to: the id itself, or the part before `#<hop>…`. */
+/**
+ * The job id a `Nats-Msg-Id` belongs to (see jobMessageId): the part between `<tenant>.` and
+ * `#<hop>…`.
+ */
 function jobIdOf(msgId: string): string {
   const hash = msgId.indexOf('#');
-  return hash === -1 ? msgId : msgId.slice(0, hash);
+  const scoped = hash === -1 ? msgId : msgId.slice(0, hash);
+  return scoped.slice(scoped.indexOf('.') + 1);
 }
 
 /**

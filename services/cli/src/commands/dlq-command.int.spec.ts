@@ -48,7 +48,7 @@ async function setup(label: string) {
         request: { messages: [{ role: 'user', content: 'hi' }] },
         submitted_at: Date.now(),
       },
-      { errorType: 'server', attempt: 3, replyTo: `${prefix}.results.b1`, subjects },
+      { errorType: 'server', attempt: 3, replyTo: `${prefix}.results.${tenant}.b1`, subjects },
     );
   const config = writeTestConfig({ natsUrl: server.url, redisUrl: 'redis://127.0.0.1:9', prefix });
   const dlq = (...argv: string[]) => runCommand(dlqCommand, [...argv, '--config', config]);
@@ -74,7 +74,7 @@ describe('switchyard dlq against a real nats-server', () => {
     expect(header).toMatch(/^SEQ +STORED +TENANT +MODEL +JOB +ERROR +ATTEMPT +REPLY TO$/);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatch(
-      /^1 +\S+Z +default +alpha +job-a +server +3 +T_dlq-list_\w+\.results\.b1$/,
+      /^1 +\S+Z +default +alpha +job-a +server +3 +T_dlq-list_\w+\.results\.default\.b1$/,
     );
     expect((await dlq('list', '--model', 'alpha')).out).not.toContain('job-b');
     const acme = await dlq('list', '--tenant', 'acme');

@@ -1,5 +1,7 @@
 import {
   CONTRACT_VERSION,
+  generationOf,
+  newCallId,
   usageEventId,
   type CompletionChunk,
   type CompletionJob,
@@ -53,6 +55,7 @@ export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage,
   if (job.request.stream !== true) {
     return [[{ ...completion, switchyard: meta }, `${job.id}:final`]];
   }
+  const generation = generationOf(job.route.length, hit.attempt);
   const base = {
     id: completion.id,
     object: 'chat.completion.chunk' as const,
@@ -83,7 +86,7 @@ export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage,
       logprobs,
     })),
     usage: null,
-    switchyard: { v: CONTRACT_VERSION, job_id: job.id, seq: 0, final: false },
+    switchyard: { v: CONTRACT_VERSION, job_id: job.id, seq: 0, generation, final: false },
   };
   const final: CompletionChunk = {
     ...base,
@@ -93,7 +96,7 @@ export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage,
       finish_reason,
     })),
     usage: completion.usage,
-    switchyard: { ...meta, seq: 1, final: true },
+    switchyard: { ...meta, seq: 1, generation, final: true },
   };
   return [
     [content, `${job.id}:0`],
@@ -104,17 +107,18 @@ export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage,
 /**
  * The usage event of a cache hit: no provider billed anything, so every token count and the
  * cost are 0, and `cost_saved_usd` is what the stored answer cost when it was made (0 when
- * that price was unknown). Its id names the deployment that made the answer.
+ * that price was unknown).
  */
 export function cacheHitUsageEvent(hit: CacheHit, now = Date.now()): UsageEventInput {
   const { job, answer } = hit;
   return {
     v: CONTRACT_VERSION,
     id: usageEventId({
+      tenant: job.tenant,
       job_id: job.id,
       fallback_depth: job.route.length,
       attempt: hit.attempt,
-      deployment: answer.deployment,
+      call_id: newCallId(),
     }),
     job_id: job.id,
     tenant: job.tenant,

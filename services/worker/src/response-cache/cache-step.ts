@@ -1,10 +1,10 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
-import type { CompletionJob, SwitchyardSubjects, UsageEventInput } from '@switchyard/contracts';
+import type { CompletionJob, UsageEventInput } from '@switchyard/contracts';
 import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { JobReplies } from '../job-replies';
-import { publishUsageDurably } from '../publish-usage-durably';
+import type { JobSettler } from '../job-settler';
 import { failuresInRoute } from '../served-job';
+import type { JobOutcome } from '../worker-metrics';
 import { cacheHitReplies, cacheHitUsageEvent } from './cache-hit';
 import type { Deployment } from '@switchyard/config';
 import type { CachedAnswer } from './cached-answer';
@@ -77,19 +77,22 @@ export interface CacheStepContext {
   cache: ResponseCache;
   /** How long a claim on computing an answer lasts: the longest a provider call can take. */
   claimMs: number;
-  js: JetStreamClient;
-  subjects: SwitchyardSubjects;
 }
 
 /** How long a job whose identical twin is being computed waits before it looks again. */
 export const coalesceWaitMs = 100;
 
+/** What the cache step did with a job. */
+export type CacheStepResult =
+  | { answered: true; outcome: JobOutcome; hit?: UsageEventInput }
+  | { answered: false; ticket: CacheTicket };
+
 /**
  * The cache's part of a job, before any deployment is leased:
- * - `answered`: served from the cache (replies sent, usage metered, job acked; `hit` is the
- *   usage event), or handed
- *   back for `coalesceWaitMs` because an identical request is in flight elsewhere, so it is
- *   answered from the cache once that one is stored;
+ * - `answered`: served from the cache (a stream's content chunk sent, then the final answer
+ *   settled like any answer: recorded, sent, metered, acked; `hit` is the usage event), or
+ *   handed back for `coalesceWaitMs` because an identical request is in flight elsewhere, so
+ *   it is answered from the cache once that one is stored;
  * - otherwise the ticket that stores the answer and releases the claim after the call.
  * A Redis failure or a corrupt entry is logged and the job goes on as a miss.
  */
@@ -98,39 +101,48 @@ export async function cacheStep(
   delivery: JobDelivery,
   job: CompletionJob,
   replies: JobReplies,
+  settler: JobSettler,
   takenAt: number,
   log: Logger,
-): Promise<{ answered: true; hit?: UsageEventInput } | { answered: false; ticket: CacheTicket }> {
+): Promise<CacheStepResult> {
   const plan = context.cache.plan(job);
   if (plan === undefined) return { answered: false, ticket: noCacheTicket };
+  const miss = (error: unknown) => {
+    log.error({ err: error }, 'the response cache failed; serving the job without it');
+    return { answered: false as const, ticket: noCacheTicket };
+  };
+  let answer: CachedAnswer | undefined;
   try {
-    if (plan.read) {
-      const answer = await readEntry(context.cache, plan.key, log);
-      if (answer !== undefined) {
-        const hit = {
-          job,
-          answer,
-          attempt: delivery.attempt,
-          earlierCalls: failuresInRoute(job),
-          takenAt,
-        };
-        for (const [reply, msgId] of cacheHitReplies(hit)) await replies.send(reply, msgId);
-        const usage = cacheHitUsageEvent(hit);
-        await publishUsageDurably(context.js, usage, { subjects: context.subjects, log });
-        await delivery.control.ack();
-        return { answered: true, hit: usage };
-      }
-    }
-    if (!plan.write) return { answered: false, ticket: noCacheTicket };
+    if (plan.read) answer = await readEntry(context.cache, plan.key, log);
+  } catch (error) {
+    return miss(error);
+  }
+  if (answer !== undefined) {
+    const hit = {
+      job,
+      answer,
+      attempt: delivery.attempt,
+      earlierCalls: failuresInRoute(job),
+      takenAt,
+    };
+    const messages = cacheHitReplies(hit);
+    const final = messages.pop();
+    if (final === undefined) throw new Error('a cache hit has no final reply');
+    for (const [reply, msgId] of messages) await replies.send(reply, msgId);
+    const usage = cacheHitUsageEvent(hit);
+    const outcome = await settler.answer({ reply: final[0], msgId: final[1], usage: [usage] });
+    return { answered: true, outcome: outcome === 'answered' ? 'cache_hit' : outcome, hit: usage };
+  }
+  if (!plan.write) return { answered: false, ticket: noCacheTicket };
+  try {
     const claim = await context.cache.claim(plan.key, context.claimMs);
     if (claim === undefined && plan.read) {
       delivery.control.nak(coalesceWaitMs);
-      return { answered: true };
+      return { answered: true, outcome: 'waiting' };
     }
     return { answered: false, ticket: ticketFor(context.cache, plan, claim, log) };
   } catch (error) {
-    log.error({ err: error }, 'the response cache failed; serving the job without it');
-    return { answered: false, ticket: noCacheTicket };
+    return miss(error);
   }
 }
 

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { errorTypeSchema } from './error.schema';
+import { jobIdSchema, tenantIdSchema } from './ids.schema';
+import { completionJobSchema } from './job.schema';
+import { replyMessageSchema } from './reply.schema';
+import { epochMsSchema } from './units.schema';
+import { usageEventSchema } from './usage-event.schema';
+import { contractVersionSchema } from './version';
+
+/**
+ * How a job was settled, as recorded on `<root>.answers.<tenant>.<job token>` (stream
+ * LLM_ANSWERS) before its delivery is acknowledged:
+ * - `answered`: `reply` is its final message (a result, the final chunk of a stream, or an
+ *   error), and `usage` the events it was billed;
+ * - `dead_lettered`: it failed on its model at hop `hop` and `dead_letter` went to the
+ *   dead-letter subject for the fallback router; `usage` holds the failed calls' events.
+ * A delivery of the job at hop `hop` or earlier that finds the record (the worker that settled
+ * it died before its acknowledgement reached the server) repeats what the record says — sends
+ * the reply, republishes the usage events and the dead letter, all idempotent — and never
+ * calls the provider again.
+ */
+export const answerRecordSchema = z
+  .object({
+    v: contractVersionSchema,
+    job_id: jobIdSchema,
+    tenant: tenantIdSchema,
+    hop: z.int().nonnegative(),
+    outcome: z.enum(['answered', 'dead_lettered']),
+    reply: replyMessageSchema.optional(),
+    dead_letter: z.object({ error_type: errorTypeSchema, job: completionJobSchema }).optional(),
+    usage: z.array(usageEventSchema),
+    at: epochMsSchema,
+  })
+  .refine((record) => (record.outcome === 'answered') === (record.reply !== undefined), {
+    message: 'an answered record has a reply, a dead-lettered one none',
+    path: ['reply'],
+  })
+  .refine((record) => (record.outcome === 'dead_lettered') === (record.dead_letter !== undefined), {
+    message: 'a dead-lettered record has its dead letter',
+    path: ['dead_letter'],
+  })
+  .meta({ description: 'How a Switchyard job was settled, kept by job id' });
+export type AnswerRecord = z.infer<typeof answerRecordSchema>;
+export type AnswerRecordInput = z.input<typeof answerRecordSchema>;

@@ -1,0 +1,77 @@
+import {
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type PubAck,
+} from '@nats-io/jetstream';
+import {
+  answerRecordSchema,
+  decodeAnswerRecord,
+  formatIssues,
+  makeError,
+  ContractErrorCodes,
+  type AnswerRecord,
+  type AnswerRecordInput,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
+import { switchyardHeaders } from './message-headers';
+import { InvalidMessageError } from './messaging.errors';
+
+/** JetStream's `err_code` for "no message found". */
+const noMessageFound = 10037;
+
+/**
+ * Records how a job was settled on `<root>.answers.<tenant>.<job token>` (stream LLM_ANSWERS,
+ * which keeps the last record of each job) and resolves once the stream stored it.
+ * `Nats-Msg-Id` is `<tenant>.<job id>#<hop>:answer`, so recording the same hop again within the
+ * duplicate window is stored once.
+ *
+ * Throws an InvalidMessageError (`server`) for a record that fails the contract; a timeout or
+ * a JetStream error as nats.js throws them.
+ */
+export async function publishAnswerRecord(
+  js: JetStreamClient,
+  record: AnswerRecordInput,
+  options: { subjects: SwitchyardSubjects; timeoutMs?: number },
+): Promise<PubAck> {
+  const parsed = answerRecordSchema.safeParse(record);
+  if (!parsed.success) {
+    throw new InvalidMessageError(
+      makeError(
+        'server',
+        ContractErrorCodes.schema_mismatch,
+        `invalid answer record: ${formatIssues(parsed.error.issues)}`,
+      ),
+    );
+  }
+  const valid = parsed.data;
+  return js.publish(options.subjects.answers(valid.tenant, valid.job_id), JSON.stringify(valid), {
+    msgID: `${valid.tenant}.${valid.job_id}#${valid.hop}:answer`,
+    headers: switchyardHeaders(),
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+  });
+}
+
+/**
+ * The last settlement recorded for a tenant's job, or null when there is none (never settled,
+ * or older than the stream's max age). A record that fails the contract counts as none.
+ * Throws when JetStream does not answer.
+ */
+export async function readAnswerRecord(
+  jsm: JetStreamManager,
+  where: { stream: string; subjects: SwitchyardSubjects },
+  tenant: string,
+  jobId: string,
+): Promise<AnswerRecord | null> {
+  try {
+    const msg = await jsm.streams.getMessage(where.stream, {
+      last_by_subj: where.subjects.answers(tenant, jobId),
+    });
+    if (msg === null) return null;
+    const decoded = decodeAnswerRecord(msg.data);
+    return decoded.ok ? decoded.record : null;
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === noMessageFound) return null;
+    throw error;
+  }
+}
