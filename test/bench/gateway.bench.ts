@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   const { child: gateway, match } = await spawnTsx(
     'gateway',
     'services/gateway/src/main.ts',
-    ['--config', stack.configPath, '--port', '0'],
+    ['--config', stack.configPath, '--port', '0', '--insecure'],
     { ready: /gateway listening on (http:\/\/\S+)/ },
   );
   try {

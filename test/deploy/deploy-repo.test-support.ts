@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
+import { ServiceRoles, type ServiceRole } from '@switchyard/contracts';
 import { parseAllDocuments } from 'yaml';
 
 /** The repository root (this file is test/deploy/…). */
@@ -195,4 +196,22 @@ export function isAllowedImage(image: string): boolean {
   const official =
     /^(node|nats|redis|prom\/prometheus|grafana\/grafana):(v?\d+(\.\d+)*)(-[\w.-]+)?$/;
   return official.test(image);
+}
+
+/** The NATS users of the shipped deploy/nats/auth.conf → the variable holding each one's password. */
+export function shippedNatsUsers(): Map<string, string> {
+  const text = readRepoFile('deploy/nats/auth.conf');
+  const users = new Map<string, string>();
+  for (const [, user = '', variable = ''] of text.matchAll(
+    /^ {4}\{ user: "([^"]+)", password: \$(\w+), /gm,
+  )) {
+    users.set(user, variable);
+  }
+  return users;
+}
+
+/** The NATS service role of a process started through the image's entry point (`cli` is admin). */
+export function roleOfEntry(entry: string): ServiceRole | undefined {
+  if (entry === 'cli') return 'admin';
+  return ServiceRoles.find((role) => role === entry);
 }

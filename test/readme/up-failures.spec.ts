@@ -25,7 +25,7 @@ describe('switchyard up when something goes wrong', () => {
     for (const [name, pid] of pids) expect(isAlive(pid), `${name} (pid ${pid})`).toBe(false);
   });
 
-  it('exits 1 without starting anything on a broken config (every problem printed), a config without keys, no server to be had, a bad port', async () => {
+  it('exits 1 without starting anything on a broken config (every problem printed), a config without keys, no server to be had, a bad port, --host beyond loopback without a master key', async () => {
     const { up, cwd } = await stacks.up(['--config', 'broken.yaml']);
     expect(await up.exited).toBe(1);
     expect(up.output()).toContain('config file broken.yaml does not exist');
@@ -95,6 +95,17 @@ describe('switchyard up when something goes wrong', () => {
     stacks.track(garbage);
     expect(await garbage.exited).toBe(1);
     expect(garbage.output()).toContain('--port must be a port number from 1 to 65535, got "forty"');
+
+    const exposed = startUp(['--demo', '--host', '0.0.0.0'], {
+      cwd,
+      env: { ...process.env, ...stacks.serverEnv() },
+    });
+    stacks.track(exposed);
+    expect(await exposed.exited, exposed.output()).toBe(1);
+    expect(exposed.output()).toContain(
+      '--host 0.0.0.0: the config has no master key, so the gateway would serve anyone as tenant "default" with every model; it listens on 127.0.0.1 only. Set general_settings.master_key to listen on other interfaces',
+    );
+    expect(exposed.servicePids().size).toBe(0);
   });
 
   it('refuses to start when the simulator port is taken by another program', async () => {

@@ -38,6 +38,11 @@ describe('the README walk-through (npm start = switchyard up)', () => {
     const banner = String(up.lines().find((line) => line['event'] === 'ready')?.msg);
     expect(banner).toContain(`http://localhost:${ports.gateway}`);
     expect(banner).toContain(`http://localhost:${ports.simulator}/_sim/faults`);
+    expect(banner).toContain('no master key: the gateway runs with --insecure');
+    const insecure = `--insecure: no master key, so anyone who reaches 127.0.0.1:${ports.gateway} `;
+    expect(
+      up.lines().some((line) => line.name === 'gateway' && line.msg?.startsWith(insecure)),
+    ).toBe(true);
 
     const steps = walkthroughSteps(readme, ports);
     expect(steps).toHaveLength(6);

@@ -4,7 +4,12 @@ export type { LocalServer } from './local-server';
 export { findFreePort, isPortOpen, waitForPort } from './ports';
 export { isBinaryOnPath } from './binary-on-path';
 export { isNatsReachable, isRedisReachable } from './reachability';
-export { parseServerAddress, type ServerAddress } from './server-address';
+export {
+  formatServerUrl,
+  loopbackFor,
+  parseServerAddress,
+  type ServerAddress,
+} from './server-address';
 export {
   isDockerAvailable,
   natsContainer,

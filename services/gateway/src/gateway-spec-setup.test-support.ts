@@ -9,6 +9,31 @@ import { startGateway, type RunningGateway } from './start-gateway';
 /** The master key of the spec configs (a test value, not a secret). */
 export const specMasterKey = 'sk-spec-master-0123456789';
 
+/**
+ * The config of a spec gateway: logical models `alpha` and `beta` (deployments that are never
+ * called) on `servers`, with `prefix` as subject root, stream prefix and Redis key prefix, with
+ * or without a master key (a value, or `os.environ/VAR`).
+ */
+export function specConfigYaml(
+  servers: { nats: { url: string }; redis: { url: string } },
+  options: { prefix: string; masterKey?: string | undefined },
+): string {
+  const { prefix } = options;
+  return [
+    'model_list:',
+    '  - model_name: alpha',
+    '    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:9/v1", api_key: none }',
+    '  - model_name: beta',
+    '    litellm_params: { model: openai/gpt-4o, api_base: "http://127.0.0.1:9/v1", api_key: none }',
+    ...(options.masterKey === undefined
+      ? []
+      : [`general_settings: { master_key: ${options.masterKey} }`]),
+    'switchyard:',
+    `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory }`,
+    `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,
+  ].join('\n');
+}
+
 /** A gateway on its own subject root, stream prefix and Redis prefix, and its connections. */
 export interface SpecGateway {
   prefix: string;
@@ -28,19 +53,7 @@ export async function startSpecGateway(
   options: { masterKey?: string; label: string; maxInFlight?: number },
 ): Promise<SpecGateway> {
   const prefix = uniquePrefix(options.label);
-  const yaml = [
-    'model_list:',
-    '  - model_name: alpha',
-    '    litellm_params: { model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:9/v1", api_key: none }',
-    '  - model_name: beta',
-    '    litellm_params: { model: openai/gpt-4o, api_base: "http://127.0.0.1:9/v1", api_key: none }',
-    ...(options.masterKey === undefined
-      ? []
-      : [`general_settings: { master_key: ${options.masterKey} }`]),
-    'switchyard:',
-    `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory }`,
-    `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,
-  ].join('\n');
+  const yaml = specConfigYaml(servers, { prefix, masterKey: options.masterKey });
   const { config } = parseConfig(yaml, { env: {} });
   const logger = createLogger({ name: 'gateway-spec', level: 'silent' });
   const nc = await connectNats({ servers: servers.nats.url, name: prefix, logger });

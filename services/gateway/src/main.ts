@@ -3,15 +3,20 @@ import { loadConfig, serviceNatsOptions } from '@switchyard/config';
 import { loggerFromEnv, runMain, stopSignal, UserError } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { Redis } from 'ioredis';
+import { applyMasterKeyRule } from './master-key-rule';
 import { startGateway } from './start-gateway';
 
 const usage = `gateway: the OpenAI-compatible HTTP edge of Switchyard
 
   tsx services/gateway/src/main.ts [--config config.yaml] [--port 4000] [--host 127.0.0.1]
+                                   [--insecure]
 
-  --config  the Switchyard config file       default $SWITCHYARD_CONFIG, else ./config.yaml
-  --port    the port to listen on            default 4000
-  --host    the address to listen on         default 127.0.0.1 (0.0.0.0 for every interface)
+  --config    the Switchyard config file     default $SWITCHYARD_CONFIG, else ./config.yaml
+  --port      the port to listen on          default 4000
+  --host      the address to listen on       default 127.0.0.1 (0.0.0.0 for every interface)
+  --insecure  start without general_settings.master_key: every request without a valid
+              key is served as tenant "default" with every model. Without this flag, a
+              config without a master key is refused (exit 1).
 
 SIGTERM or SIGINT: stop accepting, let requests in flight finish for 10 s, cancel the rest,
 close the connections, exit 0.
@@ -24,7 +29,10 @@ function portOf(text: string): number {
   return port;
 }
 
-/** Exit codes: 0 stopped by a signal, 1 failed, 2 bad command line. */
+/**
+ * Exit codes: 0 stopped by a signal, 1 failed (also: no master key and no --insecure), 2 bad
+ * command line.
+ */
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -32,6 +40,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       config: { type: 'string', short: 'c', default: env['SWITCHYARD_CONFIG'] ?? 'config.yaml' },
       port: { type: 'string', short: 'p', default: '4000' },
       host: { type: 'string', default: '127.0.0.1' },
+      insecure: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -43,6 +52,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const log = loggerFromEnv('gateway', env);
   const { config, warnings } = await loadConfig(values.config, { env });
   for (const warning of warnings) log.warn(warning);
+  applyMasterKeyRule(
+    config,
+    { insecure: values.insecure, configPath: values.config, listenOn: `${values.host}:${port}` },
+    log,
+  );
 
   const nc = await connectNats({
     ...serviceNatsOptions(config, 'gateway'),

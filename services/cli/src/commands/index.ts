@@ -3,6 +3,7 @@ import { batchCommand } from './batch-command';
 import { configCommand } from './config-command';
 import { dlqCommand } from './dlq-command';
 import { keysCommand } from './keys-command';
+import { natsCommand } from './nats-command';
 import { spendCommand } from './spend-command';
 import { statusCommand } from './status-command';
 import { upCommand } from './up-command';
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   dlqCommand,
   batchCommand,
   spendCommand,
+  natsCommand,
 ];

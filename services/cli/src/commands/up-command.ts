@@ -13,13 +13,14 @@ function portOption(value: string, option: string): number {
 
 export const upCommand: CliCommand = {
   name: 'up',
-  usage: `  up [--config <file>] [--demo] [--port 4000] [--sim-port 4010]
+  usage: `  up [--config <file>] [--demo] [--port 4000] [--host 127.0.0.1] [--sim-port 4010]
                               Start the whole stack on this machine (what npm start runs):
                               NATS and Redis (NATS_URL / REDIS_URL, else started from PATH,
                               else in Docker), the worker pools, the fallback router, metering
-                              and the gateway on --port. Without ./config.yaml (or with
+                              and the gateway on --host:--port. Without ./config.yaml (or with
                               --demo) the demo config runs against the bundled provider
-                              simulator on --sim-port. Ctrl-C stops it all.`,
+                              simulator on --sim-port. Without a master key the gateway runs
+                              with --insecure and only on 127.0.0.1. Ctrl-C stops it all.`,
   async run({ argv, env, out }) {
     const { values } = parseArgs({
       args: argv,
@@ -27,6 +28,7 @@ export const upCommand: CliCommand = {
         config: { type: 'string', short: 'c' },
         demo: { type: 'boolean', default: false },
         port: { type: 'string', short: 'p', default: '4000' },
+        host: { type: 'string', default: '127.0.0.1' },
         'sim-port': { type: 'string', default: '4010' },
       },
     });
@@ -38,6 +40,7 @@ export const upCommand: CliCommand = {
       out,
       pretty: process.stdout.isTTY,
       gatewayPort: portOption(values.port, '--port'),
+      gatewayHost: values.host,
       simulatorPort: portOption(values['sim-port'], '--sim-port'),
     });
   },

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { UserError } from '@switchyard/entrypoint';
+import { loopbackFor } from '@switchyard/local-servers';
 import type { Logger } from '@switchyard/telemetry';
 import { resolveConfigSource } from '../config-source';
 import { formatModelMap } from '../model-map';
@@ -9,6 +10,7 @@ import { deploymentsWithoutKey, keyVariables } from '../stack/api-keys';
 import { formatBanner } from '../stack/banner';
 import { demoConfigFor } from '../stack/demo-config';
 import { ensurePortFree } from '../stack/free-port-check';
+import { gatewayHost, noMasterKeyNotice } from '../stack/gateway-binding';
 import { createLogRelay } from '../stack/log-relay';
 import { runStack } from '../stack/run-stack';
 import { Stack } from '../stack/stack';
@@ -26,21 +28,28 @@ export interface UpOptions {
   pretty: boolean;
   /** The gateway's port. @defaultValue 4000 */
   gatewayPort: number;
+  /**
+   * The gateway's address; one other than loopback only with a master key (see gatewayHost).
+   * @defaultValue '127.0.0.1'
+   */
+  gatewayHost?: string;
   /** The provider simulator's port (demo config only). @defaultValue 4010 */
   simulatorPort: number;
   /** Where `up` keeps its files (server data, a demo config copy). @defaultValue '.switchyard' */
   stateDir?: string;
 }
 
-const host = '127.0.0.1';
+const loopback = '127.0.0.1';
 
 /**
  * `switchyard up`, what `npm start` runs: the whole stack on this machine. Loads the config
  * (the demo config when there is none), makes sure NATS and Redis are there, provisions the
  * JetStream topology, starts the provider simulator (demo), the fallback router, metering,
  * one worker pool per provider and the gateway as child processes, waits until the gateway is
- * ready and prints how to use it. Returns 0 after Ctrl-C / SIGTERM stopped it in order, 1
- * when a service exited on its own or never got ready (the stack is stopped then too).
+ * ready and prints how to use it. Without a master key the gateway runs with `--insecure` on
+ * 127.0.0.1 only, and the log and the banner say so. Returns 0 after Ctrl-C / SIGTERM stopped
+ * it in order, 1 when a service exited on its own or never got ready (the stack is stopped
+ * then too).
  */
 export async function up(options: UpOptions): Promise<number> {
   const { log } = options;
@@ -60,9 +69,11 @@ export async function up(options: UpOptions): Promise<number> {
         .join('\n'),
   );
   if (!source.isDemo) checkApiKeys(config, source.path, log);
-  await ensurePortFree('the gateway', host, options.gatewayPort, '--port');
+  const host = gatewayHost(config, options.gatewayHost ?? loopback);
+  if (config.general.masterKey === undefined) log.warn(noMasterKeyNotice);
+  await ensurePortFree('the gateway', loopbackFor(host), options.gatewayPort, '--port');
   if (source.isDemo) {
-    await ensurePortFree('the provider simulator', host, options.simulatorPort, '--sim-port');
+    await ensurePortFree('the provider simulator', loopback, options.simulatorPort, '--sim-port');
   }
 
   const stack = new Stack({

@@ -35,6 +35,9 @@ describe('formatBanner', () => {
     );
     expect(text).toContain('curl -X DELETE http://localhost:4010/_sim/faults');
     expect(text).toContain('Running: gateway, worker-openai. Press Ctrl-C to stop.');
+    expect(text).toContain(
+      'Note: no master key: the gateway runs with --insecure (every request is tenant "default" with every model) and listens on 127.0.0.1 only; set general_settings.master_key to require keys and to listen on other interfaces (--host).',
+    );
   });
 
   it('leaves out the simulator without one, and asks for the key when the gateway has a master key', () => {
@@ -51,5 +54,6 @@ describe('formatBanner', () => {
     expect(text).not.toContain('_sim');
     expect(text).toContain('-H "Authorization: Bearer $MASTER_KEY"');
     expect(text).not.toContain('sk-admin-123');
+    expect(text).not.toContain('no master key');
   });
 });

@@ -1,4 +1,5 @@
 import type { SwitchyardConfig } from '@switchyard/config';
+import { noMasterKeyNotice } from './gateway-binding';
 
 export interface BannerOptions {
   config: SwitchyardConfig;
@@ -14,7 +15,8 @@ const demoPrompt = 'Triage this: the printer is on fire.';
 
 /**
  * The text `up` prints once the stack is ready: where to send requests, the models, a curl
- * to paste, and with the demo how to make the primary deployment fail and fall back.
+ * to paste, with the demo how to make the primary deployment fail and fall back, and without
+ * a master key that the gateway is open and on loopback only.
  */
 export function formatBanner(options: BannerOptions): string {
   const { config, url } = options;
@@ -54,6 +56,7 @@ export function formatBanner(options: BannerOptions): string {
       `  curl -X DELETE ${options.simulatorUrl}/_sim/faults`,
     );
   }
+  if (config.general.masterKey === undefined) lines.push('', `Note: ${noMasterKeyNotice}.`);
   lines.push('', `Running: ${options.services.join(', ')}. Press Ctrl-C to stop.`);
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { SwitchyardConfig } from '@switchyard/config';
+import { formatServerUrl, loopbackFor } from '@switchyard/local-servers';
 import type { Logger } from '@switchyard/telemetry';
 import { provisionStack } from './provision';
 import { waitForHttpOk } from './readiness';
@@ -55,7 +56,12 @@ export async function runStack(options: RunStackOptions): Promise<'stopped' | 'f
   const crashed = stack.crashed.then((crash): Event => ({ kind: 'crash', crash }));
   const stopped = options.stopRequested.then((signal): Event => ({ kind: 'stop', signal }));
   const readiness = new AbortController();
-  const url = `http://${options.gateway.host}:${options.gateway.port}/health/readiness`;
+  const gatewayUrl = formatServerUrl(
+    'http',
+    loopbackFor(options.gateway.host),
+    options.gateway.port,
+  );
+  const url = `${gatewayUrl}/health/readiness`;
   const ready = waitForHttpOk(url, options.readyTimeoutMs ?? 120_000, readiness.signal).then(
     (): Event => ({ kind: 'ready' }),
     (error: unknown): Event => ({ kind: 'not-ready', error }),

@@ -45,6 +45,32 @@ describe('planServices', () => {
       '4000',
       '--host',
       '127.0.0.1',
+      '--insecure',
+    ]);
+  });
+
+  it('starts the gateway with --insecure only when the config has no master key', () => {
+    const keyed = parseConfig(
+      [
+        'model_list:',
+        '  - model_name: a',
+        '    litellm_params: { model: openai/gpt-4o, api_key: k }',
+        'general_settings: { master_key: os.environ/SWITCHYARD_MASTER_KEY }',
+      ].join('\n'),
+      { env: { SWITCHYARD_MASTER_KEY: 'sk-test' } },
+    ).config;
+    const gateway = planServices({
+      config: keyed,
+      configPath: '/abs/config.yaml',
+      gateway: { host: '0.0.0.0', port: 4000 },
+    }).at(-1);
+    expect(gateway?.args).toEqual([
+      '--config',
+      '/abs/config.yaml',
+      '--port',
+      '4000',
+      '--host',
+      '0.0.0.0',
     ]);
   });
 

@@ -27,7 +27,9 @@ export function providersOf(config: SwitchyardConfig): string[] {
 
 /**
  * The services of the stack, in start order: the simulator (demo only), the fallback router,
- * metering (when services/metering exists), one worker pool per provider, the gateway last.
+ * metering (when services/metering exists), one worker pool per provider, the gateway last
+ * (with `--insecure` when the config has no master key: `up` then keeps it on loopback, see
+ * gatewayHost).
  */
 export function planServices(options: ServicePlanOptions): ServiceSpec[] {
   const { config, configPath } = options;
@@ -71,7 +73,14 @@ export function planServices(options: ServicePlanOptions): ServiceSpec[] {
     name: 'gateway',
     role: 'gateway',
     script: mainOf('gateway'),
-    args: [...withConfig, '--port', String(options.gateway.port), '--host', options.gateway.host],
+    args: [
+      ...withConfig,
+      '--port',
+      String(options.gateway.port),
+      '--host',
+      options.gateway.host,
+      ...(config.general.masterKey === undefined ? ['--insecure'] : []),
+    ],
     stopTimeoutMs: 10_000,
   });
   return specs;
