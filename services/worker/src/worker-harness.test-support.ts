@@ -24,6 +24,8 @@ export interface SimProcess {
   url: string;
   addFault(rule: { deployment: string; fault: string; count?: number }): Promise<void>;
   setLatency(deployment: string, latency: { ttftMs?: number; perTokenMs?: number }): Promise<void>;
+  /** Changes a deployment's settings (`replyTokens`, `chunkTokens`, …; see the sim's README). */
+  configure(deployment: string, settings: Record<string, unknown>): Promise<void>;
   /** Requests that reached the simulated provider for `deployment`. */
   requests(deployment: string): Promise<number>;
   stop(): Promise<void>;
@@ -67,6 +69,8 @@ export async function startSimProcess(): Promise<SimProcess> {
     addFault: async (rule) => void (await control('POST', 'faults', rule)),
     setLatency: async (deployment, latency) =>
       void (await control('POST', 'latency', { deployment, ...latency })),
+    configure: async (deployment, settings) =>
+      void (await control('POST', 'settings', { deployment, ...settings })),
     async requests(deployment) {
       const stats = (await control('GET', 'stats')) as {
         deployments: Record<string, { requests: number } | undefined>;
@@ -137,7 +141,15 @@ export interface Installation {
   /** Publishes a job and collects what arrives on its reply inbox. */
   submit(job: CompletionJobInput): Promise<Inbox>;
   /** Usage events seen on `<root>.usage.>` so far. */
-  usageEvents(): { id: string; job_id: string; status: string; error_type?: string }[];
+  usageEvents(): {
+    id: string;
+    job_id: string;
+    status: string;
+    error_type?: string;
+    estimated?: true;
+    prompt_tokens: number;
+    completion_tokens: number;
+  }[];
   /** Messages stored in the DLQ stream. */
   deadLetters(): Promise<{ data: unknown; headers: Record<string, string> }[]>;
   jobsWaiting(): Promise<number>;
