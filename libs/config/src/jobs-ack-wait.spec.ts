@@ -46,6 +46,7 @@ describe('topologyOf', () => {
       streamPrefix: 'T1',
       replicas: 3,
       storage: 'memory',
+      maxBytes: { jobs: -1, dlq: -1, usage: -1, results: -1 },
       models: ['a', 'b'],
       ackWaitMs: jobsAckWaitMs(config),
     });

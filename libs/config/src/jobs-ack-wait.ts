@@ -1,3 +1,4 @@
+import type { StreamKind } from '@switchyard/contracts';
 import type { SwitchyardConfig } from './config.types';
 
 /**
@@ -21,12 +22,13 @@ export interface TopologyOfConfig {
   streamPrefix: string;
   replicas: number;
   storage: 'file' | 'memory';
+  maxBytes: Readonly<Record<StreamKind, number>>;
   models: string[];
   ackWaitMs: number;
 }
 
 /**
- * The topology a config asks for: its streams' root, prefix, replicas and storage, one
+ * The topology a config asks for: its streams' root, prefix, replicas, storage and max bytes, one
  * consumer per logical model, and {@link jobsAckWaitMs}. Every process that provisions from
  * one config passes this, so they all ask for the same thing.
  */
@@ -37,6 +39,7 @@ export function topologyOf(config: SwitchyardConfig): TopologyOfConfig {
     streamPrefix: nats.streamPrefix,
     replicas: nats.replicas,
     storage: nats.storage,
+    maxBytes: nats.maxBytes,
     models: Object.keys(config.models),
     ackWaitMs: jobsAckWaitMs(config),
   };
