@@ -1,6 +1,5 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
-  jobsAckWaitMs,
   topologyOf,
   type Deployment,
   type LogicalModel,
@@ -132,7 +131,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           config.cache,
           redisSettings.keyPrefix,
         ),
-        claimMs: jobsAckWaitMs(config),
       }
     : undefined;
 
