@@ -1,9 +1,9 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ConfigError, loadConfig, type SwitchyardConfig } from '@switchyard/config';
-import { UserError } from '@switchyard/entrypoint';
+import { UserError, connectRedis } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { resolveConfigSource } from './config-source';
 
 /**
@@ -58,17 +58,10 @@ export async function withRedis<T>(
   use: (redis: Redis) => Promise<T>,
 ): Promise<T> {
   const url = config.switchyard.redis.url;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5_000,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
+  let redis: Redis;
   try {
-    await redis.connect();
+    redis = await connectRedis(url, config.switchyard.redis, { reconnect: false });
   } catch (error) {
-    redis.disconnect();
     throw new UserError(`cannot reach Redis at ${withoutCredentials(url)}: ${messageOf(error)}`);
   }
   try {
