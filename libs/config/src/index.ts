@@ -27,4 +27,4 @@ export {
   type LiteLlmRetryPolicyKey,
 } from './router-options';
 export { defaultTenantId } from './normalize-switchyard';
-export { jobsAckWaitMs, topologyOf, type TopologyOfConfig } from './jobs-ack-wait';
+export { jobsAckWaitMs, longestCallMs, topologyOf, type TopologyOfConfig } from './jobs-ack-wait';

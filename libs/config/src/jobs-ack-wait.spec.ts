@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobsAckWaitMs, topologyOf } from './jobs-ack-wait';
+import { jobsAckWaitMs, longestCallMs, topologyOf } from './jobs-ack-wait';
 import { parseConfig } from './parse-config';
 
 const models = [
@@ -16,6 +16,7 @@ describe('jobsAckWaitMs', () => {
       env: {},
     });
     expect(config.switchyard.worker.ackWaitMarginMs).toBe(30_000);
+    expect(longestCallMs(config)).toBe(20_000);
     expect(jobsAckWaitMs(config)).toBe(50_000);
   });
 

@@ -2,6 +2,17 @@ import type { StreamKind } from '@switchyard/contracts';
 import type { SwitchyardConfig } from './config.types';
 
 /**
+ * The longest one provider call may take under a config, in ms: the longest timeout of any
+ * deployment, or the router's default timeout when that is longer.
+ */
+export function longestCallMs(config: SwitchyardConfig): number {
+  const timeouts = Object.values(config.models).flatMap((model) =>
+    model.deployments.map((deployment) => deployment.timeoutMs),
+  );
+  return Math.max(config.router.timeoutMs, ...timeouts);
+}
+
+/**
  * The jobs consumers' AckWait for a config, in ms: the longest provider timeout of any
  * deployment (or the router's default timeout) plus `switchyard.worker.ack_wait_margin_seconds`
  * (30 s by default), so that it is longer than any provider call. It is how long a crashed
@@ -10,10 +21,7 @@ import type { SwitchyardConfig } from './config.types';
  * consumers.
  */
 export function jobsAckWaitMs(config: SwitchyardConfig): number {
-  const timeouts = Object.values(config.models).flatMap((model) =>
-    model.deployments.map((deployment) => deployment.timeoutMs),
-  );
-  return Math.max(config.router.timeoutMs, ...timeouts) + config.switchyard.worker.ackWaitMarginMs;
+  return longestCallMs(config) + config.switchyard.worker.ackWaitMarginMs;
 }
 
 /** What a config says about the JetStream topology (the settings of `provisionTopology`). */

@@ -33,7 +33,12 @@ export {
   type TokenEncoding,
   type TokenizerTarget,
 } from './token-encoding';
-export { createBudgetLedger, microsToUsd, usdToMicros } from './budget-ledger';
+export {
+  BudgetLedgerDefaults,
+  createBudgetLedger,
+  microsToUsd,
+  usdToMicros,
+} from './budget-ledger';
 export type {
   BudgetCrossing,
   BudgetLedger,
@@ -42,6 +47,8 @@ export type {
   BudgetReservation,
   BudgetReserveResult,
   BudgetScope,
+  RecordedSpend,
+  SpendOptions,
 } from './budget-ledger.types';
 export { defineScript, type RedisClient, type RedisScript, type ScriptArg } from './redis-script';
 export { cooldownOptionsFrom, rateLimiterOptionsFrom } from './limits-options';

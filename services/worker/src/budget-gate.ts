@@ -1,4 +1,9 @@
-import type { Deployment, TenantSettings } from '@switchyard/config';
+import {
+  longestCallMs,
+  type Deployment,
+  type SwitchyardConfig,
+  type TenantSettings,
+} from '@switchyard/config';
 import {
   CONTRACT_VERSION,
   makeError,
@@ -19,6 +24,17 @@ import {
 } from '@switchyard/limits';
 import type { Logger } from '@switchyard/telemetry';
 
+/** What a budget reservation's lifetime adds to the longest provider call. */
+const reservationMarginMs = 5 * 60_000;
+
+/**
+ * How long a job's budget reservation counts unless it is settled: the longest provider call
+ * of the config plus 5 minutes, so a worker that dies mid-call frees the budget after that.
+ */
+export function budgetReservationTtlMs(config: SwitchyardConfig): number {
+  return longestCallMs(config) + reservationMarginMs;
+}
+
 /** Output tokens a job without `max_completion_tokens` / `max_tokens` reserves budget for. */
 export const defaultOutputReserveTokens = 1024;
 
@@ -37,8 +53,12 @@ export type KeyBudgetLookup = (
 
 /** Budget held for one job's call: settle it once, with its cost or by releasing it. */
 export interface BudgetHold {
-  /** Replaces the reservation with the call's real cost (an unknown price releases it). */
-  settle(usage: CompletionUsage): Promise<void>;
+  /**
+   * Replaces the reservation with the call's real cost (an unknown price releases it),
+   * counted once for the call's usage event (`usageEventId`), which metering's rebuild of the
+   * spend replays.
+   */
+  settle(usage: CompletionUsage, usageEventId: string): Promise<void>;
   /** Gives the reservation back: the call failed or never reached the provider. */
   release(): Promise<void>;
 }
@@ -159,7 +179,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       await run();
     };
     return {
-      settle: (usage) =>
+      settle: (usage, usageEventId) =>
         once(async () => {
           const costUsd = options.price.actual(deployment, usage);
           if (costUsd === null) {
@@ -167,7 +187,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
             await ledger.release(reservation);
             return;
           }
-          publish(await ledger.reconcile(reservation, usdToMicros(costUsd)));
+          publish(await ledger.reconcile(reservation, usdToMicros(costUsd), { usageEventId }));
         }),
       release: () => once(() => ledger.release(reservation)),
     };

@@ -20,6 +20,7 @@ import {
   deploymentsTried,
   failuresInRoute,
   usageEventFor,
+  usageEventIdOf,
   type ProviderCall,
   type UsageOutcome,
 } from './served-job';
@@ -87,7 +88,9 @@ export async function serveJob(
       meter(js, context, call, { status: 'success', usage: outcome.usage }, log).then((event) =>
         cacheTicket.store(outcome.completion, deployment, event.cost_usd ?? null),
       ),
-      bestEffort(log, 'settling the budget', () => run.budget.settle(outcome.usage)),
+      bestEffort(log, 'settling the budget', () =>
+        run.budget.settle(outcome.usage, usageEventIdOf(call)),
+      ),
       earlierOnHop.length > 0
         ? bestEffort(log, 'clearing the failure history', () => context.failures.clear(job))
         : undefined,

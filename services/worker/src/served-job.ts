@@ -71,6 +71,16 @@ export type UsageOutcome =
   | { status: 'success'; usage: CompletionUsage }
   | { status: 'error'; errorType: ErrorType; usage?: CompletionUsage };
 
+/** The id of a call's usage event: its job, hop, delivery and deployment. */
+export function usageEventIdOf(call: Pick<ProviderCall, 'job' | 'deployment' | 'attempt'>): string {
+  return usageEventId({
+    job_id: call.job.id,
+    fallback_depth: call.job.route.length,
+    attempt: call.attempt,
+    deployment: call.deployment.id,
+  });
+}
+
 /**
  * The usage event of one provider call. Its id names this job hop, delivery and deployment,
  * so publishing it again (a redelivered job) counts once. `cost_usd` is the deployment's
@@ -92,12 +102,7 @@ export function usageEventFor(call: ProviderCall, outcome: UsageOutcome): UsageE
       : { ttft_ms: nonNegative(call.firstChunkAt - job.submitted_at) };
   return {
     v: CONTRACT_VERSION,
-    id: usageEventId({
-      job_id: job.id,
-      fallback_depth: fallbackDepth,
-      attempt: call.attempt,
-      deployment: deployment.id,
-    }),
+    id: usageEventIdOf(call),
     job_id: job.id,
     tenant: job.tenant,
     ...(job.key_id === undefined ? {} : { key_id: job.key_id }),

@@ -20,7 +20,12 @@ import {
 } from '@switchyard/messaging';
 import { createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
-import { createBudgetGate, type CallPricer, type KeyBudgetLookup } from './budget-gate';
+import {
+  budgetReservationTtlMs,
+  createBudgetGate,
+  type CallPricer,
+  type KeyBudgetLookup,
+} from './budget-gate';
 import { publishBudgetEvent } from './budget-events';
 import { callPricer } from './call-pricer';
 import { Cancellations } from './cancellations';
@@ -112,7 +117,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
   const budgets = createBudgetGate({
-    ledger: createBudgetLedger(redis, { keyPrefix: redisSettings.keyPrefix }),
+    ledger: createBudgetLedger(redis, {
+      keyPrefix: redisSettings.keyPrefix,
+      reservationTtlMs: budgetReservationTtlMs(config),
+    }),
     tenants: config.switchyard.tenants,
     keyBudgets: options.keyBudgets ?? keyBudgetsFrom(redis, redisSettings.keyPrefix),
     price: options.price ?? callPricer,
