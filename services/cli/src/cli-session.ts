@@ -40,7 +40,8 @@ export async function withNats<T>(
   try {
     nc = await connectNats({ servers, name, timeoutMs: 5_000, logger: cliLogger });
   } catch (error) {
-    throw new UserError(`cannot reach NATS at ${servers.join(', ')}: ${messageOf(error)}`);
+    const where = servers.map(withoutCredentials).join(', ');
+    throw new UserError(`cannot reach NATS at ${where}: ${messageOf(error)}`);
   }
   try {
     return await use(nc);
@@ -71,15 +72,14 @@ export async function withRedis<T>(
   }
 }
 
+/** A server URL without its user and password (`nats://u:p@h:4222` → `nats://h:4222`). */
 function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(an invalid URL)';
-  }
+  const at = url.lastIndexOf('@');
+  if (at === -1) return url;
+  const scheme = url.indexOf('://');
+  return scheme === -1 || scheme > at
+    ? url.slice(at + 1)
+    : `${url.slice(0, scheme + 3)}${url.slice(at + 1)}`;
 }
 
 function messageOf(error: unknown): string {

@@ -18,6 +18,7 @@ import {
   registerService,
   type JobConsumer,
 } from '@switchyard/messaging';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import { createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
 import {
@@ -59,7 +60,12 @@ export interface StartWorkerOptions {
   random?: RandomSource;
   /** Prices a call for budget reservations. @defaultValue the price table (`@switchyard/pricing`) */
   price?: CallPricer;
-  /** A virtual key's budget. @defaultValue its record in Redis (`@switchyard/keys`) */
+  /**
+   * The key store whose records give virtual keys' budgets (read from its in-memory view).
+   * @defaultValue one opened on the installation's keys bucket at start, closed by `stop`
+   */
+  keys?: Pick<VirtualKeyStore, 'get'>;
+  /** A virtual key's budget (tests). @defaultValue its record in `keys` */
   keyBudgets?: KeyBudgetLookup;
 }
 
@@ -116,13 +122,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     estimateInputTokens,
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
+  const keyStore =
+    options.keyBudgets === undefined && options.keys === undefined
+      ? await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, undefined, logger))
+      : undefined;
   const budgets = createBudgetGate({
     ledger: createBudgetLedger(redis, {
       keyPrefix: redisSettings.keyPrefix,
       reservationTtlMs: budgetReservationTtlMs(config),
     }),
     tenants: config.switchyard.tenants,
-    keyBudgets: options.keyBudgets ?? keyBudgetsFrom(redis, redisSettings.keyPrefix),
+    keyBudgets: options.keyBudgets ?? keyBudgetsFrom(options.keys ?? (keyStore as VirtualKeyStore)),
     price: options.price ?? callPricer,
     publish: (event) => publishBudgetEvent(nc, subjects, event, logger),
     logger,
@@ -178,6 +188,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   } catch (error) {
     await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
     cancellations.close();
+    await keyStore?.close();
     throw error;
   }
   const service = await registerService(nc, {
@@ -210,6 +221,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           }),
         );
         cancellations.close();
+        await keyStore?.close();
         await withdrawn;
         return {
           finished: summaries.reduce((sum, s) => sum + s.finished, 0),
