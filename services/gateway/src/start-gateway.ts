@@ -76,11 +76,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const ownMetrics = options.metrics === undefined;
   const metrics = options.metrics ?? createMetrics('switchyard-gateway');
   const models = Object.keys(config.models);
-  const ownKeys =
-    options.keys === undefined
-      ? await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, redis, logger))
-      : undefined;
-  const keys = options.keys ?? (ownKeys as VirtualKeyStore);
+  const keys =
+    options.keys ?? (await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, redis, logger)));
+  const ownKeys = options.keys === undefined && keys instanceof VirtualKeyStore ? keys : undefined;
   const ctx: GatewayContext = {
     config,
     models: new Set(models),
