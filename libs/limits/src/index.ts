@@ -50,5 +50,7 @@ export type {
   RecordedSpend,
   SpendOptions,
 } from './budget-ledger.types';
+export { budgetScopesOf, type BudgetSettings } from './budget-scopes';
+export { acquireLease, type RedisLease } from './redis-lease';
 export { defineScript, type RedisClient, type RedisScript, type ScriptArg } from './redis-script';
 export { cooldownOptionsFrom, rateLimiterOptionsFrom } from './limits-options';

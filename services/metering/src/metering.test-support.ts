@@ -1,11 +1,15 @@
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
 import { CONTRACT_VERSION, usageEventId, type UsageEventInput } from '@switchyard/contracts';
 
-/** A config on the test servers, with its own subject root, stream prefix and key prefix. */
+/**
+ * A config on the test servers, with its own subject root, stream prefix and key prefix;
+ * `switchyard` adds lines to its `switchyard:` section (e.g. `  tenants: {…}`).
+ */
 export function meteringConfig(
   natsUrl: string,
   redisUrl: string,
   prefix: string,
+  switchyard: readonly string[] = [],
 ): SwitchyardConfig {
   const yaml = [
     'model_list:',
@@ -20,6 +24,7 @@ export function meteringConfig(
     '  redis:',
     `    url: ${redisUrl}`,
     `    key_prefix: "${prefix}:"`,
+    ...switchyard,
   ].join('\n');
   return parseConfig(yaml, { env: {} }).config;
 }

@@ -14,6 +14,7 @@ import {
   type SwitchyardError,
 } from '@switchyard/contracts';
 import {
+  budgetScopesOf,
   microsToUsd,
   usdToMicros,
   type BudgetCrossing,
@@ -94,20 +95,6 @@ export function outputReserveTokens(request: ChatCompletionRequest, deployment: 
   return Math.min(asked, deployment.limits.maxOutputTokens ?? asked);
 }
 
-function scopeOf(
-  tenant: string,
-  budget: Pick<TenantSettings, 'maxBudget' | 'budgetDurationMs'> | undefined,
-  keyId?: string,
-): BudgetScope | undefined {
-  if (budget?.maxBudget === undefined) return undefined;
-  return {
-    tenant,
-    ...(keyId === undefined ? {} : { keyId }),
-    maxBudget: budget.maxBudget,
-    ...(budget.budgetDurationMs === undefined ? {} : { budgetDurationMs: budget.budgetDurationMs }),
-  };
-}
-
 function eventOf(crossing: BudgetCrossing, at: number): BudgetEvent {
   const { scope } = crossing;
   return {
@@ -166,9 +153,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       job.key_id !== undefined && options.keyBudgets !== undefined
         ? await options.keyBudgets(job.key_id)
         : undefined;
-    return [scopeOf(job.tenant, tenant), scopeOf(job.tenant, key, job.key_id)].filter(
-      (scope) => scope !== undefined,
-    );
+    return budgetScopesOf(job.tenant, tenant, job.key_id, key);
   }
 
   function holdFor(reservation: BudgetReservation, deployment: Deployment): BudgetHold {

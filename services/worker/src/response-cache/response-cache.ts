@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { CacheSettings } from '@switchyard/config';
 import type { CompletionJob } from '@switchyard/contracts';
-import { defineScript } from '@switchyard/limits';
+import { acquireLease, type RedisLease } from '@switchyard/limits';
 import type { Redis } from 'ioredis';
 import { cacheKeyFor } from './cache-key';
 import { cachedAnswerSchema, type CachedAnswer } from './cached-answer';
@@ -16,13 +15,10 @@ export interface CachePlan {
 }
 
 /**
- * A claim on computing a key's answer, so identical requests in flight make one call. It is
+ * A claim on computing a key's answer, so identical requests in flight make one call: a lease
  * renewed in the background while held; `release` gives it up.
  */
-export interface CacheClaim {
-  readonly key: string;
-  readonly token: string;
-}
+export type CacheClaim = RedisLease;
 
 /** Options of {@link ResponseCache}. */
 export interface ResponseCacheOptions {
@@ -33,16 +29,6 @@ export interface ResponseCacheOptions {
    */
   claimTtlMs?: number;
 }
-
-/** Deletes a claim only while it is still the caller's (it may have expired and been retaken). */
-const releaseScript = defineScript(
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
-);
-
-/** KEYS[1] the claim, ARGV token and TTL ms: extends the claim while it is still the caller's. */
-const renewScript = defineScript(
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`,
-);
 
 /** Thrown for an entry that is not a cached answer (written by something else, or corrupted). */
 export class CorruptCacheEntryError extends Error {
@@ -57,7 +43,6 @@ export class CorruptCacheEntryError extends Error {
  */
 export class ResponseCache {
   private readonly claimTtlMs: number;
-  private readonly renewals = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly redis: Redis,
@@ -109,37 +94,17 @@ export class ResponseCache {
    * of that until `release`, so a live call keeps it however long it runs and a dead worker's
    * claim expires within `claimTtlMs`.
    */
-  async claim(key: string): Promise<CacheClaim | undefined> {
-    const claim = { key: `${key}:computing`, token: randomUUID() };
-    const taken = await this.redis.set(claim.key, claim.token, 'PX', this.claimTtlMs, 'NX');
-    if (taken !== 'OK') return undefined;
-    const renew = () => {
-      renewScript.run(this.redis, [claim.key], [claim.token, this.claimTtlMs]).then(
-        (renewed) => {
-          if (renewed === 0) this.stopRenewing(claim);
-        },
-        () => undefined, // Redis unreachable: the next renewal tries again, or the claim expires.
-      );
-    };
-    const timer = setInterval(renew, Math.max(1, Math.floor(this.claimTtlMs / 3)));
-    timer.unref();
-    this.renewals.set(claim.token, timer);
-    return claim;
+  claim(key: string): Promise<CacheClaim | undefined> {
+    return acquireLease(this.redis, `${key}:computing`, this.claimTtlMs);
   }
 
-  /** Gives a claim up (the call failed, or its answer is stored): stops renewing, deletes it. */
+  /** Gives a claim up (the call failed, or its answer is stored). */
   async release(claim: CacheClaim): Promise<void> {
-    this.stopRenewing(claim);
-    await releaseScript.run(this.redis, [claim.key], [claim.token]);
+    await claim.release();
   }
 
   /** Stores an answer for the plan's lifetime. */
   async put(plan: CachePlan, answer: CachedAnswer): Promise<void> {
     await this.redis.set(plan.key, JSON.stringify(answer), 'PX', plan.ttlMs);
-  }
-
-  private stopRenewing(claim: CacheClaim): void {
-    clearInterval(this.renewals.get(claim.token));
-    this.renewals.delete(claim.token);
   }
 }
