@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ConnectionError, Switchyard } from '@switchyard/client';
-import { createSubjects, streamNames } from '@switchyard/contracts';
+import { createSubjects, keysBucketName, streamNames } from '@switchyard/contracts';
 import { findFreePort, startNatsServer, type LocalServer } from '@switchyard/local-servers';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { natsAuthConfig, tenantInboxPrefix } from '@switchyard/nats-auth';
@@ -209,6 +209,10 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     );
     expect(await tryPublish(acme, acmeErrors, subjects.cancel('acme', 'own-job'))).toBe('allowed');
     expect(await tryPublish(acme, acmeErrors, subjects.meteringSpend)).toBe('denied');
+    // Nor the virtual keys: no read of the keys bucket, no write into it.
+    const bucket = keysBucketName(install.prefix);
+    await expect(jsm.streams.info(`KV_${bucket}`)).rejects.toThrow(/Permissions Violation/);
+    expect(await tryPublish(acme, acmeErrors, `$KV.${bucket}.key.key_forged`)).toBe('denied');
     // The connection survives the refusals.
     expect(acme.isClosed()).toBe(false);
   });
