@@ -68,7 +68,8 @@ function urlOf(address: AddressInfo): string {
  * Starts the OpenAI-compatible HTTP gateway (NestJS on Fastify): `/v1/chat/completions` (and
  * SSE), `/v1/models`, `/health/liveness`, `/health/readiness`, `/metrics`. Jobs go out
  * through one Switchyard client per tenant on `nc`. It does not provision the topology (the
- * workers do); readiness says whether it is there.
+ * workers do); readiness says whether it is there. Without a `keys` option it opens the
+ * installation's virtual keys bucket (creating it when missing).
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config, nc, redis } = options;
