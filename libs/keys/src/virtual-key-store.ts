@@ -29,6 +29,14 @@ const maxCreateAttempts = 3;
 /** Compare-and-set rounds before a write gives up (each lost round means another writer won). */
 const maxCasRounds = 20;
 
+/**
+ * Waits a little more after each lost compare-and-set round: a read served by a replica that
+ * lags (KV direct gets may be) then gets time to catch up.
+ */
+function afterLostRound(round: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5 * round));
+}
+
 /** Where a store keeps what. */
 export interface KeyStoreOptions {
   /** The JetStream KV bucket of the keys, created when missing. */
@@ -184,6 +192,7 @@ export class VirtualKeyStore {
         return revoked;
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error;
+        await afterLostRound(round);
       }
     }
     throw new Error(`revoking ${id} lost ${maxCasRounds} races with other writers`);
@@ -238,6 +247,7 @@ export class VirtualKeyStore {
         return;
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error;
+        await afterLostRound(round);
       }
     }
     throw new Error(`claiming alias ${JSON.stringify(alias)} lost ${maxCasRounds} races`);
