@@ -1,6 +1,6 @@
 import { parseConfig } from '@switchyard/config';
 import { startGateway, type RunningGateway } from '@switchyard/gateway';
-import { VirtualKeyStore } from '@switchyard/keys';
+import type { VirtualKeyStore } from '@switchyard/keys';
 import {
   createInstallation,
   quietLogger,
@@ -40,14 +40,15 @@ export async function startGatewayStack(
   const yaml = `${base.yaml}\ngeneral_settings: { master_key: ${gatewayMasterKey} }`;
   const install: Installation = { ...base, yaml, config: parseConfig(yaml, { env: {} }).config };
   const pipeline = await startPipeline(servers, install, providers);
+  const { keys } = pipeline;
   const gateway = await startGateway({
     config: install.config,
     nc: pipeline.nc,
     redis: pipeline.redis,
+    keys,
     port: 0,
     logger: quietLogger,
   });
-  const keys = new VirtualKeyStore(pipeline.redis, install.config.switchyard.redis.keyPrefix);
   return {
     servers,
     install,

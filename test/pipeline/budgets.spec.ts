@@ -8,7 +8,6 @@ import {
   usdToMicros,
   type BudgetScope,
 } from '@switchyard/limits';
-import { VirtualKeyStore } from '@switchyard/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInstallation,
@@ -127,7 +126,7 @@ describe('pipeline: budgets', () => {
   }, 60_000);
 
   it("enforces a virtual key's budget from its record, sequentially, and reports it", async () => {
-    const { key } = await new VirtualKeyStore(pipeline.redis, `${install.prefix}:`).create({
+    const { key } = await pipeline.keys.create({
       tenant: 'keyed',
       maxBudget: 0.002,
       budgetDurationMs: hourMs,

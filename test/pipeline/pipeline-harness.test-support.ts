@@ -6,6 +6,7 @@ import { closeNats, connectNats } from '@switchyard/messaging';
 import { startProviderSim, type ProviderSimHandle } from '@switchyard/provider-sim';
 import { createLogger } from '@switchyard/telemetry';
 import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import { startWorker, type RunningWorker } from '@switchyard/worker';
 import { adapterFor, completeChat } from '@switchyard/providers';
 import { Redis } from 'ioredis';
@@ -119,6 +120,8 @@ export function createInstallation(
 export interface RunningPipeline {
   nc: NatsConnection;
   redis: Redis;
+  /** The installation's key store; the workers read key budgets from its view. */
+  keys: VirtualKeyStore;
   client: Switchyard;
   workers: RunningWorker[];
   router: FallbackRouter;
@@ -143,10 +146,11 @@ export async function startPipeline(
     logger: quietLogger,
   });
   const redis = new Redis(servers.redis.url);
+  const keys = await VirtualKeyStore.open(nc, keyStoreOptionsFrom(install.config, redis));
   const workers: RunningWorker[] = [];
   for (const provider of providers) {
     workers.push(
-      await startWorker({ config: install.config, provider, nc, redis, logger: quietLogger }),
+      await startWorker({ config: install.config, provider, nc, redis, keys, logger: quietLogger }),
     );
   }
   const router = await startFallbackRouter({ config: install.config, nc, logger: quietLogger });
@@ -159,12 +163,14 @@ export async function startPipeline(
   return {
     nc,
     redis,
+    keys,
     client,
     workers,
     router,
     async stop() {
       await Promise.all(workers.map((worker) => worker.stop(0)));
       await router.stop({ graceMs: 1_000 });
+      await keys.close();
       redis.disconnect();
       await closeNats(nc);
     },

@@ -8,7 +8,18 @@ const masterKey = 'sk-master-7f3c9a1e5b2d4c6e8f0a1b2c3d4e5f60';
 const openaiKey = 'sk-proj-Q2x9LmN4pR7tV1wY3zA5bC8dE0fG6hJ2';
 const anthropicKey = 'sk-ant-api03-Z8y6X4w2V0u8T6s4R2q0P8o6N4m2L0k8';
 const wrongKey = 'sk-wrong-K5j3H1g9F7e5D3c1B9a7Z5y3X1w9V7u5';
-const secrets = [masterKey, openaiKey, anthropicKey, wrongKey];
+// Credentials inside the server URLs (neither test server checks them, so they are accepted).
+const natsPassword = 'n4ts-Pw-6d1e0c9b8a7f';
+const redisPassword = 'r3dis-Pw-5e4d3c2b1a0f';
+const secrets = [masterKey, openaiKey, anthropicKey, wrongKey, natsPassword, redisPassword];
+
+/** A server URL with credentials in it: `nats://user:pw@host:port`. */
+function withCredentials(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = password;
+  return parsed.toString().replace(/\/$/, '');
+}
 
 describe('logs of the whole stack at LOG_LEVEL=trace', () => {
   const stacks = new UpStacks();
@@ -25,7 +36,7 @@ describe('logs of the whole stack at LOG_LEVEL=trace', () => {
     await stacks.stopServers();
   });
 
-  it('never contain an API key or an Authorization value, whatever the requests did', async () => {
+  it('never contain an API key, an Authorization value or a server password, whatever the requests did', async () => {
     const folder = stacks.tempDir('secrets');
     const config = join(folder, 'config.yaml');
     writeFileSync(
@@ -40,7 +51,10 @@ describe('logs of the whole stack at LOG_LEVEL=trace', () => {
       ].join('\n'),
     );
     sim.addFaults([{ deployment: 'secrets-refused', fault: 'auth' }]);
+    const servers = stacks.serverEnv();
     const { up, ports } = await stacks.up(['--config', config], {
+      NATS_URL: withCredentials(servers.NATS_URL, 'switchyard', natsPassword),
+      REDIS_URL: withCredentials(servers.REDIS_URL, '', redisPassword),
       LOG_LEVEL: 'trace',
       SPEC_OPENAI_KEY: openaiKey,
       SPEC_ANTHROPIC_KEY: anthropicKey,

@@ -7,6 +7,7 @@ import { ConnectionError, Switchyard, querySpend } from '@switchyard/client';
 import { serviceNatsOptions } from '@switchyard/config';
 import {
   createSubjects,
+  keysBucketName,
   ServiceRoles,
   streamNames,
   tenantInboxPrefix,
@@ -271,6 +272,10 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     );
     expect(await tryPublish(acme, acmeErrors, subjects.cancel('acme', 'own-job'))).toBe('allowed');
     expect(await tryPublish(acme, acmeErrors, subjects.meteringSpend)).toBe('denied');
+    // Nor the virtual keys: no read of the keys bucket, no write into it.
+    const bucket = keysBucketName(install.prefix);
+    await expect(jsm.streams.info(`KV_${bucket}`)).rejects.toThrow(/Permissions Violation/);
+    expect(await tryPublish(acme, acmeErrors, `$KV.${bucket}.key.key_forged`)).toBe('denied');
     // The connection survives the refusals.
     expect(acme.isClosed()).toBe(false);
   });

@@ -1,4 +1,4 @@
-import type { ErrorType } from '@switchyard/contracts';
+import type { ErrorType, StreamKind } from '@switchyard/contracts';
 import type { Provider } from './providers';
 import type { RoutingStrategy } from './router-options';
 
@@ -139,8 +139,13 @@ export interface CacheSettings {
    * @defaultValue false
    */
   readonly enabled: boolean;
-  /** How long an entry lives, in milliseconds. Absent means no expiry. */
-  readonly ttlMs?: number;
+  /**
+   * How long an entry lives, in milliseconds (`cache_params.ttl`); a job's own `cache.ttl`
+   * overrides it. Every cache key has a TTL, so a cache sharing a `noeviction` Redis cannot
+   * fill it for good.
+   * @defaultValue 3600000 (1 hour)
+   */
+  readonly ttlMs: number;
   /** A prefix for cache keys (`cache_params.namespace`). */
   readonly namespace?: string;
   /** The cache's Redis, from `cache_params` host/port/password. Absent means `switchyard.redis.url`. */
@@ -192,6 +197,15 @@ export interface NatsSettings {
    * @defaultValue ''
    */
   readonly streamPrefix: string;
+  /**
+   * The most bytes each stream may hold (`jobs_max_bytes`, `dlq_max_bytes`, `usage_max_bytes`,
+   * `results_max_bytes`); -1 is no limit. A full jobs stream refuses new jobs (discard new);
+   * the others drop their oldest messages. JetStream reserves a stream's max bytes from the
+   * server's store when the stream is created.
+   * @defaultValue with file storage jobs, dlq and results 1 GiB, usage 4 GiB; with memory
+   * storage -1 (see docs/config.md)
+   */
+  readonly maxBytes: Readonly<Record<StreamKind, number>>;
 }
 
 /** The Redis holding rate limits, budgets, spend and the cache. */
@@ -206,6 +220,12 @@ export interface RedisSettings {
    * @defaultValue 'sy:'
    */
   readonly keyPrefix: string;
+  /**
+   * How long one Redis command may take before it fails, in ms (`command_timeout`, seconds in
+   * YAML), so a Redis that stops answering fails calls instead of hanging them.
+   * @defaultValue 2000
+   */
+  readonly commandTimeoutMs: number;
 }
 
 /** Provider worker pool settings. */

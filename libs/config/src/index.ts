@@ -27,5 +27,5 @@ export {
   type LiteLlmRetryPolicyKey,
 } from './router-options';
 export { defaultTenantId } from './normalize-switchyard';
-export { jobsAckWaitMs, topologyOf, type TopologyOfConfig } from './jobs-ack-wait';
+export { jobsAckWaitMs, longestCallMs, topologyOf, type TopologyOfConfig } from './jobs-ack-wait';
 export { serviceNatsOptions, type ServiceNatsOptions } from './nats-login';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobsAckWaitMs, topologyOf } from './jobs-ack-wait';
+import { jobsAckWaitMs, longestCallMs, topologyOf } from './jobs-ack-wait';
 import { parseConfig } from './parse-config';
 
 const models = [
@@ -16,6 +16,7 @@ describe('jobsAckWaitMs', () => {
       env: {},
     });
     expect(jobsAckWaitMs(config)).toBe(30_000);
+    expect(longestCallMs(config)).toBe(600_000);
   });
 
   it('is switchyard.worker.ack_wait_seconds when set', () => {
@@ -41,6 +42,7 @@ describe('topologyOf', () => {
       streamPrefix: 'T1',
       replicas: 3,
       storage: 'memory',
+      maxBytes: { jobs: -1, dlq: -1, usage: -1, results: -1, answers: -1, cancels: -1 },
       models: ['a', 'b'],
       ackWaitMs: jobsAckWaitMs(config),
     });

@@ -1,4 +1,16 @@
+import type { StreamKind } from '@switchyard/contracts';
 import type { SwitchyardConfig } from './config.types';
+
+/**
+ * The longest one provider call may take under a config, in ms: the longest timeout of any
+ * deployment, or the router's default timeout when that is longer.
+ */
+export function longestCallMs(config: SwitchyardConfig): number {
+  const timeouts = Object.values(config.models).flatMap((model) =>
+    model.deployments.map((deployment) => deployment.timeoutMs),
+  );
+  return Math.max(config.router.timeoutMs, ...timeouts);
+}
 
 /**
  * The jobs consumers' AckWait for a config, in ms: `switchyard.worker.ack_wait_seconds` (30 s
@@ -17,12 +29,13 @@ export interface TopologyOfConfig {
   streamPrefix: string;
   replicas: number;
   storage: 'file' | 'memory';
+  maxBytes: Readonly<Record<StreamKind, number>>;
   models: string[];
   ackWaitMs: number;
 }
 
 /**
- * The topology a config asks for: its streams' root, prefix, replicas and storage, one
+ * The topology a config asks for: its streams' root, prefix, replicas, storage and max bytes, one
  * consumer per logical model, and {@link jobsAckWaitMs}. Every process that provisions from
  * one config passes this, so they all ask for the same thing.
  */
@@ -33,6 +46,7 @@ export function topologyOf(config: SwitchyardConfig): TopologyOfConfig {
     streamPrefix: nats.streamPrefix,
     replicas: nats.replicas,
     storage: nats.storage,
+    maxBytes: nats.maxBytes,
     models: Object.keys(config.models),
     ackWaitMs: jobsAckWaitMs(config),
   };

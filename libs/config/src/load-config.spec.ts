@@ -15,6 +15,9 @@ const env = {
   LITELLM_MASTER_KEY: 'sk-master-test',
 };
 
+const longBudgetWarning =
+  "the budget period is longer than the 7 days the usage stream keeps events: if Redis loses its data, metering can rebuild only the last 7 days of the period's spend";
+
 describe('loadConfig', () => {
   it('loads the seed example: two models, keys from the environment, one fallback', async () => {
     const { config, warnings } = await loadConfig(fixture('seed.yaml'), { env });
@@ -47,7 +50,10 @@ describe('loadConfig', () => {
 
   it('reads every documented LiteLLM key into typed values', async () => {
     const { config, warnings } = await loadConfig(fixture('every-key.yaml'), { env });
-    expect(warnings).toEqual([]);
+    expect(warnings.map((warning) => warning.replace(/^.*every-key\.yaml:/, ''))).toEqual([
+      `97:24 switchyard.tenants.acme.budget_duration: ${longBudgetWarning}`,
+      `100:24 switchyard.tenants.beta-team.budget_duration: ${longBudgetWarning}`,
+    ]);
     const gpt = config.models['gpt-4o-model'];
     expect(gpt?.deployments[0]).toEqual({
       id: 'gpt-4o-eu',
@@ -119,8 +125,16 @@ describe('loadConfig', () => {
         storage: 'memory',
         subjectRoot: 'llm.prod',
         streamPrefix: 'PROD_',
+        maxBytes: {
+          jobs: 2 * 1024 ** 3,
+          dlq: 512 * 1024 ** 2,
+          usage: 8 * 1024 ** 3,
+          results: -1,
+          answers: -1,
+          cancels: -1,
+        },
       },
-      redis: { url: 'rediss://redis.internal:6380', keyPrefix: 'prod:' },
+      redis: { url: 'rediss://redis.internal:6380', keyPrefix: 'prod:', commandTimeoutMs: 1_500 },
       worker: { concurrency: 8, shutdownGraceMs: 12_500, ackWaitMs: 10_000 },
       tenants: {
         default: {},

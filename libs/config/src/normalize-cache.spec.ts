@@ -5,8 +5,11 @@ const withCache = (settings: string) => `${twoModels}litellm_settings:\n${settin
 
 describe('cache settings', () => {
   it('is off unless litellm_settings.cache is true', () => {
-    expect(parse(twoModels).config.cache).toEqual({ enabled: false });
-    expect(parse(withCache('  cache: true\n')).config.cache).toEqual({ enabled: true });
+    expect(parse(twoModels).config.cache).toEqual({ enabled: false, ttlMs: 3_600_000 });
+    expect(parse(withCache('  cache: true\n')).config.cache).toEqual({
+      enabled: true,
+      ttlMs: 3_600_000,
+    });
   });
 
   it('builds the Redis URL from host, port and password', () => {

@@ -7,6 +7,9 @@ import { problemAt, type YamlLocator } from './yaml-locate';
 /** Port used when `cache_params.host` is given without a port. */
 const defaultRedisPort = 6379;
 
+/** How long a cache entry lives when `cache_params.ttl` is not set: one hour. */
+export const defaultCacheTtlMs = 3_600_000;
+
 function redisUrl(host: string, port: number, password: string | undefined): string {
   const hostPart = host.includes(':') ? `[${host}]` : host;
   const auth = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
@@ -59,7 +62,7 @@ export function normalizeCache(
 
   const cache: CacheSettings = {
     enabled,
-    ...(params?.ttl === undefined ? {} : { ttlMs: secondsToMs(params.ttl) }),
+    ttlMs: params?.ttl === undefined ? defaultCacheTtlMs : secondsToMs(params.ttl),
     ...(params?.namespace === undefined ? {} : { namespace: params.namespace }),
     ...(url === undefined ? {} : { redisUrl: url }),
   };

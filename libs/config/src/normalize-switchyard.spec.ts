@@ -10,8 +10,16 @@ describe('the switchyard section', () => {
         storage: 'file',
         subjectRoot: 'llm',
         streamPrefix: '',
+        maxBytes: {
+          jobs: 1024 ** 3,
+          dlq: 1024 ** 3,
+          usage: 4 * 1024 ** 3,
+          results: 1024 ** 3,
+          answers: 1024 ** 3,
+          cancels: 64 * 1024 ** 2,
+        },
       },
-      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sy:' },
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sy:', commandTimeoutMs: 2_000 },
       worker: { concurrency: 32, shutdownGraceMs: 30_000, ackWaitMs: 30_000 },
       tenants: { default: {} },
     });
@@ -67,7 +75,9 @@ describe('the switchyard section', () => {
               storage: disk
               subject_root: "llm.*"
               stream_prefix: "a.b"
-            redis: { url: "http://localhost:6379", key_prefix: 5 }
+              jobs_max_bytes: 0
+              usage_max_bytes: 4GB
+            redis: { url: "http://localhost:6379", key_prefix: 5, command_timeout: 0 }
             worker: { concurrency: 0, shutdown_grace_seconds: -1 }
             tenants:
               "bad tenant": {}
@@ -80,13 +90,16 @@ describe('the switchyard section', () => {
       '14 switchyard.nats.storage: expected "file" or "memory", got "disk"',
       '15 switchyard.nats.subject_root: expected a subject prefix like "llm", got "llm.*"',
       '16 switchyard.nats.stream_prefix: expected letters, digits, "_" or "-" (may be empty), got "a.b"',
-      '17 switchyard.redis.url: expected a redis:// or rediss:// URL, got a string',
-      '17 switchyard.redis.key_prefix: expected a string, got 5',
-      '18 switchyard.worker.concurrency: expected a positive integer, got 0',
-      '18 switchyard.worker.shutdown_grace_seconds: expected a number of seconds (0 or more), got -1',
-      '20 switchyard.tenants["bad tenant"]: tenant ids are 1-64 letters, digits, "_" or "-", got "bad tenant"',
-      '21 switchyard.tenants.acme.max_budget: expected a number (0 or more), got -5',
-      '21 switchyard.tenants.acme.budget_duration: expected a duration like "30s", "10m", "1h", "1d", "2w" or "1mo", got "1y"',
+      '17 switchyard.nats.jobs_max_bytes: expected a size like 1073741824, "512MiB" or "4GiB", or -1 for no limit, got 0',
+      '18 switchyard.nats.usage_max_bytes: expected a size like 1073741824, "512MiB" or "4GiB", or -1 for no limit, got "4GB"',
+      '19 switchyard.redis.url: expected a redis:// or rediss:// URL, got a string',
+      '19 switchyard.redis.key_prefix: expected a string, got 5',
+      '19 switchyard.redis.command_timeout: expected a positive number of seconds, got 0',
+      '20 switchyard.worker.concurrency: expected a positive integer, got 0',
+      '20 switchyard.worker.shutdown_grace_seconds: expected a number of seconds (0 or more), got -1',
+      '22 switchyard.tenants["bad tenant"]: tenant ids are 1-64 letters, digits, "_" or "-", got "bad tenant"',
+      '23 switchyard.tenants.acme.max_budget: expected a number (0 or more), got -5',
+      '23 switchyard.tenants.acme.budget_duration: expected a duration like "30s", "10m", "1h", "1d", "2w" or "1mo", got "1y"',
     ]);
   });
 
@@ -113,6 +126,48 @@ describe('the switchyard section', () => {
       d: { budgetDurationMs: 86_400_000 },
       e: { budgetDurationMs: 2_592_000_000 },
       f: {},
+    });
+  });
+
+  it('warns about budget periods longer than the usage stream keeps events', () => {
+    const { warnings } = parse(
+      twoModels +
+        yaml`
+          switchyard:
+            tenants:
+              weekly: { max_budget: 5, budget_duration: 7d }
+              monthly: { max_budget: 5, budget_duration: 1mo }
+        `,
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^config\.yaml:\d+:\d+ switchyard\.tenants\.monthly\.budget_duration: the budget period is longer than the 7 days the usage stream keeps events/,
+      ) as unknown,
+    ]);
+  });
+
+  it('bounds file streams by default, memory streams only when told, and reads sizes', () => {
+    const memory = parse(
+      twoModels + 'switchyard: { nats: { storage: memory, dlq_max_bytes: 64MiB } }\n',
+    );
+    expect(memory.config.switchyard.nats.maxBytes).toEqual({
+      jobs: -1,
+      dlq: 64 * 1024 ** 2,
+      usage: -1,
+      results: -1,
+      answers: -1,
+      cancels: -1,
+    });
+    const file = parse(
+      twoModels + 'switchyard: { nats: { jobs_max_bytes: -1, usage_max_bytes: "1 TiB" } }\n',
+    );
+    expect(file.config.switchyard.nats.maxBytes).toEqual({
+      jobs: -1,
+      dlq: 1024 ** 3,
+      usage: 1024 ** 4,
+      results: 1024 ** 3,
+      answers: 1024 ** 3,
+      cancels: 64 * 1024 ** 2,
     });
   });
 });

@@ -1,9 +1,11 @@
+import { USAGE_MAX_AGE_MS, type StreamKind } from '@switchyard/contracts';
 import type { ConfigProblem } from './config-error';
-import type { SwitchyardSettings, TenantSettings } from './config.types';
+import type { NatsSettings, SwitchyardSettings, TenantSettings } from './config.types';
 import { isNatsServer, isRedisUrl, splitServerList } from './connection-urls';
 import { secondsToMs } from './durations';
 import type { Env } from './env-refs';
 import type { RawConfig } from './parse-raw';
+import { problemAt, type YamlLocator } from './yaml-locate';
 
 /** Defaults of the `switchyard:` section that do not come from the environment. */
 export const switchyardDefaults = {
@@ -14,10 +16,26 @@ export const switchyardDefaults = {
   subjectRoot: 'llm',
   streamPrefix: '',
   keyPrefix: 'sy:',
+  commandTimeoutSeconds: 2,
   concurrency: 32,
   shutdownGraceSeconds: 30,
   ackWaitSeconds: 30,
 } as const;
+
+const gib = 1024 ** 3;
+
+/**
+ * Each stream's max bytes when the file does not set it. With file storage: bounds that keep a
+ * runaway producer or a stopped consumer from filling the disk (a full jobs stream refuses new
+ * jobs; the others drop their oldest messages). With memory storage none: JetStream reserves a
+ * memory stream's max bytes from the server's memory when it is created.
+ */
+export const streamMaxBytesDefaults: Readonly<
+  Record<NatsSettings['storage'], Readonly<Record<StreamKind, number>>>
+> = {
+  file: { jobs: gib, dlq: gib, usage: 4 * gib, results: gib, answers: gib, cancels: gib / 16 },
+  memory: { jobs: -1, dlq: -1, usage: -1, results: -1, answers: -1, cancels: -1 },
+};
 
 /** The tenant every single-tenant setup uses; always present in `tenants`. */
 export const defaultTenantId = 'default';
@@ -29,7 +47,8 @@ export const defaultTenantId = 'default';
 export function normalizeSwitchyard(
   raw: RawConfig,
   env: Env,
-): { switchyard: SwitchyardSettings; problems: ConfigProblem[] } {
+  locate: YamlLocator,
+): { switchyard: SwitchyardSettings; problems: ConfigProblem[]; warnings: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const section = raw.switchyard;
 
@@ -70,18 +89,31 @@ export function normalizeSwitchyard(
   }
 
   const nats = section?.nats;
+  const storage = nats?.storage ?? switchyardDefaults.storage;
+  const maxBytes = streamMaxBytesDefaults[storage];
   const switchyard: SwitchyardSettings = {
     nats: {
       servers: servers ?? [switchyardDefaults.natsServer],
       ...natsLogin(nats?.user ?? env['NATS_USER'], nats?.password ?? env['NATS_PASSWORD']),
       replicas: nats?.replicas ?? switchyardDefaults.replicas,
-      storage: nats?.storage ?? switchyardDefaults.storage,
+      storage,
       subjectRoot: nats?.subject_root ?? switchyardDefaults.subjectRoot,
       streamPrefix: nats?.stream_prefix ?? switchyardDefaults.streamPrefix,
+      maxBytes: {
+        jobs: nats?.jobs_max_bytes ?? maxBytes.jobs,
+        dlq: nats?.dlq_max_bytes ?? maxBytes.dlq,
+        usage: nats?.usage_max_bytes ?? maxBytes.usage,
+        results: nats?.results_max_bytes ?? maxBytes.results,
+        answers: nats?.answers_max_bytes ?? maxBytes.answers,
+        cancels: nats?.cancels_max_bytes ?? maxBytes.cancels,
+      },
     },
     redis: {
       url: redisUrl ?? switchyardDefaults.redisUrl,
       keyPrefix: section?.redis?.key_prefix ?? switchyardDefaults.keyPrefix,
+      commandTimeoutMs: secondsToMs(
+        section?.redis?.command_timeout ?? switchyardDefaults.commandTimeoutSeconds,
+      ),
     },
     worker: {
       concurrency: section?.worker?.concurrency ?? switchyardDefaults.concurrency,
@@ -94,7 +126,28 @@ export function normalizeSwitchyard(
     },
     tenants,
   };
-  return { switchyard, problems };
+  return { switchyard, problems, warnings: unrebuildableBudgets(tenants, locate) };
+}
+
+/**
+ * Warnings for tenant budgets whose period is longer than the usage stream keeps events:
+ * after a Redis loss, metering rebuilds a period's spend from that stream, so it can recover
+ * only the last 7 days of a longer period.
+ */
+function unrebuildableBudgets(
+  tenants: Readonly<Record<string, TenantSettings>>,
+  locate: YamlLocator,
+): ConfigProblem[] {
+  const days = USAGE_MAX_AGE_MS / 86_400_000;
+  return Object.entries(tenants)
+    .filter(([, tenant]) => (tenant.budgetDurationMs ?? 0) > USAGE_MAX_AGE_MS)
+    .map(([id]) =>
+      problemAt(
+        locate,
+        ['switchyard', 'tenants', id, 'budget_duration'],
+        `the budget period is longer than the ${days} days the usage stream keeps events: if Redis loses its data, metering can rebuild only the last ${days} days of the period's spend`,
+      ),
+    );
 }
 
 /** The NATS login, leaving out what is unset or empty. */

@@ -26,7 +26,7 @@ export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): Normal
   const fallbacks = resolveFallbacks(raw, locate);
   const router = normalizeRouter(raw, fallbacks.defaultFallbacks, locate);
   const cache = normalizeCache(raw, locate);
-  const switchyard = normalizeSwitchyard(raw, env);
+  const switchyard = normalizeSwitchyard(raw, env, locate);
 
   const models = Object.create(null) as Record<string, LogicalModel>;
   for (const deployment of deployments.deployments) {
@@ -66,6 +66,11 @@ export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): Normal
       ...cache.problems,
       ...switchyard.problems,
     ],
-    warnings: [...deployments.warnings, ...router.warnings, ...cache.warnings],
+    warnings: [
+      ...deployments.warnings,
+      ...router.warnings,
+      ...cache.warnings,
+      ...switchyard.warnings,
+    ],
   };
 }

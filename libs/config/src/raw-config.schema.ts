@@ -1,5 +1,6 @@
 import { errorTypeNames } from '@switchyard/contracts';
 import { z } from 'zod';
+import { parseByteSize } from './byte-sizes';
 import { isNatsServer, splitServerList } from './connection-urls';
 import { parseBudgetDuration } from './durations';
 import type { Env } from './env-refs';
@@ -55,6 +56,23 @@ const budgetDuration = z.string(expected(budgetDurationMessage)).transform((valu
   }
   return ms;
 });
+
+const byteSizeMessage = 'expected a size like 1073741824, "512MiB" or "4GiB", or -1 for no limit';
+const byteSizeOrUnlimited = z
+  .union([z.number(), z.string()], expected(byteSizeMessage))
+  .transform((value, ctx) => {
+    const bytes =
+      typeof value === 'string'
+        ? parseByteSize(value)
+        : value === -1 || (Number.isSafeInteger(value) && value > 0)
+          ? value
+          : undefined;
+    if (bytes === undefined) {
+      ctx.addIssue({ code: 'custom', message: byteSizeMessage });
+      return z.NEVER;
+    }
+    return bytes;
+  });
 
 /**
  * The zod schemas of config.yaml as written (snake_case, seconds), one per part the loader
@@ -188,11 +206,18 @@ export function createRawSchemas(env: Env) {
       .string(expected('expected letters, digits, "_" or "-" (may be empty)'))
       .regex(/^[A-Za-z0-9_-]*$/, expected('expected letters, digits, "_" or "-" (may be empty)'))
       .optional(),
+    jobs_max_bytes: byteSizeOrUnlimited.optional(),
+    dlq_max_bytes: byteSizeOrUnlimited.optional(),
+    usage_max_bytes: byteSizeOrUnlimited.optional(),
+    results_max_bytes: byteSizeOrUnlimited.optional(),
+    answers_max_bytes: byteSizeOrUnlimited.optional(),
+    cancels_max_bytes: byteSizeOrUnlimited.optional(),
   });
 
   const redis = section({
     url: envUrl(env, ['redis:', 'rediss:'], 'expected a redis:// or rediss:// URL').optional(),
     key_prefix: z.string(expected('expected a string')).optional(),
+    command_timeout: positiveSeconds.optional(),
   });
 
   const worker = section({

@@ -181,9 +181,12 @@ export {
   type SwitchyardSubjects,
 } from './subjects';
 export {
+  KEYS_BUCKET,
   MAX_JETSTREAM_NAME_LENGTH,
   StreamNameError,
   StreamNames,
+  USAGE_MAX_AGE_MS,
+  keysBucketName,
   modelConsumerName,
   streamNames,
   type StreamKind,

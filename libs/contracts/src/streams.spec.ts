@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  keysBucketName,
   MAX_JETSTREAM_NAME_LENGTH,
   modelConsumerName,
   StreamNameError,
@@ -41,6 +42,18 @@ describe('streamNames', () => {
 
   it.each(['a.b', 'a b', 'x'.repeat(33), 'T*'])('refuses the prefix %j', (prefix) => {
     expect(() => streamNames(prefix)).toThrow(StreamNameError);
+  });
+});
+
+describe('keysBucketName', () => {
+  it('names the keys bucket, prefixed like the streams', () => {
+    expect(keysBucketName()).toBe('SWITCHYARD_KEYS');
+    expect(keysBucketName('')).toBe('SWITCHYARD_KEYS');
+    expect(keysBucketName('T1')).toBe('T1_SWITCHYARD_KEYS');
+  });
+
+  it('refuses a prefix streamNames refuses', () => {
+    expect(() => keysBucketName('a.b')).toThrow(StreamNameError);
   });
 });
 

@@ -38,6 +38,27 @@ export function streamNames(prefix?: string): Readonly<Record<StreamKind, string
   return Object.fromEntries(prefixed) as Record<StreamKind, string>;
 }
 
+/**
+ * How long the usage stream (LLM_USAGE) keeps events: how far back metering can replay them
+ * (a new durable, or rebuilding its Redis state), so the longest budget period whose spend a
+ * rebuild can recover in full.
+ */
+export const USAGE_MAX_AGE_MS = 7 * 24 * 3_600_000;
+
+/** The JetStream KV bucket of the virtual keys, before any installation prefix. */
+export const KEYS_BUCKET = 'SWITCHYARD_KEYS';
+
+/**
+ * The KV bucket holding the virtual keys: `SWITCHYARD_KEYS`, or `<prefix>_SWITCHYARD_KEYS`
+ * with a stream prefix, by the same rule as {@link streamNames} (its stream is
+ * `KV_<bucket>`, its subjects `$KV.<bucket>.>`).
+ */
+export function keysBucketName(prefix?: string): string {
+  if (prefix === undefined || prefix === '') return KEYS_BUCKET;
+  streamNames(prefix);
+  return `${prefix}_${KEYS_BUCKET}`;
+}
+
 /** nats-server refuses stream and consumer names longer than this (`JSMaxNameLen`). */
 export const MAX_JETSTREAM_NAME_LENGTH = 255;
 

@@ -3,3 +3,9 @@ export { describeFatalError, runMain } from './run-main';
 export { stopSignal } from './stop-signal';
 export { UserError } from './user-error';
 export { portOption } from './port-option';
+export {
+  connectRedis,
+  redisConnectTimeoutMs,
+  redisOptions,
+  type ConnectRedisOptions,
+} from './redis-connection';

@@ -1,60 +1,6 @@
 import { defineScript } from '@switchyard/limits';
 
 /**
- * KEYS: records, secrets, aliases, revoked. ARGV: id, sha256 of the secret, alias ('' for
- * none), the record as JSON. Refuses an alias held by a live key ('alias_taken') and, very
- * unlikely, an id or secret already in use ('collision'); otherwise writes every index at once
- * and replies 'ok'.
- */
-export const createKeyScript = defineScript(`
-local alias = ARGV[3]
-if alias ~= '' then
-  local holder = redis.call('HGET', KEYS[3], alias)
-  if holder and redis.call('HEXISTS', KEYS[4], holder) == 0 then
-    return 'alias_taken'
-  end
-end
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then
-  return 'collision'
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
-if alias ~= '' then
-  redis.call('HSET', KEYS[3], alias, ARGV[1])
-end
-return 'ok'
-`);
-
-/**
- * KEYS: secrets, records, revoked. ARGV: sha256 of the secret. Replies the record's JSON when
- * the secret belongs to a live key, else nil.
- */
-export const verifyKeyScript = defineScript(`
-local id = redis.call('HGET', KEYS[1], ARGV[1])
-if not id or redis.call('HEXISTS', KEYS[3], id) == 1 then
-  return false
-end
-return redis.call('HGET', KEYS[2], id)
-`);
-
-/**
- * KEYS: records, aliases, revoked. ARGV: an id or alias, now (epoch ms). Marks the key revoked
- * unless it already is (keeping the first revokedAt) and replies { record JSON, revokedAt },
- * or nil when no key has that id or alias.
- */
-export const revokeKeyScript = defineScript(`
-local id = ARGV[1]
-if redis.call('HEXISTS', KEYS[1], id) == 0 then
-  id = redis.call('HGET', KEYS[2], ARGV[1])
-  if not id then
-    return false
-  end
-end
-redis.call('HSETNX', KEYS[3], id, ARGV[2])
-return { redis.call('HGET', KEYS[1], id), redis.call('HGET', KEYS[3], id) }
-`);
-
-/**
  * KEYS[1] the key's rpm hash (fields w = window index, n = requests in it). ARGV: rpm, now
  * (epoch ms, '' for the Redis clock). Windows are fixed 60 s intervals of the epoch. Counts the
  * request and replies 0 when the current window has room, else replies the ms until it ends
@@ -79,3 +25,8 @@ redis.call('HSET', KEYS[1], 'w', string.format('%d', window), 'n', used + 1)
 redis.call('PEXPIRE', KEYS[1], windowEnd - now + 1000)
 return 0
 `);
+
+/** The Redis hash of one key's current rpm window: `<keyPrefix>keys:{<key id>}:rpm`. */
+export function rpmKey(keyPrefix: string, keyId: string): string {
+  return `${keyPrefix}keys:{${keyId}}:rpm`;
+}

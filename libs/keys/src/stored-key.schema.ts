@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { VirtualKey } from './virtual-key.types';
 
-/** A record as the store writes it: the key without revokedAt (kept in its own hash). */
+/** A key's record as the bucket holds it (`key.<id>`): the whole key, revokedAt included. */
 const storedKeySchema = z.object({
   id: z.string(),
   alias: z.string().optional(),
@@ -11,22 +11,20 @@ const storedKeySchema = z.object({
   maxBudget: z.number().optional(),
   budgetDurationMs: z.number().optional(),
   createdAt: z.number(),
+  revokedAt: z.number().optional(),
   hint: z.string(),
 });
 
 /** The JSON stored for a key. */
 export function encodeStoredKey(key: VirtualKey): string {
-  return JSON.stringify({ ...key, revokedAt: undefined });
+  return JSON.stringify(key);
 }
 
 /**
- * The key a stored JSON record and revokedAt describe, or undefined for a record that is not
- * valid JSON of the stored shape (treated as no key at all, never as a live one).
+ * The key a stored JSON record describes, or undefined for a record that is not valid JSON of
+ * the stored shape (treated as no key at all, never as a live one).
  */
-export function decodeStoredKey(
-  json: string | null | undefined,
-  revokedAt?: string | null,
-): VirtualKey | undefined {
+export function decodeStoredKey(json: string | null | undefined): VirtualKey | undefined {
   if (typeof json !== 'string') return undefined;
   let value: unknown;
   try {
@@ -35,9 +33,5 @@ export function decodeStoredKey(
     return undefined;
   }
   const parsed = storedKeySchema.safeParse(value);
-  if (!parsed.success) return undefined;
-  const revoked = revokedAt === undefined || revokedAt === null ? undefined : Number(revokedAt);
-  return revoked === undefined || !Number.isFinite(revoked)
-    ? parsed.data
-    : { ...parsed.data, revokedAt: revoked };
+  return parsed.success ? parsed.data : undefined;
 }

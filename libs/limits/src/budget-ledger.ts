@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { USAGE_MAX_AGE_MS } from '@switchyard/contracts';
 import { reserveBudgetScript, settleBudgetScript } from './budget.scripts';
 import type {
   BudgetCrossing,
@@ -6,8 +8,14 @@ import type {
   BudgetReservation,
   BudgetScope,
 } from './budget-ledger.types';
-import { budgetKey } from './limit-keys';
+import { budgetCountedKey, budgetHoldsKey, budgetKey } from './limit-keys';
 import type { RedisClient } from './redis-script';
+
+/** Defaults of the optional {@link BudgetLedgerOptions}. */
+export const BudgetLedgerDefaults = {
+  reservationTtlMs: 15 * 60_000,
+  countedTtlMs: USAGE_MAX_AGE_MS + 86_400_000,
+} as const;
 
 const microsPerUsd = 1_000_000;
 
@@ -58,25 +66,43 @@ function crossing(
 /**
  * Creates the budget ledger over `redis` (see README.md: epoch-aligned periods, integer
  * micro-dollars, one atomic script per reservation and per settlement over all of a job's
- * scopes). Scopes of one call must share the tenant (their keys share a cluster slot).
+ * scopes, reservations that expire). Scopes of one call must share the tenant (their keys
+ * share a cluster slot).
  */
 export function createBudgetLedger(redis: RedisClient, options: BudgetLedgerOptions): BudgetLedger {
+  const { keyPrefix } = options;
+  const reservationTtlMs = options.reservationTtlMs ?? BudgetLedgerDefaults.reservationTtlMs;
+  const countedTtlMs = options.countedTtlMs ?? BudgetLedgerDefaults.countedTtlMs;
   const keysOf = (scopes: readonly BudgetScope[]) =>
-    scopes.map((scope) => budgetKey(options.keyPrefix, scope.tenant, scope.keyId));
+    scopes.flatMap((scope) => [
+      budgetKey(keyPrefix, scope.tenant, scope.keyId),
+      budgetHoldsKey(keyPrefix, scope.tenant, scope.keyId),
+    ]);
+  const limitsOf = (scopes: readonly BudgetScope[]) =>
+    scopes.flatMap((scope) => [usdToMicros(scope.maxBudget), durationOf(scope)]);
+  const holdMember = (reservation: BudgetReservation) => `${reservation.micros}:${reservation.id}`;
 
-  async function settle(reservation: BudgetReservation, actual: number, now?: number) {
-    const { scopes } = reservation;
-    if (scopes.length === 0) return [];
-    const reply = (await settleBudgetScript.run(redis, keysOf(scopes), [
-      now ?? '',
-      reservation.micros,
-      actual,
-      ...scopes.flatMap((scope, i) => [
-        usdToMicros(scope.maxBudget),
-        durationOf(scope),
-        reservation.periods[i] ?? -1,
-      ]),
-    ])) as [number, number, number, number][];
+  interface Settlement {
+    scopes: readonly BudgetScope[];
+    estimate: number;
+    actual: number;
+    hold: string;
+    at?: number;
+    usageEventId?: string;
+    now?: number;
+  }
+
+  async function settle(s: Settlement): Promise<readonly BudgetCrossing[]> {
+    const { scopes } = s;
+    const tenant = scopes[0]?.tenant;
+    if (tenant === undefined) return [];
+    const marker =
+      s.usageEventId === undefined ? [] : [budgetCountedKey(keyPrefix, tenant, s.usageEventId)];
+    const reply = (await settleBudgetScript.run(
+      redis,
+      [...keysOf(scopes), ...marker],
+      [s.now ?? '', s.estimate, s.actual, s.hold, s.at ?? '', countedTtlMs, ...limitsOf(scopes)],
+    )) as [number, number, number, number][];
     return scopes.flatMap((scope, i) => {
       const [spent, period, crossed80, crossed100] = reply[i] ?? [0, 0, 0, 0];
       return [
@@ -89,14 +115,20 @@ export function createBudgetLedger(redis: RedisClient, options: BudgetLedgerOpti
   return {
     async reserve(scopes, estimateMicros, now) {
       const estimate = micros(estimateMicros, 'estimateMicros');
-      if (scopes.length === 0) return { ok: true, reservation: { scopes, micros: 0, periods: [] } };
+      if (scopes.length === 0) {
+        return { ok: true, reservation: { scopes, micros: 0, id: '', expiresAt: 0 } };
+      }
+      const id = randomBytes(12).toString('base64url');
       const reply = (await reserveBudgetScript.run(redis, keysOf(scopes), [
         now ?? '',
         estimate,
-        ...scopes.flatMap((scope) => [usdToMicros(scope.maxBudget), durationOf(scope)]),
+        `${estimate}:${id}`,
+        reservationTtlMs,
+        ...limitsOf(scopes),
       ])) as number[];
       if (reply[0] === 1) {
-        return { ok: true, reservation: { scopes, micros: estimate, periods: reply.slice(2) } };
+        const expiresAt = (reply[1] ?? 0) + reservationTtlMs;
+        return { ok: true, reservation: { scopes, micros: estimate, id, expiresAt } };
       }
       const [, index = 1, spent = 0, reserved = 0, period = 0, first = 0] = reply;
       const scope = scopes[index - 1] as BudgetScope;
@@ -113,11 +145,34 @@ export function createBudgetLedger(redis: RedisClient, options: BudgetLedgerOpti
         crossings: first === 1 ? [crossing(scope, 100, spent, period)] : [],
       };
     },
-    async reconcile(reservation, actualMicros, now) {
-      return settle(reservation, micros(actualMicros, 'actualMicros'), now);
+    reconcile(reservation, actualMicros, spendOptions = {}) {
+      return settle({
+        scopes: reservation.scopes,
+        estimate: reservation.micros,
+        actual: micros(actualMicros, 'actualMicros'),
+        hold: holdMember(reservation),
+        ...spendOptions,
+      });
     },
     async release(reservation, now) {
-      await settle(reservation, 0, now);
+      await settle({
+        scopes: reservation.scopes,
+        estimate: reservation.micros,
+        actual: 0,
+        hold: holdMember(reservation),
+        ...(now === undefined ? {} : { now }),
+      });
+    },
+    recordSpend(scopes, spend, now) {
+      return settle({
+        scopes,
+        estimate: 0,
+        actual: micros(spend.micros, 'micros'),
+        hold: '',
+        at: spend.at,
+        usageEventId: spend.usageEventId,
+        ...(now === undefined ? {} : { now }),
+      });
     },
   };
 }

@@ -34,7 +34,12 @@ export {
   type TokenEncoding,
   type TokenizerTarget,
 } from './token-encoding';
-export { createBudgetLedger, microsToUsd, usdToMicros } from './budget-ledger';
+export {
+  BudgetLedgerDefaults,
+  createBudgetLedger,
+  microsToUsd,
+  usdToMicros,
+} from './budget-ledger';
 export type {
   BudgetCrossing,
   BudgetLedger,
@@ -43,6 +48,10 @@ export type {
   BudgetReservation,
   BudgetReserveResult,
   BudgetScope,
+  RecordedSpend,
+  SpendOptions,
 } from './budget-ledger.types';
+export { budgetScopesOf, type BudgetSettings } from './budget-scopes';
+export { acquireLease, type RedisLease } from './redis-lease';
 export { defineScript, type RedisClient, type RedisScript, type ScriptArg } from './redis-script';
 export { cooldownOptionsFrom, rateLimiterOptionsFrom } from './limits-options';

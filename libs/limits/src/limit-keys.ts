@@ -34,3 +34,16 @@ export function budgetKey(keyPrefix: string, tenant: string, keyId?: string): st
     ? `${keyPrefix}budget:${tag}:tenant`
     : `${keyPrefix}budget:${tag}:key:${encodeURIComponent(keyId)}`;
 }
+
+/** The sorted set of one budget scope's live reservations (`<budget key>:holds`). */
+export function budgetHoldsKey(keyPrefix: string, tenant: string, keyId?: string): string {
+  return `${budgetKey(keyPrefix, tenant, keyId)}:holds`;
+}
+
+/**
+ * The marker of a usage event whose cost the budgets of `tenant` (and its keys) counted:
+ * `<prefix>budget:{<tenant>}:counted:<event id>`, in the tenant's slot like its budgets.
+ */
+export function budgetCountedKey(keyPrefix: string, tenant: string, usageEventId: string): string {
+  return `${keyPrefix}budget:{${encodeURIComponent(tenant)}}:counted:${usageEventId}`;
+}

@@ -8,7 +8,7 @@ import { planTopology, type TopologySettings } from './topology-plan';
 /** Where and how the streams are kept: the installation's `switchyard.nats` settings. */
 export type StreamSettings = Pick<
   TopologySettings,
-  'subjectRoot' | 'streamPrefix' | 'replicas' | 'storage'
+  'subjectRoot' | 'streamPrefix' | 'replicas' | 'storage' | 'maxBytes'
 >;
 
 /**

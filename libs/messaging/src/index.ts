@@ -16,6 +16,7 @@ export {
 export {
   InvalidMessageError,
   InvalidReplySubjectError,
+  JobsStreamFullError,
   MessagingErrorCodes,
   TopologyConflictError,
   type MessagingErrorCode,

@@ -14,6 +14,8 @@ export const ApiErrorCodes = {
   consumerNameExists: 10013,
   /** Two consumers of a work-queue stream would receive the same subject. */
   workQueueFilterNotUnique: 10100,
+  /** The stream could not store a message: a limit it discards new messages at was reached. */
+  streamStoreFailed: 10077,
 } as const;
 
 /** True when `error` is a JetStream API error with one of the codes. */

@@ -40,3 +40,12 @@ export class InvalidReplySubjectError extends Error {
 export class TopologyConflictError extends Error {
   override readonly name = 'TopologyConflictError';
 }
+
+/**
+ * Thrown by {@link publishJob} when the jobs stream refused the job because it is full (its
+ * `max_bytes`; the stream discards new messages rather than old jobs). Nothing was queued;
+ * publishing the same job later is safe. `cause` is the server's error.
+ */
+export class JobsStreamFullError extends Error {
+  override readonly name = 'JobsStreamFullError';
+}

@@ -112,11 +112,17 @@ describe('provisionTopology against nats-server', () => {
     const settings = isolated('streamupdate', ['m']);
     await provisionTopology(nc, settings);
     await jetstream(nc).publish(`${settings.subjectRoot}.results.b1`, 'kept');
-    const changed = await provisionTopology(nc, { ...settings, resultsMaxAgeMs: 3_600_000 });
+    const changed = await provisionTopology(nc, {
+      ...settings,
+      resultsMaxAgeMs: 3_600_000,
+      maxBytes: { results: 1_048_576 },
+    });
     expect(changed.streams.results.outcome).toBe('updated');
     expect(changed.streams.jobs.outcome).toBe('unchanged');
     const info = await jsm.streams.info(streamNames(settings.streamPrefix).results);
-    expect([info.config.max_age, info.state.messages]).toEqual([3_600_000_000_000, 1]);
+    expect([info.config.max_age, info.config.max_bytes, info.state.messages]).toEqual([
+      3_600_000_000_000, 1_048_576, 1,
+    ]);
   });
 
   it('changes the filter of a same-named consumer only where the server can (2.10+)', async () => {

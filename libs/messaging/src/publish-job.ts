@@ -10,9 +10,14 @@ import {
   type CompletionJobInput,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
+import { ApiErrorCodes, isApiError } from './jetstream-api-errors';
 import { jobMessageId } from './job-message-id';
 import { isPublishableSubject, switchyardHeaders } from './message-headers';
-import { InvalidMessageError, InvalidReplySubjectError } from './messaging.errors';
+import {
+  InvalidMessageError,
+  InvalidReplySubjectError,
+  JobsStreamFullError,
+} from './messaging.errors';
 
 /** Options of {@link publishJob}. */
 export interface PublishJobOptions {
@@ -57,6 +62,8 @@ export function validateJob(job: CompletionJobInput): CompletionJob {
  *
  * Throws an InvalidMessageError for a job that fails the contract and an
  * InvalidReplySubjectError for a reply subject one cannot publish to; nothing is published.
+ * Throws a JobsStreamFullError when the jobs stream is full (`max_bytes`): it refuses new jobs
+ * rather than dropping queued ones.
  */
 export async function publishJob(
   js: JetStreamClient,
@@ -71,9 +78,17 @@ export async function publishJob(
   }
   const valid = validateJob(job);
   const msgId = jobMessageId(valid);
-  return js.publish(subjects.jobs(valid.tenant, valid.model), JSON.stringify(valid), {
-    msgID: msgId,
-    headers: switchyardHeaders({ replyTo, traceContext }),
-    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-  });
+  try {
+    return await js.publish(subjects.jobs(valid.tenant, valid.model), JSON.stringify(valid), {
+      msgID: msgId,
+      headers: switchyardHeaders({ replyTo, traceContext }),
+      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+    });
+  } catch (error) {
+    if (!isApiError(error, ApiErrorCodes.streamStoreFailed)) throw error;
+    throw new JobsStreamFullError(
+      `the jobs stream is full (${error.message}): job ${valid.id} was not queued`,
+      { cause: error },
+    );
+  }
 }

@@ -88,6 +88,36 @@ describe('planTopology', () => {
     expect(results?.config.duplicate_window).toBe(nanos(30_000));
   });
 
+  it('bounds each stream by its max bytes, with no limit by default', () => {
+    const maxBytesOf = (plan: ReturnType<typeof planTopology>) =>
+      Object.fromEntries(plan.streams.map((s) => [s.kind, s.config.max_bytes]));
+    expect(maxBytesOf(planTopology(base, { metadata: false }))).toEqual({
+      jobs: -1,
+      dlq: -1,
+      usage: -1,
+      results: -1,
+      answers: -1,
+      cancels: -1,
+    });
+    const bounded = planTopology(
+      { ...base, maxBytes: { jobs: 1024, usage: 4096, results: -1 } },
+      { metadata: false },
+    );
+    expect(maxBytesOf(bounded)).toEqual({
+      jobs: 1024,
+      dlq: -1,
+      usage: 4096,
+      results: -1,
+      answers: -1,
+      cancels: -1,
+    });
+    const jobs = bounded.streams.find((s) => s.kind === 'jobs');
+    expect(jobs?.config.discard).toBe('new');
+    expect(() => planTopology({ ...base, maxBytes: { dlq: 0 } }, { metadata: false })).toThrow(
+      /maxBytes.dlq/,
+    );
+  });
+
   it('adds metadata only when the server keeps it', () => {
     const plan = planTopology({ ...base, models: ['openai/gpt-4o'] }, { metadata: true });
     expect(plan.consumers[0]?.config.metadata).toEqual({ 'switchyard.model': 'openai/gpt-4o' });

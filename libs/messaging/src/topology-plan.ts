@@ -14,6 +14,7 @@ import {
   modelConsumerName,
   streamNames,
   DEFAULT_SUBJECT_ROOT,
+  USAGE_MAX_AGE_MS,
   type StreamKind,
 } from '@switchyard/contracts';
 
@@ -30,7 +31,7 @@ export const TopologyDefaults = {
   maxAckPending: 1_000,
   duplicateWindowMs: 2 * minute,
   dlqMaxAgeMs: 14 * day,
-  usageMaxAgeMs: 7 * day,
+  usageMaxAgeMs: USAGE_MAX_AGE_MS,
   resultsMaxAgeMs: day,
   answersMaxAgeMs: day,
   cancelsMaxAgeMs: hour,
@@ -86,6 +87,12 @@ export interface TopologySettings {
    * Jobs carry a deadline; this should outlast the longest one. @defaultValue 1 hour
    */
   cancelsMaxAgeMs?: number;
+  /**
+   * The most bytes each stream may hold; -1 (or a stream left out) is no limit. A full jobs
+   * stream refuses new jobs (discard new); the others drop their oldest messages.
+   * @defaultValue no limit (the config's `switchyard.nats.*_max_bytes` set real ones)
+   */
+  maxBytes?: Partial<Record<StreamKind, number>>;
 }
 
 /** The stream settings provisioning manages; anything else on a stream is left as it is. */
@@ -97,6 +104,7 @@ export type ManagedStreamConfig = Pick<
   | 'storage'
   | 'num_replicas'
   | 'max_age'
+  | 'max_bytes'
   | 'duplicate_window'
   | 'discard'
   | 'description'
@@ -186,6 +194,7 @@ export function planTopology(
         storage,
         num_replicas: replicas,
         max_age: nanos(maxAgeMs),
+        max_bytes: maxBytesOf(kind, settings.maxBytes?.[kind]),
         // JetStream refuses a duplicate window longer than the stream's max age.
         duplicate_window: nanos(maxAgeMs > 0 ? Math.min(window, maxAgeMs) : window),
         discard: kind === 'jobs' ? DiscardPolicy.New : DiscardPolicy.Old,
@@ -254,6 +263,13 @@ export function planTopology(
   }));
 
   return { streams, jobsStream: names.jobs, consumers };
+}
+
+function maxBytesOf(kind: StreamKind, bytes = -1): number {
+  if (bytes !== -1 && !(Number.isSafeInteger(bytes) && bytes > 0)) {
+    throw new RangeError(`maxBytes.${kind} must be a number of bytes above 0, or -1, got ${bytes}`);
+  }
+  return bytes;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

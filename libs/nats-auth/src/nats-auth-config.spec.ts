@@ -45,10 +45,16 @@ describe('servicePermissions', () => {
       expect(subscribe, role).not.toContain('>');
       for (const subject of publish) {
         expect(subject, role).not.toMatch(/\$JS\.API\.STREAM\.(DELETE|MSG\.DELETE)/);
-        // Only its own ordered consumers on the cancellations stream may a role delete.
+        // A role deletes only its own ephemeral consumers: the worker's on the cancellations
+        // stream, metering's replay consumer on the usage stream, every reader's keys watch.
         if (subject.includes('CONSUMER.DELETE')) {
-          expect(subject).toBe('$JS.API.CONSUMER.DELETE.P_LLM_CANCELS.*');
+          expect([
+            '$JS.API.CONSUMER.DELETE.P_LLM_CANCELS.*',
+            '$JS.API.CONSUMER.DELETE.P_LLM_USAGE.*',
+            '$JS.API.CONSUMER.DELETE.KV_P_SWITCHYARD_KEYS.*',
+          ]).toContain(subject);
         }
+        expect(subject, role).not.toMatch(/^\$KV\./);
         expect(subject, role).not.toMatch(/^\$JS\.API\.>$|^\$JS\.>$|^_INBOX\.>$/);
       }
       expect(subscribe, role).toContain(`_INBOX_${role}.>`);

@@ -1,5 +1,6 @@
 import {
   createSubjects,
+  keysBucketName,
   serviceInboxPrefix,
   streamNames,
   type ServiceRole,
@@ -29,6 +30,23 @@ function pull(stream: string): string[] {
   return [`$JS.API.CONSUMER.MSG.NEXT.${stream}.*`, `$JS.ACK.${stream}.>`];
 }
 
+/**
+ * Reading the virtual keys bucket (`KV_<bucket>`) as libs/keys' in-memory view does: opening
+ * the bucket (created when missing, replicas brought to the config's) and watching it with an
+ * ordered push consumer, whose flow-control answers `allow_responses` covers. Never `$KV.…`:
+ * only the admin user writes keys.
+ */
+function readKeys(bucket: string): string[] {
+  const stream = `KV_${bucket}`;
+  return [
+    `$JS.API.STREAM.INFO.${stream}`,
+    `$JS.API.STREAM.CREATE.${stream}`,
+    `$JS.API.STREAM.UPDATE.${stream}`,
+    `$JS.API.CONSUMER.CREATE.${stream}.>`,
+    `$JS.API.CONSUMER.DELETE.${stream}.*`,
+  ];
+}
+
 /** Following a stream with an ordered consumer (ephemeral: made, pulled, deleted when reset). */
 function follow(stream: string): string[] {
   return [
@@ -44,15 +62,17 @@ function follow(stream: string): string[] {
  * consumers, answer requests it received (`allow_responses`: NATS micro `$SRV` pings, spend
  * queries), and subscribe to its own inbox prefix (`_INBOX_<role>`, see serviceInboxPrefix)
  * and to `$SRV.>`. Beyond that:
- * - `gateway`: submit and cancel jobs of any tenant (it authenticates tenants itself) and read
- *   every tenant's inboxes, where the answers it relays arrive;
+ * - `gateway`: submit and cancel jobs of any tenant (it authenticates tenants itself), read
+ *   every tenant's inboxes, where the answers it relays arrive, and read the keys bucket;
  * - `worker`: provision the streams and the model consumers, pull and ack jobs, record and
  *   read answers (LLM_ANSWERS), answer on tenants' inboxes and results subjects, publish usage,
- *   dead letters and budget events, and follow the cancellations stream;
+ *   dead letters and budget events, follow the cancellations stream and read the keys bucket;
  * - `fallback`: provision its dead-letter consumer, pull and ack dead letters, republish jobs
  *   to fallback models, answer on tenants' inboxes and results subjects, and purge the
  *   subjects of jobs for models no worker serves (the only purge any role may do);
- * - `metering`: provision its usage consumer, pull and ack usage events, answer spend queries;
+ * - `metering`: provision its usage consumer, pull and ack usage events, replay the usage
+ *   stream into an emptied Redis (an ephemeral consumer), read the keys bucket, answer spend
+ *   queries;
  * - `admin` (the CLI, `switchyard up`): everything.
  */
 export function servicePermissions(
@@ -62,6 +82,7 @@ export function servicePermissions(
   const subjects = createSubjects(options.subjectRoot);
   const names = streamNames(options.streamPrefix);
   const allStreams = Object.values(names);
+  const keys = readKeys(keysBucketName(options.streamPrefix));
   if (role === 'admin') return { publish: { allow: ['>'] }, subscribe: { allow: ['>'] } };
   const tenantInboxes = '_INBOX.*.>';
   const common = {
@@ -77,7 +98,7 @@ export function servicePermissions(
   const answer = [tenantInboxes, subjects.streamSubjects.results];
   const own: Record<Exclude<ServiceRole, 'admin'>, { publish: string[]; subscribe: string[] }> = {
     gateway: {
-      publish: [subjects.streamSubjects.jobs, subjects.cancelAll],
+      publish: [subjects.streamSubjects.jobs, subjects.cancelAll, ...keys],
       subscribe: [tenantInboxes],
     },
     worker: {
@@ -91,6 +112,7 @@ export function servicePermissions(
         `$JS.API.STREAM.MSG.GET.${names.answers}`,
         ...follow(names.cancels),
         subjects.budgetEventsAll,
+        ...keys,
       ],
       subscribe: [],
     },
@@ -105,7 +127,12 @@ export function servicePermissions(
       subscribe: [subjects.streamSubjects.jobs],
     },
     metering: {
-      publish: [...provision(allStreams, names.usage), ...pull(names.usage)],
+      publish: [
+        ...provision(allStreams, names.usage),
+        ...pull(names.usage),
+        `$JS.API.CONSUMER.DELETE.${names.usage}.*`,
+        ...keys,
+      ],
       subscribe: [subjects.meteringSpend],
     },
   };

@@ -56,6 +56,61 @@ describe('createLogger', () => {
     expect(text).toContain('provider call failed');
   });
 
+  it('redacts credentials inside URLs in strings, objects and errors', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ name: 'metering', destination });
+    log.info({ redis: 'redis://:s3cret-pw@10.0.0.7:6379/0' }, 'connecting');
+    log.info({
+      servers: ['nats://svc-user:n4ts-pass@nats-0:4222', 'nats://t0ken-only@nats-1:4222'],
+    });
+    log.warn('fetching https://alice:h77p-pw@example.com/v1?x=1 failed');
+    log.error(new Error('connect ECONNREFUSED rediss://admin:r3d1s-pw@cache:6380'), 'down');
+    log.info({ nested: { url: 'redis://default:p%40ss@host:6379' } }, 'encoded password');
+
+    const text = lines.join('\n');
+    for (const secret of [
+      's3cret-pw',
+      'n4ts-pass',
+      't0ken-only',
+      'h77p-pw',
+      'r3d1s-pw',
+      'p%40ss',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    const [redis, nats, https, error, encoded] = lines.map(
+      (line) => JSON.parse(line) as Record<string, unknown>,
+    );
+    expect(redis?.['redis']).toBe('redis://:[redacted]@10.0.0.7:6379/0');
+    expect(nats?.['servers']).toEqual([
+      'nats://svc-user:[redacted]@nats-0:4222',
+      'nats://[redacted]@nats-1:4222',
+    ]);
+    expect(https?.['msg']).toBe('fetching https://alice:[redacted]@example.com/v1?x=1 failed');
+    expect((error?.['err'] as Record<string, unknown>)['message']).toBe(
+      'connect ECONNREFUSED rediss://admin:[redacted]@cache:6380',
+    );
+    expect(encoded?.['nested']).toEqual({ url: 'redis://default:[redacted]@host:6379' });
+  });
+
+  it('leaves URLs without credentials and e-mail addresses alone', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ name: 'x', destination });
+    log.info(
+      {
+        url: 'redis://127.0.0.1:6379',
+        api: 'https://example.com/@team/v1?q=a@b',
+        to: 'ops@example.com',
+      },
+      'plain',
+    );
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      url: 'redis://127.0.0.1:6379',
+      api: 'https://example.com/@team/v1?q=a@b',
+      to: 'ops@example.com',
+    });
+  });
+
   it('keeps ordinary values intact', () => {
     const { lines, destination } = capture();
     const log = createLogger({ name: 'x', destination });

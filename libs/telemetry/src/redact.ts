@@ -17,24 +17,43 @@ const secretKeys = new Set([
   'refresh_token',
 ]);
 
+export const REDACTED = '[redacted]';
+
 /**
- * Secret-looking values inside free text, each with its replacement: bearer credentials, the
+ * The user information of a URL (`scheme://user:password@`, `scheme://:password@`,
+ * `scheme://token@`): groups 1 the scheme and `://`, 2 the user, 3 the password when there is
+ * one. Stops at whitespace, quotes and the URL's `/ ? #`, so it never runs past the URL.
+ */
+const urlCredentials = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^\s/?#@:"'<>]*)(?::([^\s/?#@"'<>]*))?@/g;
+
+/**
+ * Keeps a URL's user name when it has a password (`nats://user:[redacted]@host`,
+ * `redis://:[redacted]@host`); a lone user part is a token (`nats://token@host`) and goes.
+ */
+function redactUrlCredentials(_match: string, scheme: string, user: string, password?: string) {
+  return password === undefined ? `${scheme}${REDACTED}@` : `${scheme}${user}:${REDACTED}@`;
+}
+
+/**
+ * Secret-looking values inside free text, each with its replacement: credentials inside URLs
+ * (`redis://:pw@host`, `nats://user:pass@host`, `https://user:pw@…`), bearer credentials, the
  * key formats of the providers Switchyard talks to (OpenAI and Anthropic `sk-…`, Google
  * `AIza…`), and keys passed as URL query parameters.
  */
-const secretPatterns: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '[redacted]'],
-  [/\bsk-[A-Za-z0-9_-]{8,}/g, '[redacted]'],
-  [/\bAIza[0-9A-Za-z_-]{20,}/g, '[redacted]'],
-  [/([?&](?:key|api_key|token)=)[^&\s"']+/gi, '$1[redacted]'],
+const secretPatterns: ReadonlyArray<
+  readonly [RegExp, (match: string, ...groups: string[]) => string]
+> = [
+  [urlCredentials, redactUrlCredentials],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, () => REDACTED],
+  [/\bsk-[A-Za-z0-9_-]{8,}/g, () => REDACTED],
+  [/\bAIza[0-9A-Za-z_-]{20,}/g, () => REDACTED],
+  [/([?&](?:key|api_key|token)=)[^&\s"']+/gi, (_match, name) => `${name}${REDACTED}`],
 ];
-
-export const REDACTED = '[redacted]';
 
 /** Replaces secret-looking substrings of a string with `[redacted]`. */
 export function redactText(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of secretPatterns) out = out.replace(pattern, replacement);
+  for (const [pattern, replace] of secretPatterns) out = out.replace(pattern, replace);
   return out;
 }
 

@@ -5,10 +5,10 @@ import {
   serviceNatsOptions,
   type SwitchyardConfig,
 } from '@switchyard/config';
-import { UserError } from '@switchyard/entrypoint';
+import { UserError, connectRedis } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { resolveConfigSource } from './config-source';
 
 /**
@@ -50,7 +50,8 @@ export async function withNats<T>(
       logger: cliLogger,
     });
   } catch (error) {
-    throw new UserError(`cannot reach NATS at ${servers.join(', ')}: ${messageOf(error)}`);
+    const where = servers.map(withoutCredentials).join(', ');
+    throw new UserError(`cannot reach NATS at ${where}: ${messageOf(error)}`);
   }
   try {
     return await use(nc);
@@ -68,17 +69,10 @@ export async function withRedis<T>(
   use: (redis: Redis) => Promise<T>,
 ): Promise<T> {
   const url = config.switchyard.redis.url;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5_000,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
+  let redis: Redis;
   try {
-    await redis.connect();
+    redis = await connectRedis(url, config.switchyard.redis, { reconnect: false });
   } catch (error) {
-    redis.disconnect();
     throw new UserError(`cannot reach Redis at ${withoutCredentials(url)}: ${messageOf(error)}`);
   }
   try {
@@ -88,15 +82,14 @@ export async function withRedis<T>(
   }
 }
 
+/** A server URL without its user and password (`nats://u:p@h:4222` → `nats://h:4222`). */
 function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(an invalid URL)';
-  }
+  const at = url.lastIndexOf('@');
+  if (at === -1) return url;
+  const scheme = url.indexOf('://');
+  return scheme === -1 || scheme > at
+    ? url.slice(at + 1)
+    : `${url.slice(0, scheme + 3)}${url.slice(at + 1)}`;
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,3 @@
-import { VirtualKeyStore } from '@switchyard/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   masterAuth as master,
@@ -7,6 +6,7 @@ import {
   specMessages as messages,
   startSpecGateway,
   startSpecServers,
+  waitFor,
   type SpecGateway,
 } from './gateway-spec-setup.test-support';
 
@@ -14,7 +14,6 @@ describe('gateway auth: master key, virtual keys, open access', () => {
   let servers: Awaited<ReturnType<typeof startSpecServers>>;
   let locked: SpecGateway;
   let open: SpecGateway;
-  let keys: VirtualKeyStore;
 
   beforeAll(async () => {
     servers = await startSpecServers();
@@ -22,7 +21,6 @@ describe('gateway auth: master key, virtual keys, open access', () => {
       startSpecGateway(servers, { label: 'gw-locked', masterKey: specMasterKey }),
       startSpecGateway(servers, { label: 'gw-open' }),
     ]);
-    keys = new VirtualKeyStore(locked.redis, locked.config.switchyard.redis.keyPrefix);
   });
   afterAll(async () => {
     await Promise.all([locked?.stop(), open?.stop()]);
@@ -53,7 +51,8 @@ describe('gateway auth: master key, virtual keys, open access', () => {
   });
 
   it('answers 403 for a model the virtual key may not use, and lists only its models', async () => {
-    const { secret } = await keys.create({ tenant: 'acme', models: ['alpha'] });
+    const { secret } = await locked.keys.create({ tenant: 'acme', models: ['alpha'] });
+    await locked.untilKeyKnown(secret);
     const refused = await post(locked, { model: 'beta', messages }, { 'x-api-key': secret });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({
@@ -74,7 +73,8 @@ describe('gateway auth: master key, virtual keys, open access', () => {
   });
 
   it("answers 429 with Retry-After once the key's rpm is spent; calls before time out at their deadline", async () => {
-    const { secret } = await keys.create({ tenant: 'acme', rpm: 1 });
+    const { secret } = await locked.keys.create({ tenant: 'acme', rpm: 1 });
+    await locked.untilKeyKnown(secret);
     const auth = { authorization: `Bearer ${secret}`, 'x-switchyard-deadline-ms': '300' };
     const statuses: number[] = [];
     let refused: Response | undefined;
@@ -90,6 +90,25 @@ describe('gateway auth: master key, virtual keys, open access', () => {
     expect(await refused?.json()).toMatchObject({
       error: { type: 'rate_limit_error', code: 'key_rate_limit_exceeded' },
     });
+  });
+
+  it('refuses a key revoked by another process within the watch latency', async () => {
+    const { key, secret } = await locked.keys.create({ tenant: 'acme' });
+    await locked.untilKeyKnown(secret);
+    await locked.keys.revoke(key.id);
+    // No timing asserted: the gateway's view of the bucket catches up, it never polls.
+    await waitFor(async () => {
+      const listed = await fetch(`${locked.gateway.url}/v1/models`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      return listed.status === 401;
+    });
+    const res = await post(
+      locked,
+      { model: 'alpha', messages },
+      { authorization: `Bearer ${secret}` },
+    );
+    expect(res.status).toBe(401);
   });
 
   it('serves without a key when no master key is set', async () => {

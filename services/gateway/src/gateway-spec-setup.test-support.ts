@@ -1,4 +1,5 @@
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import { closeNats, connectNats, provisionTopology } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
 import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
@@ -41,6 +42,10 @@ export interface SpecGateway {
   gateway: RunningGateway;
   nc: NatsConnection;
   redis: Redis;
+  /** A key store of its own on the installation's bucket, as the `switchyard keys` CLI has. */
+  keys: VirtualKeyStore;
+  /** Resolves once the gateway knows the virtual key (its view of the bucket caught up). */
+  untilKeyKnown(secret: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,14 +79,24 @@ export async function startSpecGateway(
     logger,
     ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
   });
+  const keys = await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config));
   return {
     prefix,
     config,
     gateway,
     nc,
     redis,
+    keys,
+    untilKeyKnown: (secret) =>
+      waitFor(async () => {
+        const listed = await fetch(`${gateway.url}/v1/models`, {
+          headers: { authorization: `Bearer ${secret}` },
+        });
+        return listed.status === 200;
+      }),
     async stop() {
       await gateway.close(1_000);
+      await keys.close();
       await closeNats(nc);
       redis.disconnect();
     },

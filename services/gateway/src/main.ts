@@ -1,8 +1,13 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, serviceNatsOptions } from '@switchyard/config';
-import { loggerFromEnv, runMain, stopSignal, UserError } from '@switchyard/entrypoint';
+import {
+  connectRedis,
+  loggerFromEnv,
+  runMain,
+  stopSignal,
+  UserError,
+} from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
-import { Redis } from 'ioredis';
 import { applyMasterKeyRule } from './master-key-rule';
 import { startGateway } from './start-gateway';
 
@@ -63,10 +68,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     name: 'switchyard-gateway',
     logger: log,
   });
-  const redis = new Redis(config.switchyard.redis.url, { lazyConnect: true });
+  const redis = await connectRedis(config.switchyard.redis.url, config.switchyard.redis, {
+    logger: log,
+  });
   const stopRequested = stopSignal();
   try {
-    await redis.connect();
     const gateway = await startGateway({ config, nc, redis, port, host: values.host, logger: log });
     process.stdout.write(`gateway listening on ${gateway.url}\n`);
     const signal = await stopRequested;

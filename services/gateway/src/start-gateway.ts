@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { VirtualKeyStore } from '@switchyard/keys';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import {
   createLogger,
   createMetrics,
@@ -29,7 +29,7 @@ export interface StartGatewayOptions {
   config: SwitchyardConfig;
   /** An open NATS connection; the caller closes it after `close()`. */
   nc: NatsConnection;
-  /** An open Redis connection (virtual keys, readiness); the caller closes it after `close()`. */
+  /** An open Redis connection (virtual keys' rpm, readiness); the caller closes it after `close()`. */
   redis: Redis;
   /** @defaultValue 4000; 0 picks a free port */
   port?: number;
@@ -37,7 +37,10 @@ export interface StartGatewayOptions {
   host?: string;
   /** @defaultValue a silent logger */
   logger?: Logger;
-  /** Where virtual keys are verified. @defaultValue a VirtualKeyStore on `redis` */
+  /**
+   * Where virtual keys are verified. @defaultValue a VirtualKeyStore on the installation's keys
+   * bucket (created when missing), with its rpm counters on `redis`; closed by `close()`
+   */
   keys?: KeyVerifier;
   /** The metrics `/metrics` serves. @defaultValue the gateway's own (shut down by `close()`) */
   metrics?: Metrics;
@@ -67,7 +70,8 @@ function urlOf(address: AddressInfo): string {
  * Starts the OpenAI-compatible HTTP gateway (NestJS on Fastify): `/v1/chat/completions` (and
  * SSE), `/v1/models`, `/health/liveness`, `/health/readiness`, `/metrics`. Jobs go out
  * through one Switchyard client per tenant on `nc`. It does not provision the topology (the
- * workers do); readiness says whether it is there.
+ * workers do); readiness says whether it is there. Without a `keys` option it opens the
+ * installation's virtual keys bucket (creating it when missing).
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config, nc, redis } = options;
@@ -75,7 +79,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const ownMetrics = options.metrics === undefined;
   const metrics = options.metrics ?? createMetrics('switchyard-gateway');
   const models = Object.keys(config.models);
-  const keys = options.keys ?? new VirtualKeyStore(redis, config.switchyard.redis.keyPrefix);
+  const keys =
+    options.keys ?? (await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, redis, logger)));
+  const ownKeys = options.keys === undefined && keys instanceof VirtualKeyStore ? keys : undefined;
   const ctx: GatewayContext = {
     config,
     models: new Set(models),
@@ -139,6 +145,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         const forced = setTimeout(() => server.closeAllConnections(), 1_000);
         await closing;
         clearTimeout(forced);
+        await ownKeys?.close();
         if (ownMetrics) await metrics.shutdown();
       })();
       return closed;

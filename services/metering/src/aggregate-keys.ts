@@ -19,6 +19,14 @@ export function bucketStart(kind: BucketKind, at: number): number {
 export function meteringKeys(keyPrefix: string) {
   const base = `${keyPrefix}meter:`;
   return {
+    /**
+     * The marker of metering's state in this Redis (a hash: the stream and consumer it was
+     * built from, and `status` ready or rebuilding); its absence means the state was lost or
+     * never built.
+     */
+    state: `${base}state`,
+    /** Held by the one replica rebuilding the state (SET NX PX, renewed while it runs). */
+    rebuildLock: `${base}rebuild-lock`,
     /** Marks an event id as applied (SET NX with a TTL). */
     seen: (eventId: string) => `${base}seen:${eventId}`,
     /** The aggregate hash of one dimension value in one bucket of one scope. */

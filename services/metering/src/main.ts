@@ -1,8 +1,14 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, serviceNatsOptions } from '@switchyard/config';
-import { UserError, loggerFromEnv, portOption, runMain, stopSignal } from '@switchyard/entrypoint';
+import {
+  UserError,
+  connectRedis,
+  loggerFromEnv,
+  portOption,
+  runMain,
+  stopSignal,
+} from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
-import { Redis } from 'ioredis';
 import { startMetering } from './start-metering';
 
 const usage = `metering: usage events aggregated exactly once in Redis, spend queries over NATS
@@ -47,8 +53,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     name: 'switchyard-metering',
     logger: log,
   });
-  const redis = new Redis(config.switchyard.redis.url, { lazyConnect: true });
-  await redis.connect();
+  const redis = await connectRedis(config.switchyard.redis.url, config.switchyard.redis, {
+    logger: log,
+  });
   const stopRequested = stopSignal();
   try {
     const metering = await startMetering({

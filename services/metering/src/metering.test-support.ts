@@ -6,11 +6,15 @@ import {
   type UsageEventInput,
 } from '@switchyard/contracts';
 
-/** A config on the test servers, with its own subject root, stream prefix and key prefix. */
+/**
+ * A config on the test servers, with its own subject root, stream prefix and key prefix;
+ * `switchyard` adds lines to its `switchyard:` section (e.g. `  tenants: {…}`).
+ */
 export function meteringConfig(
   natsUrl: string,
   redisUrl: string,
   prefix: string,
+  switchyard: readonly string[] = [],
 ): SwitchyardConfig {
   const yaml = [
     'model_list:',
@@ -25,6 +29,7 @@ export function meteringConfig(
     '  redis:',
     `    url: ${redisUrl}`,
     `    key_prefix: "${prefix}:"`,
+    ...switchyard,
   ].join('\n');
   return parseConfig(yaml, { env: {} }).config;
 }

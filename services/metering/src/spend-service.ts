@@ -6,6 +6,8 @@ import { MessagePattern } from '@nestjs/microservices';
 import { makeError, type SpendReply } from '@switchyard/contracts';
 import { type Logger, PinoNestLogger } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
+import { meteringKeys } from './aggregate-keys';
+import { readMeteringStatus, type MeteringStatus } from './metering-state';
 import { parseSpendQuery } from './spend-query';
 import { readSpend } from './spend-reader';
 import { SharedConnectionNatsServer } from './spend-transport';
@@ -20,11 +22,28 @@ export interface SpendContext {
 
 const SPEND_CONTEXT = Symbol('SPEND_CONTEXT');
 
-/** Answers one request's text: a spend reply, never an exception. */
+/**
+ * The answer while metering's Redis state is incomplete: a `server` error (retryable) with code
+ * `metering_rebuilding`, never partial numbers.
+ */
+function notReady(state: Exclude<MeteringStatus, { status: 'ready' }>): SpendReply {
+  const message =
+    state.status === 'rebuilding'
+      ? `metering is rebuilding its aggregates from the usage stream after Redis lost them (${state.replayed} of ${state.target} events replayed); spend is incomplete until it finishes: retry shortly`
+      : "metering's aggregates are missing from Redis (lost, or not yet marked): a rebuild from the usage stream starts within seconds; retry shortly";
+  return { ok: false, error: makeError('server', 'metering_rebuilding', message) };
+}
+
+/**
+ * Answers one request's text: a spend reply, never an exception. While metering's state in
+ * Redis is missing or being rebuilt, the reply is the `metering_rebuilding` error.
+ */
 export async function answerSpendQuery(ctx: SpendContext, text: string): Promise<SpendReply> {
   const parsed = parseSpendQuery(text);
   if (!parsed.ok) return parsed;
   try {
+    const state = await readMeteringStatus(ctx.redis, meteringKeys(ctx.keyPrefix));
+    if (state.status !== 'ready') return notReady(state);
     return await readSpend(ctx.redis, ctx.keyPrefix, parsed.query, (ctx.now ?? Date.now)());
   } catch (error) {
     ctx.logger.error({ err: error }, 'reading spend failed');

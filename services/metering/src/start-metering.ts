@@ -11,10 +11,15 @@ import {
   type Metrics,
   type MetricsServer,
 } from '@switchyard/telemetry';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
+import { createBudgetLedger } from '@switchyard/limits';
 import type { Redis } from 'ioredis';
+import { meteringKeys } from './aggregate-keys';
+import { budgetSpendReplay } from './budget-spend-replay';
 import { METERING_CONSUMER_NAME, meteringConsumerConfig } from './metering-consumer';
 import { MeteringMetrics } from './metering-metrics';
 import { startSpendService } from './spend-service';
+import { startStateKeeper, type StateKeeper } from './state-keeper';
 import { createUsageApplier, type ApplyOutcome, type RetentionDefaults } from './usage-applier';
 import { startUsagePump } from './usage-pump';
 
@@ -37,6 +42,8 @@ export interface MeteringOptions {
   retention?: Partial<typeof RetentionDefaults>;
   /** Called after each batch (tests and benchmarks). */
   onSettled?: (outcomes: (ApplyOutcome | 'invalid')[]) => void;
+  /** How often the Redis state marker is looked at. @defaultValue 1_000 */
+  stateCheckIntervalMs?: number;
 }
 
 /** A running metering process. */
@@ -44,6 +51,8 @@ export interface Metering {
   /** The `/metrics` URL, when served. */
   readonly metricsUrl?: string;
   readonly metrics: Metrics;
+  /** What keeps the Redis state whole (rebuilds it from the usage stream when it is lost). */
+  readonly state: Pick<StateKeeper, 'check' | 'idle'>;
   /** Stops answering queries and pulling events; settles what it took (at most `graceMs`). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -51,9 +60,10 @@ export interface Metering {
 /**
  * Starts metering: creates the usage stream if missing, ensures the shared durable consumer
  * on it, applies every usage event exactly once to the Redis aggregates (usage-pump,
- * usage-applier), answers spend queries on `<root>.metering.spend` (a NestJS microservice on
- * the NATS transport) and, with `metricsPort`, serves Prometheus metrics. Any number of
- * replicas may run at once.
+ * usage-applier), keeps that Redis state whole (state-keeper: rebuilds the aggregates and the
+ * budgets' current spend from the usage stream when Redis lost them), answers spend queries on
+ * `<root>.metering.spend` (a NestJS microservice on the NATS transport) and, with
+ * `metricsPort`, serves Prometheus metrics. Any number of replicas may run at once.
  */
 export async function startMetering(options: MeteringOptions): Promise<Metering> {
   const { config, nc, redis } = options;
@@ -68,15 +78,39 @@ export async function startMetering(options: MeteringOptions): Promise<Metering>
   await ensureConsumer(jsm, stream, meteringConsumerConfig(subjects, options.ackWaitMs), {
     logger: log,
   });
-  const consumer = await jetstream(nc).consumers.get(stream, METERING_CONSUMER_NAME);
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(stream, METERING_CONSUMER_NAME);
+  const applier = createUsageApplier(redis, {
+    keyPrefix: redisSettings.keyPrefix,
+    ...(options.retention === undefined ? {} : { retention: options.retention }),
+  });
+  const keyStore = await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, undefined, log));
+  const replayBudgetSpend = budgetSpendReplay({
+    ledger: createBudgetLedger(redis, { keyPrefix: redisSettings.keyPrefix }),
+    tenants: config.switchyard.tenants,
+    keys: keyStore,
+  });
+  const state = startStateKeeper({
+    redis,
+    keys: meteringKeys(redisSettings.keyPrefix),
+    js,
+    jsm,
+    source: { stream, consumer: METERING_CONSUMER_NAME },
+    async apply(events) {
+      await applier.apply(events);
+      await replayBudgetSpend(events);
+    },
+    logger: log,
+    ...(options.stateCheckIntervalMs === undefined
+      ? {}
+      : { checkIntervalMs: options.stateCheckIntervalMs }),
+  });
+  await state.check();
 
   const metrics = createMetrics('switchyard-metering');
   const pump = await startUsagePump({
     consumer,
-    applier: createUsageApplier(redis, {
-      keyPrefix: redisSettings.keyPrefix,
-      ...(options.retention === undefined ? {} : { retention: options.retention }),
-    }),
+    applier,
     metrics: new MeteringMetrics(metrics.meter),
     logger: log,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -109,10 +143,13 @@ export async function startMetering(options: MeteringOptions): Promise<Metering>
   return {
     ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     metrics,
+    state,
     async stop(graceMs = 5_000) {
       await service.stop().catch(() => undefined);
       await spend.close();
+      await state.stop();
       await pump.stop(graceMs);
+      await keyStore.close();
       await metricsServer?.close();
       await metrics.shutdown();
       log.info('metering stopped');

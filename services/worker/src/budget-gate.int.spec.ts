@@ -116,9 +116,9 @@ describe('budget gate', () => {
     const hold = await mustReserve(g, job(), priced, 10);
     // 10 × $0.00001 + 50 × $0.00002 = $0.0011
     expect(await g.spent('acme')).toMatchObject({ reserved: '1100', spent: '0' });
-    await hold.settle(usage(12, 7));
+    await hold.settle(usage(12, 7), 'job-1:0:1:priced');
     expect(await g.spent('acme')).toMatchObject({ reserved: '0', spent: '260' });
-    await hold.settle(usage(12, 7));
+    await hold.settle(usage(12, 7), 'job-1:0:1:priced');
     expect((await g.spent('acme')).spent).toBe('260');
   });
 
@@ -152,7 +152,7 @@ describe('budget gate', () => {
       priced,
       1,
     );
-    await hold.settle(usage(0, 400)); // $0.008 of $0.01
+    await hold.settle(usage(0, 400), 'job-80:0:1:priced'); // $0.008 of $0.01
     expect(g.events).toMatchObject([
       { scope: 'tenant', threshold: 80, spent_usd: 0.008, max_budget_usd: 0.01 },
     ]);
@@ -186,7 +186,7 @@ describe('budget gate', () => {
     const g = gateWith();
     for (const tenant of ['free', 'nobody', 'default']) {
       const hold = await mustReserve(g, job({ tenant }), priced, 10);
-      await hold.settle(usage(10, 10));
+      await hold.settle(usage(10, 10), `job-${tenant}:0:1:priced`);
       expect(await g.spent(tenant)).toEqual({});
     }
   });
@@ -195,8 +195,8 @@ describe('budget gate', () => {
     const g = gateWith();
     const a = await mustReserve(g, job({ model: 'unpriced' }), unpriced, 10);
     const b = await mustReserve(g, job({ model: 'unpriced' }), unpriced, 10);
-    await a.settle(usage(10, 10));
-    await b.settle(usage(10, 10));
+    await a.settle(usage(10, 10), 'job-a:0:1:unpriced');
+    await b.settle(usage(10, 10), 'job-b:0:1:unpriced');
     expect(await g.spent('acme')).toMatchObject({ spent: '0', reserved: '0' });
     const warnings = g.lines.filter((l) => l.includes('no price for this deployment'));
     expect(warnings).toHaveLength(1);

@@ -1,4 +1,9 @@
-import type { Deployment, TenantSettings } from '@switchyard/config';
+import {
+  longestCallMs,
+  type Deployment,
+  type SwitchyardConfig,
+  type TenantSettings,
+} from '@switchyard/config';
 import {
   CONTRACT_VERSION,
   makeError,
@@ -9,6 +14,7 @@ import {
   type SwitchyardError,
 } from '@switchyard/contracts';
 import {
+  budgetScopesOf,
   microsToUsd,
   usdToMicros,
   type BudgetCrossing,
@@ -18,6 +24,17 @@ import {
   type BudgetScope,
 } from '@switchyard/limits';
 import type { Logger } from '@switchyard/telemetry';
+
+/** What a budget reservation's lifetime adds to the longest provider call. */
+const reservationMarginMs = 5 * 60_000;
+
+/**
+ * How long a job's budget reservation counts unless it is settled: the longest provider call
+ * of the config plus 5 minutes, so a worker that dies mid-call frees the budget after that.
+ */
+export function budgetReservationTtlMs(config: SwitchyardConfig): number {
+  return longestCallMs(config) + reservationMarginMs;
+}
 
 /** Output tokens a job without `max_completion_tokens` / `max_tokens` reserves budget for. */
 export const defaultOutputReserveTokens = 1024;
@@ -37,8 +54,12 @@ export type KeyBudgetLookup = (
 
 /** Budget held for one job's call: settle it once, with its cost or by releasing it. */
 export interface BudgetHold {
-  /** Replaces the reservation with the call's real cost (an unknown price releases it). */
-  settle(usage: CompletionUsage): Promise<void>;
+  /**
+   * Replaces the reservation with the call's real cost (an unknown price releases it),
+   * counted once for the call's usage event (`usageEventId`), which metering's rebuild of the
+   * spend replays.
+   */
+  settle(usage: CompletionUsage, usageEventId: string): Promise<void>;
   /** Gives the reservation back: the call failed or never reached the provider. */
   release(): Promise<void>;
 }
@@ -72,20 +93,6 @@ const noHold: BudgetHold = { settle: () => Promise.resolve(), release: () => Pro
 export function outputReserveTokens(request: ChatCompletionRequest, deployment: Deployment) {
   const asked = request.max_completion_tokens ?? request.max_tokens ?? defaultOutputReserveTokens;
   return Math.min(asked, deployment.limits.maxOutputTokens ?? asked);
-}
-
-function scopeOf(
-  tenant: string,
-  budget: Pick<TenantSettings, 'maxBudget' | 'budgetDurationMs'> | undefined,
-  keyId?: string,
-): BudgetScope | undefined {
-  if (budget?.maxBudget === undefined) return undefined;
-  return {
-    tenant,
-    ...(keyId === undefined ? {} : { keyId }),
-    maxBudget: budget.maxBudget,
-    ...(budget.budgetDurationMs === undefined ? {} : { budgetDurationMs: budget.budgetDurationMs }),
-  };
 }
 
 function eventOf(crossing: BudgetCrossing, at: number): BudgetEvent {
@@ -146,9 +153,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       job.key_id !== undefined && options.keyBudgets !== undefined
         ? await options.keyBudgets(job.key_id)
         : undefined;
-    return [scopeOf(job.tenant, tenant), scopeOf(job.tenant, key, job.key_id)].filter(
-      (scope) => scope !== undefined,
-    );
+    return budgetScopesOf(job.tenant, tenant, job.key_id, key);
   }
 
   function holdFor(reservation: BudgetReservation, deployment: Deployment): BudgetHold {
@@ -159,7 +164,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       await run();
     };
     return {
-      settle: (usage) =>
+      settle: (usage, usageEventId) =>
         once(async () => {
           const costUsd = options.price.actual(deployment, usage);
           if (costUsd === null) {
@@ -167,7 +172,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
             await ledger.release(reservation);
             return;
           }
-          publish(await ledger.reconcile(reservation, usdToMicros(costUsd)));
+          publish(await ledger.reconcile(reservation, usdToMicros(costUsd), { usageEventId }));
         }),
       release: () => once(() => ledger.release(reservation)),
     };

@@ -1,13 +1,12 @@
-import { VirtualKeyStore } from '@switchyard/keys';
-import type { Redis } from 'ioredis';
+import type { VirtualKeyStore } from '@switchyard/keys';
 import type { KeyBudgetLookup } from './budget-gate';
 
 /**
- * A virtual key's budget from its record in Redis (`@switchyard/keys`), one round trip per
- * job that names a key. A revoked key's budget still counts the jobs it submitted earlier.
+ * A virtual key's budget from its record (`@switchyard/keys`), read from the store's
+ * in-memory view of the keys bucket: no I/O per job. A revoked key's budget still counts the
+ * jobs it submitted earlier.
  */
-export function keyBudgetsFrom(redis: Redis, keyPrefix: string): KeyBudgetLookup {
-  const store = new VirtualKeyStore(redis, keyPrefix);
+export function keyBudgetsFrom(store: Pick<VirtualKeyStore, 'get'>): KeyBudgetLookup {
   return async (keyId) => {
     const key = await store.get(keyId);
     if (key === undefined) return undefined;

@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
 import { isSupportedProvider, loadConfig, serviceNatsOptions } from '@switchyard/config';
-import { loggerFromEnv, portOption, runMain, stopSignal } from '@switchyard/entrypoint';
+import {
+  connectRedis,
+  loggerFromEnv,
+  portOption,
+  runMain,
+  stopSignal,
+} from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { closeAll } from '@switchyard/providers';
 import { createMetrics, serveMetrics } from '@switchyard/telemetry';
-import { Redis } from 'ioredis';
 import { startWorker } from './start-worker';
 
 const usage = `worker: the worker pool of one provider
@@ -49,12 +54,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     name: `switchyard-worker-${provider}`,
     logger: log,
   });
-  const redis = new Redis(config.switchyard.redis.url, { lazyConnect: true });
-  await redis.connect();
+  const redis = await connectRedis(config.switchyard.redis.url, config.switchyard.redis, {
+    logger: log,
+  });
   const cacheUrl = config.cache.enabled ? config.cache.redisUrl : undefined;
   const cacheRedis =
-    cacheUrl === undefined ? undefined : new Redis(cacheUrl, { lazyConnect: true });
-  await cacheRedis?.connect();
+    cacheUrl === undefined
+      ? undefined
+      : await connectRedis(cacheUrl, config.switchyard.redis, { logger: log });
   const stopRequested = stopSignal();
   const metrics = createMetrics('switchyard-worker', { enabled: metricsPort !== undefined });
   const metricsServer =

@@ -83,7 +83,7 @@ export async function serveJob(
       bestEffort('recording the success', () =>
         context.limits.cooldown.recordSuccess(deployment.id),
       ),
-      bestEffort('settling the budget', () => run.budget.settle(outcome.usage)),
+      bestEffort('settling the budget', () => run.budget.settle(outcome.usage, event.id)),
       cacheTicket.store(outcome.completion, deployment, event.cost_usd ?? null),
       earlierOnHop.length > 0
         ? bestEffort('clearing the failure history', () => context.failures.clear(job))
@@ -107,7 +107,7 @@ export async function serveJob(
       context.limits.rateLimiter.reconcile(reservation, spent?.total_tokens ?? 0),
     ),
     bestEffort('settling the budget', () =>
-      spent === undefined ? run.budget.release() : run.budget.settle(spent),
+      spent === undefined ? run.budget.release() : run.budget.settle(spent, event.id),
     ),
   ]);
 

@@ -1,7 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
-  jobsAckWaitMs,
   topologyOf,
   type Deployment,
   type LogicalModel,
@@ -22,9 +21,15 @@ import {
   TopologyDefaults,
   type JobConsumer,
 } from '@switchyard/messaging';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import { createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
-import { createBudgetGate, type CallPricer, type KeyBudgetLookup } from './budget-gate';
+import {
+  budgetReservationTtlMs,
+  createBudgetGate,
+  type CallPricer,
+  type KeyBudgetLookup,
+} from './budget-gate';
 import { publishBudgetEvent } from './budget-events';
 import { callPricer } from './call-pricer';
 import { Cancellations } from './cancellations';
@@ -58,7 +63,12 @@ export interface StartWorkerOptions {
   random?: RandomSource;
   /** Prices a call for budget reservations. @defaultValue the price table (`@switchyard/pricing`) */
   price?: CallPricer;
-  /** A virtual key's budget. @defaultValue its record in Redis (`@switchyard/keys`) */
+  /**
+   * The key store whose records give virtual keys' budgets (read from its in-memory view).
+   * @defaultValue one opened on the installation's keys bucket at start, closed by `stop`
+   */
+  keys?: Pick<VirtualKeyStore, 'get'>;
+  /** A virtual key's budget (tests). @defaultValue its record in `keys` */
   keyBudgets?: KeyBudgetLookup;
 }
 
@@ -115,10 +125,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     estimateInputTokens,
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
+  const keyStore =
+    options.keyBudgets === undefined && options.keys === undefined
+      ? await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, undefined, logger))
+      : undefined;
   const budgets = createBudgetGate({
-    ledger: createBudgetLedger(redis, { keyPrefix: redisSettings.keyPrefix }),
+    ledger: createBudgetLedger(redis, {
+      keyPrefix: redisSettings.keyPrefix,
+      reservationTtlMs: budgetReservationTtlMs(config),
+    }),
     tenants: config.switchyard.tenants,
-    keyBudgets: options.keyBudgets ?? keyBudgetsFrom(redis, redisSettings.keyPrefix),
+    keyBudgets: options.keyBudgets ?? keyBudgetsFrom(options.keys ?? (keyStore as VirtualKeyStore)),
     price: options.price ?? callPricer,
     publish: (event) => publishBudgetEvent(nc, subjects, event, logger),
     logger,
@@ -142,7 +159,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           config.cache,
           redisSettings.keyPrefix,
         ),
-        claimMs: jobsAckWaitMs(config),
       }
     : undefined;
 
@@ -183,6 +199,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   } catch (error) {
     await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
     await cancellations.close();
+    await keyStore?.close();
     throw error;
   }
   const service = await registerService(nc, {
@@ -215,6 +232,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           }),
         );
         await cancellations.close();
+        await keyStore?.close();
         await withdrawn;
         return {
           finished: summaries.reduce((sum, s) => sum + s.finished, 0),

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { createSubjects, type CompletionChunk, type ErrorType } from '@switchyard/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { closeNats, connectNats, provisionTopology, type JobConsumer } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
 import { startTestNats, uniquePrefix, type TestServer } from '@switchyard/testing';
@@ -9,6 +10,7 @@ import {
   ContentPolicyError,
   ContextWindowExceededError,
   InvalidJobError,
+  OverloadedError,
   RateLimitError,
   SwitchyardError,
   TimeoutError,
@@ -218,5 +220,35 @@ describe('client.chat.completions against nats-server and a fake worker', () => 
     expect(failure).toMatchObject({ code: 'unknown_model', param: 'model', status: 400 });
     const ok = await strict.chat.completions.create({ model, messages });
     expect(ok.choices[0]?.message.content).toBe('yes');
+  });
+
+  it('refuses a job with a 503 overloaded error when the jobs stream is full, keeping the queued ones', async () => {
+    const prefix = uniquePrefix('full');
+    await provisionTopology(nc, {
+      subjectRoot: prefix,
+      streamPrefix: prefix,
+      models: [model],
+      ackWaitMs: 30_000,
+      maxBytes: { jobs: 4_096 },
+      logger,
+    });
+    const full = new Switchyard({ nc, subjectRoot: prefix, streamPrefix: prefix, timeoutMs: 200 });
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 20; i++) {
+      outcomes.push(
+        await full.chat.completions
+          .create({ model, messages, switchyard: { job_id: `full-${i}` } })
+          .catch((error: unknown) => error),
+      );
+    }
+    const refused = outcomes.filter((outcome) => outcome instanceof OverloadedError);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]).toMatchObject({ code: 'jobs_stream_full', status: 503, retryable: true });
+    const queued = outcomes.length - refused.length;
+    expect(outcomes.slice(0, queued).every((o) => o instanceof TimeoutError)).toBe(true);
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(`${prefix}_LLM_JOBS`);
+    expect(info.state.messages).toBe(queued);
+    expect(info.state.first_seq).toBe(1);
   });
 });

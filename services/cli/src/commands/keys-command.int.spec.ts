@@ -1,33 +1,42 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { parseConfig } from '@switchyard/config';
 import { UserError } from '@switchyard/entrypoint';
-import { VirtualKeyStore } from '@switchyard/keys';
-import { startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
-import { Redis } from 'ioredis';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
+import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, writeTestConfig } from '../cli-output.test-support';
 import { keysCommand } from './keys-command';
 
-let server: TestServer;
-let redis: Redis;
+let nats: TestServer;
+let redis: TestServer;
+let nc: NatsConnection;
+const stores: VirtualKeyStore[] = [];
 
 beforeAll(async () => {
-  server = await startTestRedis();
-  redis = new Redis(server.url);
+  [nats, redis] = await Promise.all([startTestNats(), startTestRedis()]);
+  nc = await connect({ servers: nats.url, name: 'keys-command-spec' });
 });
 afterAll(async () => {
-  await redis?.quit();
-  await server?.stop();
+  await Promise.all(stores.map((store) => store.close()));
+  await nc?.close();
+  await Promise.all([nats?.stop(), redis?.stop()]);
 });
 
-function setup(label: string) {
+async function setup(label: string) {
   const prefix = uniquePrefix(label);
-  const config = writeTestConfig({ natsUrl: 'nats://127.0.0.1:9', redisUrl: server.url, prefix });
+  const config = writeTestConfig({ natsUrl: nats.url, redisUrl: redis.url, prefix });
   const keys = (...argv: string[]) => runCommand(keysCommand, [...argv, '--config', config]);
-  return { prefix, keys, store: new VirtualKeyStore(redis, `${prefix}:`) };
+  const parsed = parseConfig(readFileSync(config, 'utf8'), { env: {} }).config;
+  const store = await VirtualKeyStore.open(nc, keyStoreOptionsFrom(parsed));
+  stores.push(store);
+  return { prefix, keys, store };
 }
 
-describe('switchyard keys against a real redis-server', () => {
+describe('switchyard keys against a real nats-server', () => {
   it('creates a key whose printed secret verifies, lists it and revokes it by alias', async () => {
-    const { keys, store } = setup('keys-flow');
+    const { keys, store } = await setup('keys-flow');
     const created = await keys(
       'create',
       '--tenant',
@@ -49,6 +58,8 @@ describe('switchyard keys against a real redis-server', () => {
     expect(created.out).toContain('shown only now');
     expect(created.out).toMatch(/models: +alpha, beta/);
     expect(created.out).toMatch(/budget: +\$12\.5 per 30d/);
+    expect(created.out).toContain('longer than the 7 days the usage stream keeps events');
+    await waitFor(async () => (await store.verify(secret ?? '')) !== undefined);
     const key = await store.verify(secret ?? '');
     expect(key).toMatchObject({
       alias: 'search',
@@ -71,14 +82,14 @@ describe('switchyard keys against a real redis-server', () => {
     const revoked = await keys('revoke', 'search');
     expect(revoked).toMatchObject({ code: 0 });
     expect(revoked.out).toContain(`Revoked ${key?.id} (search)`);
-    expect(await store.verify(secret ?? '')).toBeUndefined();
+    await waitFor(async () => (await store.verify(secret ?? '')) === undefined);
     expect((await keys('list')).out).toBe('No live keys.\n');
     expect((await keys('list', '--all')).out).toContain(key?.id);
     expect((await keys('revoke', 'nope')).code).toBe(1);
   });
 
   it('refuses unknown models, bad options and a taken alias with clear messages', async () => {
-    const { keys, store } = setup('keys-bad');
+    const { keys, store } = await setup('keys-bad');
     await expect(keys('create', '--models', 'alpha,gamma')).rejects.toThrow(
       /unknown model "gamma": the configured models are "alpha", "beta"/,
     );
@@ -93,19 +104,27 @@ describe('switchyard keys against a real redis-server', () => {
     await expect(keys('create', '--alias', 'dup')).rejects.toThrow(
       'alias "dup" is taken by a live key',
     );
-    expect(await store.list()).toHaveLength(1);
+    await waitFor(async () => (await store.list()).length === 1);
     expect((await keys('rotate')).code).toBe(2);
     expect((await keys('revoke')).code).toBe(2);
   });
 
-  it('says which Redis it cannot reach', async () => {
+  it('says which NATS it cannot reach, without its credentials', async () => {
     const config = writeTestConfig({
-      natsUrl: 'nats://127.0.0.1:9',
-      redisUrl: 'redis://user:hunter2@127.0.0.1:9',
+      natsUrl: 'nats://user:hunter2@127.0.0.1:9',
+      redisUrl: redis.url,
       prefix: 'x',
     });
     const failed = runCommand(keysCommand, ['list', '--config', config]);
-    await expect(failed).rejects.toThrow(/cannot reach Redis at redis:\/\/127\.0\.0\.1:9/);
+    await expect(failed).rejects.toThrow(/cannot reach NATS at/);
     await expect(failed).rejects.not.toThrow(/hunter2/);
   });
 });
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

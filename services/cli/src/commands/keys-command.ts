@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { VirtualKeyStore } from '@switchyard/keys';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import type { CliCommand } from '../cli-command';
-import { loadCliConfig, withRedis } from '../cli-session';
+import { loadCliConfig, withNats } from '../cli-session';
 import { durationOption, integerOption, listOption, positiveNumberOption } from '../cli-values';
 import { createKey, listKeys, revokeKey, type KeysContext } from '../keys/keys-actions';
 
@@ -14,7 +14,7 @@ export const keysCommand: CliCommand = {
                               The live keys (--all: revoked ones too).
   keys revoke <id|alias>      Revoke a key at once, everywhere.
                               All three take --config <file> (default ./config.yaml, else the
-                              demo config) for the Redis they use.`,
+                              demo config) for the NATS whose keys bucket they use.`,
   async run({ argv, env, out }) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -49,20 +49,21 @@ export const keysCommand: CliCommand = {
       (subcommand === 'revoke' && rest.length === 1);
     if (!valid) return 2;
     const config = await loadCliConfig(values.config, env);
-    return withRedis(config, (redis) => {
-      const context: KeysContext = {
-        store: new VirtualKeyStore(redis, config.switchyard.redis.keyPrefix),
-        models: Object.keys(config.models),
-        out,
-      };
-      if (subcommand === 'create') return createKey(context, input);
-      if (subcommand === 'list') {
-        return listKeys(context, {
-          ...(values.tenant === undefined ? {} : { tenant: values.tenant }),
-          includeRevoked: values.all,
-        });
+    return withNats(config, 'switchyard-keys', async (nc) => {
+      const store = await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config));
+      const context: KeysContext = { store, models: Object.keys(config.models), out };
+      try {
+        if (subcommand === 'create') return await createKey(context, input);
+        if (subcommand === 'list') {
+          return await listKeys(context, {
+            ...(values.tenant === undefined ? {} : { tenant: values.tenant }),
+            includeRevoked: values.all,
+          });
+        }
+        return await revokeKey(context, rest[0] ?? '');
+      } finally {
+        await store.close();
       }
-      return revokeKey(context, rest[0] ?? '');
     });
   },
 };

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { USAGE_MAX_AGE_MS } from '@switchyard/contracts';
 import { UserError } from '@switchyard/entrypoint';
 import { KeyInputError, type CreateKeyInput, type VirtualKeyStore } from '@switchyard/keys';
 import { describeKey, keysTable } from './keys-output';
@@ -29,6 +30,12 @@ export async function createKey(context: KeysContext, input: CreateKeyInput): Pr
       `  ${secret}`,
       '',
       ...describeKey(key),
+      ...((key.budgetDurationMs ?? 0) > USAGE_MAX_AGE_MS
+        ? [
+            '',
+            `Note: the budget period is longer than the ${USAGE_MAX_AGE_MS / 86_400_000} days the usage stream keeps events; if Redis loses its data, only the last ${USAGE_MAX_AGE_MS / 86_400_000} days of a period's spend can be rebuilt.`,
+          ]
+        : []),
     ]);
     return 0;
   } catch (error) {

@@ -1,7 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Redis } from 'ioredis';
-import { UserError } from '@switchyard/entrypoint';
+import type { RedisSettings } from '@switchyard/config';
+import { UserError, connectRedis } from '@switchyard/entrypoint';
 
 /** Connects to NATS and proves JetStream is enabled there; returns the server's version. */
 export async function checkJetStream(servers: string[]): Promise<string> {
@@ -22,14 +22,12 @@ export async function checkJetStream(servers: string[]): Promise<string> {
 }
 
 /** Connects to Redis and proves it answers PING; returns the server's version. */
-export async function checkRedis(url: string): Promise<string> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5_000,
-  });
+export async function checkRedis(
+  url: string,
+  settings: Pick<RedisSettings, 'commandTimeoutMs'>,
+): Promise<string> {
+  const redis = await connectRedis(url, settings, { reconnect: false });
   try {
-    await redis.connect();
     await redis.ping();
     const info = await redis.info('server');
     return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';

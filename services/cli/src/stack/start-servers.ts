@@ -29,7 +29,7 @@ export async function startServers(
   if (redis.started !== undefined) stack.addServer(redis.started);
   const servers = [nats.url, ...configured.slice(1)];
   const natsVersion = await checkJetStream(servers);
-  const redisVersion = await checkRedis(redis.url);
+  const redisVersion = await checkRedis(redis.url, config.switchyard.redis);
   log.info(
     `nats-server ${natsVersion} with JetStream at ${nats.url}, redis ${redisVersion} at ${redis.url}`,
   );

@@ -75,8 +75,6 @@ function ticketFor(
 /** What the cache needs from the worker. */
 export interface CacheStepContext {
   cache: ResponseCache;
-  /** How long a claim on computing an answer lasts: the longest a provider call can take. */
-  claimMs: number;
 }
 
 /** How long a job whose identical twin is being computed waits before it looks again. */
@@ -135,7 +133,7 @@ export async function cacheStep(
   }
   if (!plan.write) return { answered: false, ticket: noCacheTicket };
   try {
-    const claim = await context.cache.claim(plan.key, context.claimMs);
+    const claim = await context.cache.claim(plan.key);
     if (claim === undefined && plan.read) {
       delivery.control.nak(coalesceWaitMs);
       return { answered: true, outcome: 'waiting' };

@@ -1,4 +1,10 @@
-import { completionChunkSchema, completionResultSchema } from '@switchyard/contracts';
+import { parseConfig } from '@switchyard/config';
+import {
+  completionChunkSchema,
+  completionJobSchema,
+  completionResultSchema,
+} from '@switchyard/contracts';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../start-worker';
 import {
@@ -10,6 +16,8 @@ import {
   type Installation,
   type Servers,
 } from '../worker-harness.test-support';
+import { cacheKeyFor } from './cache-key';
+import { ResponseCache } from './response-cache';
 
 const messages = (text: string) => [{ role: 'user' as const, content: text }];
 
@@ -27,6 +35,9 @@ describe('the response cache against redis-server, nats-server and the simulator
     });
   };
   const calls = () => servers.sim.requests(install.simName('cached'));
+  /** The Redis key of a job's cached answer. */
+  const entryOf = (job: ReturnType<typeof makeJob>) =>
+    cacheKeyFor(completionJobSchema.parse(job), `${install.prefix}:`, 'spec');
 
   beforeAll(async () => {
     servers = await startServers();
@@ -142,18 +153,57 @@ describe('the response cache against redis-server, nats-server and the simulator
   it('serves a corrupt entry as a miss and replaces it', async () => {
     const job = freshJob();
     await install.submit(job).then((inbox) => inbox.final());
-    const stored = async () =>
-      (await install.redis.keys(`${install.prefix}:cache:spec:default:*`)).filter(
-        (key) => !key.endsWith(':computing'),
-      );
-    await waitUntil(async () => (await stored()).length > 0);
-    const entries = await stored();
-    for (const entry of entries) await install.redis.set(entry, '{"not":"an answer"}');
+    const entry = entryOf(job);
+    await waitUntil(async () => (await install.redis.exists(entry)) === 1);
+    await install.redis.set(entry, '{"not":"an answer"}', 'PX', 60_000);
     const before = await calls();
     const answer = await install
       .submit({ ...freshJob(), request: job.request })
       .then((inbox) => inbox.final());
     expect(answer).toMatchObject({ object: 'chat.completion', switchyard: { cache_hit: false } });
     expect(await calls()).toBe(before + 1);
+  });
+
+  it('gives every stored answer the configured TTL, and 1 hour when none is configured', async () => {
+    const job = freshJob();
+    await install.submit(job).then((inbox) => inbox.final());
+    const entry = entryOf(job);
+    await waitUntil(async () => (await install.redis.exists(entry)) === 1);
+    const ttl = await install.redis.pttl(entry);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    const defaults = parseConfig(
+      'model_list: [{ model_name: m, litellm_params: { model: openai/gpt-4o, api_key: k } }]\nlitellm_settings: { cache: true }',
+      { env: {} },
+    ).config.cache;
+    const plan = new ResponseCache(install.redis, defaults, 'x:').plan(
+      completionJobSchema.parse(job),
+    );
+    expect(plan?.ttlMs).toBe(3_600_000);
+  });
+
+  it("keeps a live call's claim by renewing it, and a dead worker's claim expires within its TTL", async () => {
+    const dying = new Redis(servers.redis.url);
+    const claimTtlMs = 300;
+    const holder = new ResponseCache(dying, install.config.cache, `${install.prefix}:`, {
+      claimTtlMs,
+    });
+    const other = new ResponseCache(install.redis, install.config.cache, `${install.prefix}:`, {
+      claimTtlMs,
+    });
+    const key = `${install.prefix}:claim-spec`;
+    expect(await holder.claim(key)).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 4 * claimTtlMs));
+    expect(await other.claim(key)).toBeUndefined();
+    const left = await install.redis.pttl(`${key}:computing`);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(claimTtlMs);
+
+    dying.disconnect(); // the holder dies: nothing renews its claim any more
+    await waitUntil(async () => (await install.redis.exists(`${key}:computing`)) === 0, 5_000);
+    const taken = await other.claim(key);
+    expect(taken).toBeDefined();
+    if (taken !== undefined) await other.release(taken);
+    expect(await install.redis.exists(`${key}:computing`)).toBe(0);
   });
 });

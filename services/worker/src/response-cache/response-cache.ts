@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { CacheSettings } from '@switchyard/config';
 import type { CompletionJob } from '@switchyard/contracts';
-import { defineScript } from '@switchyard/limits';
+import { acquireLease, type RedisLease } from '@switchyard/limits';
 import type { Redis } from 'ioredis';
 import { cacheKeyFor } from './cache-key';
 import { cachedAnswerSchema, type CachedAnswer } from './cached-answer';
@@ -11,20 +10,25 @@ export interface CachePlan {
   key: string;
   read: boolean;
   write: boolean;
-  /** How long a stored answer lives; undefined: no expiry. */
-  ttlMs: number | undefined;
+  /** How long a stored answer lives: the job's `cache.ttl`, else `cache_params.ttl`. */
+  ttlMs: number;
 }
 
-/** A claim on computing a key's answer, so identical requests in flight make one call. */
-export interface CacheClaim {
-  readonly key: string;
-  readonly token: string;
-}
+/**
+ * A claim on computing a key's answer, so identical requests in flight make one call: a lease
+ * renewed in the background while held; `release` gives it up.
+ */
+export type CacheClaim = RedisLease;
 
-/** Deletes a claim only while it is still the caller's (it may have expired and been retaken). */
-const releaseScript = defineScript(
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`,
-);
+/** Options of {@link ResponseCache}. */
+export interface ResponseCacheOptions {
+  /**
+   * How long a claim lives without renewal. The holder renews it every third of this while
+   * its call runs, so a claim outlives a dead worker by at most this long.
+   * @defaultValue 10_000
+   */
+  claimTtlMs?: number;
+}
 
 /** Thrown for an entry that is not a cached answer (written by something else, or corrupted). */
 export class CorruptCacheEntryError extends Error {
@@ -35,14 +39,19 @@ export class CorruptCacheEntryError extends Error {
  * The exact-match response cache in Redis (`litellm_settings.cache`). Entries are keyed on the
  * tenant, the logical model and the canonical request (cacheKeyFor); per job, `cache.no_cache`
  * skips reading, `cache.no_store` skips writing and `cache.ttl` (seconds) overrides the
- * configured lifetime.
+ * configured lifetime (`cache_params.ttl`, 1 hour by default). Every key it writes has a TTL.
  */
 export class ResponseCache {
+  private readonly claimTtlMs: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly settings: CacheSettings,
     private readonly keyPrefix: string,
-  ) {}
+    options: ResponseCacheOptions = {},
+  ) {
+    this.claimTtlMs = options.claimTtlMs ?? 10_000;
+  }
 
   /** What to do for this job, or undefined when caching is off for it. */
   plan(job: CompletionJob): CachePlan | undefined {
@@ -80,24 +89,22 @@ export class ResponseCache {
   }
 
   /**
-   * Claims the computing of `key`'s answer for `ttlMs` (the claim expires on its own if its
-   * holder dies). Undefined when another worker holds it: an identical request is in flight.
+   * Claims the computing of `key`'s answer, or undefined when another worker holds it (an
+   * identical request is in flight). The claim lives `claimTtlMs` and is renewed every third
+   * of that until `release`, so a live call keeps it however long it runs and a dead worker's
+   * claim expires within `claimTtlMs`.
    */
-  async claim(key: string, ttlMs: number): Promise<CacheClaim | undefined> {
-    const claim = { key: `${key}:computing`, token: randomUUID() };
-    const taken = await this.redis.set(claim.key, claim.token, 'PX', ttlMs, 'NX');
-    return taken === 'OK' ? claim : undefined;
+  claim(key: string): Promise<CacheClaim | undefined> {
+    return acquireLease(this.redis, `${key}:computing`, this.claimTtlMs);
   }
 
   /** Gives a claim up (the call failed, or its answer is stored). */
   async release(claim: CacheClaim): Promise<void> {
-    await releaseScript.run(this.redis, [claim.key], [claim.token]);
+    await claim.release();
   }
 
   /** Stores an answer for the plan's lifetime. */
   async put(plan: CachePlan, answer: CachedAnswer): Promise<void> {
-    const text = JSON.stringify(answer);
-    if (plan.ttlMs === undefined) await this.redis.set(plan.key, text);
-    else await this.redis.set(plan.key, text, 'PX', plan.ttlMs);
+    await this.redis.set(plan.key, JSON.stringify(answer), 'PX', plan.ttlMs);
   }
 }

@@ -1,0 +1,40 @@
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { keysBucketName } from '@switchyard/contracts';
+
+/** Where the keys bucket lives: the installation's `switchyard.nats` settings. */
+export interface KeysBucketSettings {
+  /** `switchyard.nats.stream_prefix`: the bucket is `<prefix>_SWITCHYARD_KEYS` ('' for none). */
+  readonly streamPrefix: string;
+  /** Replicas, like the streams (1 to 5). */
+  readonly replicas: number;
+  readonly storage: 'file' | 'memory';
+}
+
+/**
+ * Opens the keys bucket, creating it when it does not exist (one value per key, no history;
+ * `replicas` and `storage` like the streams). Safe from every process at once: JetStream
+ * accepts a create of an identical stream. An existing bucket whose replica count differs from
+ * the settings is updated to it, as provisioning does for the streams; its storage cannot
+ * change in place and is left as it is.
+ */
+export async function openKeysBucket(
+  nc: NatsConnection,
+  settings: KeysBucketSettings,
+): Promise<KV> {
+  const name = keysBucketName(settings.streamPrefix);
+  const kv = await new Kvm(nc).create(name, {
+    history: 1,
+    replicas: settings.replicas,
+    storage: settings.storage === 'memory' ? StorageType.Memory : StorageType.File,
+    description: 'Switchyard virtual keys: records, secret hashes and aliases',
+  });
+  const jsm = await jetstreamManager(nc);
+  const stream = `KV_${name}`;
+  const { config } = await jsm.streams.info(stream);
+  if (config.num_replicas !== settings.replicas) {
+    await jsm.streams.update(stream, { num_replicas: settings.replicas });
+  }
+  return kv;
+}
