@@ -7,6 +7,7 @@ import type { Cancellations } from './cancellations';
 import type { DeploymentBoard } from './deployment-board';
 import type { RandomSource } from './deployment-picker';
 import type { FailureHistory } from './failure-history';
+import type { KeyOwnerLookup } from './key-owner';
 import type { CacheStepContext } from './response-cache/cache-step';
 import type { WorkerLimits } from './worker-limits';
 import type { WorkerMetrics } from './worker-metrics';
@@ -30,6 +31,8 @@ export interface JobHandlerContext {
   modelDeployments: readonly Deployment[];
   /** The response cache, when `litellm_settings.cache` is on. */
   cache?: CacheStepContext;
+  /** The tenant of a virtual key, or undefined for an unknown key. */
+  keyOwner: KeyOwnerLookup;
   /** The settlement recorded for a job (stream LLM_ANSWERS), or null. */
   answers(job: CompletionJob): Promise<AnswerRecord | null>;
   logger: Logger;

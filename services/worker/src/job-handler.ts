@@ -85,6 +85,17 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       await answerUnsent(error, 'deadline_exceeded');
       return;
     }
+    if (job.key_id !== undefined) {
+      const owner = await context.keyOwner(job.key_id);
+      if (owner !== job.tenant) {
+        log.warn(
+          { keyId: job.key_id },
+          'job names a virtual key of another tenant, or none: refused',
+        );
+        await answerUnsent(keyNotOfTenantError(job.key_id, job.tenant, owner), 'invalid');
+        return;
+      }
+    }
     if (context.cancellations.isCancelled(job)) {
       log.info('cancelled by its caller before it was sent: dropped');
       await answerUnsent(cancelledError(job), 'cancelled');
@@ -125,6 +136,17 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       await ticket.release();
     }
   };
+}
+
+function keyNotOfTenantError(keyId: string, tenant: string, owner: string | undefined) {
+  return makeError(
+    'invalid_job',
+    owner === undefined ? 'unknown_key' : 'key_not_of_tenant',
+    owner === undefined
+      ? `the job names virtual key ${keyId}, which does not exist`
+      : `the job names virtual key ${keyId}, which is not a key of tenant ${tenant}`,
+    { param: 'key_id' },
+  );
 }
 
 function handlerFailedError(jobId: string, failures: number) {

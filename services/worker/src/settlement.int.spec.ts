@@ -7,6 +7,7 @@ import {
   switchyardHeaders,
 } from '@switchyard/messaging';
 import { topologyOf } from '@switchyard/config';
+import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from './start-worker';
 import {
@@ -25,6 +26,7 @@ const models = {
   'cancelled-early': 'openai',
   'slow-stream': 'openai',
   poison: 'openai',
+  keyed: 'openai',
 } as const;
 
 const streaming = (model: string, content: string) =>
@@ -195,6 +197,29 @@ describe('how the worker settles jobs: exactly one answer, every call billed onc
     expect(inbox.messages.filter((m) => m['object'] === 'error')).toHaveLength(1);
     await waitUntil(() => eventsOf(job.id).length === 1);
     expect(eventsOf(job.id)).toMatchObject([{ status: 'error', estimated: true }]);
+  });
+
+  it('refuses a job naming a virtual key of another tenant or no key at all, and serves its own', async () => {
+    const store = await VirtualKeyStore.open(install.nc, keyStoreOptionsFrom(install.config));
+    try {
+      const own = (await store.create({ tenant: 'acme', models: [] })).key;
+      const other = (await store.create({ tenant: 'globex', models: [] })).key;
+      const replyOf = async (keyId: string) =>
+        (await install.submit(makeJob('keyed', { tenant: 'acme', key_id: keyId }))).final(5_000);
+      expect(await replyOf(other.id)).toMatchObject({
+        object: 'error',
+        error: { type: 'invalid_job', code: 'key_not_of_tenant', param: 'key_id' },
+      });
+      expect(await replyOf('key_0000000000000000')).toMatchObject({
+        object: 'error',
+        error: { type: 'invalid_job', code: 'unknown_key' },
+      });
+      expect(await servers.sim.requests(install.simName('keyed'))).toBe(0);
+      expect(await replyOf(own.id)).toMatchObject({ object: 'chat.completion' });
+      expect(await servers.sim.requests(install.simName('keyed'))).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('answers poison at once and never calls the provider: max_tokens beyond any model, JSON nested 4,000 deep', async () => {

@@ -40,6 +40,7 @@ import { createFailureHistory } from './failure-history';
 import { warnUnpricedDeployments } from './unpriced-deployments';
 import { createJobHandler } from './job-handler';
 import { keyBudgetsFrom } from './key-budgets';
+import { keyOwnersFrom } from './key-owner';
 import type { WorkerLimits } from './worker-limits';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -126,16 +127,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
   const keyStore =
-    options.keyBudgets === undefined && options.keys === undefined
+    options.keys === undefined
       ? await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, undefined, logger))
       : undefined;
+  const keys = options.keys ?? (keyStore as VirtualKeyStore);
   const budgets = createBudgetGate({
     ledger: createBudgetLedger(redis, {
       keyPrefix: redisSettings.keyPrefix,
       reservationTtlMs: budgetReservationTtlMs(config),
     }),
     tenants: config.switchyard.tenants,
-    keyBudgets: options.keyBudgets ?? keyBudgetsFrom(options.keys ?? (keyStore as VirtualKeyStore)),
+    keyBudgets: options.keyBudgets ?? keyBudgetsFrom(keys),
     price: options.price ?? callPricer,
     publish: (event) => publishBudgetEvent(nc, subjects, event, logger),
     logger,
@@ -188,6 +190,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           preCallChecks: config.router.enablePreCallChecks,
           modelDeployments: model.deployments,
           answers: (job) => readAnswerRecord(jsm, answersWhere, job.tenant, job.id),
+          keyOwner: keyOwnersFrom(keys),
           ...(cache === undefined ? {} : { cache }),
           logger: logger.child({ model: model.name }),
           ...(options.random === undefined ? {} : { random: options.random }),
