@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallQuery } from './call-ledger';
 import { readBody, send } from './http-io';
 import { isObject, parseJson } from './json';
 import {
@@ -41,6 +42,16 @@ function splitTarget(
   return { ok: true, value: { target, rest } };
 }
 
+/** The ledger query of `GET /_sim/calls?key=…&deployment=…`. */
+function callQuery(query: URLSearchParams): CallQuery {
+  const key = query.get('key');
+  const deployment = query.get('deployment');
+  return {
+    ...(key !== null ? { key } : {}),
+    ...(deployment !== null ? { deployment } : {}),
+  };
+}
+
 function faultRulesOf(body: unknown): unknown {
   if (Array.isArray(body)) return body;
   if (isObject(body) && Array.isArray(body['faults'])) return body['faults'];
@@ -48,14 +59,15 @@ function faultRulesOf(body: unknown): unknown {
 }
 
 /**
- * The control API under `/_sim`: `GET health`, `GET stats`, `GET|POST|DELETE faults`,
- * `DELETE faults/<id>`, `POST latency`, `POST settings`, `POST reset`. Bodies are JSON; errors
- * are `{ error: { message } }` with 400 or 404.
+ * The control API under `/_sim`: `GET health`, `GET stats`, `GET calls[?key=…&deployment=…]`,
+ * `GET|POST|DELETE faults`, `DELETE faults/<id>`, `POST latency`, `POST settings`,
+ * `POST reset`. Bodies are JSON; errors are `{ error: { message } }` with 400 or 404.
  */
 export async function handleControl(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
+  query: URLSearchParams,
   state: SimState,
 ): Promise<void> {
   const method = req.method ?? 'GET';
@@ -73,6 +85,8 @@ export async function handleControl(
       return reply(res, 200, { ok: true });
     case 'GET /_sim/stats':
       return reply(res, 200, state.stats.snapshot());
+    case 'GET /_sim/calls':
+      return reply(res, 200, { calls: state.calls.list(callQuery(query)) });
     case 'GET /_sim/faults':
       return reply(res, 200, { faults: state.faults.list() });
     case 'POST /_sim/faults': {

@@ -63,6 +63,11 @@ export interface SimChoice {
   completionTokens: number;
 }
 
+/** The completion tokens of all choices (what usage reports and stats count). */
+export function totalCompletionTokens(choices: readonly SimChoice[]): number {
+  return choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
+}
+
 function chosenTool(request: SimRequest): string | undefined {
   const tools = request.prompt.tools;
   const choice = request.toolChoice;
@@ -75,8 +80,13 @@ function chosenTool(request: SimRequest): string | undefined {
   return pick?.name;
 }
 
-function outputPieces(request: SimRequest, index: number, replyLength: number): string[] {
-  const sentence = renderTokens(replyTokens(request.lastUserText, index, replyLength));
+function outputPieces(
+  request: SimRequest,
+  index: number,
+  replyLength: number,
+  fillerSeed: number | undefined,
+): string[] {
+  const sentence = renderTokens(replyTokens(request.lastUserText, index, replyLength, fillerSeed));
   switch (request.output.kind) {
     case 'text':
       return sentence;
@@ -91,12 +101,14 @@ function outputPieces(request: SimRequest, index: number, replyLength: number): 
  * The choices of the simulated model, deterministic in the request: a tool call when the tool
  * rules say so (arguments: a minimal instance of the tool's schema), otherwise the reply text
  * (or JSON for a JSON output format), cut by max_tokens and stop sequences. Tool calls are never
- * cut. `nextId` names tool calls.
+ * cut. `nextId` names tool calls. With `fillerSeed` (random replies) each text choice takes its
+ * filler words from a seed it draws, so the text is no longer determined by the request.
  */
 export function composeChoices(
   request: SimRequest,
   replyLength: number,
   nextId: () => string,
+  fillerSeed?: () => number,
 ): SimChoice[] {
   const toolName = chosenTool(request);
   const tool = request.prompt.tools.find((t) => t.name === toolName);
@@ -122,7 +134,7 @@ export function composeChoices(
       });
       continue;
     }
-    const text = finishText(outputPieces(request, index, replyLength), {
+    const text = finishText(outputPieces(request, index, replyLength, fillerSeed?.()), {
       maxTokens: request.maxTokens,
       stop: request.stop,
     });

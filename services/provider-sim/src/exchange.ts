@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimChoice, SimRequest } from './engine';
+import { settleCall, type SimCall } from './call-ledger';
+import { totalCompletionTokens, type SimChoice, type SimRequest } from './engine';
 import { playStream, send, sleep, type StreamInterrupt, type StreamOutcome } from './http-io';
 import type { LatencyModel } from './latency';
 import type { MeasuredPrompt } from './prompt';
@@ -40,6 +41,8 @@ export interface ExchangeParts {
   headers: Record<string, string>;
   latency: LatencyModel;
   apiKey: string;
+  /** The call's ledger entry, ended by {@link Exchange.account}. */
+  call: SimCall;
 }
 
 /**
@@ -63,6 +66,7 @@ export class Exchange implements Readonly<ExchangeParts> {
   readonly headers: Record<string, string>;
   readonly latency: LatencyModel;
   readonly apiKey: string;
+  readonly call: SimCall;
 
   constructor(parts: ExchangeParts) {
     this.req = parts.req;
@@ -79,11 +83,12 @@ export class Exchange implements Readonly<ExchangeParts> {
     this.headers = parts.headers;
     this.latency = parts.latency;
     this.apiKey = parts.apiKey;
+    this.call = parts.call;
   }
 
   /** Completion tokens of all choices. */
   get completionTokens(): number {
-    return this.choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
+    return totalCompletionTokens(this.choices);
   }
 
   /** The answer context; consults (and fills) the deployment's prompt cache on first use. */
@@ -164,9 +169,19 @@ export class Exchange implements Readonly<ExchangeParts> {
     this.account('complete');
   }
 
-  /** Counts a delivered answer's tokens, or a client that went away. */
+  /**
+   * Counts a delivered answer's tokens, or a client that went away, and ends the call in the
+   * ledger (an interrupted stream is a fault's effect).
+   */
   account(outcome: StreamOutcome): void {
-    if (outcome === 'complete') this.state.stats.completed(this.target, this.context().usage);
-    else if (outcome === 'aborted') this.state.stats.aborted(this.target);
+    if (outcome === 'complete') {
+      this.state.stats.completed(this.target, this.context().usage);
+      settleCall(this.call, 'completed');
+    } else if (outcome === 'aborted') {
+      this.state.stats.aborted(this.target);
+      settleCall(this.call, 'aborted');
+    } else {
+      settleCall(this.call, 'faulted');
+    }
   }
 }

@@ -42,9 +42,9 @@ const streamErrors: Readonly<Record<string, ErrorCase>> = {
 };
 
 /**
- * Produces the wire effect of a fault (see the README's table). Faults that still deliver an
- * answer in full (a `timeout` that ends, a `content_policy` 200) count its tokens; the others
- * count none.
+ * Produces the wire effect of a fault (see the README's table). A `timeout` that ends delivers
+ * the answer in full and counts its tokens; the others count none (a `content_policy` 200 too:
+ * it is a block or a refusal, not the answer).
  */
 export async function applyFault(exchange: Exchange, fault: FaultSpec): Promise<void> {
   const { sim, request, res } = exchange;

@@ -22,3 +22,11 @@ export { minimalInstance } from './schema-instance';
 export { FAULT_HEADER } from './provider-handler';
 export type { SettingsTarget } from './sim-state';
 export type { SimStats, UsageCounters } from './stats';
+export {
+  CALL_KEY_LENGTH,
+  CALL_LEDGER_LIMIT,
+  callKey,
+  type CallOutcome,
+  type CallQuery,
+  type SimCall,
+} from './call-ledger';

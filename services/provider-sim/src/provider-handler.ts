@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@switchyard/telemetry';
-import { composeChoices, type SimChoice, type SimRequest } from './engine';
+import { callKey, callText, settleCall } from './call-ledger';
+import { composeChoices, totalCompletionTokens, type SimChoice, type SimRequest } from './engine';
 import { Exchange } from './exchange';
 import { applyFault } from './fault-effects';
 import { parseFaultSpec, type FaultSpec } from './faults';
@@ -77,8 +78,7 @@ function automaticFault(
       params: { tokens: measured.promptTokens, max: settings.contextWindow },
     };
   }
-  const completionTokens = choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
-  const admitted = limiter.admit(measured.promptTokens + completionTokens, now);
+  const admitted = limiter.admit(measured.promptTokens + totalCompletionTokens(choices), now);
   if (admitted.ok) return undefined;
   return {
     kind: 'rate_limit',
@@ -125,13 +125,29 @@ export async function handleProviderRequest(
   state.stats.request(target, request.stream);
   const settings = state.settings(deployment, sim.name);
   const measured = measurePrompt(request.prompt);
-  const choices = composeChoices(request, settings.replyTokens, () => sim.newToolCallId());
+  const choices = composeChoices(
+    request,
+    settings.replyTokens,
+    () => sim.newToolCallId(),
+    settings.randomReplies ? () => state.replySeed() : undefined,
+  );
   const now = Date.now();
   const limiter = state.limiter(deployment, settings, now);
   const fault =
     checked.headerFault ??
     state.faults.take({ ...target, stream: request.stream }, () => state.faultRandom()) ??
     automaticFault(settings, measured, choices, limiter, now);
+  const call = state.calls.open({
+    ...target,
+    stream: request.stream,
+    requestId,
+    key: callKey(request.lastUserText),
+    text: callText(choices),
+    promptTokens: measured.promptTokens,
+    completionTokens: totalCompletionTokens(choices),
+    fault: fault ?? null,
+    userAgent: headerValue(req, 'user-agent') ?? null,
+  });
   const exchange = new Exchange({
     req,
     res,
@@ -147,6 +163,7 @@ export async function handleProviderRequest(
     headers: sim.headers(requestId, limiter.snapshot(now), now),
     latency: latencyModel(settings.latency, state.random(deployment)),
     apiKey,
+    call,
   });
   if (fault === undefined) {
     await exchange.serve();
@@ -157,4 +174,5 @@ export async function handleProviderRequest(
     log.debug({ deployment, fault: fault.kind, params: fault.params }, 'fault injected');
   }
   await applyFault(exchange, fault);
+  settleCall(call, 'faulted');
 }

@@ -21,6 +21,39 @@ describe('replyTokens', () => {
     expect(b).not.toEqual(a);
   });
 
+  it('keeps its deterministic filler (other tests and the SDK conformance rely on it)', () => {
+    expect(renderTokens(replyTokens('Where is the blue train going?', 0, 30)).join('')).toBe(
+      'Simulated reply to: Where is the blue train going? plain value here window steady line value brief. small note plain yard now answer follows follows done.',
+    );
+  });
+
+  it('takes its filler from a seed when given one, with the same opening and length', () => {
+    const bySeed = (seed: number): string[] => replyTokens('Hello there', 0, 40, seed);
+    const a = bySeed(1);
+    const b = bySeed(2);
+    expect(a).toHaveLength(40);
+    expect(b).toHaveLength(40);
+    expect(a.slice(0, 7)).toEqual(['Simulated', 'reply', 'to', ':', 'Hello', 'there', '.']);
+    expect(b.slice(0, 7)).toEqual(a.slice(0, 7));
+    expect(b).not.toEqual(a);
+    expect(bySeed(1)).toEqual(a);
+    expect(a).not.toEqual(replyTokens('Hello there', 0, 40));
+  });
+
+  it('has as many tokens as asked with any filler seed', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        (user, length, seed) => {
+          const text = renderTokens(replyTokens(user, 0, length, seed)).join('');
+          expect(countTokens(text)).toBe(length);
+        },
+      ),
+    );
+  });
+
   it('has an opening without echo when there is no user text', () => {
     expect(renderTokens(replyTokens('', 0, 3)).join('')).toBe('Simulated reply.');
     expect(replyTokens('x', 0, 1)).toEqual(['Simulated']);

@@ -94,18 +94,25 @@ function nextRandom(state: number): number {
 
 /**
  * The reply's tokens: `Simulated reply [k] to: <up to 8 tokens of the last user message>.`
- * (no period added when the echo ends with `.`, `?` or `!`) followed by filler words picked by a hash of that message (a period after every eighth),
- * cut to `length` tokens, the last of which is a period. `variant` (the choice index) changes
- * the filler and adds `k = variant + 1` to the opening.
+ * (no period added when the echo ends with `.`, `?` or `!`) followed by filler words (a period
+ * after every eighth), cut to `length` tokens, the last of which is a period. `variant` (the
+ * choice index) adds `k = variant + 1` to the opening. The filler is picked by a hash of the
+ * message and the variant, or, given a `fillerSeed` (a 32-bit number, random replies), by that
+ * seed alone.
  */
-export function replyTokens(lastUserText: string, variant: number, length: number): string[] {
+export function replyTokens(
+  lastUserText: string,
+  variant: number,
+  length: number,
+  fillerSeed?: number,
+): string[] {
   if (length <= 0) return [];
   const echo = tokenize(lastUserText).slice(0, ECHO_TOKENS);
   const opening = ['Simulated', 'reply', ...(variant > 0 ? [String(variant + 1)] : [])];
   const ended = /^[.?!]$/.test(echo[echo.length - 1] ?? '');
   const sequence =
     echo.length > 0 ? [...opening, 'to', ':', ...echo, ...(ended ? [] : ['.'])] : [...opening, '.'];
-  let state = fnv1a(`${variant}\u0000${lastUserText}`);
+  let state = fillerSeed ?? fnv1a(`${variant}\u0000${lastUserText}`);
   let sinceStop = 0;
   while (sequence.length < length) {
     if (sinceStop === 8) {

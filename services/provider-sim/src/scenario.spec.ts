@@ -37,6 +37,16 @@ describe('resolveSettings', () => {
       chunkTokens: 1,
       contextWindow: 1000,
       promptCache: true,
+      randomReplies: false,
     });
+  });
+
+  it('layers randomReplies like the other fields, off by default', () => {
+    expect(resolveSettings([]).randomReplies).toBe(false);
+    expect(resolveSettings([{ randomReplies: true }]).randomReplies).toBe(true);
+    expect(resolveSettings([{ randomReplies: true }, { randomReplies: false }]).randomReplies).toBe(
+      false,
+    );
+    expect(parseScenario({ defaults: { randomReplies: 'yes' } }).ok).toBe(false);
   });
 });

@@ -36,6 +36,12 @@ const settingsSchema = z.strictObject({
     .optional(),
   /** Simulate the provider's prompt cache. @defaultValue true */
   promptCache: z.boolean().optional(),
+  /**
+   * Pick the filler words of a text reply from a random source per call instead of the hash of
+   * the message, so that two calls for the same request answer different text.
+   * @defaultValue false
+   */
+  randomReplies: z.boolean().optional(),
 });
 
 /** Per-deployment behaviour; every field optional, layered defaults ← provider ← deployment. */
@@ -110,14 +116,18 @@ export interface ResolvedSettings {
   contextWindow?: number;
   rateLimit?: { rpm?: number; tpm?: number };
   promptCache: boolean;
+  randomReplies: boolean;
 }
 
-/** The built-in defaults: no latency, 16-token replies, one token per stream event. */
+/**
+ * The built-in defaults: no latency, 16-token deterministic replies, one token per stream event.
+ */
 export const defaultSettings: ResolvedSettings = {
   latency: { ttftMs: 0, perTokenMs: 0, jitterMs: 0 },
   replyTokens: 16,
   chunkTokens: 1,
   promptCache: true,
+  randomReplies: false,
 };
 
 /** Layers settings, later ones winning field by field (latency fields one by one). */
@@ -142,6 +152,7 @@ export function resolveSettings(
     if (layer.contextWindow !== undefined) resolved.contextWindow = layer.contextWindow;
     if (layer.rateLimit !== undefined) resolved.rateLimit = { ...layer.rateLimit };
     if (layer.promptCache !== undefined) resolved.promptCache = layer.promptCache;
+    if (layer.randomReplies !== undefined) resolved.randomReplies = layer.randomReplies;
   }
   return resolved;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '@switchyard/telemetry';
+import type { CallQuery, SimCall } from './call-ledger';
 import { handleControl } from './control-api';
 import type { FaultRuleInput, FaultRuleView } from './faults';
 import { send, trackGone } from './http-io';
@@ -40,6 +41,11 @@ export interface ProviderSimOptions {
   scenario?: SimScenario;
   /** @defaultValue a silent logger */
   logger?: Logger;
+  /**
+   * How many calls the ledger keeps, the newest; a small value is for tests of the bound.
+   * @defaultValue 200000
+   */
+  callLedgerLimit?: number;
 }
 
 /** A running simulator. */
@@ -61,7 +67,13 @@ export interface ProviderSimHandle {
   configure(settings: DeploymentSettings, target?: SettingsTarget): void;
   /** The simulator's own counts. */
   stats(): SimStats;
-  /** Back to the state right after start-up (scenario faults and settings, zero counts). */
+  /**
+   * The call ledger, oldest first: every request that reached a provider (one per `requests`
+   * count) with its call key, its whole reply text and its outcome; only calls with `key`
+   * and/or `deployment` when given. The entries are copies: ask again to see a call end.
+   */
+  calls(query?: CallQuery): SimCall[];
+  /** Back to the state right after start-up: scenario faults and settings, no counts or calls. */
   reset(): void;
 }
 
@@ -73,7 +85,7 @@ function createHandler(state: SimState, log: Logger) {
     const work = (async (): Promise<void> => {
       switch (routed.kind) {
         case 'control':
-          return handleControl(req, res, routed.path, state);
+          return handleControl(req, res, routed.path, routed.query, state);
         case 'provider':
           return handleProviderRequest(
             req,
@@ -128,7 +140,7 @@ export async function startProviderSim(
 ): Promise<ProviderSimHandle> {
   const scenario = parseScenario(options.scenario ?? {});
   if (!scenario.ok) throw new Error(`invalid scenario: ${scenario.message}`);
-  const state = new SimState(scenario.value);
+  const state = new SimState(scenario.value, options.callLedgerLimit);
   const log = options.logger ?? createLogger({ name: 'provider-sim', level: 'silent' });
   const server = createServer({ keepAliveTimeout: 65_000 }, createHandler(state, log));
   const host = options.host ?? '127.0.0.1';
@@ -174,6 +186,7 @@ export async function startProviderSim(
       state.configure(target, checked.value);
     },
     stats: () => state.stats.snapshot(),
+    calls: (query) => state.calls.list(query),
     reset: () => state.reset(),
   };
 }

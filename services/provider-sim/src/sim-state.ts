@@ -1,3 +1,4 @@
+import { CallLedger } from './call-ledger';
 import { FaultBook } from './faults';
 import { fnv1a } from './prompt';
 import { createRandom } from './latency';
@@ -30,12 +31,13 @@ function merge(
 
 /**
  * Everything the simulator remembers: the scenario, run-time setting changes, fault rules,
- * stats, and per deployment its prompt cache, rate-limit buckets and random source.
- * `reset()` returns to the state right after start-up.
+ * stats, the call ledger, and per deployment its prompt cache, rate-limit buckets and random
+ * source. `reset()` returns to the state right after start-up.
  */
 export class SimState {
   readonly faults = new FaultBook();
   readonly stats = new StatsBook();
+  readonly calls: CallLedger;
   private runtimeDefaults: DeploymentSettings | undefined;
   private readonly runtimeProviders = new Map<string, DeploymentSettings>();
   private readonly runtimeDeployments = new Map<string, DeploymentSettings>();
@@ -44,11 +46,18 @@ export class SimState {
   private readonly limiters = new Map<string, { key: string; limiter: DeploymentLimiter }>();
   private readonly randoms = new Map<string, () => number>();
   private faultRandomSource: () => number;
+  private replyRandomSource: () => number;
   readonly apiKeys: ReadonlySet<string> | undefined;
 
-  constructor(private readonly scenario: SimScenario) {
+  /** `callLedgerLimit`: how many calls the ledger keeps (the newest). */
+  constructor(
+    private readonly scenario: SimScenario,
+    callLedgerLimit?: number,
+  ) {
     this.apiKeys = scenario.apiKeys !== undefined ? new Set(scenario.apiKeys) : undefined;
+    this.calls = new CallLedger(callLedgerLimit);
     this.faultRandomSource = createRandom(this.seed());
+    this.replyRandomSource = this.replyRandom();
     this.loadScenarioFaults();
   }
 
@@ -61,9 +70,18 @@ export class SimState {
     if (!added.ok) throw new Error(`scenario faults: ${added.message}`);
   }
 
+  private replyRandom(): () => number {
+    return createRandom(fnv1a('random replies', this.seed() >>> 0));
+  }
+
   /** The random source for fault probabilities. */
   faultRandom(): number {
     return this.faultRandomSource();
+  }
+
+  /** A 32-bit seed for the filler words of one random reply. */
+  replySeed(): number {
+    return Math.floor(this.replyRandomSource() * 0x1_0000_0000);
   }
 
   /** The settings of a deployment: defaults ← provider ← deployment, scenario then run time. */
@@ -134,9 +152,13 @@ export class SimState {
     return random;
   }
 
-  /** Back to the state right after start-up: scenario faults and settings, empty stats and caches. */
+  /**
+   * Back to the state right after start-up: scenario faults and settings, empty stats, ledger
+   * and caches, reseeded random sources.
+   */
   reset(): void {
     this.stats.reset();
+    this.calls.clear();
     this.faults.clear();
     this.loadScenarioFaults();
     this.runtimeDefaults = undefined;
@@ -147,5 +169,6 @@ export class SimState {
     this.limiters.clear();
     this.randoms.clear();
     this.faultRandomSource = createRandom(this.seed());
+    this.replyRandomSource = this.replyRandom();
   }
 }
