@@ -75,7 +75,10 @@ describe('switchyard status against a running installation', () => {
     expect(lines.filter((l) => /^\s+switchyard-/.test(l))).toHaveLength(2);
     expect(line(/^\s+queued-model\s/)).toMatch(/^\s+queued-model\s+2\s+0\s+0\s/);
     expect(line(/^\s+served-model\s/)).toMatch(/^\s+served-model\s+0\s+3\s+0\s/);
-    expect(line(/^\s+queued-model\/0\s/)).toMatch(/cooling down until \S+Z \((59|60) s\)/);
+    // A 60 s cooldown started a moment ago: what is left depends on how long this took to run.
+    const left = /cooling down until \S+Z \((\d+) s\)/.exec(line(/^\s+queued-model\/0\s/) ?? '');
+    expect(Number(left?.[1])).toBeGreaterThan(30);
+    expect(Number(left?.[1])).toBeLessThanOrEqual(60);
     expect(line(/^\s+served-model\/0\s/)).toMatch(/\shealthy$/);
   });
 });
