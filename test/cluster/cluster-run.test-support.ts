@@ -1,6 +1,7 @@
 import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { modelConsumerName, streamNames } from '@switchyard/contracts';
 import { startNatsCluster } from '@switchyard/local-servers';
+import { Switchyard } from '@switchyard/client';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { startProviderSim } from '@switchyard/provider-sim';
 import { startTestRedis } from '@switchyard/testing';
@@ -19,6 +20,8 @@ import { jobIdCounts, readUsageEvents, waitForUsage } from './usage-events.test-
 /** What {@link runJobsThroughNodeKill} measured. */
 export interface NodeKillRun {
   jobs: number;
+  /** Answers the callers recovered from their answer records after their reconnect. */
+  recovered: number;
   /** Calls that resolved with the simulator's expected answer. */
   correctAnswers: number;
   /** Calls that rejected, with their messages (first few). */
@@ -44,13 +47,24 @@ export interface NodeKillRun {
 
 /**
  * On a 3-node cluster with every stream at R3: moves the leadership of the jobs stream and of
- * the model's consumer to node n3, sends `jobs` completions (workers and client connected to
- * n1 and n2 only), SIGKILLs n3 once all jobs are stored and a third are served, and waits for
- * every answer; then restarts n3 and reads the usage stream. Starts and stops its own servers.
+ * the model's consumer to node n3, sends `jobs` completions from a client connected to n3 (the
+ * workers are on n1 and n2), SIGKILLs n3 once all jobs are stored and a third are served, and
+ * waits for every answer: answers published while the client reconnects are lost on core NATS
+ * and recovered from their answer records. Then restarts n3 and reads the usage stream. Starts
+ * and stops its own servers.
  */
 export async function runJobsThroughNodeKill(
   jobs: number,
-  options: { callTimeoutMs: number; progress?: (line: string) => void },
+  options: {
+    callTimeoutMs: number;
+    /**
+     * Where the jobs stream and the model's consumer lead when the node dies: on it (a failover
+     * of both), or on a surviving node (the workers answer on while the callers reconnect).
+     * @defaultValue 'killed'
+     */
+    leaders?: 'killed' | 'surviving';
+    progress?: (line: string) => void;
+  },
 ): Promise<NodeKillRun> {
   const progress = options.progress ?? (() => undefined);
   const t0 = Date.now();
@@ -95,15 +109,28 @@ export async function runJobsThroughNodeKill(
       const stream = { stream: names.jobs };
       const consumer = { stream: names.jobs, consumer: modelConsumerName('chat') };
       step('pipeline started');
-      step(`jobs stream leader: ${await moveLeaderTo(admin, stream, victim.name)}`);
-      step(`consumer leader: ${await moveLeaderTo(admin, consumer, victim.name)}`);
+      const leader = options.leaders === 'surviving' ? n1.name : victim.name;
+      step(`jobs stream leader: ${await moveLeaderTo(admin, stream, leader)}`);
+      step(`consumer leader: ${await moveLeaderTo(admin, consumer, leader)}`);
 
+      // The callers connect to the node that will die (they learn the others from it).
+      const callerNc = await connectNats({
+        servers: [victim.url],
+        name: 'cluster-callers',
+        logger: quietLogger,
+      });
+      const callers = new Switchyard({
+        nc: callerNc,
+        subjectRoot: install.prefix,
+        streamPrefix: install.prefix,
+        timeoutMs: options.callTimeoutMs,
+      });
       const started = Date.now();
       const failures: string[] = [];
       let correctAnswers = 0;
       const calls = Array.from({ length: jobs }, async () => {
         try {
-          const result = await pipeline.client.chat.completions.create({
+          const result = await callers.chat.completions.create({
             model: 'chat',
             messages: questionMessages,
           });
@@ -133,6 +160,7 @@ export async function runJobsThroughNodeKill(
       await Promise.all(calls);
       step('all calls settled');
       const finished = Date.now();
+      await closeNats(callerNc, { timeoutMs: 2_000 });
 
       // An R1 reader consumer may be placed on any replica's node: bring the killed node back
       // before reading the usage stream.
@@ -151,6 +179,7 @@ export async function runJobsThroughNodeKill(
       const stats = sim.stats().deployments[install.simName('chat')];
       return {
         jobs,
+        recovered: callers.context.inboxes.recovered,
         correctAnswers,
         failures: failures.slice(0, 5),
         killed: {

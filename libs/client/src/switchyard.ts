@@ -2,6 +2,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DEFAULT_TENANT, createSubjects, tenantIdSchema } from '@switchyard/contracts';
 import { Batches } from './batches/batches';
+import { OpenInboxes } from './answers/open-inboxes';
 import { Completions } from './chat/completions';
 import type { ClientContext } from './client-context';
 
@@ -52,12 +53,15 @@ export class Switchyard {
         `invalid tenant ${JSON.stringify(tenant)}: must be 1 to 64 characters of A-Z a-z 0-9 _ -`,
       );
     }
+    const subjects = createSubjects(options.subjectRoot);
+    const streamPrefix = options.streamPrefix ?? '';
     this.context = {
       nc: options.nc,
       js: jetstream(options.nc),
       tenant,
-      subjects: createSubjects(options.subjectRoot),
-      streamPrefix: options.streamPrefix ?? '',
+      subjects,
+      streamPrefix,
+      inboxes: new OpenInboxes(options.nc, tenant, subjects, streamPrefix),
       timeoutMs: options.timeoutMs ?? 600_000,
       models: options.models === undefined ? undefined : new Set(options.models),
     };

@@ -72,6 +72,8 @@ export interface SwitchyardSubjects {
    * provider again.
    */
   answers(tenant: string, jobId: string): string;
+  /** `<root>.answers.<tenant>.>`: every answer of a tenant (for NATS permissions). */
+  answersForTenant(tenant: string): string;
   /** `<root>.metering.spend`: the request-reply subject that answers spend queries. */
   readonly meteringSpend: string;
   /**
@@ -211,6 +213,7 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     jobsForTenant: (tenant) => `${root}.jobs.${checkTenant(tenant)}.>`,
     cancel: (tenant, jobId) => `${root}.cancel.${checkTenant(tenant)}.${jobToken(jobId)}`,
     answers: (tenant, jobId) => `${root}.answers.${checkTenant(tenant)}.${jobToken(jobId)}`,
+    answersForTenant: (tenant) => `${root}.answers.${checkTenant(tenant)}.>`,
     cancelForTenant: (tenant) => `${root}.cancel.${checkTenant(tenant)}.>`,
     cancelAll: `${root}.cancel.>`,
     meteringSpend: `${root}.metering.spend`,

@@ -1,9 +1,4 @@
-import {
-  JetStreamApiError,
-  type JetStreamClient,
-  type JetStreamManager,
-  type PubAck,
-} from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstream';
 import {
   answerRecordSchema,
   decodeAnswerRecord,
@@ -16,9 +11,6 @@ import {
 } from '@switchyard/contracts';
 import { switchyardHeaders } from './message-headers';
 import { InvalidMessageError } from './messaging.errors';
-
-/** JetStream's `err_code` for "no message found". */
-const noMessageFound = 10037;
 
 /**
  * Records how a job was settled on `<root>.answers.<tenant>.<job token>` (stream LLM_ANSWERS,
@@ -54,8 +46,10 @@ export async function publishAnswerRecord(
 
 /**
  * The last settlement recorded for a tenant's job, or null when there is none (never settled,
- * or older than the stream's max age). A record that fails the contract counts as none.
- * Throws when JetStream does not answer.
+ * or older than the stream's max age). A direct get by subject
+ * (`$JS.API.DIRECT.GET.<stream>.<root>.answers.<tenant>.<job token>`), which any replica
+ * answers and which NATS permissions can limit to a tenant's own answers. A record that fails
+ * the contract counts as none. Throws when JetStream does not answer.
  */
 export async function readAnswerRecord(
   jsm: JetStreamManager,
@@ -63,15 +57,10 @@ export async function readAnswerRecord(
   tenant: string,
   jobId: string,
 ): Promise<AnswerRecord | null> {
-  try {
-    const msg = await jsm.streams.getMessage(where.stream, {
-      last_by_subj: where.subjects.answers(tenant, jobId),
-    });
-    if (msg === null) return null;
-    const decoded = decodeAnswerRecord(msg.data);
-    return decoded.ok ? decoded.record : null;
-  } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === noMessageFound) return null;
-    throw error;
-  }
+  const msg = await jsm.direct.getMessage(where.stream, {
+    last_by_subj: where.subjects.answers(tenant, jobId),
+  });
+  if (msg === null) return null;
+  const decoded = decodeAnswerRecord(msg.data);
+  return decoded.ok ? decoded.record : null;
 }

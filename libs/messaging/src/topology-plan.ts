@@ -108,7 +108,7 @@ export type ManagedStreamConfig = Pick<
   | 'duplicate_window'
   | 'discard'
   | 'description'
-> & { metadata?: Record<string, string>; max_msgs_per_subject?: number };
+> & { metadata?: Record<string, string>; max_msgs_per_subject?: number; allow_direct?: boolean };
 
 /** The consumer settings provisioning manages. */
 export type ManagedConsumerConfig = Pick<
@@ -182,7 +182,7 @@ export function planTopology(
     retention: RetentionPolicy,
     maxAgeMs: number,
     description: string,
-    perSubject: { max_msgs_per_subject?: number } = {},
+    perSubject: { max_msgs_per_subject?: number; allow_direct?: boolean } = {},
   ): StreamPlan => {
     const window = positiveInt('duplicateWindowMs', d.duplicateWindowMs);
     return {
@@ -235,7 +235,9 @@ export function planTopology(
       RetentionPolicy.Limits,
       positiveInt('answersMaxAgeMs', d.answersMaxAgeMs),
       'Switchyard answers: the final answer and billed usage of each job, by tenant and job id',
-      { max_msgs_per_subject: 1 },
+      // Direct gets: any replica answers a lookup by job id, and the subject in the request
+      // lets NATS permissions give each tenant its own answers only.
+      { max_msgs_per_subject: 1, allow_direct: true },
     ),
     stream(
       'cancels',

@@ -19,6 +19,7 @@ describe('tenantPermissions', () => {
           '$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*',
           '$JS.API.CONSUMER.INFO.LLM_RESULTS.*',
           '$JS.API.CONSUMER.DELETE.LLM_RESULTS.*',
+          '$JS.API.DIRECT.GET.LLM_ANSWERS.sy.llm.answers.acme.>',
         ],
       },
       subscribe: { allow: ['_INBOX.acme.>', 'sy.llm.events.budget.acme'] },
@@ -85,7 +86,7 @@ describe('servicePermissions', () => {
     );
     expect(allOf('worker').publish).not.toContain('llm.jobs.>');
     expect(allOf('worker').publish).toEqual(
-      expect.arrayContaining(['llm.answers.>', '$JS.API.STREAM.MSG.GET.P_LLM_ANSWERS']),
+      expect.arrayContaining(['llm.answers.>', '$JS.API.DIRECT.GET.P_LLM_ANSWERS.>']),
     );
     expect(allOf('worker').subscribe).not.toContain('llm.cancel.>');
     expect(allOf('metering').publish).not.toContain('_INBOX.*.>');
@@ -116,7 +117,7 @@ describe('natsAuthConfig', () => {
       '    { user: "switchyard-admin", password: "adm", permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"] } } }',
     );
     expect(lines[4]).toBe(
-      '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*"] }, subscribe: { allow: ["_INBOX.acme.>", "llm.events.budget.acme"] } } }',
+      '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*", "$JS.API.DIRECT.GET.LLM_ANSWERS.llm.answers.acme.>"] }, subscribe: { allow: ["_INBOX.acme.>", "llm.events.budget.acme"] } } }',
     );
     expect(lines[5]).toMatch(/^ {4}\{ user: "globex-app", password: "\$2a\$11\$hash", /);
   });

@@ -98,7 +98,12 @@ export function servicePermissions(
   const answer = [tenantInboxes, subjects.streamSubjects.results];
   const own: Record<Exclude<ServiceRole, 'admin'>, { publish: string[]; subscribe: string[] }> = {
     gateway: {
-      publish: [subjects.streamSubjects.jobs, subjects.cancelAll, ...keys],
+      publish: [
+        subjects.streamSubjects.jobs,
+        subjects.cancelAll,
+        `$JS.API.DIRECT.GET.${names.answers}.>`,
+        ...keys,
+      ],
       subscribe: [tenantInboxes],
     },
     worker: {
@@ -109,7 +114,7 @@ export function servicePermissions(
         subjects.streamSubjects.usage,
         subjects.streamSubjects.dlq,
         subjects.streamSubjects.answers,
-        `$JS.API.STREAM.MSG.GET.${names.answers}`,
+        `$JS.API.DIRECT.GET.${names.answers}.>`,
         ...follow(names.cancels),
         subjects.budgetEventsAll,
         ...keys,

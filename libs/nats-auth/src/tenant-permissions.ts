@@ -47,6 +47,8 @@ export function tenantPermissions(
         subjects.jobsForTenant(id),
         subjects.cancelForTenant(id),
         ...readOwnResults(subjects.resultsForTenant(id), streamNames(options.streamPrefix).results),
+        // Its own jobs' recorded answers, by job id (a direct get names the subject).
+        `$JS.API.DIRECT.GET.${streamNames(options.streamPrefix).answers}.${subjects.answersForTenant(id)}`,
       ],
     },
     subscribe: { allow: [`${tenantInboxPrefix(id)}.>`, subjects.budgetEvents(id)] },

@@ -12,7 +12,8 @@ const job = {
   submitted_at: 1,
   route: [],
 };
-const [c0, c1, c2] = cannedChunks(job, ['a', 'b', 'c']) as [
+const [c0, c1, c2, c3] = cannedChunks(job, ['a', 'b', 'c', 'd']) as [
+  CompletionChunk,
   CompletionChunk,
   CompletionChunk,
   CompletionChunk,
@@ -31,6 +32,7 @@ describe('ChunkOrder', () => {
     expect(seqs(order.accept(c1))).toEqual([]);
     expect(seqs(order.accept(c2))).toEqual([]);
     expect(seqs(order.accept(c0))).toEqual([0, 1, 2]);
+    expect(seqs(order.accept(c3))).toEqual([3]);
   });
 
   it('drops a chunk already passed on or already waiting', () => {
@@ -41,10 +43,11 @@ describe('ChunkOrder', () => {
     expect(seqs(order.accept(c2))).toEqual([]);
     expect(seqs(order.accept(c1))).toEqual([1, 2]);
     expect(seqs(order.accept(c1))).toEqual([]);
+    expect(seqs(order.accept(c3))).toEqual([3]);
   });
 
   it('cuts the stream at a chunk of another generation, whatever its seq', () => {
-    for (const later of [regenerated(c0), regenerated(c1), regenerated(c2)]) {
+    for (const later of [regenerated(c0), regenerated(c1), regenerated(c3)]) {
       const order = new ChunkOrder();
       expect(seqs(order.accept(c0))).toEqual([0]);
       expect(order.accept(later)).toEqual({ cut: { had: '0.1', got: '0.2' } });
@@ -55,6 +58,13 @@ describe('ChunkOrder', () => {
     const order = new ChunkOrder();
     expect(seqs(order.accept(regenerated(c0)))).toEqual([0]);
     expect(seqs(order.accept(regenerated(c1)))).toEqual([1]);
-    expect(order.accept(c2)).toEqual({ cut: { had: '0.2', got: '0.1' } });
+    expect(order.accept(c3)).toEqual({ cut: { had: '0.2', got: '0.1' } });
+  });
+
+  it('says a final chunk that arrives with chunks missing before it lost them', () => {
+    const order = new ChunkOrder();
+    expect(seqs(order.accept(c0))).toEqual([0]);
+    expect(seqs(order.accept(c2))).toEqual([]);
+    expect(order.accept(c3)).toEqual({ lost: { missing: 1 } });
   });
 });

@@ -28,6 +28,11 @@ export class ChunkStream implements AsyncIterable<CompletionChunk> {
     this.inbox.close();
   }
 
+  private streamCut(why: string): ServerError {
+    const message = `the stream of job ${this.jobId} was cut: ${why}; send the request again`;
+    return new ServerError(makeError('server', 'stream_cut', message), this.jobId);
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<CompletionChunk> {
     if (this.iterated) throw new Error(`the stream of job ${this.jobId} was already iterated`);
     this.iterated = true;
@@ -46,15 +51,14 @@ export class ChunkStream implements AsyncIterable<CompletionChunk> {
         const step = order.accept(reply);
         if ('cut' in step) {
           this.inbox.abandon();
-          throw new ServerError(
-            makeError(
-              'server',
-              'stream_cut',
-              `the stream of job ${this.jobId} was cut: generation ${step.cut.got} followed ` +
-                `${step.cut.had} (the job was delivered again after its stream had started); ` +
-                'send the request again',
-            ),
-            this.jobId,
+          throw this.streamCut(
+            `generation ${step.cut.got} followed ${step.cut.had} (the job was delivered again ` +
+              'after its stream had started)',
+          );
+        }
+        if ('lost' in step) {
+          throw this.streamCut(
+            `${step.lost.missing} chunks were lost while the connection to NATS was down`,
           );
         }
         for (const chunk of step.ready) {

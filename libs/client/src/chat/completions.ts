@@ -51,6 +51,7 @@ export class Completions {
     const job = buildJob(params, { tenant: this.client.tenant, waitMs: timeoutMs });
     const inbox = new ReplyInbox(this.client.nc, job.id, {
       timeoutMs,
+      inboxes: this.client.inboxes,
       inboxPrefix: tenantInboxPrefix(this.client.tenant),
       cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

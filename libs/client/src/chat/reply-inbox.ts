@@ -1,5 +1,6 @@
 import { createInbox, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { decodeReply, makeError, type ReplyMessage } from '@switchyard/contracts';
+import type { OpenInboxes } from '../answers/open-inboxes';
 import { AbortError, ServerError, TimeoutError } from '../errors/switchyard.error';
 
 /** One thing that happened on a job's inbox: a reply for the job, or the wait ending. */
@@ -20,6 +21,8 @@ export interface ReplyInboxOptions {
    * the wait times out or is aborted, so the worker serving the job aborts its provider call.
    */
   cancelSubject?: string;
+  /** Where the inbox registers while it waits, to be recovered after a reconnect. */
+  inboxes?: OpenInboxes;
 }
 
 function replyJobId(reply: ReplyMessage): string | null {
@@ -41,6 +44,7 @@ export class ReplyInbox {
   private waiting: ((event: InboxEvent) => void) | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly onAbort: () => void;
+  private readonly unregister: () => void;
   private ended = false;
 
   constructor(
@@ -76,6 +80,9 @@ export class ReplyInbox {
         new AbortError(`waiting for job ${jobId} was aborted`, { cause: options.signal?.reason }),
       );
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.unregister =
+      options.inboxes?.add({ jobId, recover: (reply) => this.push({ reply }) }) ??
+      (() => undefined);
     if (options.signal?.aborted) this.onAbort();
   }
 
@@ -103,6 +110,7 @@ export class ReplyInbox {
   close(): void {
     if (this.ended) return;
     this.ended = true;
+    this.unregister();
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
     this.sub.unsubscribe();
