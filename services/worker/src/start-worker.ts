@@ -126,11 +126,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     estimateInputTokens,
   };
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
+  // The worker's own store (closed by stop) unless one was given.
   const keyStore =
     options.keys === undefined
       ? await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, undefined, logger))
       : undefined;
-  const keys = options.keys ?? (keyStore as VirtualKeyStore);
+  const keys = options.keys ?? keyStore;
+  if (keys === undefined) throw new Error('no key store');
   const budgets = createBudgetGate({
     ledger: createBudgetLedger(redis, {
       keyPrefix: redisSettings.keyPrefix,
