@@ -8,6 +8,7 @@ import {
 } from '@switchyard/messaging';
 import { topologyOf } from '@switchyard/config';
 import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from './start-worker';
 import {
@@ -27,6 +28,8 @@ const models = {
   'slow-stream': 'openai',
   poison: 'openai',
   keyed: 'openai',
+  'same-id': 'openai',
+  stuck: 'openai',
 } as const;
 
 const streaming = (model: string, content: string) =>
@@ -219,6 +222,57 @@ describe('how the worker settles jobs: exactly one answer, every call billed onc
       expect(await servers.sim.requests(install.simName('keyed'))).toBe(1);
     } finally {
       await store.close();
+    }
+  });
+
+  it('serves and bills the same job id of two tenants as two jobs', async () => {
+    const id = `shared-${Date.now()}`;
+    const [a, b] = await Promise.all(
+      ['acme', 'globex'].map(async (tenant) =>
+        (await install.submit(makeJob('same-id', { id, tenant }))).final(),
+      ),
+    );
+    expect([a?.['object'], b?.['object']]).toEqual(['chat.completion', 'chat.completion']);
+    expect(await servers.sim.requests(install.simName('same-id'))).toBe(2);
+    await waitUntil(() => eventsOf(id).length === 2);
+    expect(eventsOf(id).map((e) => e.status)).toEqual(['success', 'success']);
+  });
+
+  it('answers a job its handler keeps failing on handler_failed after 5 tries, backing off', async () => {
+    // A worker whose Redis does not answer fails every job before any provider call.
+    const deadRedis = new Redis({
+      port: 1,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
+    const failing = await startWorker({
+      config: install.config,
+      provider: 'openai',
+      nc: install.nc,
+      redis: deadRedis,
+      logger: silentLogger,
+      pullExpiresMs: 1_000,
+      handlerRetryMs: 100,
+    });
+    try {
+      await worker?.stop(0);
+      worker = undefined;
+      const job = makeJob('stuck');
+      const startedAt = Date.now();
+      const inbox = await install.submit(job);
+      expect(await inbox.final(20_000)).toMatchObject({
+        object: 'error',
+        error: { type: 'server', code: 'handler_failed' },
+      });
+      // 100 + 200 + 400 + 800 + 1600 ms of backoff between the five failures.
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_000);
+      expect(await servers.sim.requests(install.simName('stuck'))).toBe(0);
+      await waitUntil(async () => (await install.jobsWaiting()) === 0);
+    } finally {
+      await failing.stop(0);
+      deadRedis.disconnect();
+      worker = await start();
     }
   });
 

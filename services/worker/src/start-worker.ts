@@ -60,6 +60,11 @@ export interface StartWorkerOptions {
   limits?: WorkerLimits;
   /** How long one pull waits before it is renewed. @defaultValue messaging's (5 s) */
   pullExpiresMs?: number;
+  /**
+   * The first wait before a job the handler failed on comes back (it doubles per failure, up
+   * to 60 s). @defaultValue messaging's (1 s)
+   */
+  handlerRetryMs?: number;
   /** Random source for the weighted choice and the backoff jitter. @defaultValue Math.random */
   random?: RandomSource;
   /** Prices a call for budget reservations. @defaultValue the price table (`@switchyard/pricing`) */
@@ -178,6 +183,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         subjects,
         logger: logger.child({ model: model.name }),
         ...(options.pullExpiresMs === undefined ? {} : { pullExpiresMs: options.pullExpiresMs }),
+        ...(options.handlerRetryMs === undefined
+          ? {}
+          : { unsettledNakDelayMs: options.handlerRetryMs }),
         handler: createJobHandler({
           nc,
           subjects,
