@@ -12,6 +12,7 @@ import {
   InvalidJobError,
   OverloadedError,
   RateLimitError,
+  ServerError,
   SwitchyardError,
   TimeoutError,
 } from '../errors/switchyard.error';
@@ -88,7 +89,7 @@ describe('client.chat.completions against nats-server and a fake worker', () => 
     answer = (job) => {
       const [c0, c1, c2, c3] = cannedChunks(job, ['It ', 'is ', 'urgent', '.']);
       if (!c0 || !c1 || !c2 || !c3) throw new Error('expected four chunks');
-      return [c1, c0, c1, c3, c2, c2, cannedResult(job, 'late duplicate')];
+      return [c1, c0, c1, c2, c2, c3, cannedResult(job, 'late duplicate')];
     };
     const stream = await client.chat.completions.create({ model, messages, stream: true });
     const chunks: CompletionChunk[] = [];
@@ -99,6 +100,22 @@ describe('client.chat.completions against nats-server and a fake worker', () => 
       usage: { total_tokens: 7 },
       switchyard: { final: true },
     });
+  });
+
+  it('ends a stream whose final chunk came with chunks missing before it: stream_cut, never shortened', async () => {
+    answer = (job) => {
+      const [c0, , , c3] = cannedChunks(job, ['It ', 'is ', 'urgent', '.']);
+      if (!c0 || !c3) throw new Error('expected four chunks');
+      return [c0, c3];
+    };
+    const stream = await client.chat.completions.create({ model, messages, stream: true });
+    const chunks: CompletionChunk[] = [];
+    const failure = await (async () => {
+      for await (const chunk of stream) chunks.push(chunk);
+    })().catch((error: unknown) => error);
+    expect(chunks.map((c) => c.switchyard.seq)).toEqual([0]);
+    expect(failure).toBeInstanceOf(ServerError);
+    expect(failure).toMatchObject({ code: 'stream_cut' });
   });
 
   it.each<[ErrorType, new (...args: never[]) => SwitchyardError]>([
