@@ -179,7 +179,7 @@ export async function runJobsThroughNodeKill(
       const stats = sim.stats().deployments[install.simName('chat')];
       return {
         jobs,
-        recovered: callers.context.inboxes.recovered,
+        recovered: callers.context.replies.recovered,
         correctAnswers,
         failures: failures.slice(0, 5),
         killed: {

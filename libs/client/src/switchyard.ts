@@ -2,8 +2,8 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DEFAULT_TENANT, createSubjects, tenantIdSchema } from '@switchyard/contracts';
 import { Batches } from './batches/batches';
-import { OpenInboxes } from './answers/open-inboxes';
 import { Completions } from './chat/completions';
+import { ReplyMux } from './chat/reply-mux';
 import type { ClientContext } from './client-context';
 
 /** Options of the {@link Switchyard} client. */
@@ -61,7 +61,7 @@ export class Switchyard {
       tenant,
       subjects,
       streamPrefix,
-      inboxes: new OpenInboxes(options.nc, tenant, subjects, streamPrefix),
+      replies: new ReplyMux(options.nc, tenant, subjects, streamPrefix),
       timeoutMs: options.timeoutMs ?? 600_000,
       models: options.models === undefined ? undefined : new Set(options.models),
     };

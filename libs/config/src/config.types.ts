@@ -206,6 +206,13 @@ export interface NatsSettings {
    * storage -1 (see docs/config.md)
    */
   readonly maxBytes: Readonly<Record<StreamKind, number>>;
+  /**
+   * The most jobs the jobs stream may hold (`jobs_max_messages`); -1 is no limit. Past it, new
+   * jobs are refused (503 `jobs_stream_full`), never queued ones dropped. On nats-server before
+   * 2.10.5 this is the jobs stream's only bound (its byte limit would drop queued jobs there).
+   * @defaultValue 1,000,000 with file storage, -1 with memory storage
+   */
+  readonly jobsMaxMessages: number;
 }
 
 /** The Redis holding rate limits, budgets, spend and the cache. */

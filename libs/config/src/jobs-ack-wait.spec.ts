@@ -43,6 +43,7 @@ describe('topologyOf', () => {
       replicas: 3,
       storage: 'memory',
       maxBytes: { jobs: -1, dlq: -1, usage: -1, results: -1, answers: -1, cancels: -1 },
+      jobsMaxMessages: -1,
       models: ['a', 'b'],
       ackWaitMs: jobsAckWaitMs(config),
     });

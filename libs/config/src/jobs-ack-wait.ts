@@ -30,6 +30,7 @@ export interface TopologyOfConfig {
   replicas: number;
   storage: 'file' | 'memory';
   maxBytes: Readonly<Record<StreamKind, number>>;
+  jobsMaxMessages: number;
   models: string[];
   ackWaitMs: number;
 }
@@ -47,6 +48,7 @@ export function topologyOf(config: SwitchyardConfig): TopologyOfConfig {
     replicas: nats.replicas,
     storage: nats.storage,
     maxBytes: nats.maxBytes,
+    jobsMaxMessages: nats.jobsMaxMessages,
     models: Object.keys(config.models),
     ackWaitMs: jobsAckWaitMs(config),
   };

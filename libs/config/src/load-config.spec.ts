@@ -133,6 +133,7 @@ describe('loadConfig', () => {
           answers: -1,
           cancels: -1,
         },
+        jobsMaxMessages: -1,
       },
       redis: { url: 'rediss://redis.internal:6380', keyPrefix: 'prod:', commandTimeoutMs: 1_500 },
       worker: { concurrency: 8, shutdownGraceMs: 12_500, ackWaitMs: 10_000 },

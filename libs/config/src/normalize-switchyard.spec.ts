@@ -18,6 +18,7 @@ describe('the switchyard section', () => {
           answers: 1024 ** 3,
           cancels: 64 * 1024 ** 2,
         },
+        jobsMaxMessages: 1_000_000,
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sy:', commandTimeoutMs: 2_000 },
       worker: { concurrency: 32, shutdownGraceMs: 30_000, ackWaitMs: 30_000 },

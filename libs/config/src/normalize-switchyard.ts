@@ -107,6 +107,7 @@ export function normalizeSwitchyard(
         answers: nats?.answers_max_bytes ?? maxBytes.answers,
         cancels: nats?.cancels_max_bytes ?? maxBytes.cancels,
       },
+      jobsMaxMessages: nats?.jobs_max_messages ?? (storage === 'file' ? 1_000_000 : -1),
     },
     redis: {
       url: redisUrl ?? switchyardDefaults.redisUrl,

@@ -212,6 +212,13 @@ export function createRawSchemas(env: Env) {
     results_max_bytes: byteSizeOrUnlimited.optional(),
     answers_max_bytes: byteSizeOrUnlimited.optional(),
     cancels_max_bytes: byteSizeOrUnlimited.optional(),
+    jobs_max_messages: z
+      .int(expected('expected a whole number of messages above 0, or -1'))
+      .refine(
+        (n) => n === -1 || n > 0,
+        expected('expected a whole number of messages above 0, or -1'),
+      )
+      .optional(),
   });
 
   const redis = section({

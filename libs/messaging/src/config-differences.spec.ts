@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { configDifferences, formatDifferences } from './config-differences';
 import { planTopology } from './topology-plan';
 
-const [jobs] = planTopology({ models: [], ackWaitMs: 1_000 }, { metadata: true }).streams;
+const [jobs] = planTopology(
+  { models: [], ackWaitMs: 1_000 },
+  { metadata: true, exactDiscardNewBytes: true },
+).streams;
 if (jobs === undefined) throw new Error('no jobs stream planned');
 
 function serverView(overrides: Partial<StreamConfig> = {}): StreamConfig {

@@ -2,13 +2,13 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@switchyard/telemetry';
 import { ensureStream } from './ensure-stream';
-import { serverSupports } from './server-version';
+import { planCapabilities } from './server-version';
 import { planTopology, type TopologySettings } from './topology-plan';
 
 /** Where and how the streams are kept: the installation's `switchyard.nats` settings. */
 export type StreamSettings = Pick<
   TopologySettings,
-  'subjectRoot' | 'streamPrefix' | 'replicas' | 'storage' | 'maxBytes'
+  'subjectRoot' | 'streamPrefix' | 'replicas' | 'storage' | 'maxBytes' | 'jobsMaxMessages'
 >;
 
 /**
@@ -23,10 +23,7 @@ export async function createMissingStreams(
   settings: StreamSettings,
   logger: Logger,
 ): Promise<string[]> {
-  const plan = planTopology(
-    { ...settings, models: [], ackWaitMs: 1 },
-    { metadata: serverSupports(nc, 'metadata') },
-  );
+  const plan = planTopology({ ...settings, models: [], ackWaitMs: 1 }, planCapabilities(nc));
   const created: string[] = [];
   for (const { config } of plan.streams) {
     const exists = await jsm.streams.info(config.name).then(

@@ -5,7 +5,7 @@ import type { Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { ensureConsumer } from './ensure-consumer';
 import { ensureStream, type ProvisionOutcome } from './ensure-stream';
-import { serverSupports } from './server-version';
+import { planCapabilities, serverSupports } from './server-version';
 import { planTopology, type TopologySettings } from './topology-plan';
 
 /** Options of {@link provisionTopology}: the settings, and where to log. */
@@ -55,7 +55,7 @@ export async function provisionTopology(
   options: ProvisionTopologyOptions,
 ): Promise<ProvisionedTopology> {
   const log = loggerOrDefault(options.logger);
-  const plan = planTopology(options, { metadata: serverSupports(nc, 'metadata') });
+  const plan = planTopology(options, planCapabilities(nc));
   const jsm = await jetstreamManager(nc);
 
   const streams = {} as ProvisionedTopology['streams'];

@@ -14,6 +14,13 @@ export const ServerFeatures = {
   consumerFilterUpdate: [2, 10, 0],
   /** A reason with `+TERM`; older servers ignore a term that carries one. */
   termReason: [2, 11, 0],
+  /**
+   * A stream with `discard: new` refuses a message that would exceed `max_bytes`. Before
+   * 2.10.5 the server under-counts the message (headers), stores it, and then drops the
+   * stream's oldest messages to get back under the limit (nats-server issues 4771 and 4775):
+   * a full work queue would silently lose queued jobs.
+   */
+  exactDiscardNewBytes: [2, 10, 5],
 } as const satisfies Record<string, ServerVersion>;
 export type ServerFeature = keyof typeof ServerFeatures;
 
@@ -43,6 +50,17 @@ export function isAtLeast(version: ServerVersion, minimum: ServerVersion): boole
  */
 export function serverVersionOf(nc: NatsConnection): ServerVersion {
   return parseServerVersion(nc.info?.version ?? '') ?? [0, 0, 0];
+}
+
+/** What the connected server can do that changes the topology's plan. */
+export function planCapabilities(nc: NatsConnection): {
+  metadata: boolean;
+  exactDiscardNewBytes: boolean;
+} {
+  return {
+    metadata: serverSupports(nc, 'metadata'),
+    exactDiscardNewBytes: serverSupports(nc, 'exactDiscardNewBytes'),
+  };
 }
 
 /** True when the connected server has the feature. */

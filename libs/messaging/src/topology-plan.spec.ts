@@ -6,7 +6,7 @@ const base = { models: ['fast-triage-model'], ackWaitMs: 300_000 };
 
 describe('planTopology', () => {
   it('plans a file-backed work queue for jobs and limits streams for the rest', () => {
-    const plan = planTopology(base, { metadata: false });
+    const plan = planTopology(base, { metadata: false, exactDiscardNewBytes: true });
     const byKind = Object.fromEntries(plan.streams.map((s) => [s.kind, s.config]));
     expect(byKind['jobs']).toMatchObject({
       name: 'LLM_JOBS',
@@ -33,7 +33,10 @@ describe('planTopology', () => {
   });
 
   it('plans one explicit-ack durable per model with the given AckWait', () => {
-    const plan = planTopology({ ...base, maxAckPending: 50 }, { metadata: false });
+    const plan = planTopology(
+      { ...base, maxAckPending: 50 },
+      { metadata: false, exactDiscardNewBytes: true },
+    );
     expect(plan.jobsStream).toBe('LLM_JOBS');
     expect(plan.consumers).toEqual([
       {
@@ -53,7 +56,7 @@ describe('planTopology', () => {
 
   it('gives models whose names are prefixes of each other filters that never overlap', () => {
     const models = ['gpt', 'gpt-4', 'gpt.4', 'gpt/4', 'openai/gpt', 'openai/gpt-4o', 'a.b', 'a'];
-    const plan = planTopology({ ...base, models }, { metadata: false });
+    const plan = planTopology({ ...base, models }, { metadata: false, exactDiscardNewBytes: true });
     const lastTokens = plan.consumers.map((c) => c.config.filter_subject.split('.').slice(3));
     for (const tokens of lastTokens) {
       expect(tokens).toHaveLength(1);
@@ -66,7 +69,7 @@ describe('planTopology', () => {
   it('uses the subject root and stream prefix, and no prefix for an empty one', () => {
     const plan = planTopology(
       { ...base, subjectRoot: 't1.llm', streamPrefix: 'T1' },
-      { metadata: false },
+      { metadata: false, exactDiscardNewBytes: true },
     );
     expect(plan.streams.map((s) => s.config.name)).toEqual([
       'T1_LLM_JOBS',
@@ -77,31 +80,54 @@ describe('planTopology', () => {
       'T1_LLM_CANCELS',
     ]);
     expect(plan.consumers[0]?.config.filter_subject).toBe('t1.llm.jobs.*.fast-triage-model');
-    expect(planTopology({ ...base, streamPrefix: '' }, { metadata: false }).jobsStream).toBe(
-      'LLM_JOBS',
-    );
+    expect(
+      planTopology({ ...base, streamPrefix: '' }, { metadata: false, exactDiscardNewBytes: true })
+        .jobsStream,
+    ).toBe('LLM_JOBS');
   });
 
   it('keeps the duplicate window within a short max age', () => {
-    const plan = planTopology({ ...base, resultsMaxAgeMs: 30_000 }, { metadata: false });
+    const plan = planTopology(
+      { ...base, resultsMaxAgeMs: 30_000 },
+      { metadata: false, exactDiscardNewBytes: true },
+    );
     const results = plan.streams.find((s) => s.kind === 'results');
     expect(results?.config.duplicate_window).toBe(nanos(30_000));
+  });
+
+  it('bounds the jobs stream by messages only where the server would drop queued jobs at a byte limit', () => {
+    const settings = { ...base, maxBytes: { jobs: 1024, usage: 4096 }, jobsMaxMessages: 50 };
+    const jobsOf = (plan: ReturnType<typeof planTopology>) =>
+      plan.streams.find((s) => s.kind === 'jobs')?.config;
+    const exact = planTopology(settings, { metadata: false, exactDiscardNewBytes: true });
+    expect(jobsOf(exact)).toMatchObject({ max_bytes: 1024, max_msgs: 50, discard: 'new' });
+    const old = planTopology(settings, { metadata: false, exactDiscardNewBytes: false });
+    expect(jobsOf(old)).toMatchObject({ max_bytes: -1, max_msgs: 50, discard: 'new' });
+    expect(old.streams.find((s) => s.kind === 'usage')?.config.max_bytes).toBe(4096);
+    expect(() =>
+      planTopology(
+        { ...base, jobsMaxMessages: 0 },
+        { metadata: false, exactDiscardNewBytes: true },
+      ),
+    ).toThrow(/jobsMaxMessages/);
   });
 
   it('bounds each stream by its max bytes, with no limit by default', () => {
     const maxBytesOf = (plan: ReturnType<typeof planTopology>) =>
       Object.fromEntries(plan.streams.map((s) => [s.kind, s.config.max_bytes]));
-    expect(maxBytesOf(planTopology(base, { metadata: false }))).toEqual({
-      jobs: -1,
-      dlq: -1,
-      usage: -1,
-      results: -1,
-      answers: -1,
-      cancels: -1,
-    });
+    expect(maxBytesOf(planTopology(base, { metadata: false, exactDiscardNewBytes: true }))).toEqual(
+      {
+        jobs: -1,
+        dlq: -1,
+        usage: -1,
+        results: -1,
+        answers: -1,
+        cancels: -1,
+      },
+    );
     const bounded = planTopology(
       { ...base, maxBytes: { jobs: 1024, usage: 4096, results: -1 } },
-      { metadata: false },
+      { metadata: false, exactDiscardNewBytes: true },
     );
     expect(maxBytesOf(bounded)).toEqual({
       jobs: 1024,
@@ -113,28 +139,43 @@ describe('planTopology', () => {
     });
     const jobs = bounded.streams.find((s) => s.kind === 'jobs');
     expect(jobs?.config.discard).toBe('new');
-    expect(() => planTopology({ ...base, maxBytes: { dlq: 0 } }, { metadata: false })).toThrow(
-      /maxBytes.dlq/,
-    );
+    expect(() =>
+      planTopology(
+        { ...base, maxBytes: { dlq: 0 } },
+        { metadata: false, exactDiscardNewBytes: true },
+      ),
+    ).toThrow(/maxBytes.dlq/);
   });
 
   it('adds metadata only when the server keeps it', () => {
-    const plan = planTopology({ ...base, models: ['openai/gpt-4o'] }, { metadata: true });
+    const plan = planTopology(
+      { ...base, models: ['openai/gpt-4o'] },
+      { metadata: true, exactDiscardNewBytes: true },
+    );
     expect(plan.consumers[0]?.config.metadata).toEqual({ 'switchyard.model': 'openai/gpt-4o' });
     expect(plan.streams[0]?.config.metadata).toEqual({ 'switchyard.stream': 'jobs' });
   });
 
   it('plans a model listed twice once', () => {
-    const plan = planTopology({ ...base, models: ['a', 'b', 'a'] }, { metadata: false });
+    const plan = planTopology(
+      { ...base, models: ['a', 'b', 'a'] },
+      { metadata: false, exactDiscardNewBytes: true },
+    );
     expect(plan.consumers.map((c) => c.model)).toEqual(['a', 'b']);
   });
 
   it('refuses settings out of range', () => {
-    expect(() => planTopology({ ...base, replicas: 6 }, { metadata: false })).toThrow(/replicas/);
-    expect(() => planTopology({ ...base, ackWaitMs: 0 }, { metadata: false })).toThrow(/ackWaitMs/);
-    expect(() => planTopology({ ...base, maxDeliver: 0 }, { metadata: false })).toThrow(
-      /maxDeliver/,
-    );
-    expect(() => planTopology({ ...base, models: [''] }, { metadata: false })).toThrow();
+    expect(() =>
+      planTopology({ ...base, replicas: 6 }, { metadata: false, exactDiscardNewBytes: true }),
+    ).toThrow(/replicas/);
+    expect(() =>
+      planTopology({ ...base, ackWaitMs: 0 }, { metadata: false, exactDiscardNewBytes: true }),
+    ).toThrow(/ackWaitMs/);
+    expect(() =>
+      planTopology({ ...base, maxDeliver: 0 }, { metadata: false, exactDiscardNewBytes: true }),
+    ).toThrow(/maxDeliver/);
+    expect(() =>
+      planTopology({ ...base, models: [''] }, { metadata: false, exactDiscardNewBytes: true }),
+    ).toThrow();
   });
 });

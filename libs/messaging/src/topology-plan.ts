@@ -93,6 +93,11 @@ export interface TopologySettings {
    * @defaultValue no limit (the config's `switchyard.nats.*_max_bytes` set real ones)
    */
   maxBytes?: Partial<Record<StreamKind, number>>;
+  /**
+   * The most jobs the jobs stream may hold (-1: no limit); past it, new jobs are refused.
+   * @defaultValue no limit
+   */
+  jobsMaxMessages?: number;
 }
 
 /** The stream settings provisioning manages; anything else on a stream is left as it is. */
@@ -108,6 +113,7 @@ export type ManagedStreamConfig = Pick<
   | 'duplicate_window'
   | 'discard'
   | 'description'
+  | 'max_msgs'
 > & { metadata?: Record<string, string>; max_msgs_per_subject?: number; allow_direct?: boolean };
 
 /** The consumer settings provisioning manages. */
@@ -147,6 +153,12 @@ export interface TopologyPlan {
 export interface PlanCapabilities {
   /** The server keeps `metadata` on streams and consumers (nats-server 2.10+). */
   metadata: boolean;
+  /**
+   * The server enforces `max_bytes` with `discard: new` exactly (ServerFeatures
+   * `exactDiscardNewBytes`). When it does not, the jobs stream is bounded by `jobsMaxMessages`
+   * only, since a byte limit there would make the server drop queued jobs.
+   */
+  exactDiscardNewBytes: boolean;
 }
 
 function positiveInt(name: string, value: number, min = 1): number {
@@ -177,6 +189,18 @@ export function planTopology(
   const meta = (entries: Record<string, string>) =>
     capabilities.metadata ? { metadata: entries } : {};
 
+  /** The stream's size limits; see PlanCapabilities.exactDiscardNewBytes for the jobs stream. */
+  const limitsOf = (kind: StreamKind) => {
+    const maxBytes = maxBytesOf(kind, settings.maxBytes?.[kind]);
+    if (kind !== 'jobs') return { max_bytes: maxBytes, max_msgs: -1 };
+    const maxMsgs = settings.jobsMaxMessages ?? -1;
+    if (maxMsgs !== -1) positiveInt('jobsMaxMessages', maxMsgs);
+    return {
+      max_bytes: capabilities.exactDiscardNewBytes ? maxBytes : -1,
+      max_msgs: maxMsgs,
+    };
+  };
+
   const stream = (
     kind: StreamKind,
     retention: RetentionPolicy,
@@ -194,7 +218,7 @@ export function planTopology(
         storage,
         num_replicas: replicas,
         max_age: nanos(maxAgeMs),
-        max_bytes: maxBytesOf(kind, settings.maxBytes?.[kind]),
+        ...limitsOf(kind),
         // JetStream refuses a duplicate window longer than the stream's max age.
         duplicate_window: nanos(maxAgeMs > 0 ? Math.min(window, maxAgeMs) : window),
         discard: kind === 'jobs' ? DiscardPolicy.New : DiscardPolicy.Old,

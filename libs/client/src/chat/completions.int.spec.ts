@@ -246,7 +246,8 @@ describe('client.chat.completions against nats-server and a fake worker', () => 
       streamPrefix: prefix,
       models: [model],
       ackWaitMs: 30_000,
-      maxBytes: { jobs: 4_096 },
+      // A message limit: nats-server 2.9 would drop queued jobs at a byte limit (ServerFeatures).
+      jobsMaxMessages: 10,
       logger,
     });
     const full = new Switchyard({ nc, subjectRoot: prefix, streamPrefix: prefix, timeoutMs: 200 });

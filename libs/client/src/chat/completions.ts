@@ -1,4 +1,4 @@
-import { tenantInboxPrefix, type CompletionResult } from '@switchyard/contracts';
+import type { CompletionResult } from '@switchyard/contracts';
 import type { ClientContext } from '../client-context';
 import { errorFromWire } from '../errors/switchyard.error';
 import { publishClientJob } from '../publish-client-job';
@@ -50,9 +50,8 @@ export class Completions {
     const timeoutMs = options.timeout ?? this.client.timeoutMs;
     const job = buildJob(params, { tenant: this.client.tenant, waitMs: timeoutMs });
     const inbox = new ReplyInbox(this.client.nc, job.id, {
+      mux: this.client.replies,
       timeoutMs,
-      inboxes: this.client.inboxes,
-      inboxPrefix: tenantInboxPrefix(this.client.tenant),
       cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });

@@ -1,50 +1,40 @@
-import { createInbox, type NatsConnection, type Subscription } from '@nats-io/nats-core';
-import { decodeReply, makeError, type ReplyMessage } from '@switchyard/contracts';
-import type { OpenInboxes } from '../answers/open-inboxes';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { makeError, type ReplyMessage } from '@switchyard/contracts';
 import { AbortError, ServerError, TimeoutError } from '../errors/switchyard.error';
+import type { MuxEntry, ReplyMux } from './reply-mux';
 
 /** One thing that happened on a job's inbox: a reply for the job, or the wait ending. */
 export type InboxEvent = { reply: ReplyMessage } | { failure: Error };
 
 /** Options of {@link ReplyInbox}. */
 export interface ReplyInboxOptions {
+  /** The client's reply subscription, on which the job gets a subject of its own. */
+  mux: ReplyMux;
   /** Milliseconds until the wait fails with a TimeoutError (`client_timeout`). */
   timeoutMs: number;
   signal?: AbortSignal;
-  /**
-   * The tenant's inbox prefix (`tenantInboxPrefix(tenant)`, `_INBOX.<tenant>`): workers answer
-   * a job only on an inbox of its own tenant.
-   */
-  inboxPrefix: string;
   /**
    * Where to announce that the caller gave up (`subjects.cancel(tenant, jobId)`): published once when
    * the wait times out or is aborted, so the worker serving the job aborts its provider call.
    */
   cancelSubject?: string;
-  /** Where the inbox registers while it waits, to be recovered after a reconnect. */
-  inboxes?: OpenInboxes;
-}
-
-function replyJobId(reply: ReplyMessage): string | null {
-  return reply.switchyard.job_id;
 }
 
 /**
- * A fresh inbox subscribed before the job is published, so no reply can be missed. Replies
- * for another job id are dropped (an error reply without a job id is kept: the service could
- * not read the job). The timeout and the abort signal end the wait with a failure event and
- * publish the job's cancellation.
- * Events queue until read with next(); close() unsubscribes.
+ * The wait for one job's answer: its own subject on the client's reply mux, taken before the
+ * job is published, so no reply can be missed. Replies for another job id are dropped (an
+ * error reply without a job id is kept: the service could not read the job). The timeout and
+ * the abort signal end the wait with a failure event and publish the job's cancellation.
+ * Events queue until read with next(); close() stops listening.
  */
 export class ReplyInbox {
   readonly subject: string;
-  private readonly sub: Subscription;
+  private readonly entry: MuxEntry;
   private readonly queue: InboxEvent[] = [];
   private failure: Error | undefined;
   private waiting: ((event: InboxEvent) => void) | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly onAbort: () => void;
-  private readonly unregister: () => void;
   private ended = false;
 
   constructor(
@@ -52,17 +42,12 @@ export class ReplyInbox {
     private readonly jobId: string,
     private readonly options: ReplyInboxOptions,
   ) {
-    this.subject = createInbox(options.inboxPrefix);
-    this.sub = nc.subscribe(this.subject, {
-      callback: (error, msg) => {
-        if (error !== null) return this.fail(error);
-        const decoded = decodeReply(msg.data);
-        if (!decoded.ok) return this.fail(new ServerError(decoded.error, jobId));
-        const id = replyJobId(decoded.reply);
-        if (id !== null && id !== jobId) return;
-        this.push({ reply: decoded.reply });
-      },
+    this.entry = options.mux.add(jobId, (delivery) => {
+      if ('reply' in delivery) this.push({ reply: delivery.reply });
+      else if ('unreadable' in delivery) this.fail(new ServerError(delivery.unreadable, jobId));
+      else this.fail(delivery.closed);
     });
+    this.subject = this.entry.subject;
     this.timer = setTimeout(() => {
       this.giveUp(
         new TimeoutError(
@@ -80,9 +65,6 @@ export class ReplyInbox {
         new AbortError(`waiting for job ${jobId} was aborted`, { cause: options.signal?.reason }),
       );
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.unregister =
-      options.inboxes?.add({ jobId, recover: (reply) => this.push({ reply }) }) ??
-      (() => undefined);
     if (options.signal?.aborted) this.onAbort();
   }
 
@@ -110,10 +92,9 @@ export class ReplyInbox {
   close(): void {
     if (this.ended) return;
     this.ended = true;
-    this.unregister();
+    this.entry.close();
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.sub.unsubscribe();
   }
 
   private push(event: InboxEvent): void {
