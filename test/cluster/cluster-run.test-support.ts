@@ -2,6 +2,7 @@ import { jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
 import { modelConsumerName, streamNames } from '@switchyard/contracts';
 import { startNatsCluster } from '@switchyard/local-servers';
 import { Switchyard } from '@switchyard/client';
+import { connect } from '@nats-io/transport-node';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { startProviderSim } from '@switchyard/provider-sim';
 import { startTestRedis } from '@switchyard/testing';
@@ -50,7 +51,9 @@ export interface NodeKillRun {
  * the model's consumer to node n3, sends `jobs` completions from a client connected to n3 (the
  * workers are on n1 and n2), SIGKILLs n3 once all jobs are stored and a third are served, and
  * waits for every answer: answers published while the client reconnects are lost on core NATS
- * and recovered from their answer records. Then restarts n3 and reads the usage stream. Starts
+ * and recovered from their answer records. Then restarts n3 and reads the usage stream. With
+ * `leaders: 'surviving'` the leaders stay on n1 and the client knows n3 only: n3 is restarted
+ * once 100 more jobs are served, all of whose answers the client missed. Starts
  * and stops its own servers.
  */
 export async function runJobsThroughNodeKill(
@@ -113,12 +116,24 @@ export async function runJobsThroughNodeKill(
       step(`jobs stream leader: ${await moveLeaderTo(admin, stream, leader)}`);
       step(`consumer leader: ${await moveLeaderTo(admin, consumer, leader)}`);
 
-      // The callers connect to the node that will die (they learn the others from it).
-      const callerNc = await connectNats({
-        servers: [victim.url],
-        name: 'cluster-callers',
-        logger: quietLogger,
-      });
+      // The callers connect to the node that will die. With the leaders on it they learn the
+      // other nodes from it and fail over; with the leaders elsewhere they know that node only
+      // and stay disconnected until it is back, so the workers answer on while no caller
+      // listens, a gap that does not depend on how fast a reconnect is.
+      const surviving = options.leaders === 'surviving';
+      const callerNc = surviving
+        ? await connect({
+            servers: victim.url,
+            name: 'cluster-callers',
+            ignoreClusterUpdates: true,
+            maxReconnectAttempts: -1,
+            reconnectTimeWait: 250,
+          })
+        : await connectNats({
+            servers: [victim.url],
+            name: 'cluster-callers',
+            logger: quietLogger,
+          });
       const callers = new Switchyard({
         nc: callerNc,
         subjectRoot: install.prefix,
@@ -157,6 +172,11 @@ export async function runJobsThroughNodeKill(
       await victim.kill();
       const killedAt = Date.now();
       step(`killed ${victim.name} after ${atServed} served`);
+      if (surviving) {
+        await waitUntil(() => served() >= atServed + 100, 30_000);
+        await victim.restart();
+        step(`${victim.name} restarted after ${served()} served`);
+      }
       await Promise.all(calls);
       step('all calls settled');
       const finished = Date.now();
@@ -164,8 +184,10 @@ export async function runJobsThroughNodeKill(
 
       // An R1 reader consumer may be placed on any replica's node: bring the killed node back
       // before reading the usage stream.
-      await victim.restart();
-      step(`${victim.name} restarted`);
+      if (!surviving) {
+        await victim.restart();
+        step(`${victim.name} restarted`);
+      }
       await waitForUsage(admin, install.prefix, correctAnswers, 60_000).catch(() => undefined);
       await waitUntil(async () => allCurrent(await jsm.streams.info(names.usage)), 30_000);
       const usage = await readUsageEvents(admin, install.prefix);
