@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { answerRecordSchema, type AnswerRecord } from './answer-record.schema';
+import { cooldownEventSchema, type CooldownEvent } from './cooldown-event.schema';
 import type { ErrorType } from './error-types';
 import type { SwitchyardError } from './error.schema';
 import { jobIdSchema } from './ids.schema';
@@ -182,4 +183,16 @@ export function decodeAnswerRecord(input: WireInput): DecodeAnswerRecordResult {
     jobIdOf: (value) => value['job_id'],
   });
   return result.ok ? { ok: true, record: result.value } : { ok: false, error: result.error };
+}
+
+/** Reads a cooldown event (`<root>.events.cooldown.<deployment>`); null when it is not one. */
+export function decodeCooldownEvent(input: WireInput): CooldownEvent | null {
+  const result = decodeWire(input, {
+    what: 'cooldown event',
+    schema: cooldownEventSchema,
+    errorType: 'server',
+    versionOf: (value) => value['v'],
+    jobIdOf: () => undefined,
+  });
+  return result.ok ? result.value : null;
 }

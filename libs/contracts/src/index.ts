@@ -146,6 +146,7 @@ export {
   decodeReply,
   decodeUsageEvent,
   decodeAnswerRecord,
+  decodeCooldownEvent,
   type DecodeAnswerRecordResult,
   type DecodeJobResult,
   type DecodeReplyResult,
@@ -197,3 +198,4 @@ export {
   type AnswerRecord,
   type AnswerRecordInput,
 } from './answer-record.schema';
+export { cooldownEventSchema, type CooldownEvent } from './cooldown-event.schema';

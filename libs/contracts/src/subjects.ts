@@ -83,6 +83,13 @@ export interface SwitchyardSubjects {
   budgetEvents(tenant: string): string;
   /** `<root>.events.budget.>`: every tenant's budget events. */
   readonly budgetEventsAll: string;
+  /**
+   * `<root>.events.cooldown.<deployment token>` (core NATS, not stored): a deployment's failure
+   * count or cooldown changed (`cooldownEventSchema`), so workers need not ask Redis per job.
+   */
+  cooldownEvents(deploymentId: string): string;
+  /** `<root>.events.cooldown.>`: every deployment's cooldown events (what workers follow). */
+  readonly cooldownEventsAll: string;
   /** The subjects each stream captures: `<root>.jobs.>`, `<root>.dlq.>`, … */
   readonly streamSubjects: {
     readonly jobs: string;
@@ -219,6 +226,8 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     meteringSpend: `${root}.metering.spend`,
     budgetEvents: (tenant) => `${root}.events.budget.${checkTenant(tenant)}`,
     budgetEventsAll: `${root}.events.budget.>`,
+    cooldownEvents: (deploymentId) => `${root}.events.cooldown.${encodeSubjectToken(deploymentId)}`,
+    cooldownEventsAll: `${root}.events.cooldown.>`,
     streamSubjects: {
       jobs: `${root}.jobs.>`,
       dlq: `${root}.dlq.>`,

@@ -181,6 +181,7 @@ class JobPullLoop implements JobConsumer {
   private readonly progressIntervalMs: number;
   private readonly unsettledNakDelayMs: number;
   private readonly handBackWaitMs: number;
+  private readonly termWithReason: boolean;
   /** Handler failures by stream sequence, for messages that failed and came back. */
   private readonly failuresBySeq = new Map<number, number>();
   private readonly log: Logger;
@@ -213,6 +214,7 @@ class JobPullLoop implements JobConsumer {
       options.progressIntervalMs ?? Math.max(250, Math.floor(options.ackWaitMs / 3));
     this.unsettledNakDelayMs = options.unsettledNakDelayMs ?? 1_000;
     this.handBackWaitMs = options.handBackWaitMs ?? 2_000;
+    this.termWithReason = serverSupports(nc, 'termReason');
     this.log = loggerOrDefault(options.logger).child({
       stream: this.stream,
       consumer: this.consumerName,
@@ -338,11 +340,8 @@ class JobPullLoop implements JobConsumer {
 
   private accept(msg: JsMsg): void {
     const settlement = createJobSettlement(msg, {
-      termWithReason: serverSupports(this.nc, 'termReason'),
+      termWithReason: this.termWithReason,
       progressIntervalMs: this.progressIntervalMs,
-      reack: async (ackSubject) => {
-        await this.nc.request(ackSubject, '+ACK', { timeout: 5_000 });
-      },
     });
     const abort = new AbortController();
     const delivery: JobDelivery = {

@@ -6,9 +6,11 @@ import type { JsMsg } from '@nats-io/jetstream';
  */
 export interface JobControl {
   /**
-   * The job is finished (answered, or dead-lettered): it leaves the work queue. Resolves when
-   * the server confirmed the acknowledgement; rejects when it did not answer in time (the
-   * job may then be delivered again after AckWait, which idempotent replies tolerate).
+   * The job is finished (answered, or dead-lettered): it leaves the work queue. The `+ACK` is
+   * sent without waiting for the server's confirmation (no round trip): an ack the server
+   * never got (its consumer leader died, the connection dropped) makes the job come back
+   * after AckWait, and a worker settles a job it finds already settled from its record
+   * (stream LLM_ANSWERS) without calling the provider again.
    */
   ack(): Promise<void>;
   /**
@@ -44,15 +46,6 @@ export interface JobControlOptions {
   termWithReason: boolean;
   /** Send `working()` this often until settled; 0 sends none. */
   progressIntervalMs: number;
-  /**
-   * Sends `+ACK` to a delivery's ack subject again and resolves when the server confirmed it.
-   * When given, an ack the server did not confirm (its consumer leader died, and a new one is
-   * being elected) is sent again with backoff for up to `ackRetryMs`, so the job is not
-   * delivered a second time. @defaultValue no retry
-   */
-  reack?: (ackSubject: string) => Promise<void>;
-  /** How long an unconfirmed ack is retried. @defaultValue 30000 */
-  ackRetryMs?: number;
 }
 
 /** Wraps a delivered message so that it is settled once, with progress sent while it runs. */
@@ -77,15 +70,9 @@ export function createJobSettlement(msg: JsMsg, options: JobControlOptions): Job
   };
 
   const control: JobControl = {
-    async ack() {
-      if (!settle()) return;
-      try {
-        await msg.ackAck();
-      } catch (error) {
-        const ackSubject = ackSubjectOf(msg);
-        if (options.reack === undefined || ackSubject === undefined) throw error;
-        await retryAck(ackSubject, options.reack, options.ackRetryMs ?? 30_000, error);
-      }
+    ack() {
+      if (settle()) msg.ack();
+      return Promise.resolve();
     },
     nak,
     term(reason) {
@@ -108,33 +95,4 @@ export function createJobSettlement(msg: JsMsg, options: JobControlOptions): Job
       return wasOpen;
     },
   };
-}
-
-async function retryAck(
-  ackSubject: string,
-  reack: (ackSubject: string) => Promise<void>,
-  retryMs: number,
-  firstError: unknown,
-): Promise<void> {
-  const giveUpAt = Date.now() + retryMs;
-  let lastError = firstError;
-  for (let attempt = 0; Date.now() < giveUpAt; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
-    try {
-      await reack(ackSubject);
-      return;
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
-/**
- * The delivery's ack subject (`$JS.ACK.…`). nats.js's message class exposes it as `reply`,
- * which its `JsMsg` interface does not declare; undefined if it is not there.
- */
-function ackSubjectOf(msg: JsMsg): string | undefined {
-  const reply: unknown = Reflect.get(msg, 'reply');
-  return typeof reply === 'string' && reply !== '' ? reply : undefined;
 }

@@ -117,9 +117,10 @@ export function servicePermissions(
         `$JS.API.DIRECT.GET.${names.answers}.>`,
         ...follow(names.cancels),
         subjects.budgetEventsAll,
+        subjects.cooldownEventsAll,
         ...keys,
       ],
-      subscribe: [],
+      subscribe: [subjects.cooldownEventsAll],
     },
     fallback: {
       publish: [

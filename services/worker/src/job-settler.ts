@@ -53,7 +53,8 @@ export function resultTooLarge(bytes: number, maxBytes: number) {
 
 /**
  * The I/O of settling one delivered job (what decideSettlement and the steps before the call
- * decide). Every final settlement is **recorded before it is acknowledged** (stream
+ * decide). Every final settlement is **recorded before its reply is sent and it is
+ * acknowledged** (stream
  * LLM_ANSWERS: the answer and the usage it was billed, or the dead letter): a worker that dies
  * after recording leaves a record that the next delivery replays (`replay`) instead of calling
  * the provider again. So each job is answered once and each call billed once, whoever dies
@@ -89,14 +90,16 @@ export class JobSettler {
       encoded = encodeReply(makeErrorReply(error, this.job.id));
     }
     const record = this.recordOf('answered', final.usage, { reply: encoded.reply });
-    if (!(await this.durably('recording the answer', () => this.publishRecord(record)))) {
-      return this.notDurable();
-    }
-    const [sent, metered] = await Promise.all([
-      this.replies.send(encoded, final.msgId),
+    // The record and the usage go out together (one round trip); the reply only once the
+    // record is stored, so no caller gets an answer a redelivery could not replay.
+    const [recorded, metered] = await Promise.all([
+      this.durably('recording the answer', () => this.publishRecord(record)),
       this.meter(final.usage),
     ]);
-    if (sent === 'failed' || !metered) return this.notDurable();
+    if (!recorded) return this.notDurable();
+    if ((await this.replies.send(encoded, final.msgId)) === 'failed' || !metered) {
+      return this.notDurable();
+    }
     await this.delivery.control.ack();
     return 'answered';
   }

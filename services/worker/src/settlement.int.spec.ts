@@ -29,7 +29,8 @@ const models = {
   poison: 'openai',
   keyed: 'openai',
   'same-id': 'openai',
-  stuck: 'openai',
+  // Its rpm limit lives in Redis: a worker whose Redis does not answer fails it before any call.
+  stuck: [{ provider: 'openai', params: 'rpm: 100000' }],
 } as const;
 
 const streaming = (model: string, content: string) =>
@@ -239,7 +240,9 @@ describe('how the worker settles jobs: exactly one answer, every call billed onc
   });
 
   it('answers a job its handler keeps failing on handler_failed after 5 tries, backing off', async () => {
-    // A worker whose Redis does not answer fails every job before any provider call.
+    // A worker whose Redis does not answer fails every job of a rate-limited model before
+    // any provider call (jobs of models without limits it still serves: nothing per job asks
+    // Redis then).
     const deadRedis = new Redis({
       port: 1,
       lazyConnect: true,

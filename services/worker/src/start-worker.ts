@@ -33,6 +33,7 @@ import {
 import { publishBudgetEvent } from './budget-events';
 import { callPricer } from './call-pricer';
 import { Cancellations } from './cancellations';
+import { CooldownView } from './cooldown-view';
 import { DeploymentBoard } from './deployment-board';
 import { ResponseCache } from './response-cache/response-cache';
 import type { RandomSource } from './deployment-picker';
@@ -123,13 +124,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   await provisionTopology(nc, { ...topologyOf(config), logger });
   const limits = options.limits ?? {
     rateLimiter: createRateLimiter(redis, { keyPrefix: redisSettings.keyPrefix }),
-    cooldown: createCooldownTracker(redis, {
-      keyPrefix: redisSettings.keyPrefix,
-      allowedFails: config.router.allowedFails,
-      cooldownMs: config.router.cooldownMs,
-    }),
+    cooldown: await CooldownView.start(
+      createCooldownTracker(redis, {
+        keyPrefix: redisSettings.keyPrefix,
+        allowedFails: config.router.allowedFails,
+        cooldownMs: config.router.cooldownMs,
+      }),
+      {
+        nc,
+        subjects,
+        deploymentIds: served.flatMap(({ deployments }) => deployments.map((d) => d.id)),
+        logger,
+      },
+    ),
     estimateInputTokens,
   };
+  const cooldowns = limits.cooldown instanceof CooldownView ? limits.cooldown : undefined;
   const failures = createFailureHistory(redis, redisSettings.keyPrefix);
   // The worker's own store (closed by stop) unless one was given.
   const keyStore =
@@ -213,6 +223,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
     await cancellations.close();
     await keyStore?.close();
+    cooldowns?.close();
     throw error;
   }
   const service = await registerService(nc, {
@@ -246,6 +257,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         );
         await cancellations.close();
         await keyStore?.close();
+        cooldowns?.close();
         await withdrawn;
         return {
           finished: summaries.reduce((sum, s) => sum + s.finished, 0),

@@ -15,7 +15,10 @@ import { createLogger } from '@switchyard/telemetry';
 import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
 import { Redis } from 'ioredis';
 
-export const silentLogger = createLogger({ name: 'worker-spec', level: 'silent' });
+export const silentLogger = createLogger({
+  name: 'worker-spec',
+  level: (process.env.SPEC_LOG as 'silent') ?? 'silent',
+});
 
 const simMain = fileURLToPath(new URL('../../provider-sim/src/main.ts', import.meta.url));
 
