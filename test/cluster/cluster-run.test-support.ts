@@ -192,9 +192,11 @@ export async function runJobsThroughNodeKill(
       await waitUntil(async () => allCurrent(await jsm.streams.info(names.usage)), 30_000);
       const usage = await readUsageEvents(admin, install.prefix);
       const ids = jobIdCounts(usage.events);
+      // An ack sent to the killed leader is lost (acks are fire-and-forget): that job comes
+      // back after the AckWait (30 s) and is answered from its record, with no provider call.
       await waitUntil(
         async () => (await jsm.streams.info(names.jobs)).state.messages === 0,
-        10_000,
+        45_000,
       ).catch(() => undefined);
       const left = (await jsm.streams.info(names.jobs)).state.messages;
       const consumerInfo = await jsm.consumers.info(names.jobs, consumer.consumer);

@@ -14,7 +14,7 @@ import {
   type PipelineServers,
 } from '../pipeline/pipeline-harness.test-support';
 import { sameTallies, servedTallies, tallyOf, type DeploymentTally } from './exact-usage-tally';
-import { spawnService, type ServiceProcess } from './metering-process.test-support';
+import { spawnService, type ServiceProcess } from '../processes/service-process.test-support';
 
 /** Options of {@link runExactUsage}. */
 export interface ExactUsageOptions {

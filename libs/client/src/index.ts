@@ -44,7 +44,7 @@ export {
   type DeadLetter,
   type DeadLetterInput,
   type ReadDeadLetterResult,
-} from './dead-letters/read-dead-letter';
+} from '@switchyard/messaging';
 export { type DeadLetterLocation } from './dead-letters/dead-letter-options';
 export {
   listDeadLetters,

@@ -1,4 +1,4 @@
-import { jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { keysBucketName } from '@switchyard/contracts';
@@ -24,13 +24,15 @@ export async function openKeysBucket(
   settings: KeysBucketSettings,
 ): Promise<KV> {
   const name = keysBucketName(settings.streamPrefix);
-  const kv = await new Kvm(nc).create(name, {
+  // Opening is a start-up step: a busy server gets more than the default 5 s to answer.
+  const api = { timeout: 15_000 };
+  const kv = await new Kvm(jetstream(nc, api)).create(name, {
     history: 1,
     replicas: settings.replicas,
     storage: settings.storage === 'memory' ? StorageType.Memory : StorageType.File,
     description: 'Switchyard virtual keys: records, secret hashes and aliases',
   });
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(nc, api);
   const stream = `KV_${name}`;
   const { config } = await jsm.streams.info(stream);
   if (config.num_replicas !== settings.replicas) {

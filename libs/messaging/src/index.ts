@@ -67,8 +67,15 @@ export {
   readJobMessage,
   type JobMessageEnvelope,
   type JobMessageInput,
+  type JobMessageKind,
   type ReadJobMessageResult,
 } from './read-job-message';
+export {
+  readDeadLetter,
+  type DeadLetter,
+  type DeadLetterInput,
+  type ReadDeadLetterResult,
+} from './read-dead-letter';
 export type { JobControl } from './job-control';
 export {
   consumeJobs,

@@ -22,13 +22,19 @@ export interface JobMessageInput {
   headers: MsgHdrs | undefined;
 }
 
+/**
+ * The job-shaped messages: a job (`<root>.jobs.<tenant>.<model token>`), and a dead letter, the
+ * job that failed on a model (`<root>.dlq.<tenant>.<model token>`).
+ */
+export type JobMessageKind = 'jobs' | 'dlq';
+
 /** What every read job message carries, valid or not. */
 export interface JobMessageEnvelope {
-  /** The subject the job was published on (`<root>.jobs.<tenant>.<model token>`). */
+  /** The subject the message was published on. */
   subject: string;
   /**
    * The tenant of the subject: the authority on who submitted the job (NATS permissions
-   * decide who may publish there). Null when the subject is not a jobs subject.
+   * decide who may publish there). Null when the subject is not of the kind read.
    */
   tenant: string | null;
   /** Where the answer goes (`Switchyard-Reply-To`); null when nobody waits or it is invalid. */
@@ -45,7 +51,8 @@ export type ReadJobMessageResult = JobMessageEnvelope &
   ({ ok: true; job: CompletionJob } | { ok: false; error: SwitchyardError; jobId: string | null });
 
 /**
- * Reads a job message. Never throws. The reply subject is checked first, against the tenant of
+ * Reads a job-shaped message: every job and every dead letter is read here, and nowhere else.
+ * Never throws. The reply subject is checked first, against the tenant of
  * the subject (which NATS permissions guard): `replyTo` is null unless it is an inbox or results
  * subject of that tenant (SwitchyardSubjects.mayReplyTo), so no error about a job, however
  * broken, is ever sent anywhere else. It is an `invalid_job` error when, in this order: the
@@ -58,9 +65,10 @@ export type ReadJobMessageResult = JobMessageEnvelope &
 export function readJobMessage(
   msg: JobMessageInput,
   subjects: SwitchyardSubjects,
+  kind: JobMessageKind = 'jobs',
 ): ReadJobMessageResult {
   const parsedSubject = subjects.parse(msg.subject);
-  const tenant = parsedSubject.ok && parsedSubject.kind === 'jobs' ? parsedSubject.tenant : null;
+  const tenant = parsedSubject.ok && parsedSubject.kind === kind ? parsedSubject.tenant : null;
   const reply = readReplyTo(msg.headers);
   const replyAllowed =
     reply.ok &&
@@ -82,8 +90,10 @@ export function readJobMessage(
     jobId,
   });
 
-  if (!parsedSubject.ok || parsedSubject.kind !== 'jobs') {
-    const why = parsedSubject.ok ? `it is a ${parsedSubject.kind} subject` : parsedSubject.reason;
+  if (!parsedSubject.ok || parsedSubject.kind !== kind) {
+    const why = parsedSubject.ok
+      ? `it is a ${parsedSubject.kind} subject, not ${kind}`
+      : parsedSubject.reason;
     return fail(MessagingErrorCodes.subject_mismatch, `invalid job: ${why}`);
   }
   if (!reply.ok) return fail(MessagingErrorCodes.invalid_reply_to, reply.reason);

@@ -1,10 +1,15 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Context } from '@opentelemetry/api';
-import { readDeadLetter, type DeadLetter, type DeadLetterInput } from '@switchyard/client';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { makeError, makeErrorReply, type SwitchyardSubjects } from '@switchyard/contracts';
-import { publishJob, publishReply } from '@switchyard/messaging';
+import {
+  publishJob,
+  publishReply,
+  readDeadLetter,
+  type DeadLetter,
+  type DeadLetterInput,
+} from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import { chooseFallback, type FallbackChoice } from './choose-fallback';
 import { finalErrorReply } from './final-error';

@@ -42,6 +42,8 @@ export interface SimCall {
   /** The request's `user-agent` header, or null. */
   userAgent: string | null;
   outcome: CallOutcome;
+  /** When the call ended (epoch ms), or null while it is in flight. */
+  endedAt: number | null;
 }
 
 /** Which calls {@link CallLedger.list} returns: all, or those with this key and/or deployment. */
@@ -51,7 +53,7 @@ export interface CallQuery {
 }
 
 /** A call as it is opened: everything but its sequence number and outcome. */
-export type CallOpening = Omit<SimCall, 'seq' | 'outcome'>;
+export type CallOpening = Omit<SimCall, 'seq' | 'outcome' | 'endedAt'>;
 
 /**
  * The call key of a request: the first {@link CALL_KEY_LENGTH} code points of the last user
@@ -79,7 +81,9 @@ export function callText(choices: readonly SimChoice[]): string {
 
 /** Ends a call that is still in flight; an ended call keeps its outcome. */
 export function settleCall(call: SimCall, outcome: Exclude<CallOutcome, 'in_flight'>): void {
-  if (call.outcome === 'in_flight') call.outcome = outcome;
+  if (call.outcome !== 'in_flight') return;
+  call.outcome = outcome;
+  call.endedAt = Date.now();
 }
 
 function copyCall(call: SimCall): SimCall {
@@ -107,7 +111,7 @@ export class CallLedger {
 
   /** Records a call that starts now (in flight); the entry is to be ended with {@link settleCall}. */
   open(opening: CallOpening): SimCall {
-    const call: SimCall = { seq: ++this.seq, ...opening, outcome: 'in_flight' };
+    const call: SimCall = { seq: ++this.seq, ...opening, outcome: 'in_flight', endedAt: null };
     if (this.entries.length < this.limit) {
       this.entries.push(call);
     } else {

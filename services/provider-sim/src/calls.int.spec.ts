@@ -117,6 +117,7 @@ describe.each(apiNames)('%s: the call ledger', (api) => {
       });
       expect(response.status).toBe(200);
       const entry = onlyCall(key);
+      expect(entry.endedAt).toBeGreaterThan(Date.now() - 10_000);
       expect(entry).toMatchObject({
         provider: api,
         stream,
@@ -140,7 +141,7 @@ describe.each(apiNames)('%s: the call ledger', (api) => {
   it('records a client that aborts mid-stream as aborted, its full text kept', async () => {
     const key = `job-2: ${api} stream`;
     const stream = await startStream(api, key, 'held-stream');
-    expect(onlyCall(key).outcome).toBe('in_flight');
+    expect(onlyCall(key)).toMatchObject({ outcome: 'in_flight', endedAt: null });
     stream.abort();
     const entry = await untilOutcome(key, 'aborted');
     const partial = deliveredText(api, stream.received);

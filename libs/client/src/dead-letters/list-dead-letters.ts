@@ -1,6 +1,6 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { encodeSubjectToken } from '@switchyard/contracts';
-import { readDeadLetter, type ReadDeadLetterResult } from './read-dead-letter';
+import { readDeadLetter, type ReadDeadLetterResult } from '@switchyard/messaging';
 import { resolveDeadLetterLocation, type DeadLetterLocation } from './dead-letter-options';
 
 /** Options of {@link listDeadLetters}. */

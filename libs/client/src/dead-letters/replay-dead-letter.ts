@@ -1,6 +1,6 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { jobMessageId, switchyardHeaders, validateJob } from '@switchyard/messaging';
-import { readDeadLetter } from './read-dead-letter';
+import { readDeadLetter } from '@switchyard/messaging';
 import { resolveDeadLetterLocation, type DeadLetterLocation } from './dead-letter-options';
 
 /** Thrown when a dead letter cannot be replayed: it is gone, or it is not a readable job. */

@@ -1,20 +1,17 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
 import {
   HeaderNames,
-  decodeJob,
   errorTypeSchema,
   type CompletionJob,
   type ErrorType,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
-import { jobMessageId, readHeader, readReplyTo } from '@switchyard/messaging';
+import { jobMessageId } from './job-message-id';
+import { readHeader } from './message-headers';
+import { readJobMessage, type JobMessageInput } from './read-job-message';
 
 /** The parts of a stored or delivered message that reading a dead letter needs. */
-export interface DeadLetterInput {
-  subject: string;
-  data: Uint8Array;
-  headers: MsgHdrs | undefined;
-}
+export type DeadLetterInput = JobMessageInput;
 
 /** A dead letter, read: the failed job and what the worker said about the failure. */
 export interface DeadLetter {
@@ -54,47 +51,26 @@ function readAttempt(headers: MsgHdrs | undefined): number | null {
 }
 
 /**
- * Reads a message of the dead-letter stream (`<root>.dlq.<tenant>.<model token>`). It is
- * not a dead letter when the body is not a valid job, the subject is not a dead-letter
- * subject, or the job's tenant or model differs from the subject's.
+ * Reads a message of the dead-letter stream (`<root>.dlq.<tenant>.<model token>`) with the one
+ * reader of job-shaped messages ({@link readJobMessage}): the same reply-subject rule, contract
+ * version and subject checks as a job. It is not a dead letter when the body is not a valid
+ * job, the subject is not a dead-letter subject, or the job's tenant or model differs from the
+ * subject's.
  */
 export function readDeadLetter(
   msg: DeadLetterInput,
   subjects: SwitchyardSubjects,
 ): ReadDeadLetterResult {
-  const parsed = subjects.parse(msg.subject);
-  const reply = readReplyTo(msg.headers);
-  const replyTo =
-    reply.ok &&
-    reply.replyTo !== null &&
-    parsed.ok &&
-    subjects.mayReplyTo(parsed.tenant, reply.replyTo)
-      ? reply.replyTo
-      : null;
-  const decoded = decodeJob(msg.data);
-  if (!decoded.ok) {
-    return { ok: false, reason: decoded.error.message, jobId: decoded.job_id, replyTo };
-  }
-  const { job } = decoded;
-  const fail = (reason: string): ReadDeadLetterResult => ({
-    ok: false,
-    reason,
-    jobId: job.id,
-    replyTo,
-  });
-  if (!parsed.ok) return fail(parsed.reason);
-  if (parsed.kind !== 'dlq') return fail(`${msg.subject} is a ${parsed.kind} subject, not dlq`);
-  if (parsed.tenant !== job.tenant || parsed.model !== job.model) {
-    return fail(
-      `the job's tenant/model ${job.tenant}/${job.model} differ from the subject's ${parsed.tenant}/${parsed.model}`,
-    );
+  const read = readJobMessage(msg, subjects, 'dlq');
+  if (!read.ok) {
+    return { ok: false, reason: read.error.message, jobId: read.jobId, replyTo: read.replyTo };
   }
   return {
     ok: true,
-    job,
-    errorType: readErrorType(msg.headers, job),
+    job: read.job,
+    errorType: readErrorType(msg.headers, read.job),
     attempt: readAttempt(msg.headers),
-    replyTo,
-    msgId: jobMessageId(job),
+    replyTo: read.replyTo,
+    msgId: jobMessageId(read.job),
   };
 }

@@ -60,13 +60,13 @@ describe('readDeadLetter', () => {
     expect(read).toMatchObject({ ok: true, errorType: 'overloaded', attempt: null, replyTo: null });
   });
 
-  it("never gives a reply subject outside the dead letter's tenant", () => {
+  it("refuses a reply subject outside the dead letter's tenant, as a job's, and never gives it", () => {
     for (const replyTo of ['_INBOX.other.a', '_INBOX.a', '$JS.API.STREAM.PURGE.LLM_JOBS']) {
       const read = readDeadLetter(
         message(job, undefined, { 'Switchyard-Reply-To': replyTo }),
         subjects,
       );
-      expect(read, replyTo).toMatchObject({ ok: true, replyTo: null });
+      expect(read, replyTo).toMatchObject({ ok: false, jobId: 'dl-1', replyTo: null });
       const broken = readDeadLetter(
         message({ id: 'x' }, undefined, { 'Switchyard-Reply-To': replyTo }),
         subjects,

@@ -4,19 +4,22 @@ import { waitUntil } from '../pipeline/pipeline-harness.test-support';
 
 const services = fileURLToPath(new URL('../../services/', import.meta.url));
 
+/** The services a test can run as processes of their own. */
+export type ServiceName = 'gateway' | 'worker' | 'fallback' | 'metering';
+
 /** A service run as its own process (`node --import tsx services/<name>/src/main.ts`). */
 export interface ServiceProcess {
   child: ChildProcess;
   output(): string;
   /** kill -9: no handler runs, nothing is flushed or acked. */
   kill9(): Promise<void>;
-  /** SIGTERM, then wait for the exit. */
-  stop(): Promise<void>;
+  /** SIGTERM, then wait for the exit (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts a service's main.ts and waits until its output contains `ready`. */
 export async function spawnService(
-  name: 'metering' | 'worker',
+  name: ServiceName,
   args: string[],
   ready: string,
 ): Promise<ServiceProcess> {
@@ -41,9 +44,11 @@ export async function spawnService(
       child.kill('SIGKILL');
       await exited();
     },
-    async stop() {
+    async stop(graceMs = 10_000) {
       child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited();
+      clearTimeout(timer);
     },
   };
 }
