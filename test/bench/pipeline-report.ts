@@ -27,12 +27,18 @@ export function formatReport(rows: readonly Row[], ack: RunResult): string {
         other.concurrency === row.concurrency &&
         other.stream === row.stream,
     );
+  const floor = (row: Row): string => {
+    const raw = rows.find((o) => o.path === 'raw JetStream' && o.concurrency === row.concurrency);
+    return raw === undefined || row.stream || row.path.startsWith('raw') || row.path === 'direct'
+      ? ''
+      : `${((row.result.perSecond / raw.result.perSecond) * 100).toFixed(0)} %`;
+  };
   const lines = [
-    '| path | concurrency | jobs/s | p50 ms | p99 ms | added p50 ms | added p99 ms | first chunk p50 / p99 ms | added first chunk p50 / p99 ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| path | concurrency | jobs/s | of raw JetStream | p50 ms | p99 ms | added p50 ms | added p99 ms | first chunk p50 / p99 ms | added first chunk p50 / p99 ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
-    const base = row.path === 'direct' ? undefined : baseline(row);
+    const base = row.path === 'direct' || row.path === 'raw JetStream' ? undefined : baseline(row);
     const r = row.result;
     const p = (values: number[], q: number): number => percentile(values, q);
     const added = (q: number): string =>
@@ -43,7 +49,7 @@ export function formatReport(rows: readonly Row[], ack: RunResult): string {
         ? `${signed(p(r.firstChunkMs, 50) - p(base.result.firstChunkMs, 50))} / ${signed(p(r.firstChunkMs, 99) - p(base.result.firstChunkMs, 99))}`
         : '';
     lines.push(
-      `| ${row.path}${row.stream ? ' (stream)' : ''} | ${row.concurrency} | ${r.perSecond.toFixed(0)} | ${fmt(p(r.totalMs, 50))} | ${fmt(p(r.totalMs, 99))} | ${added(50)} | ${added(99)} | ${chunk} | ${addedChunk} |`,
+      `| ${row.path}${row.stream ? ' (stream)' : ''} | ${row.concurrency} | ${r.perSecond.toFixed(0)} | ${floor(row)} | ${fmt(p(r.totalMs, 50))} | ${fmt(p(r.totalMs, 99))} | ${added(50)} | ${added(99)} | ${chunk} | ${addedChunk} |`,
     );
   }
   lines.push(
@@ -65,11 +71,19 @@ export function formatReport(rows: readonly Row[], ack: RunResult): string {
     );
   }
   if (rows.some((row) => row.cpu.length > 0)) {
-    lines.push('', 'CPU of each process during the row, % of one core (2 cores = 200 %):', '');
-    lines.push('| path | concurrency | CPU |', '| --- | --- | --- |');
+    lines.push(
+      '',
+      'CPU of each process during the row, % of one core (2 cores = 200 %), and CPU per job summed over them (ms):',
+      '',
+    );
+    lines.push('| path | concurrency | CPU | CPU per job ms |', '| --- | --- | --- | --- |');
     for (const row of rows) {
       const cpu = row.cpu.map((entry) => `${entry.name} ${entry.percent.toFixed(0)}`).join(', ');
-      lines.push(`| ${row.path}${row.stream ? ' (stream)' : ''} | ${row.concurrency} | ${cpu} |`);
+      const total = row.cpu.reduce((sum, entry) => sum + entry.percent, 0);
+      const perJob = (total * 10) / row.result.perSecond;
+      lines.push(
+        `| ${row.path}${row.stream ? ' (stream)' : ''} | ${row.concurrency} | ${cpu} | ${fmt(perJob)} |`,
+      );
     }
   }
   lines.push(

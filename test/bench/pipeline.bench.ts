@@ -27,7 +27,8 @@ import { startWorker } from '@switchyard/worker';
 import { Redis } from 'ioredis';
 import { runFixedTime, type CallSample, type RunResult } from './fixed-time-run';
 import { formatReport, type Row } from './pipeline-report';
-import { childPids, startCpuReading, type WatchedProcess } from './process-cpu';
+import { childPids, rssLine, startCpuReading, type WatchedProcess } from './process-cpu';
+import { startRawJetStream } from './raw-jetstream';
 import { benchModel, startPipelineStack, type PipelineStack } from './pipeline-stack.test-support';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -37,10 +38,11 @@ const question = 'Summarise the timetable changes for the northern line this wee
 const request: ChatCompletionRequest = { messages: [{ role: 'user', content: question }] };
 const logger = createLogger({ name: 'pipeline-bench', level: 'warn' });
 
-/** The rows so far and the processes whose CPU each row reads. */
+/** The rows so far, the processes whose CPU each row reads, and their RSS after each part. */
 interface Bench {
   rows: Row[];
   watched: WatchedProcess[];
+  rss: string[];
 }
 
 /** The adapter and context of a direct call to the benchmark's one deployment. */
@@ -147,11 +149,13 @@ async function measure(
   bench.rows.push({ path, concurrency, stream, result, cpu: cpuSince() });
 }
 
-/** The three Switchyard rows for one worker shape. */
+/** The Switchyard rows for one worker shape. */
 async function measureSwitchyard(bench: Bench, label: string, client: Switchyard): Promise<void> {
-  await measure(bench, label, 1, false, switchyardCall(client));
-  await measure(bench, label, 64, false, switchyardCall(client));
+  for (const concurrency of [1, 64, 256]) {
+    await measure(bench, label, concurrency, false, switchyardCall(client));
+  }
   await measure(bench, label, 1, true, switchyardStream(client));
+  bench.rss.push(`after "${label}": ${rssLine(bench.watched)}`);
 }
 
 async function withInProcessWorker(stack: PipelineStack, run: () => Promise<void>): Promise<void> {
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
   const stack = await startPipelineStack();
   // However this process ends, no child outlives it.
   process.once('exit', () => stack.killNow());
-  const watchdogMs = (9 * (seconds + warmMs / 1000) + 150) * 1000;
+  const watchdogMs = (14 * (seconds + warmMs / 1000) + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -221,7 +225,7 @@ async function runBench(stack: PipelineStack, nc: NatsConnection): Promise<void>
     ...servers('nats-server', 'nats'),
     ...servers('redis-server', 'redis'),
   ];
-  const bench: Bench = { rows: [], watched: baseWatched };
+  const bench: Bench = { rows: [], watched: baseWatched, rss: [] };
   process.stdout.write(
     `queue-hop benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up; one openai deployment on provider-sim, zero simulated latency; worker concurrency 64\n` +
       `${availableParallelism()} cores, nothing pinned: this process (driver: client and direct calls; also the worker in the "in-process worker" rows), the worker child process, provider-sim (child process), nats-server and redis-server all share them\n\n`,
@@ -230,6 +234,12 @@ async function runBench(stack: PipelineStack, nc: NatsConnection): Promise<void>
   await measure(bench, 'direct', 1, false, direct);
   await measure(bench, 'direct', 64, false, direct);
   await measure(bench, 'direct', 1, true, directStream(stack));
+
+  const raw = await startRawJetStream(nc, nats.streamPrefix || 'BENCH', JSON.stringify(request));
+  for (const concurrency of [1, 64, 256]) {
+    await measure(bench, 'raw JetStream', concurrency, false, () => raw.call());
+  }
+  await raw.stop();
 
   const worker = await stack.startWorkerProcess();
   bench.watched = [
@@ -246,6 +256,7 @@ async function runBench(stack: PipelineStack, nc: NatsConnection): Promise<void>
   );
   const ack = await publishAck(nc, nats.streamPrefix);
   process.stdout.write(formatReport(bench.rows, ack));
+  process.stdout.write(`\nRSS, MiB:\n${bench.rss.map((line) => `- ${line}`).join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {

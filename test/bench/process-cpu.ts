@@ -78,3 +78,25 @@ export function startCpuReading(
     });
   };
 }
+
+/** Resident memory of `pid` in MiB (VmRSS), or undefined where /proc does not show it. */
+export function rssMib(pid: number | 'self'): number | undefined {
+  if (pid === 'self') return process.memoryUsage.rss() / 2 ** 20;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `name rss MiB, …` of the watched processes now. */
+export function rssLine(processes: readonly WatchedProcess[]): string {
+  return processes
+    .flatMap((watched) => {
+      const mib = rssMib(watched.pid);
+      return mib === undefined ? [] : [`${watched.name} ${mib.toFixed(0)}`];
+    })
+    .join(', ');
+}

@@ -254,6 +254,34 @@ export interface WorkerSettings {
    * @defaultValue 30000
    */
   readonly ackWaitMs: number;
+  /**
+   * Jobs of one logical model delivered to workers and not yet settled, across every worker
+   * (`max_in_flight`; the model consumer's `max_ack_pending`). It caps a model's calls in flight
+   * whatever the workers' concurrency; JetStream holds the rest queued.
+   * @defaultValue 10000
+   */
+  readonly maxInFlight: number;
+  /**
+   * `max_in_flight` of single models (`max_in_flight_by_model: { <model>: <jobs> }`); a model
+   * not named here has `maxInFlight`. A null-prototype object.
+   */
+  readonly maxInFlightByModel: Readonly<Record<string, number>>;
+}
+
+/** The HTTP gateway's connection limits. */
+export interface GatewaySettings {
+  /**
+   * Requests one gateway process answers at once (`max_in_flight`); more get a 503
+   * `too_many_requests_in_flight` with Retry-After.
+   * @defaultValue 10000
+   */
+  readonly maxInFlight: number;
+  /**
+   * The listening socket's accept queue (`backlog`): connections the kernel holds while the
+   * gateway accepts them; Linux caps it at `net.core.somaxconn`.
+   * @defaultValue 4096
+   */
+  readonly backlog: number;
 }
 
 /** Limits of one tenant. */
@@ -269,6 +297,7 @@ export interface SwitchyardSettings {
   readonly nats: NatsSettings;
   readonly redis: RedisSettings;
   readonly worker: WorkerSettings;
+  readonly gateway: GatewaySettings;
   /** Tenant settings by tenant id; always contains `default`. A null-prototype object. */
   readonly tenants: Readonly<Record<string, TenantSettings>>;
 }

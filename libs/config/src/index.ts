@@ -16,6 +16,7 @@ export type {
   SwitchyardSettings,
   TenantSettings,
   WorkerSettings,
+  GatewaySettings,
 } from './config.types';
 export type { Env } from './env-refs';
 export { supportedProviders, isSupportedProvider, parseModelRef, type Provider } from './providers';

@@ -34,7 +34,9 @@ describe('topologyOf', () => {
   it("is the config's stream settings, one consumer per model and the jobs AckWait", () => {
     const yaml = [
       ...models,
-      'switchyard: { nats: { subject_root: sy, stream_prefix: T1, replicas: 3, storage: memory } }',
+      'switchyard:',
+      '  nats: { subject_root: sy, stream_prefix: T1, replicas: 3, storage: memory }',
+      '  worker: { max_in_flight: 4000, max_in_flight_by_model: { b: 50 } }',
     ].join('\n');
     const { config } = parseConfig(yaml, { env: {} });
     expect(topologyOf(config)).toEqual({
@@ -46,6 +48,17 @@ describe('topologyOf', () => {
       jobsMaxMessages: -1,
       models: ['a', 'b'],
       ackWaitMs: jobsAckWaitMs(config),
+      maxAckPending: 4_000,
+      maxAckPendingByModel: { b: 50 },
     });
+  });
+
+  it('refuses max_in_flight_by_model naming a model that is not configured', () => {
+    const yaml = [...models, 'switchyard: { worker: { max_in_flight_by_model: { c: 5 } } }'].join(
+      '\n',
+    );
+    expect(() => parseConfig(yaml, { env: {} })).toThrow(
+      /max_in_flight_by_model\.c.*names no model of model_list: "c"/s,
+    );
   });
 });

@@ -33,11 +33,13 @@ export interface TopologyOfConfig {
   jobsMaxMessages: number;
   models: string[];
   ackWaitMs: number;
+  maxAckPending: number;
+  maxAckPendingByModel: Readonly<Record<string, number>>;
 }
 
 /**
  * The topology a config asks for: its streams' root, prefix, replicas, storage and max bytes, one
- * consumer per logical model, and {@link jobsAckWaitMs}. Every process that provisions from
+ * consumer per logical model with its `max_in_flight`, and {@link jobsAckWaitMs}. Every process that provisions from
  * one config passes this, so they all ask for the same thing.
  */
 export function topologyOf(config: SwitchyardConfig): TopologyOfConfig {
@@ -51,5 +53,7 @@ export function topologyOf(config: SwitchyardConfig): TopologyOfConfig {
     jobsMaxMessages: nats.jobsMaxMessages,
     models: Object.keys(config.models),
     ackWaitMs: jobsAckWaitMs(config),
+    maxAckPending: config.switchyard.worker.maxInFlight,
+    maxAckPendingByModel: config.switchyard.worker.maxInFlightByModel,
   };
 }

@@ -51,8 +51,8 @@ describe('loadConfig', () => {
   it('reads every documented LiteLLM key into typed values', async () => {
     const { config, warnings } = await loadConfig(fixture('every-key.yaml'), { env });
     expect(warnings.map((warning) => warning.replace(/^.*every-key\.yaml:/, ''))).toEqual([
-      `97:24 switchyard.tenants.acme.budget_duration: ${longBudgetWarning}`,
-      `100:24 switchyard.tenants.beta-team.budget_duration: ${longBudgetWarning}`,
+      `103:24 switchyard.tenants.acme.budget_duration: ${longBudgetWarning}`,
+      `106:24 switchyard.tenants.beta-team.budget_duration: ${longBudgetWarning}`,
     ]);
     const gpt = config.models['gpt-4o-model'];
     expect(gpt?.deployments[0]).toEqual({
@@ -136,7 +136,14 @@ describe('loadConfig', () => {
         jobsMaxMessages: -1,
       },
       redis: { url: 'rediss://redis.internal:6380', keyPrefix: 'prod:', commandTimeoutMs: 1_500 },
-      worker: { concurrency: 8, shutdownGraceMs: 12_500, ackWaitMs: 10_000 },
+      worker: {
+        concurrency: 8,
+        shutdownGraceMs: 12_500,
+        ackWaitMs: 10_000,
+        maxInFlight: 5_000,
+        maxInFlightByModel: { 'gpt-4o-model': 200 },
+      },
+      gateway: { maxInFlight: 2_000, backlog: 1_024 },
       tenants: {
         default: {},
         acme: { maxBudget: 250, budgetDurationMs: 30 * 86_400_000 },

@@ -21,7 +21,14 @@ describe('the switchyard section', () => {
         jobsMaxMessages: 1_000_000,
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sy:', commandTimeoutMs: 2_000 },
-      worker: { concurrency: 32, shutdownGraceMs: 30_000, ackWaitMs: 30_000 },
+      worker: {
+        concurrency: 32,
+        shutdownGraceMs: 30_000,
+        ackWaitMs: 30_000,
+        maxInFlight: 10_000,
+        maxInFlightByModel: {},
+      },
+      gateway: { maxInFlight: 10_000, backlog: 4_096 },
       tenants: { default: {} },
     });
   });

@@ -20,6 +20,9 @@ export const switchyardDefaults = {
   concurrency: 32,
   shutdownGraceSeconds: 30,
   ackWaitSeconds: 30,
+  maxInFlight: 10_000,
+  gatewayMaxInFlight: 10_000,
+  gatewayBacklog: 4_096,
 } as const;
 
 const gib = 1024 ** 3;
@@ -124,6 +127,15 @@ export function normalizeSwitchyard(
       ackWaitMs: secondsToMs(
         section?.worker?.ack_wait_seconds ?? switchyardDefaults.ackWaitSeconds,
       ),
+      maxInFlight: section?.worker?.max_in_flight ?? switchyardDefaults.maxInFlight,
+      maxInFlightByModel: Object.assign(
+        Object.create(null) as Record<string, number>,
+        section?.worker?.max_in_flight_by_model,
+      ),
+    },
+    gateway: {
+      maxInFlight: section?.gateway?.max_in_flight ?? switchyardDefaults.gatewayMaxInFlight,
+      backlog: section?.gateway?.backlog ?? switchyardDefaults.gatewayBacklog,
     },
     tenants,
   };

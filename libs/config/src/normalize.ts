@@ -7,7 +7,7 @@ import { normalizeDeployments } from './normalize-deployments';
 import { normalizeRouter } from './normalize-router';
 import { normalizeSwitchyard } from './normalize-switchyard';
 import type { RawConfig } from './parse-raw';
-import type { YamlLocator } from './yaml-locate';
+import { problemAt, type YamlLocator } from './yaml-locate';
 
 /** The typed config, or the problems found while building it, and warnings either way. */
 export interface NormalizeResult {
@@ -48,6 +48,16 @@ export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): Normal
     };
   }
 
+  const unknownInFlight = Object.keys(switchyard.switchyard.worker.maxInFlightByModel)
+    .filter((name) => !Object.hasOwn(models, name))
+    .map((name) =>
+      problemAt(
+        locate,
+        ['switchyard', 'worker', 'max_in_flight_by_model', name],
+        `names no model of model_list: ${JSON.stringify(name)}`,
+      ),
+    );
+
   const masterKey = raw.generalSettings?.master_key;
   const config: SwitchyardConfig = {
     models,
@@ -65,6 +75,7 @@ export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): Normal
       ...router.problems,
       ...cache.problems,
       ...switchyard.problems,
+      ...unknownInFlight,
     ],
     warnings: [
       ...deployments.warnings,

@@ -231,6 +231,15 @@ export function createRawSchemas(env: Env) {
     concurrency: positiveInt.optional(),
     shutdown_grace_seconds: nonNegativeSeconds.optional(),
     ack_wait_seconds: positiveSeconds.optional(),
+    max_in_flight: positiveInt.optional(),
+    max_in_flight_by_model: z
+      .record(z.string(), positiveInt, expected('expected a mapping of model name to a number'))
+      .optional(),
+  });
+
+  const gateway = section({
+    max_in_flight: positiveInt.optional(),
+    backlog: positiveInt.optional(),
   });
 
   const tenant = z.preprocess(
@@ -245,6 +254,7 @@ export function createRawSchemas(env: Env) {
     nats: nats.optional(),
     redis: redis.optional(),
     worker: worker.optional(),
+    gateway: gateway.optional(),
     tenants: z
       .record(tenantId, tenant, expected('expected a map of tenant id → settings'))
       .optional(),

@@ -206,9 +206,10 @@ describe('VirtualKeyStore on a JetStream KV bucket', () => {
     await store.revoke(gone.key.id);
     await store.close();
     await nats.restart?.();
+    // Both connections are back before the next test uses either.
     await waitUntil(
       () =>
-        nc.flush().then(
+        Promise.all([nc.flush(), otherNc.flush()]).then(
           () => true,
           () => false,
         ),

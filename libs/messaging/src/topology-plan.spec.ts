@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planTopology, TopologyDefaults } from './topology-plan';
+import { planTopology, TopologyDefaults, type TopologySettings } from './topology-plan';
 
 const nanos = (ms: number) => ms * 1_000_000;
 const base = { models: ['fast-triage-model'], ackWaitMs: 300_000 };
@@ -52,6 +52,18 @@ describe('planTopology', () => {
         }) as unknown,
       },
     ]);
+  });
+
+  it('caps each model at its own max_ack_pending, else the shared one (10,000 by default)', () => {
+    const models = ['a', 'b', 'toString'];
+    const caps = (settings: Partial<TopologySettings>) =>
+      planTopology(
+        { ...base, models, ...settings },
+        { metadata: false, exactDiscardNewBytes: true },
+      ).consumers.map((c) => c.config.max_ack_pending);
+    expect(caps({})).toEqual([10_000, 10_000, 10_000]);
+    expect(caps({ maxAckPending: 300, maxAckPendingByModel: { b: 20 } })).toEqual([300, 20, 300]);
+    expect(() => caps({ maxAckPendingByModel: { a: 0 } })).toThrow(RangeError);
   });
 
   it('gives models whose names are prefixes of each other filters that never overlap', () => {

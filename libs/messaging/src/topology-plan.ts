@@ -28,7 +28,7 @@ export const TopologyDefaults = {
   replicas: 1,
   storage: 'file',
   maxDeliver: -1,
-  maxAckPending: 1_000,
+  maxAckPending: 10_000,
   duplicateWindowMs: 2 * minute,
   dlqMaxAgeMs: 14 * day,
   usageMaxAgeMs: USAGE_MAX_AGE_MS,
@@ -64,8 +64,10 @@ export interface TopologySettings {
    * the job in the work queue, undeliverable. @defaultValue -1
    */
   maxDeliver?: number;
-  /** Jobs of one model delivered and not yet acked, across all workers. @defaultValue 1000 */
+  /** Jobs of one model delivered and not yet acked, across all workers. @defaultValue 10000 */
   maxAckPending?: number;
+  /** `maxAckPending` of single models, by model name. */
+  maxAckPendingByModel?: Readonly<Record<string, number>>;
   /**
    * How long `Nats-Msg-Id` values are remembered: a job or event published again within it
    * is stored once. @defaultValue 120_000 (2 minutes)
@@ -272,6 +274,11 @@ export function planTopology(
     ),
   ];
 
+  const byModel = settings.maxAckPendingByModel;
+  const maxAckPendingOf = (model: string) =>
+    byModel !== undefined && Object.hasOwn(byModel, model)
+      ? positiveInt(`maxAckPendingByModel.${model}`, byModel[model] as number)
+      : maxAckPending;
   const consumers = [...new Set(settings.models)].map((model) => ({
     model,
     config: {
@@ -283,7 +290,7 @@ export function planTopology(
       replay_policy: ReplayPolicy.Instant,
       ack_wait: nanos(ackWaitMs),
       max_deliver: d.maxDeliver,
-      max_ack_pending: maxAckPending,
+      max_ack_pending: maxAckPendingOf(model),
       ...meta({ 'switchyard.model': model }),
     },
   }));

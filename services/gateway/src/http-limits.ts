@@ -11,8 +11,6 @@ export const HttpLimits = {
   bodyLimitBytes: 10 * 1024 * 1024,
   /** Room a job's envelope and headers take besides the request body. */
   jobEnvelopeBytes: 64 * 1024,
-  /** Requests answered at once at most; more get a 503 `too_many_requests_in_flight`. */
-  maxInFlight: 10_000,
   /** Time to receive the request headers. */
   headersTimeoutMs: 15_000,
   /** Time to receive the whole request (headers and body). */

@@ -46,7 +46,7 @@ export interface StartGatewayOptions {
   metrics?: Metrics;
   /** Largest request body in bytes. @defaultValue 10 MiB, lowered to what NATS can carry */
   bodyLimitBytes?: number;
-  /** Requests answered at once at most. @defaultValue HttpLimits.maxInFlight */
+  /** Requests answered at once at most. @defaultValue `switchyard.gateway.max_in_flight` */
   maxInFlight?: number;
 }
 
@@ -95,7 +95,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     readiness: new ReadinessCheck(nc, redis, config),
     metrics,
     instruments: new GatewayMetrics(metrics.meter),
-    inFlight: new InFlightRequests(options.maxInFlight ?? HttpLimits.maxInFlight),
+    inFlight: new InFlightRequests(options.maxInFlight ?? config.switchyard.gateway.maxInFlight),
     logger,
   };
   if (ctx.auth.open) {
@@ -119,7 +119,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     { bodyParser: false, logger: new PinoNestLogger(logger) },
   );
   registerJsonBody(app.getHttpAdapter().getInstance(), bodyLimit);
-  await app.listen(options.port ?? 4000, options.host ?? '127.0.0.1');
+  await app.listen({
+    port: options.port ?? 4000,
+    host: options.host ?? '127.0.0.1',
+    backlog: config.switchyard.gateway.backlog,
+  });
   const server = app.getHttpServer();
   server.headersTimeout = HttpLimits.headersTimeoutMs;
   const url = urlOf(server.address() as AddressInfo);
