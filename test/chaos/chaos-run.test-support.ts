@@ -39,6 +39,12 @@ export interface ChaosReport extends ChaosTally {
   durationMs: number;
 }
 
+/**
+ * How long a caller waits for its answer: a job redelivered after a kill is answered within
+ * AckWait (30 s) and a restart, so a caller still waiting after this has lost its job, and the run
+ * says so instead of outliving its test.
+ */
+export const callerTimeoutMs = 90_000;
 const promptOf = (i: number) => `chaos-${i}: where is the blue train going?`;
 const tagOf = (i: number) => `chaos-${i}`;
 const readyLine: Record<ServiceName, string> = {
@@ -91,7 +97,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       nc: callerNc,
       subjectRoot: prefix,
       streamPrefix: prefix,
-      timeoutMs: 180_000,
+      timeoutMs: callerTimeoutMs,
     });
 
     const kills: Kill[] = [];
@@ -290,8 +296,10 @@ async function askOverHttp(services: RunningServices, i: number): Promise<Caller
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-switchyard-tags': tagOf(i) },
         body,
+        signal: AbortSignal.timeout(callerTimeoutMs),
       });
     } catch (error) {
+      if (isTimeout(error)) return lostOverHttp;
       if (causeCode(error) === 'ECONNREFUSED') {
         await sleep(100);
         continue;
@@ -305,10 +313,20 @@ async function askOverHttp(services: RunningServices, i: number): Promise<Caller
       };
       if (response.ok) return { kind: 'result', text: answer.choices?.[0]?.message?.content ?? '' };
       return { kind: 'error', code: `${response.status} ${answer.error?.code ?? ''}` };
-    } catch {
+    } catch (error) {
+      if (isTimeout(error)) return lostOverHttp;
       return { kind: 'http_cut', at: Date.now() };
     }
   }
+}
+
+const lostOverHttp: CallerOutcome = {
+  kind: 'lost',
+  reason: `no HTTP answer in ${callerTimeoutMs} ms`,
+};
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'TimeoutError';
 }
 
 function causeCode(error: unknown): string | undefined {
