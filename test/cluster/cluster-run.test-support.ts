@@ -15,7 +15,7 @@ import {
   waitUntil,
   type PipelineServers,
 } from '../pipeline/pipeline-harness.test-support';
-import { moveLeaderTo } from './jetstream-leaders.test-support';
+import { moveLeader } from './jetstream-leaders.test-support';
 import { jobIdCounts, readUsageEvents, waitForUsage } from './usage-events.test-support';
 
 /** What {@link runJobsThroughNodeKill} measured. */
@@ -52,7 +52,7 @@ export interface NodeKillRun {
  * workers are on n1 and n2), SIGKILLs n3 once all jobs are stored and a third are served, and
  * waits for every answer: answers published while the client reconnects are lost on core NATS
  * and recovered from their answer records. Then restarts n3 and reads the usage stream. With
- * `leaders: 'surviving'` the leaders stay on n1 and the client knows n3 only: n3 is restarted
+ * `leaders: 'surviving'` the leaders are on n1 or n2 and the client knows n3 only: n3 is restarted
  * once 100 more jobs are served, all of whose answers the client missed. Starts
  * and stops its own servers.
  */
@@ -112,9 +112,14 @@ export async function runJobsThroughNodeKill(
       const stream = { stream: names.jobs };
       const consumer = { stream: names.jobs, consumer: modelConsumerName('chat') };
       step('pipeline started');
-      const leader = options.leaders === 'surviving' ? n1.name : victim.name;
-      step(`jobs stream leader: ${await moveLeaderTo(admin, stream, leader)}`);
-      step(`consumer leader: ${await moveLeaderTo(admin, consumer, leader)}`);
+      // Elections after a step-down need not reach every node in a few rounds (CI saw 8
+      // rounds never elect n1): 'surviving' asks only that the leader be off the victim.
+      const wanted =
+        options.leaders === 'surviving'
+          ? { describe: `other than ${victim.name}`, accepts: (l: string) => l !== victim.name }
+          : { describe: `on ${victim.name}`, accepts: (l: string) => l === victim.name };
+      step(`jobs stream leader: ${await moveLeader(admin, stream, wanted)}`);
+      step(`consumer leader: ${await moveLeader(admin, consumer, wanted)}`);
 
       // The callers connect to the node that will die. With the leaders on it they learn the
       // other nodes from it and fail over; with the leaders elsewhere they know that node only

@@ -25,18 +25,18 @@ function stepdownSubject(asset: ReplicatedAsset): string {
 }
 
 /**
- * Asks the asset's leader to step down (JetStream API `LEADER.STEPDOWN`) until `target` is
- * elected; each election picks another replica, so a few rounds suffice. Returns the leader it
- * ended with (which is `target` unless `rounds` ran out).
+ * Asks the asset's leader to step down (JetStream API `LEADER.STEPDOWN`) until a leader that
+ * `wanted` accepts is elected; each election picks another replica, so a few rounds suffice.
+ * Returns that leader, or throws naming the last one when `rounds` ran out.
  */
-export async function moveLeaderTo(
+export async function moveLeader(
   nc: NatsConnection,
   asset: ReplicatedAsset,
-  target: string,
-  rounds = 8,
-): Promise<string | undefined> {
+  wanted: { describe: string; accepts: (leader: string) => boolean },
+  rounds = 12,
+): Promise<string> {
   let leader = await settledLeader(nc, asset);
-  for (let round = 0; round < rounds && leader !== target; round++) {
+  for (let round = 0; round < rounds && !accepted(leader, wanted.accepts); round++) {
     await nc.request(stepdownSubject(asset), undefined, { timeout: 5_000 }).catch(() => undefined);
     const before = leader;
     const end = Date.now() + 10_000;
@@ -45,7 +45,15 @@ export async function moveLeaderTo(
       leader = await leaderOf(nc, asset).catch(() => undefined);
     } while ((leader === undefined || leader === before) && Date.now() < end);
   }
-  return leader;
+  if (!accepted(leader, wanted.accepts))
+    throw new Error(
+      `${asset.consumer ?? asset.stream}: no leader ${wanted.describe} after ${rounds} step-downs (${leader ?? 'none'})`,
+    );
+  return leader as string;
+}
+
+function accepted(leader: string | undefined, accepts: (leader: string) => boolean): boolean {
+  return leader !== undefined && accepts(leader);
 }
 
 async function settledLeader(
