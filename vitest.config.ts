@@ -2,10 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (pure, fast, `*.spec.ts`) and `integration` (`*.int.spec.ts` and the
- * cross-service tests under test/, against real nats-server and redis-server).
+ * cross-service tests under test/, against real nats-server and redis-server). The services are
+ * compiled first (tools/build.mjs), so the processes the tests start run what production runs.
  */
 export default defineConfig({
   test: {
+    globalSetup: ['./tools/build.mjs'],
     reporters: ['default', './tools/vitest-summary-reporter.ts'],
     projects: [
       {

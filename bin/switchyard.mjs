@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so the CLI needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the CLI compiled by tools/build.mjs into dist/ (`npm ci` and `npm start` build it).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../services/cli/src/main.ts');
+const cli = new URL('../dist/services/cli/main.mjs', import.meta.url);
+if (!existsSync(cli)) {
+  console.error('switchyard: dist/ is missing: run `npm run build` (npm ci runs it too)');
+  process.exit(1);
+}
+await import(cli.href);

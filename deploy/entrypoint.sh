@@ -1,7 +1,8 @@
 #!/bin/sh
 # The entry point of the Switchyard image: the first argument names the process, the rest are
 # its own flags (`entrypoint.sh worker --provider openai --config /etc/switchyard/config.yaml`).
-# `exec` makes node the process that receives SIGTERM (tini, PID 1, forwards it).
+# The services run as compiled by tools/build.mjs (dist/services/<name>/main.mjs). `exec` makes
+# node the process that receives SIGTERM (tini, PID 1, forwards it).
 set -eu
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,19 +17,19 @@ shift
 
 case "$service" in
   gateway)
-    exec node --import tsx "$root/services/gateway/src/main.ts" "$@"
+    exec node "$root/dist/services/gateway/main.mjs" "$@"
     ;;
   worker)
-    exec node --import tsx "$root/services/worker/src/main.ts" "$@"
+    exec node "$root/dist/services/worker/main.mjs" "$@"
     ;;
   fallback)
-    exec node --import tsx "$root/services/fallback/src/main.ts" "$@"
+    exec node "$root/dist/services/fallback/main.mjs" "$@"
     ;;
   metering)
-    exec node --import tsx "$root/services/metering/src/main.ts" "$@"
+    exec node "$root/dist/services/metering/main.mjs" "$@"
     ;;
   provider-sim)
-    exec node --import tsx "$root/services/provider-sim/src/main.ts" "$@"
+    exec node "$root/dist/services/provider-sim/main.mjs" "$@"
     ;;
   cli)
     exec node "$root/bin/switchyard.mjs" "$@"

@@ -5,13 +5,13 @@
  *
  * - direct: `completeChat` / `streamChat` of libs/providers straight to the simulator;
  * - Switchyard client: `client.chat.completions.create` in this process → NATS → worker → sim;
- * - gateway (HTTP): undici → `services/gateway/src/main.ts` (child process) → NATS → worker → sim;
+ * - gateway (HTTP): undici → `dist/services/gateway/main.mjs` (child process) → NATS → worker → sim;
  *
  * with the worker pool as a child process, and prints a markdown table. Every process it
  * starts is stopped before it exits; a failed call ends it with exit code 1 and the children's
  * last output; a watchdog bounds the run.
  *
- *   npx tsx test/bench/gateway.bench.ts
+ *   npm run build && npx tsx test/bench/gateway.bench.ts
  */
 import { availableParallelism } from 'node:os';
 import { Switchyard } from '@switchyard/client';
@@ -30,7 +30,7 @@ import {
 import { childPids, startCpuReading, type WatchedProcess } from './process-cpu';
 import {
   benchModel,
-  spawnTsx,
+  spawnBuilt,
   startPipelineStack,
   type PipelineStack,
 } from './pipeline-stack.test-support';
@@ -174,9 +174,8 @@ async function main(): Promise<void> {
   const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
   const nc = await connectNats({ servers: stack.nats.url, name: 'bench-client', logger });
   const worker = await stack.startWorkerProcess();
-  const { child: gateway, match } = await spawnTsx(
+  const { child: gateway, match } = await spawnBuilt(
     'gateway',
-    'services/gateway/src/main.ts',
     ['--config', stack.configPath, '--port', '0', '--insecure'],
     { ready: /gateway listening on (http:\/\/\S+)/ },
   );

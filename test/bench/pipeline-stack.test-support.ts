@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
-import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
+import {
+  builtServiceMain,
+  startTestNats,
+  startTestRedis,
+  uniquePrefix,
+  type BuiltService,
+  type TestServer,
+} from '@switchyard/testing';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -31,19 +38,19 @@ export interface BenchChild {
 }
 
 /**
- * Spawns `node --import tsx <script> ...args` from the repository root. With `ready`, resolves
+ * Spawns `node dist/services/<service>/main.mjs ...args` (`npm run build` first) from the
+ * repository root. With `ready`, resolves
  * once the output matches it (rejecting if the child exits first or after 30 s). With
  * BENCH_PROFILE_DIR set, the child writes a V8 CPU profile there when it exits.
  */
-export async function spawnTsx(
-  name: string,
-  script: string,
+export async function spawnBuilt(
+  name: BuiltService,
   args: readonly string[],
   options: { ready?: RegExp; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ child: BenchChild; match: RegExpExecArray | undefined }> {
   const profileDir = process.env['BENCH_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const nodeArgs = [...profile, '--import', 'tsx', script, ...args];
+  const nodeArgs = [...profile, builtServiceMain(name), ...args];
   const proc: ChildProcess = spawn(process.execPath, nodeArgs, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
@@ -109,7 +116,7 @@ export interface PipelineStack {
   readonly config: SwitchyardConfig;
   /** The config file a worker child process reads. */
   readonly configPath: string;
-  /** Starts `services/worker/src/main.ts --provider openai` on the config. */
+  /** Starts the compiled worker with `--provider openai` on the config. */
   startWorkerProcess(): Promise<BenchChild>;
   /** The last lines each child process wrote, to show when the benchmark fails. */
   childOutput(): string;
@@ -132,7 +139,7 @@ export async function startPipelineStack(): Promise<PipelineStack> {
     const [nats, redis, sim] = await Promise.all([
       startTestNats().then((server) => (servers.push(server), server)),
       startTestRedis().then((server) => (servers.push(server), server)),
-      spawnTsx('provider-sim', 'services/provider-sim/src/main.ts', ['--port', '0'], {
+      spawnBuilt('provider-sim', ['--port', '0'], {
         ready: /listening on (http:\/\/\S+)/,
       }).then((started) => (children.push(started.child), started)),
     ]);
@@ -159,9 +166,8 @@ export async function startPipelineStack(): Promise<PipelineStack> {
       config,
       configPath,
       async startWorkerProcess() {
-        const { child } = await spawnTsx(
+        const { child } = await spawnBuilt(
           'worker',
-          'services/worker/src/main.ts',
           ['--provider', 'openai', '--config', configPath],
           { ready: /worker pulling/, env: { LOG_LEVEL: 'info' } },
         );

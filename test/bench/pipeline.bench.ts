@@ -5,7 +5,7 @@
  *
  * - direct: `completeChat` / `streamChat` of libs/providers straight to the simulator;
  * - through Switchyard: `client.chat.completions.create` → NATS JetStream → worker pool →
- *   simulator → reply, with the worker as a child process (`services/worker/src/main.ts`) and
+ *   simulator → reply, with the worker as a child process (`dist/services/worker/main.mjs`) and
  *   again in this process (`startWorker`);
  *
  * and prints jobs/s, p50/p99 latency and the latency added over direct as markdown tables.
@@ -13,7 +13,7 @@
  * it exits; a failed call ends it with exit code 1 and the children's last output; a watchdog
  * bounds the whole run. BENCH_PROFILE_DIR=<dir> makes the child processes write CPU profiles.
  *
- *   npx tsx test/bench/pipeline.bench.ts
+ *   npm run build && npx tsx test/bench/pipeline.bench.ts
  */
 import { availableParallelism } from 'node:os';
 import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';

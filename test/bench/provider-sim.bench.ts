@@ -3,7 +3,7 @@
  * `taskset` when available), driven from this process with undici (keep-alive, 64 requests in
  * flight) for BENCH_SECONDS (default 10) per provider API, non-streaming.
  *
- *   npx tsx test/bench/provider-sim.bench.ts
+ *   npm run build && npx tsx test/bench/provider-sim.bench.ts
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -57,14 +57,7 @@ function hasTaskset(): boolean {
 }
 
 async function startSimulator(pinned: boolean): Promise<{ child: ChildProcess; url: string }> {
-  const node = [
-    process.execPath,
-    '--import',
-    'tsx',
-    'services/provider-sim/src/main.ts',
-    '--port',
-    '0',
-  ];
+  const node = [process.execPath, `${root}dist/services/provider-sim/main.mjs`, '--port', '0'];
   const [command, ...args] = pinned ? ['taskset', '-c', '0', ...node] : node;
   const child = spawn(command ?? process.execPath, args, {
     cwd: root,

@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { builtServiceMain } from '@switchyard/testing';
 import { waitUntil } from '../pipeline/pipeline-harness.test-support';
 
-const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
-
-/** A worker pool running as its own process (`services/worker/src/main.ts`). */
+/** A worker pool running as its own process (`dist/services/worker/main.mjs`). */
 export interface WorkerProcess {
   child: ChildProcess;
   /** Everything it wrote to stdout and stderr so far. */
@@ -14,14 +12,14 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `node --import tsx services/worker/src/main.ts` and resolves once it pulls. */
+/** Starts `node dist/services/worker/main.mjs` and resolves once it pulls. */
 export async function spawnWorkerProcess(
   provider: string,
   configPath: string,
 ): Promise<WorkerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', workerMain, '--provider', provider, '--config', configPath],
+    [builtServiceMain('worker'), '--provider', provider, '--config', configPath],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
   );
   let output = '';

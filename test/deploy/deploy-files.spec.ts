@@ -52,9 +52,9 @@ describe('deploy/entrypoint.sh', () => {
     for (const [service, line] of arms) {
       if (service === 'cli') {
         expect(line).toContain('"$root/bin/switchyard.mjs"');
-        expect(readRepoFile('bin/switchyard.mjs')).toContain('services/cli/src/main.ts');
+        expect(readRepoFile('bin/switchyard.mjs')).toContain('dist/services/cli/main.mjs');
       } else {
-        expect(line).toBe(`node --import tsx "$root/services/${service}/src/main.ts" "$@"`);
+        expect(line).toBe(`node "$root/dist/services/${service}/main.mjs" "$@"`);
       }
     }
   });
@@ -67,7 +67,7 @@ describe('deploy/entrypoint.sh', () => {
     }
   });
 
-  it('runs a service through tsx with its flags', () => {
+  it('runs a compiled service with its flags', () => {
     const result = run([entrypoint, 'provider-sim', '--help']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -81,14 +81,16 @@ describe('deploy/Dockerfile', () => {
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.startsWith('#'));
 
-  it('builds on a pinned official node image and runs as a non-root user under tini', () => {
+  it('builds on a pinned official node image, compiles the services and runs them as a non-root user under tini', () => {
     const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1] ?? '';
     expect(isAllowedImage(base)).toBe(true);
     expect(isAllowedImage('node:latest')).toBe(false);
     expect(isAllowedImage('someone/switchyard-clone:1.0')).toBe(false);
     expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1])).toEqual(
-      Array(3).fill('${NODE_IMAGE}'),
+      Array(4).fill('${NODE_IMAGE}'),
     );
+    expect(dockerfile).toContain('RUN node tools/build.mjs');
+    expect(dockerfile).toContain('COPY --from=build /src/dist ./dist');
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(/^USER (\S+)$/m.exec(dockerfile)?.[1]).not.toMatch(/^(root|0)$/);
     expect(dockerfile).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "/app/deploy/entrypoint.sh"]');
@@ -114,7 +116,7 @@ describe('deploy/Dockerfile', () => {
     const manifest = JSON.parse(readRepoFile('package.json')) as {
       dependencies: Record<string, string>;
     };
-    const imported = new Set<string>(['tsx']);
+    const imported = new Set<string>();
     for (const path of productionSources()) {
       const source = readRepoFile(path);
       const specifiers = source.matchAll(

@@ -3,12 +3,12 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { ServerError } from '@switchyard/client';
 import { streamNames } from '@switchyard/contracts';
 import type { SimCall } from '@switchyard/provider-sim';
+import { builtServiceMain } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUsageEvents } from '../cluster/usage-events.test-support';
 import {
@@ -21,18 +21,16 @@ import {
   type RunningPipeline,
 } from './pipeline-harness.test-support';
 
-const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
-
 const jobs = 200;
 const promptOf = (i: number) => `job-${i}: where is the blue train going?`;
 
-/** Starts `node --import tsx services/worker/src/main.ts` and waits until it pulls. */
+/** Starts `node dist/services/worker/main.mjs` and waits until it pulls. */
 async function spawnWorker(
   configPath: string,
 ): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', workerMain, '--provider', 'openai', '--config', configPath],
+    [builtServiceMain('worker'), '--provider', 'openai', '--config', configPath],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
   );
   let output = '';

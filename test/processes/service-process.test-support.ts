@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { builtServiceMain } from '@switchyard/testing';
 import { waitUntil } from '../pipeline/pipeline-harness.test-support';
-
-const services = fileURLToPath(new URL('../../services/', import.meta.url));
 
 /** The services a test can run as processes of their own. */
 export type ServiceName = 'gateway' | 'worker' | 'fallback' | 'metering';
 
-/** A service run as its own process (`node --import tsx services/<name>/src/main.ts`). */
+/** A service run as its own process (`node dist/services/<name>/main.mjs`). */
 export interface ServiceProcess {
   child: ChildProcess;
   output(): string;
@@ -17,17 +15,16 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts a service's main.ts and waits until its output contains `ready`. */
+/** Starts a service's compiled main and waits until its output contains `ready`. */
 export async function spawnService(
   name: ServiceName,
   args: string[],
   ready: string,
 ): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', `${services}${name}/src/main.ts`, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
-  );
+  const child = spawn(process.execPath, [builtServiceMain(name), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'info' },
+  });
   let output = '';
   child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr?.on('data', (data: Buffer) => (output += data.toString()));

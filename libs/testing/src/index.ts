@@ -1,3 +1,4 @@
+export { builtServiceMain, type BuiltService } from './built-service';
 export { startTestNats } from './test-nats';
 export { startTestRedis } from './test-redis';
 export type { TestServer, TestServerSource } from './test-server';

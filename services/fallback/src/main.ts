@@ -7,7 +7,7 @@ import { FallbackMetrics } from './fallback-metrics';
 import { startFallbackRouter } from './fallback-router';
 
 /**
- * `tsx services/fallback/src/main.ts [--config config.yaml] [--metrics-port 9464]`: runs the
+ * `node dist/services/fallback/main.mjs [--config config.yaml] [--metrics-port 9464]`: runs the
  * fallback router until SIGTERM or SIGINT, serving Prometheus metrics on
  * `http://0.0.0.0:<port>/metrics` when `--metrics-port` is given. The config path defaults to
  * $SWITCHYARD_CONFIG, else ./config.yaml.

@@ -3,12 +3,11 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix } from '@switchyard/testing';
+import { builtServiceMain, uniquePrefix } from '@switchyard/testing';
 import { specConfigYaml, startSpecServers } from './gateway-spec-setup.test-support';
 
-const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
+const mainPath = builtServiceMain('gateway');
 
 /** A config file of its own (see specConfigYaml), on `servers`. */
 function configFile(
@@ -21,11 +20,11 @@ function configFile(
 }
 
 /**
- * The real gateway process (`node --import tsx main.ts`), as the image's entry point, compose
+ * The real gateway process (`node dist/services/gateway/main.mjs`), as the image's entry point, compose
  * and Kubernetes start it. Resolves `listening` with its URL once it says so.
  */
 function startMain(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainPath, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [mainPath, '--port', '0', ...args], {
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,8 +13,8 @@ import { startGateway } from './start-gateway';
 
 const usage = `gateway: the OpenAI-compatible HTTP edge of Switchyard
 
-  tsx services/gateway/src/main.ts [--config config.yaml] [--port 4000] [--host 127.0.0.1]
-                                   [--insecure]
+  node dist/services/gateway/main.mjs [--config config.yaml] [--port 4000] [--host 127.0.0.1]
+                                      [--insecure]
 
   --config    the Switchyard config file     default $SWITCHYARD_CONFIG, else ./config.yaml
   --port      the port to listen on          default 4000

@@ -13,7 +13,7 @@ import { startMetering } from './start-metering';
 
 const usage = `metering: usage events aggregated exactly once in Redis, spend queries over NATS
 
-  tsx services/metering/src/main.ts [--config config.yaml] [--metrics-port 9464]
+  node dist/services/metering/main.mjs [--config config.yaml] [--metrics-port 9464]
 
   --config        the Switchyard config file                      default ./config.yaml
   --metrics-port  serve Prometheus metrics on http://0.0.0.0:<port>/metrics (every interface)

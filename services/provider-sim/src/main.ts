@@ -6,7 +6,7 @@ import { startProviderSim } from './server';
 
 const usage = `provider-sim: a simulator of the OpenAI, Azure OpenAI, Anthropic and Gemini APIs
 
-  tsx services/provider-sim/src/main.ts [--port 4010] [--host 127.0.0.1] [--scenario file.json]
+  node dist/services/provider-sim/main.mjs [--port 4010] [--host 127.0.0.1] [--scenario file.json]
 
   --port      port to listen on (0: a free one)           default 4010
   --host      address to listen on                         default 127.0.0.1

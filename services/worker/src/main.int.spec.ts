@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtServiceMain } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInstallation,
@@ -14,9 +14,9 @@ import {
   type Servers,
 } from './worker-harness.test-support';
 
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const main = builtServiceMain('worker');
 
-describe('worker main (tsx services/worker/src/main.ts)', () => {
+describe('worker main (node dist/services/worker/main.mjs)', () => {
   let servers: Servers;
   let install: Installation;
 
@@ -34,11 +34,10 @@ describe('worker main (tsx services/worker/src/main.ts)', () => {
     const configPath = join(mkdtempSync(join(tmpdir(), 'sy-worker-')), 'config.yaml');
     writeFileSync(configPath, install.yaml);
     await servers.sim.setLatency(install.simName('slow'), { ttftMs: 1_000 });
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', main, '--provider', 'gemini', '--config', configPath],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'info' } },
-    );
+    const child = spawn(process.execPath, [main, '--provider', 'gemini', '--config', configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'info' },
+    });
     let output = '';
     child.stdout.on('data', (data: Buffer) => (output += data.toString()));
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
@@ -58,7 +57,7 @@ describe('worker main (tsx services/worker/src/main.ts)', () => {
   });
 
   it('refuses a missing --provider with exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    const child = spawn(process.execPath, [main], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

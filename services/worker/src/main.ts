@@ -14,7 +14,7 @@ import { startWorker } from './start-worker';
 
 const usage = `worker: the worker pool of one provider
 
-  tsx services/worker/src/main.ts --provider <name> [--config config.yaml] [--metrics-port 9464]
+  node dist/services/worker/main.mjs --provider <name> [--config config.yaml] [--metrics-port 9464]
 
   --provider      the provider whose deployments this pool calls (openai, anthropic, gemini, …)
   --config        the Switchyard config file                    default ./config.yaml

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
@@ -12,7 +11,13 @@ import {
 } from '@switchyard/contracts';
 import { closeNats, connectNats, publishJob } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
-import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
+import {
+  builtServiceMain,
+  startTestNats,
+  startTestRedis,
+  uniquePrefix,
+  type TestServer,
+} from '@switchyard/testing';
 import { Redis } from 'ioredis';
 
 export const silentLogger = createLogger({
@@ -20,7 +25,7 @@ export const silentLogger = createLogger({
   level: (process.env.SPEC_LOG as 'silent') ?? 'silent',
 });
 
-const simMain = fileURLToPath(new URL('../../provider-sim/src/main.ts', import.meta.url));
+const simMain = builtServiceMain('provider-sim');
 
 /** The provider simulator in a child process (a service may not import another service). */
 export interface SimProcess {
@@ -34,9 +39,9 @@ export interface SimProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `tsx services/provider-sim/src/main.ts --port 0` and waits until it listens. */
+/** Starts `node dist/services/provider-sim/main.mjs --port 0` and waits until it listens. */
 export async function startSimProcess(): Promise<SimProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', simMain, '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, [simMain, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'warn' },
   });

@@ -25,10 +25,11 @@ describe('planServices', () => {
       gateway: { host: '127.0.0.1', port: 4000 },
       simulatorPort: 4010,
     });
-    const names = specs.map((spec) => spec.name).filter((name) => name !== 'metering');
+    const names = specs.map((spec) => spec.name);
     expect(names).toEqual([
       'provider-sim',
       'fallback',
+      'metering',
       'worker-anthropic',
       'worker-openai',
       'gateway',
@@ -36,7 +37,7 @@ describe('planServices', () => {
     expect(specs[0]?.args).toEqual(['--port', '4010', '--host', '127.0.0.1']);
     const worker = specs.find((spec) => spec.name === 'worker-openai');
     expect(worker?.args).toEqual(['--provider', 'openai', '--config', '/abs/config.yaml']);
-    expect(worker?.script).toMatch(/services\/worker\/src\/main\.ts$/);
+    expect(worker?.script).toMatch(/dist\/services\/worker\/main\.mjs$/);
     expect(worker?.stopTimeoutMs).toBe(15_000);
     expect(specs.at(-1)?.args).toEqual([
       '--config',

@@ -1,12 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { SwitchyardConfig } from '@switchyard/config';
+import { builtServiceMain } from './built-services';
 import type { ServiceSpec } from './service-process';
-
-/** The repository root: services are started from their sources there. */
-export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-const mainOf = (service: string) => `${repoRoot}services/${service}/src/main.ts`;
 
 export interface ServicePlanOptions {
   config: SwitchyardConfig;
@@ -27,7 +21,7 @@ export function providersOf(config: SwitchyardConfig): string[] {
 
 /**
  * The services of the stack, in start order: the simulator (demo only), the fallback router,
- * metering (when services/metering exists), one worker pool per provider, the gateway last
+ * metering, one worker pool per provider, the gateway last
  * (with `--insecure` when the config has no master key: `up` then keeps it on loopback, see
  * gatewayHost).
  */
@@ -39,7 +33,7 @@ export function planServices(options: ServicePlanOptions): ServiceSpec[] {
     specs.push({
       name: 'provider-sim',
       role: 'simulator',
-      script: mainOf('provider-sim'),
+      script: builtServiceMain('provider-sim'),
       args: ['--port', String(options.simulatorPort), '--host', '127.0.0.1'],
       stopTimeoutMs: 5_000,
     });
@@ -47,24 +41,22 @@ export function planServices(options: ServicePlanOptions): ServiceSpec[] {
   specs.push({
     name: 'fallback',
     role: 'fallback',
-    script: mainOf('fallback'),
+    script: builtServiceMain('fallback'),
     args: withConfig,
     stopTimeoutMs: 10_000,
   });
-  if (existsSync(mainOf('metering'))) {
-    specs.push({
-      name: 'metering',
-      role: 'metering',
-      script: mainOf('metering'),
-      args: withConfig,
-      stopTimeoutMs: 10_000,
-    });
-  }
+  specs.push({
+    name: 'metering',
+    role: 'metering',
+    script: builtServiceMain('metering'),
+    args: withConfig,
+    stopTimeoutMs: 10_000,
+  });
   for (const provider of providersOf(config)) {
     specs.push({
       name: `worker-${provider}`,
       role: 'worker',
-      script: mainOf('worker'),
+      script: builtServiceMain('worker'),
       args: ['--provider', provider, ...withConfig],
       stopTimeoutMs: config.switchyard.worker.shutdownGraceMs + 10_000,
     });
@@ -72,7 +64,7 @@ export function planServices(options: ServicePlanOptions): ServiceSpec[] {
   specs.push({
     name: 'gateway',
     role: 'gateway',
-    script: mainOf('gateway'),
+    script: builtServiceMain('gateway'),
     args: [
       ...withConfig,
       '--port',

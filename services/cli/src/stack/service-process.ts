@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { builtExitWithParent } from './built-services';
 import type { LogRelay } from './log-relay';
 
-/** One process of the stack: a service's main.ts run with tsx. */
+/** One process of the stack: a service compiled by tools/build.mjs. */
 export interface ServiceSpec {
   /** Its name in logs and messages: `gateway`, `worker-anthropic`. */
   name: string;
   /** What it is, which decides when it stops (see `stopOrder`). */
   role: ServiceRole;
-  /** Absolute path of its main.ts. */
+  /** Absolute path of its compiled main.mjs. */
   script: string;
   args: string[];
   /** How long `stop()` waits after SIGTERM before SIGKILL. */
@@ -43,24 +44,18 @@ export interface SpawnServiceOptions {
   relay: LogRelay;
 }
 
-const tsxLoader = import.meta.resolve('tsx');
-const exitWithParent = new URL('./exit-with-parent.ts', import.meta.url).href;
-/** The repository's tsconfig (decorators for the gateway), whatever the working folder. */
-const tsconfig = fileURLToPath(new URL('../../../../tsconfig.json', import.meta.url));
-
 /**
- * Starts `node --import tsx <script> <args>` (with the repository's tsconfig) in a process
- * group of its own (Ctrl-C in the
- * terminal reaches only `up`, which stops the stack in order), with standard input a pipe
+ * Starts `node <script> <args>` in a process group of its own (Ctrl-C in the terminal reaches
+ * only `up`, which stops the stack in order), with standard input a pipe
  * whose end makes the service stop (see exit-with-parent.ts). Its output lines go to `relay`.
  */
 export function spawnService(spec: ServiceSpec, options: SpawnServiceOptions): ServiceProcess {
   const child = spawn(
     process.execPath,
-    ['--import', tsxLoader, '--import', exitWithParent, spec.script, ...spec.args],
+    ['--import', pathToFileURL(builtExitWithParent).href, spec.script, ...spec.args],
     {
       cwd: options.cwd,
-      env: { TSX_TSCONFIG_PATH: tsconfig, ...options.env },
+      env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     },
