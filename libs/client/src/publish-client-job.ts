@@ -89,7 +89,7 @@ function publishOnce(
       },
     },
     undefined,
-    () => publishJob(client.js, job, { replyTo, subjects: client.subjects }),
+    () => publishJob(client.streams, job, { replyTo, subjects: client.subjects }),
   );
 }
 

@@ -1,6 +1,12 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { DEFAULT_TENANT, createSubjects, tenantIdSchema } from '@switchyard/contracts';
+import {
+  DEFAULT_TENANT,
+  createSubjects,
+  tenantIdSchema,
+  tenantInboxPrefix,
+} from '@switchyard/contracts';
+import { StreamPublisher } from '@switchyard/messaging';
 import { Batches } from './batches/batches';
 import { Completions } from './chat/completions';
 import { ReplyMux } from './chat/reply-mux';
@@ -58,6 +64,7 @@ export class Switchyard {
     this.context = {
       nc: options.nc,
       js: jetstream(options.nc),
+      streams: new StreamPublisher(options.nc, { inboxPrefix: tenantInboxPrefix(tenant) }),
       tenant,
       subjects,
       streamPrefix,

@@ -1,4 +1,4 @@
-import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstream';
+import type { JetStreamManager, PubAck } from '@nats-io/jetstream';
 import {
   answerRecordSchema,
   decodeAnswerRecord,
@@ -11,6 +11,7 @@ import {
 } from '@switchyard/contracts';
 import { switchyardHeaders } from './message-headers';
 import { InvalidMessageError } from './messaging.errors';
+import type { StreamPublish } from './stream-publisher';
 
 /**
  * Records how a job was settled on `<root>.answers.<tenant>.<job token>` (stream LLM_ANSWERS,
@@ -22,7 +23,7 @@ import { InvalidMessageError } from './messaging.errors';
  * a JetStream error as nats.js throws them.
  */
 export async function publishAnswerRecord(
-  js: JetStreamClient,
+  js: StreamPublish,
   record: AnswerRecordInput,
   options: { subjects: SwitchyardSubjects; timeoutMs?: number },
 ): Promise<PubAck> {

@@ -95,3 +95,4 @@ export {
 } from './register-service';
 export { createMissingStreams, type StreamSettings } from './create-missing-streams';
 export { publishAnswerRecord, readAnswerRecord } from './answer-records';
+export { StreamPublisher, type StreamPublish, type StreamPublishOptions } from './stream-publisher';

@@ -1,4 +1,4 @@
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import type { PubAck } from '@nats-io/jetstream';
 import type { Context } from '@opentelemetry/api';
 import {
   subjects as defaultSubjects,
@@ -10,6 +10,7 @@ import { jobMessageId } from './job-message-id';
 import { isPublishableSubject, switchyardHeaders } from './message-headers';
 import { InvalidReplySubjectError } from './messaging.errors';
 import { validateJob } from './publish-job';
+import type { StreamPublish } from './stream-publisher';
 
 /** Options of {@link publishDeadLetter}. */
 export interface PublishDeadLetterOptions {
@@ -36,7 +37,7 @@ export interface PublishDeadLetterOptions {
  * acking the job) stores it once.
  */
 export async function publishDeadLetter(
-  js: JetStreamClient,
+  js: StreamPublish,
   job: CompletionJobInput,
   options: PublishDeadLetterOptions,
 ): Promise<PubAck> {

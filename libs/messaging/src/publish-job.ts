@@ -1,4 +1,4 @@
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import type { PubAck } from '@nats-io/jetstream';
 import type { Context } from '@opentelemetry/api';
 import {
   completionJobSchema,
@@ -18,6 +18,7 @@ import {
   InvalidReplySubjectError,
   JobsStreamFullError,
 } from './messaging.errors';
+import type { StreamPublish } from './stream-publisher';
 
 /** Options of {@link publishJob}. */
 export interface PublishJobOptions {
@@ -66,7 +67,7 @@ export function validateJob(job: CompletionJobInput): CompletionJob {
  * rather than dropping queued ones.
  */
 export async function publishJob(
-  js: JetStreamClient,
+  js: StreamPublish,
   job: CompletionJobInput,
   options: PublishJobOptions = {},
 ): Promise<PubAck> {

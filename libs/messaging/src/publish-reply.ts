@@ -1,4 +1,4 @@
-import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import { jetstream, type PubAck } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Context } from '@opentelemetry/api';
 import {
@@ -8,6 +8,7 @@ import {
 } from '@switchyard/contracts';
 import { isPublishableSubject, switchyardHeaders } from './message-headers';
 import { InvalidReplySubjectError } from './messaging.errors';
+import type { StreamPublish } from './stream-publisher';
 
 /** Options of {@link publishReply}. */
 export interface PublishReplyOptions {
@@ -19,7 +20,7 @@ export interface PublishReplyOptions {
    */
   msgId?: string;
   /** The JetStream client for durable replies. @defaultValue `jetstream(nc)` */
-  js?: JetStreamClient;
+  js?: StreamPublish;
   /** The trace context to propagate. @defaultValue the active context */
   traceContext?: Context;
   /** Milliseconds to wait for the stream's acknowledgement of a durable reply. */

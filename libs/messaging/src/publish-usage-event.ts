@@ -1,4 +1,4 @@
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import type { PubAck } from '@nats-io/jetstream';
 import type { Context } from '@opentelemetry/api';
 import {
   formatIssues,
@@ -11,6 +11,7 @@ import {
 } from '@switchyard/contracts';
 import { switchyardHeaders } from './message-headers';
 import { InvalidMessageError } from './messaging.errors';
+import type { StreamPublish } from './stream-publisher';
 
 /** Options of {@link publishUsageEvent}. */
 export interface PublishUsageEventOptions {
@@ -31,7 +32,7 @@ export interface PublishUsageEventOptions {
  * Throws an InvalidMessageError (`bad_request`) for an event that fails the contract.
  */
 export async function publishUsageEvent(
-  js: JetStreamClient,
+  js: StreamPublish,
   event: UsageEventInput,
   options: PublishUsageEventOptions = {},
 ): Promise<PubAck> {

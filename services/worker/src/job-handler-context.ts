@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Deployment, RouterSettings } from '@switchyard/config';
 import type { AnswerRecord, CompletionJob, SwitchyardSubjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
+import type { StreamPublish } from '@switchyard/messaging';
 import type { BudgetGate } from './budget-gate';
 import type { Cancellations } from './cancellations';
 import type { DeploymentBoard } from './deployment-board';
@@ -15,6 +16,8 @@ import type { WorkerMetrics } from './worker-metrics';
 /** Everything the handler of one model's jobs uses. */
 export interface JobHandlerContext {
   nc: NatsConnection;
+  /** Publishes what a stream must store: answer records, usage, dead letters, durable replies. */
+  streams: StreamPublish;
   subjects: SwitchyardSubjects;
   router: Pick<RouterSettings, 'retryPolicy'>;
   dropParams: boolean;

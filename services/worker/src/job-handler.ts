@@ -1,4 +1,3 @@
-import { jetstream } from '@nats-io/jetstream';
 import { makeError, type SwitchyardError } from '@switchyard/contracts';
 import type { JobHandler } from '@switchyard/messaging';
 import type { JobHandlerContext } from './job-handler-context';
@@ -28,9 +27,8 @@ export const maxHandlerFailures = 5;
  * `budget_exceeded`), the provider is called, and the job settled (`serveJob`).
  */
 export function createJobHandler(context: JobHandlerContext): JobHandler {
-  const js = jetstream(context.nc);
   const settlerContext: SettlerContext = {
-    js,
+    streams: context.streams,
     subjects: context.subjects,
     onUsage: (event) => context.metrics.usage(event),
   };
@@ -42,6 +40,7 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
     });
     const replies = jobReplies({
       nc: context.nc,
+      streams: context.streams,
       replyTo: delivery.replyTo,
       subjects: context.subjects,
       traceContext: delivery.traceContext,

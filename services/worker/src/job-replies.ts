@@ -5,7 +5,7 @@ import {
   type SwitchyardError,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
-import { publishReply, type JobDelivery } from '@switchyard/messaging';
+import { publishReply, type JobDelivery, type StreamPublish } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import { retryDurably } from './retry-durably';
 
@@ -51,6 +51,8 @@ export interface JobReplies {
 /** What a JobReplies needs. */
 export interface JobRepliesOptions {
   nc: NatsConnection;
+  /** Publishes replies to durable results subjects. */
+  streams: StreamPublish;
   replyTo: string | null;
   subjects: SwitchyardSubjects;
   traceContext: JobDelivery['traceContext'];
@@ -61,7 +63,7 @@ export interface JobRepliesOptions {
 
 /** Replies for one delivery. Publishing failures are logged and returned, never thrown. */
 export function jobReplies(options: JobRepliesOptions): JobReplies {
-  const { nc, replyTo, subjects, traceContext, logger } = options;
+  const { nc, streams, replyTo, subjects, traceContext, logger } = options;
   const maxBytes = Math.max(0, (nc.info?.max_payload ?? 1024 * 1024) - replyHeadroomBytes);
   const send = async (
     message: ReplyMessage | EncodedReply,
@@ -81,7 +83,7 @@ export function jobReplies(options: JobRepliesOptions): JobReplies {
     }
     const stored = await retryDurably(
       'publishing a reply',
-      () => publishReply(nc, replyTo, encoded.body, { subjects, msgId, traceContext }),
+      () => publishReply(nc, replyTo, encoded.body, { js: streams, subjects, msgId, traceContext }),
       {
         log: logger.child({ replyTo, msgId }),
         ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),

@@ -1,4 +1,3 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
 import {
   CONTRACT_VERSION,
   makeError,
@@ -16,6 +15,7 @@ import {
   publishDeadLetter,
   publishUsageEvent,
   type JobDelivery,
+  type StreamPublish,
 } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import { encodeReply, type JobReplies } from './job-replies';
@@ -35,7 +35,7 @@ export interface FinalAnswer {
 
 /** What settling jobs needs from the worker. */
 export interface SettlerContext {
-  js: JetStreamClient;
+  streams: StreamPublish;
   subjects: SwitchyardSubjects;
   /** Called once for each usage event a settlement publishes for the first time (metrics). */
   onUsage(event: UsageEventInput): void;
@@ -191,12 +191,12 @@ export class JobSettler {
   }
 
   private publishRecord(record: AnswerRecordInput) {
-    return publishAnswerRecord(this.context.js, record, { subjects: this.context.subjects });
+    return publishAnswerRecord(this.context.streams, record, { subjects: this.context.subjects });
   }
 
   private publishDeadLetter(job: CompletionJob, errorType: ErrorType) {
     const { delivery } = this;
-    return publishDeadLetter(this.context.js, job, {
+    return publishDeadLetter(this.context.streams, job, {
       errorType,
       attempt: delivery.attempt,
       ...(delivery.replyTo === null ? {} : { replyTo: delivery.replyTo }),
@@ -213,7 +213,7 @@ export class JobSettler {
       usage.map((event) => {
         if (!replayed) this.context.onUsage(event);
         return this.durably('publishing a usage event', () =>
-          publishUsageEvent(this.context.js, event, { subjects: this.context.subjects }),
+          publishUsageEvent(this.context.streams, event, { subjects: this.context.subjects }),
         );
       }),
     );

@@ -6,7 +6,7 @@ import {
   type LogicalModel,
   type SwitchyardConfig,
 } from '@switchyard/config';
-import { createSubjects, streamNames } from '@switchyard/contracts';
+import { createSubjects, serviceInboxPrefix, streamNames } from '@switchyard/contracts';
 import {
   createBudgetLedger,
   createCooldownTracker,
@@ -18,6 +18,7 @@ import {
   provisionTopology,
   readAnswerRecord,
   registerService,
+  StreamPublisher,
   TopologyDefaults,
   type JobConsumer,
 } from '@switchyard/messaging';
@@ -166,6 +167,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
   });
   const jsm = await jetstreamManager(nc);
+  // Settlements' acknowledgements come back on the worker role's own inbox (its NATS user's).
+  const streams = new StreamPublisher(nc, { inboxPrefix: serviceInboxPrefix('worker') });
   const answersWhere = { stream: streamNames(nats.streamPrefix).answers, subjects };
   const metrics = new WorkerMetrics(
     (options.metrics ?? createMetrics('switchyard-worker', { enabled: false })).meter,
@@ -198,6 +201,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           : { unsettledNakDelayMs: options.handlerRetryMs }),
         handler: createJobHandler({
           nc,
+          streams,
           subjects,
           router: config.router,
           dropParams: config.dropParams,
@@ -221,6 +225,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     }
   } catch (error) {
     await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
+    streams.close();
     await cancellations.close();
     await keyStore?.close();
     cooldowns?.close();
@@ -255,6 +260,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
             return consumer.stop(graceMs === undefined ? {} : { graceMs });
           }),
         );
+        streams.close();
         await cancellations.close();
         await keyStore?.close();
         cooldowns?.close();
