@@ -105,7 +105,7 @@ const mustReserve = async (
   d: Deployment,
   tokens: number,
 ) => {
-  const result = await g.gate.reserve(j, d, tokens, g.logger);
+  const result = await g.gate.reserve(j, d, () => tokens, g.logger);
   if (!result.ok) throw new Error(`refused: ${result.error.message}`);
   return result.hold;
 };
@@ -126,7 +126,7 @@ describe('budget gate', () => {
     const g = gateWith();
     const holds = [];
     for (let i = 0; i < 9; i++) holds.push(await mustReserve(g, job(), priced, 10));
-    const refused = await g.gate.reserve(job(), priced, 10, g.logger);
+    const refused = await g.gate.reserve(job(), priced, () => 10, g.logger);
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.error).toMatchObject({
       type: 'budget_exceeded',
@@ -138,7 +138,7 @@ describe('budget gate', () => {
     expect(g.events.map((e) => [e.tenant, e.scope, e.threshold])).toEqual([
       ['acme', 'tenant', 100],
     ]);
-    await g.gate.reserve(job(), priced, 10, g.logger);
+    await g.gate.reserve(job(), priced, () => 10, g.logger);
     expect(g.events).toHaveLength(1);
     await Promise.all(holds.map((h) => h.release()));
     expect((await g.spent('acme')).reserved).toBe('0');
@@ -170,7 +170,7 @@ describe('budget gate', () => {
     const keyJob = job({ key_id: 'key_0123456789abcdef' });
     await mustReserve(g, keyJob, priced, 10);
     expect((await g.spent('acme', 'key_0123456789abcdef')).reserved).toBe('1100');
-    const refused = await g.gate.reserve(keyJob, priced, 10, g.logger);
+    const refused = await g.gate.reserve(keyJob, priced, () => 10, g.logger);
     expect(!refused.ok && refused.error.message).toContain('virtual key key_0123456789abcdef');
     expect((await g.spent('acme')).reserved).toBe('1100');
     // A key without a budget, or unknown: only the tenant's budget.

@@ -69,7 +69,8 @@ export interface BudgetGate {
   reserve(
     job: CompletionJob,
     deployment: Deployment,
-    estimatedInputTokens: number,
+    /** Counted only when the job has a budget to reserve from. */
+    estimatedInputTokens: () => number,
     log: Logger,
   ): Promise<{ ok: true; hold: BudgetHold } | { ok: false; error: SwitchyardError }>;
 }
@@ -183,7 +184,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       const scopes = await scopesOf(job);
       if (scopes.length === 0) return { ok: true, hold: noHold };
       const output = outputReserveTokens(job.request, deployment);
-      const estimate = options.price.estimate(deployment, estimatedInputTokens, output);
+      const estimate = options.price.estimate(deployment, estimatedInputTokens(), output);
       if (estimate === null) warnUnpriced(deployment);
       const result = await ledger.reserve(scopes, usdToMicros(estimate ?? 0));
       if (result.ok) return { ok: true, hold: holdFor(result.reservation, deployment) };

@@ -68,4 +68,25 @@ describe('pre-call checks in the lease', () => {
     expect(outcome.kind === 'too-long' && [...outcome.estimates.keys()]).toEqual([small, medium]);
     expect(board.usable()).toEqual([small, medium]);
   });
+
+  it('counts the prompt only when something needs it: a tpm limit or pre-call checks, else never', async () => {
+    // No deployment cools down; the rate limiter needs no Redis for deployments without limits.
+    const noCooldowns: WorkerLimits = {
+      ...limits,
+      cooldown: {
+        recordFailure: () => Promise.resolve({}),
+        recordSuccess: () => Promise.resolve(),
+        coolingDownUntil: () => Promise.resolve(undefined),
+      },
+    };
+    counted.length = 0;
+    const board = new DeploymentBoard([unknown], 1);
+    const outcome = await leaseDeployment(board, noCooldowns, prompt(3), { preCallChecks: false });
+    expect(outcome.kind).toBe('leased');
+    expect(counted).toEqual([]);
+    if (outcome.kind !== 'leased') return;
+    expect(outcome.lease.estimatedInputTokens()).toBe(estimateInputTokens(prompt(3), unknown));
+    expect(outcome.lease.estimatedInputTokens()).toBe(estimateInputTokens(prompt(3), unknown));
+    expect(counted).toEqual([unknown.providerModel]);
+  });
 });

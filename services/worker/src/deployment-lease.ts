@@ -9,8 +9,12 @@ import type { WorkerLimits } from './worker-limits';
 export interface DeploymentLease {
   readonly deployment: Deployment;
   readonly reservation: Reservation;
-  /** The prompt's estimated input tokens on this deployment (its tokenizer). */
-  readonly estimatedInputTokens: number;
+  /**
+   * The prompt's estimated input tokens on this deployment (its tokenizer), counted on first
+   * use: a call without tpm limits, budgets or pre-call checks never needs it, and an OpenAI
+   * tokenizer costs CPU per prompt and ≈ 70 MB of memory once loaded.
+   */
+  readonly estimatedInputTokens: () => number;
 }
 
 /**
@@ -45,18 +49,25 @@ export function estimatesFor(
   request: ChatCompletionRequest,
   deployments: readonly Deployment[],
 ): Map<Deployment, number> {
+  const estimate = inputEstimator(limits, request);
+  return new Map(deployments.map((deployment) => [deployment, estimate(deployment)]));
+}
+
+/** The estimate of `request` on a deployment, counted on first use once per tokenizer target. */
+function inputEstimator(
+  limits: WorkerLimits,
+  request: ChatCompletionRequest,
+): (deployment: Deployment) => number {
   const byModel = new Map<string, number>();
-  const estimates = new Map<Deployment, number>();
-  for (const deployment of deployments) {
+  return (deployment) => {
     const model = `${deployment.baseModel ?? ''}\u0000${deployment.providerModel}`;
     let tokens = byModel.get(model);
     if (tokens === undefined) {
       tokens = limits.estimateInputTokens(request, deployment);
       byModel.set(model, tokens);
     }
-    estimates.set(deployment, tokens);
-  }
-  return estimates;
+    return tokens;
+  };
 }
 
 /**
@@ -73,9 +84,11 @@ export async function leaseDeployment(
   request: ChatCompletionRequest,
   options: LeaseOptions,
 ): Promise<LeaseOutcome> {
-  const estimates = estimatesFor(limits, request, board.deployments);
-  const fits = (d: Deployment) => !options.preCallChecks || holdsPrompt(d, estimates.get(d) ?? 0);
-  if (!board.deployments.some(fits)) return { kind: 'too-long', estimates };
+  const estimate = inputEstimator(limits, request);
+  const fits = (d: Deployment) => !options.preCallChecks || holdsPrompt(d, estimate(d));
+  if (!board.deployments.some(fits)) {
+    return { kind: 'too-long', estimates: estimatesFor(limits, request, board.deployments) };
+  }
   const candidates = rankDeployments(board.usable().filter(fits), options.random);
   for (const deployment of candidates) {
     if (!board.tryAcquire(deployment.id)) continue;
@@ -86,8 +99,12 @@ export async function leaseDeployment(
         board.block(deployment.id, coolingUntil);
         continue;
       }
-      const estimatedInputTokens = estimates.get(deployment) ?? 0;
-      const reserved = await limits.rateLimiter.reserve(deployment, estimatedInputTokens);
+      const estimatedInputTokens = () => estimate(deployment);
+      // Tokens count against a tpm limit only: without one, the prompt is not counted here.
+      const reserved = await limits.rateLimiter.reserve(
+        deployment,
+        deployment.tpm === undefined ? 0 : estimatedInputTokens(),
+      );
       if (!reserved.ok) {
         board.block(deployment.id, Date.now() + Math.max(1, reserved.waitMs));
         continue;

@@ -220,7 +220,7 @@ function consumedTokens(
   aborted: boolean,
 ): CompletionUsage | undefined {
   if (!aborted && outcome.streamedText === '') return undefined;
-  const prompt = lease.estimatedInputTokens;
+  const prompt = lease.estimatedInputTokens();
   const completion = estimateTextTokens(outcome.streamedText, lease.deployment);
   return {
     prompt_tokens: prompt,
