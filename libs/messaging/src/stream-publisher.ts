@@ -102,7 +102,9 @@ export class StreamPublisher implements StreamPublish {
     const waiting = this.forget(msg.subject.slice(this.prefix.length + 1));
     if (waiting === undefined) return;
     if (msg.headers?.code === noResponders) {
-      waiting.reject(new JetStreamError(`no stream answered on ${msg.subject}: is JetStream up?`));
+      waiting.reject(
+        new JetStreamError(`no stream answered on ${waiting.subject}: is JetStream up?`),
+      );
       return;
     }
     try {
