@@ -4,8 +4,16 @@ import * as contracts from './index';
 
 describe('public API', () => {
   it('re-exports the error types table', () => {
-    expect(contracts.ErrorTypes.rate_limit).toEqual({ retryable: true, status: 429 });
+    expect(contracts.ErrorTypes.rate_limit).toEqual({
+      retryable: true,
+      coolsDown: true,
+      fallsBack: true,
+      status: 429,
+    });
     expect(contracts.isRetryable('invalid_job')).toBe(false);
+    expect(contracts.countsTowardsCooldown('context_window_exceeded')).toBe(false);
+    expect(contracts.mayFallBack('context_window_exceeded')).toBe(true);
+    expect(contracts.mayFallBack('budget_exceeded')).toBe(false);
     expect(contracts.errorTypeNames).toContain('deadline_exceeded');
   });
 

@@ -1,5 +1,21 @@
 export { CONTRACT_VERSION, contractVersionSchema, unsupportedVersionMessage } from './version';
-export { ErrorTypes, errorTypeNames, isRetryable, type ErrorType } from './error-types';
+export {
+  ErrorTypes,
+  countsTowardsCooldown,
+  errorTypeNames,
+  isRetryable,
+  mayFallBack,
+  type CooldownFailureType,
+  type ErrorType,
+} from './error-types';
+export {
+  deploymentsTried,
+  failedCallsInRoute,
+  fallbackPath,
+  movedToFallback,
+  routeWithFailedHop,
+  withFailedHop,
+} from './route';
 export {
   DEFAULT_TENANT,
   batchIdSchema,

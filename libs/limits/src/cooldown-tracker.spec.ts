@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
-import { errorTypeNames, isRetryable } from '@switchyard/contracts';
+import { countsTowardsCooldown, errorTypeNames, isRetryable } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
-import { cooldownFailureTypes, countsTowardsCooldown } from './cooldown-failure-types';
 import { createCooldownTracker } from './cooldown-tracker';
 
 const unusedRedis = {} as Redis;
@@ -9,7 +8,15 @@ const unusedRedis = {} as Redis;
 describe('countsTowardsCooldown', () => {
   it('counts every retryable failure and the deployment-level permanent ones', () => {
     const counted = errorTypeNames.filter(countsTowardsCooldown);
-    expect(counted).toEqual([...cooldownFailureTypes]);
+    expect(counted).toEqual([
+      'rate_limit',
+      'overloaded',
+      'server',
+      'timeout',
+      'connection',
+      'auth',
+      'not_found',
+    ]);
     for (const type of errorTypeNames.filter(isRetryable)) {
       expect(countsTowardsCooldown(type)).toBe(true);
     }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ErrorType } from '@switchyard/contracts';
-import { countsTowardsCooldown } from './cooldown-failure-types';
+import { countsTowardsCooldown, type ErrorType } from '@switchyard/contracts';
 import { recordFailureScript } from './cooldown.scripts';
 import { cooldownKey, failuresKey } from './limit-keys';
 import type { RedisClient } from './redis-script';
@@ -30,7 +29,8 @@ export interface CooldownOptions {
  */
 export interface CooldownTracker {
   /**
-   * Records a failed provider call. Only the types in `cooldownFailureTypes` count; others
+   * Records a failed provider call. Only the types that cool a deployment down count
+   * (`countsTowardsCooldown`, from the error table in libs/contracts); others
    * change nothing. Resolves to the end of the deployment's cooldown if one is running,
    * whether this failure started it or not.
    */

@@ -13,11 +13,6 @@ export {
   type CooldownTracker,
 } from './cooldown-tracker';
 export {
-  cooldownFailureTypes,
-  countsTowardsCooldown,
-  type CooldownFailureType,
-} from './cooldown-failure-types';
-export {
   estimateInputTokens,
   estimateTextTokens,
   charactersPerToken,

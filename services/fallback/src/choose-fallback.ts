@@ -1,21 +1,14 @@
 import type { SwitchyardConfig } from '@switchyard/config';
-import type { CompletionJob, ErrorType, RouteHop } from '@switchyard/contracts';
-import { routeWithFailedHop } from './route';
+import {
+  mayFallBack,
+  routeWithFailedHop,
+  type CompletionJob,
+  type ErrorType,
+  type RouteHop,
+} from '@switchyard/contracts';
 
 /** The router's decision for one dead letter: the next model, or why there is none. */
 export type FallbackChoice = { model: string } | { exhausted: string };
-
-/**
- * Failures no other model can cure, so they never fall back: the job itself is invalid, its
- * deadline has passed, the tenant's budget is spent (another model costs money too), or the
- * caller cancelled it.
- */
-export const terminalErrorTypes: ReadonlySet<ErrorType> = new Set([
-  'invalid_job',
-  'deadline_exceeded',
-  'budget_exceeded',
-  'cancelled',
-]);
 
 /** The fallback list of `model` for a failure of `type`, before filtering. */
 function chainFor(model: string, type: ErrorType | undefined, config: SwitchyardConfig): string[] {
@@ -64,7 +57,8 @@ function providersRejecting(route: readonly RouteHop[]): Set<string> {
  * does not know it (a request-level fallback may name anything), and, for bad_request, when
  * every deployment of it is on a provider that already rejected the request.
  *
- * Exhausted when: the error type is one no model can cure ({@link terminalErrorTypes}), the
+ * Exhausted when: the error type is one no model can cure (`fallsBack` in the error table
+ * of libs/contracts: invalid_job, deadline_exceeded, budget_exceeded, cancelled), the
  * job has already used `router.maxFallbacks` fallbacks (hops after the first model), or no
  * candidate is left. bad_request does fall back, because a request one provider's
  * translation rejects (an unsupported parameter, a tool shape) often works on another; the
@@ -75,7 +69,7 @@ export function chooseFallback(
   errorType: ErrorType,
   config: SwitchyardConfig,
 ): FallbackChoice {
-  if (terminalErrorTypes.has(errorType)) {
+  if (!mayFallBack(errorType)) {
     return { exhausted: `${errorType} cannot be cured by another model` };
   }
   const route = routeWithFailedHop(job);

@@ -1,11 +1,12 @@
 import {
+  deploymentsTried,
   makeError,
   makeErrorReply,
   type CompletionJob,
   type ErrorReply,
+  routeWithFailedHop,
   type ErrorType,
 } from '@switchyard/contracts';
-import { deploymentsTried, lastAttempt, routeWithFailedHop } from './route';
 
 /**
  * The error that answers a job whose fallback chain is spent: the last failure's type, code,
@@ -21,9 +22,8 @@ export function finalErrorReply(
   errorType: ErrorType,
   exhaustedReason: string,
 ): ErrorReply {
-  const route = routeWithFailedHop(job);
-  const tried = deploymentsTried(route);
-  const last = lastAttempt(route);
+  const tried = deploymentsTried(routeWithFailedHop(job));
+  const last = tried.at(-1);
   const error =
     last !== undefined && last.type === errorType
       ? makeError(last.type, last.code, last.message, {

@@ -2,7 +2,12 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Context } from '@opentelemetry/api';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { makeError, makeErrorReply, type SwitchyardSubjects } from '@switchyard/contracts';
+import {
+  makeError,
+  makeErrorReply,
+  movedToFallback,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
 import {
   publishJob,
   publishReply,
@@ -14,7 +19,6 @@ import type { Logger } from '@switchyard/telemetry';
 import { chooseFallback, type FallbackChoice } from './choose-fallback';
 import { finalErrorReply } from './final-error';
 import type { RecentKeys } from './recent-keys';
-import { routeWithFailedHop } from './route';
 
 /** What handling one dead letter needs. */
 export interface DeadLetterContext {
@@ -89,7 +93,7 @@ export async function handleDeadLetter(
   }
   const choice = decide(read, ctx);
   if ('model' in choice) {
-    const next = { ...job, model: choice.model, route: routeWithFailedHop(job) };
+    const next = movedToFallback(job, choice.model);
     await publishJob(ctx.js, next, {
       subjects: ctx.subjects,
       traceContext,

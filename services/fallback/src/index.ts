@@ -1,4 +1,4 @@
-export { chooseFallback, terminalErrorTypes, type FallbackChoice } from './choose-fallback';
+export { chooseFallback, type FallbackChoice } from './choose-fallback';
 export { finalErrorReply } from './final-error';
 export {
   startFallbackRouter,
@@ -11,7 +11,6 @@ export {
   type DeadLetterOutcome,
 } from './handle-dead-letter';
 export { ROUTER_CONSUMER_NAME, routerConsumerConfig } from './router-consumer';
-export { deploymentsTried, lastAttempt, routeWithFailedHop } from './route';
 export {
   UNKNOWN_MODELS_QUEUE,
   answerUnknownModels,

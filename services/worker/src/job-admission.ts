@@ -1,4 +1,4 @@
-import type { CompletionJob } from '@switchyard/contracts';
+import { deploymentsTried, type CompletionJob } from '@switchyard/contracts';
 import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { BudgetGate, BudgetHold } from './budget-gate';
@@ -7,7 +7,6 @@ import { leaseDeployment, type DeploymentLease } from './deployment-lease';
 import type { RandomSource } from './deployment-picker';
 import type { JobSettler } from './job-settler';
 import { routeTooLong, type TooLongContext } from './pre-call-check';
-import { deploymentsTried } from './served-job';
 
 /** The nak delay of a job that found every deployment busy but none blocked. */
 const busyRetryMs = 250;
@@ -70,7 +69,7 @@ export async function admitJob(
   await giveBack();
   const settled = await settler.answerError({
     ...budget.error,
-    deployments_tried: deploymentsTried(job),
+    deployments_tried: deploymentsTried(job.route),
   });
   return { ok: false, outcome: settled === 'answered' ? 'budget_exceeded' : settled };
 }

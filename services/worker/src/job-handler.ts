@@ -1,4 +1,4 @@
-import { makeError, type SwitchyardError } from '@switchyard/contracts';
+import { deploymentsTried, makeError, type SwitchyardError } from '@switchyard/contracts';
 import type { JobHandler } from '@switchyard/messaging';
 import type { JobHandlerContext } from './job-handler-context';
 import { admitJob } from './job-admission';
@@ -6,7 +6,6 @@ import { jobReplies } from './job-replies';
 import { JobSettler, type SettlerContext } from './job-settler';
 import { cacheStep, noCacheTicket } from './response-cache/cache-step';
 import { cancelledError, serveJob } from './serve-job';
-import { deploymentsTried } from './served-job';
 import type { JobOutcome } from './worker-metrics';
 
 /**
@@ -79,7 +78,7 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
         'deadline_exceeded',
         'deadline_exceeded',
         `the job's deadline passed ${takenAt - job.deadline} ms before a worker could send it`,
-        { deployments_tried: deploymentsTried(job) },
+        { deployments_tried: deploymentsTried(job.route) },
       );
       await answerUnsent(error, 'deadline_exceeded');
       return;

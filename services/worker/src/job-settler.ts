@@ -4,7 +4,9 @@ import {
   makeErrorReply,
   type AnswerRecord,
   type AnswerRecordInput,
+  withFailedHop,
   type CompletionJob,
+  type DeploymentAttempt,
   type ErrorType,
   type ReplyMessage,
   type SwitchyardSubjects,
@@ -115,13 +117,14 @@ export class JobSettler {
 
   /**
    * Sends the job to the fallback router: records it, publishes the failed calls' usage and
-   * the dead letter (`job` with this model's hop in its route), acks.
+   * the dead letter (the job with a hop for this model, naming `failedOn`, in its route), acks.
    */
   async deadLetter(
-    job: CompletionJob,
+    failedOn: readonly DeploymentAttempt[],
     errorType: ErrorType,
     usage: readonly UsageEventInput[],
   ): Promise<Extract<JobOutcome, 'dead_lettered' | 'retried'>> {
+    const job = withFailedHop(this.job, failedOn);
     const record = this.recordOf('dead_lettered', usage, {
       dead_letter: { error_type: errorType, job },
     });

@@ -57,12 +57,7 @@ export async function routeTooLong(
   const earlier = delivery.attempt > 1 ? await context.failures.list(job) : [];
   const skipped = [...estimates, ...otherEstimates].map(([d, tokens]) => skippedAttempt(d, tokens));
   log.info({ deployments: skipped.length }, 'prompt too long for every deployment: dead-lettered');
-  const hop = { model: job.model, deployments: [...earlier, ...skipped] };
-  const outcome = await settler.deadLetter(
-    { ...job, route: [...job.route, hop] },
-    'context_window_exceeded',
-    [],
-  );
+  const outcome = await settler.deadLetter([...earlier, ...skipped], 'context_window_exceeded', []);
   if (earlier.length > 0) await context.failures.clear(job).catch(() => undefined);
   return outcome;
 }

@@ -16,7 +16,7 @@ import {
 import type { JobReplies } from './job-replies';
 import type { CachedAnswer } from './response-cache/cached-answer';
 import { StreamAccumulator } from './response-cache/stream-accumulator';
-import { resultMeta, type ProviderCall } from './served-job';
+import { callResultMeta, type ProviderCall } from './answer-accounting';
 
 /**
  * How a provider call went. On success, `final` is the job's last message (the result, or the
@@ -67,7 +67,7 @@ export async function runProviderCall(
       const result: CompletionResult = {
         ...completion,
         model: call.job.model,
-        switchyard: resultMeta(call),
+        switchyard: callResultMeta(call, completion.usage),
       };
       const kept =
         options.keepCompletion === true
@@ -164,6 +164,6 @@ function finalChunk(
     ...chunk,
     model: call.job.model,
     usage,
-    switchyard: { ...resultMeta(call), seq, generation, final: true, ...ttft },
+    switchyard: { ...callResultMeta(call, usage), seq, generation, final: true, ...ttft },
   };
 }

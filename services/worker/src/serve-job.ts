@@ -1,4 +1,6 @@
 import {
+  deploymentsTried,
+  failedCallsInRoute,
   makeError,
   newCallId,
   type CompletionJob,
@@ -17,7 +19,7 @@ import { attemptOf, classifyFailure } from './provider-failure';
 import type { CacheTicket } from './response-cache/cache-step';
 import { retryBudget, retryDelayMs } from './retry-policy';
 import { runProviderCall, type CallOutcome } from './run-provider-call';
-import { deploymentsTried, failuresInRoute, usageEventFor, type ProviderCall } from './served-job';
+import { usageEventFor, type ProviderCall } from './answer-accounting';
 import { decideSettlement } from './settle-decision';
 import type { JobOutcome } from './worker-metrics';
 
@@ -58,7 +60,7 @@ export async function serveJob(
     job,
     deployment,
     attempt: delivery.attempt,
-    earlierFailures: failuresInRoute(job) + earlierOnHop.length,
+    earlierFailures: failedCallsInRoute(job.route) + earlierOnHop.length,
     takenAt,
     callStartedAt: takenAt,
     callEndedAt: takenAt,
@@ -162,12 +164,7 @@ export async function serveJob(
         event,
       ]);
     case 'dead_letter': {
-      const hop = { model: job.model, deployments: onHop };
-      const outcome = await settler.deadLetter(
-        { ...job, route: [...job.route, hop] },
-        failure.type,
-        [event],
-      );
+      const outcome = await settler.deadLetter(onHop, failure.type, [event]);
       await forget();
       return outcome;
     }
@@ -180,7 +177,7 @@ export async function serveJob(
           ? cancelledError(job)
           : decision.reason === 'stream_cut'
             ? streamCutError(job, outcome.chunksSent)
-            : { ...failure.wire, deployments_tried: deploymentsTried(job, onHop) };
+            : { ...failure.wire, deployments_tried: deploymentsTried(job.route, onHop) };
       const settled = await settler.answerError(error, [event]);
       await forget();
       if (settled !== 'answered') return settled;
@@ -194,7 +191,7 @@ export async function serveJob(
 /** The error a cancelled job is answered with. */
 export function cancelledError(job: CompletionJob) {
   return makeError('cancelled', 'cancelled', `job ${job.id} was cancelled by its caller`, {
-    deployments_tried: deploymentsTried(job),
+    deployments_tried: deploymentsTried(job.route),
   });
 }
 
@@ -205,7 +202,7 @@ export function streamCutError(job: CompletionJob, chunksSent: number) {
     'stream_cut',
     `the stream of job ${job.id} was cut after ${chunksSent} chunks (its worker stopped); ` +
       'it is not restarted elsewhere, so no two generations are mixed: send the request again',
-    { deployments_tried: deploymentsTried(job) },
+    { deployments_tried: deploymentsTried(job.route) },
   );
 }
 

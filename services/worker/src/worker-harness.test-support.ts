@@ -157,6 +157,7 @@ export interface Installation {
     estimated?: true;
     prompt_tokens: number;
     completion_tokens: number;
+    cost_usd: number | null;
   }[];
   /** Messages stored in the DLQ stream. */
   deadLetters(): Promise<{ data: unknown; headers: Record<string, string> }[]>;

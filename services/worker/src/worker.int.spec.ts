@@ -79,13 +79,16 @@ describe('worker pools against nats-server, redis-server and the provider simula
           attempts: 1,
           fallback_path: [model],
           cache_hit: false,
-          cost_usd: null,
         },
       });
       const content = (result['choices'] as { message: { content: string } }[])[0]?.message.content;
       expect(content).toContain('Simulated reply to: Where is the blue train going?');
       await waitUntil(() => install.usageEvents().some((e) => e.job_id === job.id));
-      expect(install.usageEvents().filter((e) => e.job_id === job.id)).toHaveLength(1);
+      const billed = install.usageEvents().filter((e) => e.job_id === job.id);
+      expect(billed).toHaveLength(1);
+      const meta = result['switchyard'] as { cost_usd: number | null };
+      expect(meta.cost_usd).toBeGreaterThan(0);
+      expect(meta.cost_usd).toBe(billed[0]?.cost_usd);
     });
 
     it(`streams a ${models[model]} job: numbered chunks, then a final chunk with usage`, async () => {

@@ -2,13 +2,12 @@ import {
   CONTRACT_VERSION,
   generationOf,
   newCallId,
-  usageEventId,
   type CompletionChunk,
   type CompletionJob,
   type ReplyMessage,
-  type ResultMeta,
   type UsageEventInput,
 } from '@switchyard/contracts';
+import { resultMeta, usageEvent, type AnswerOrigin } from '../answer-accounting';
 import type { CachedAnswer } from './cached-answer';
 
 /** One job answered from the cache, as the worker saw it. */
@@ -23,23 +22,22 @@ export interface CacheHit {
   takenAt: number;
 }
 
-const nonNegative = (ms: number): number => Math.max(0, Math.round(ms));
-
-function hitMeta(hit: CacheHit, now: number): ResultMeta {
-  const { job, answer } = hit;
+function originOf(hit: CacheHit, now: number): AnswerOrigin {
+  const { answer } = hit;
   return {
-    v: CONTRACT_VERSION,
-    job_id: job.id,
-    deployment: answer.deployment,
-    provider: answer.provider,
-    provider_model: answer.provider_model,
-    attempts: hit.earlierCalls,
-    fallback_path: [...job.route.map((hop) => hop.model), job.model],
-    queue_ms: nonNegative(hit.takenAt - job.submitted_at),
-    provider_ms: 0,
-    total_ms: nonNegative(now - job.submitted_at),
-    cache_hit: true,
-    cost_usd: 0,
+    job: hit.job,
+    attempt: hit.attempt,
+    callId: newCallId(),
+    deployment: {
+      id: answer.deployment,
+      provider: answer.provider,
+      providerModel: answer.provider_model,
+    },
+    calls: hit.earlierCalls,
+    takenAt: hit.takenAt,
+    startedAt: now,
+    endedAt: now,
+    cacheHit: true,
   };
 }
 
@@ -51,7 +49,7 @@ function hitMeta(hit: CacheHit, now: number): ResultMeta {
 export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage, string][] {
   const { job, answer } = hit;
   const completion = { ...answer.completion, model: job.model };
-  const meta = hitMeta(hit, now);
+  const meta = resultMeta(originOf(hit, now), 0);
   if (job.request.stream !== true) {
     return [[{ ...completion, switchyard: meta }, `${job.id}:final`]];
   }
@@ -110,36 +108,10 @@ export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage,
  * that price was unknown).
  */
 export function cacheHitUsageEvent(hit: CacheHit, now = Date.now()): UsageEventInput {
-  const { job, answer } = hit;
-  return {
-    v: CONTRACT_VERSION,
-    id: usageEventId({
-      tenant: job.tenant,
-      job_id: job.id,
-      fallback_depth: job.route.length,
-      attempt: hit.attempt,
-      call_id: newCallId(),
-    }),
-    job_id: job.id,
-    tenant: job.tenant,
-    ...(job.key_id === undefined ? {} : { key_id: job.key_id }),
-    tags: job.tags ?? [],
-    model: job.model,
-    deployment: answer.deployment,
-    provider: answer.provider,
-    provider_model: answer.provider_model,
+  return usageEvent(originOf(hit, now), {
     status: 'cache_hit',
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    cached_tokens: 0,
-    reasoning_tokens: 0,
-    cost_usd: 0,
-    cost_saved_usd: answer.cost_usd ?? 0,
-    queue_ms: nonNegative(hit.takenAt - job.submitted_at),
-    provider_ms: 0,
-    total_ms: nonNegative(now - job.submitted_at),
-    attempt: hit.attempt,
-    fallback_depth: job.route.length,
-    at: now,
-  };
+    counts: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 },
+    costUsd: 0,
+    costSavedUsd: hit.answer.cost_usd ?? 0,
+  });
 }

@@ -1,9 +1,12 @@
-import type { CompletionJob, UsageEventInput } from '@switchyard/contracts';
+import {
+  failedCallsInRoute,
+  type CompletionJob,
+  type UsageEventInput,
+} from '@switchyard/contracts';
 import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { JobReplies } from '../job-replies';
 import type { JobSettler } from '../job-settler';
-import { failuresInRoute } from '../served-job';
 import type { JobOutcome } from '../worker-metrics';
 import { cacheHitReplies, cacheHitUsageEvent } from './cache-hit';
 import type { Deployment } from '@switchyard/config';
@@ -120,7 +123,7 @@ export async function cacheStep(
       job,
       answer,
       attempt: delivery.attempt,
-      earlierCalls: failuresInRoute(job),
+      earlierCalls: failedCallsInRoute(job.route),
       takenAt,
     };
     const messages = cacheHitReplies(hit);

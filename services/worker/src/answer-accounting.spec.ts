@@ -1,7 +1,7 @@
 import { parseConfig, type Deployment } from '@switchyard/config';
 import { completionJobSchema, usageEventSchema } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
-import { deploymentsTried, resultMeta, usageEventFor, type ProviderCall } from './served-job';
+import { callResultMeta, usageEventFor, type ProviderCall } from './answer-accounting';
 
 const { config } = parseConfig(
   [
@@ -53,9 +53,10 @@ const call: ProviderCall = {
   firstChunkAt: 1_400,
 };
 
-describe('resultMeta', () => {
-  it('counts every call, lists the path and measures from submission', () => {
-    expect(resultMeta(call)).toEqual({
+describe('callResultMeta', () => {
+  it('counts every call, lists the path, measures from submission and says what it cost', () => {
+    const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+    expect(callResultMeta(call, usage)).toEqual({
       v: 1,
       job_id: 'job-1',
       deployment: 'backup/0',
@@ -67,8 +68,14 @@ describe('resultMeta', () => {
       provider_ms: 400,
       total_ms: 700,
       cache_hit: false,
-      cost_usd: null,
+      // claude-3-5-haiku: $0.80 in, $4 out per 1M tokens, as its usage event bills it.
+      cost_usd: (10 * 800_000 + 5 * 4_000_000) / 1e12,
     });
+    expect(callResultMeta(call, usage).cost_usd).toBe(
+      usageEventFor(call, { status: 'success', usage }).cost_usd,
+    );
+    const unpriced = { ...deployment, providerModel: 'claude-unreleased' };
+    expect(callResultMeta({ ...call, deployment: unpriced }, usage).cost_usd).toBeNull();
   });
 });
 
@@ -122,16 +129,5 @@ describe('usageEventFor', () => {
     const event = usageEventFor(call, { status: 'error', errorType: 'overloaded' });
     expect(event).toMatchObject({ status: 'error', error_type: 'overloaded', prompt_tokens: 0 });
     expect(usageEventSchema.safeParse(event).success).toBe(true);
-  });
-});
-
-describe('deploymentsTried', () => {
-  it('lists earlier hops first, then this model', () => {
-    const here = { ...failedHop.deployments[0], deployment: 'backup/0', type: 'server' as const };
-    expect(deploymentsTried(job, [here]).map((d) => d.deployment)).toEqual([
-      'primary/0',
-      'primary/0',
-      'backup/0',
-    ]);
   });
 });
