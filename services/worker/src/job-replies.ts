@@ -5,7 +5,12 @@ import {
   type SwitchyardError,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
-import { publishReply, type JobDelivery, type StreamPublish } from '@switchyard/messaging';
+import {
+  isResultsSubject,
+  publishReply,
+  type JobDelivery,
+  type StreamPublish,
+} from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import { retryDurably } from './retry-durably';
 
@@ -39,6 +44,11 @@ export type SendOutcome = 'sent' | 'too_large' | 'failed' | 'no_reply_subject';
 export interface JobReplies {
   /** The largest reply, in bytes, that can be published (see replyHeadroomBytes). */
   readonly maxBytes: number;
+  /**
+   * Replies are stored by JetStream (a results subject), so `send` resolves once they are;
+   * false for an inbox (or no reply subject), where `send` publishes before it returns.
+   */
+  readonly durable: boolean;
   /**
    * Sends a result, a chunk or an error; `msgId` de-duplicates durable (batch) replies, which
    * are published again with backoff until stored (up to the retry budget). Never throws.
@@ -93,6 +103,7 @@ export function jobReplies(options: JobRepliesOptions): JobReplies {
   };
   return {
     maxBytes,
+    durable: replyTo !== null && isResultsSubject(replyTo, subjects),
     send,
     fail: (error, jobId) => send(makeErrorReply(error, jobId), `${jobId ?? 'unknown'}:error`),
   };

@@ -98,11 +98,16 @@ export class JobSettler {
       this.durably('recording the answer', () => this.publishRecord(record)),
       this.meter(final.usage),
     ]);
-    if (!recorded) return this.notDurable();
-    if ((await this.replies.send(encoded, final.msgId)) === 'failed' || !metered) {
-      return this.notDurable();
+    if (!recorded || !metered) return this.notDurable();
+    if (this.replies.durable) {
+      if ((await this.replies.send(encoded, final.msgId)) === 'failed') return this.notDurable();
+      await this.delivery.control.ack();
+      return 'answered';
     }
-    await this.delivery.control.ack();
+    // An inbox reply is a core publish, made before send() returns: the ack follows in the
+    // same tick, so both leave in one socket write. Acking before the send settles loses
+    // nothing: the answer is recorded, and a caller that missed it reads the record.
+    await Promise.all([this.replies.send(encoded, final.msgId), this.delivery.control.ack()]);
     return 'answered';
   }
 
