@@ -125,8 +125,16 @@ export interface PipelineStack {
   stop(): Promise<void>;
 }
 
+/** The worker's settings in the benchmark's config. */
+export interface BenchWorkerSettings {
+  /** Jobs a worker runs at once. @defaultValue 64 */
+  concurrency?: number;
+  /** Jobs of the model in flight (its consumer's max_ack_pending). @defaultValue the config's */
+  maxInFlight?: number;
+}
+
 /** Starts NATS, Redis and the simulator, and writes the config (worker concurrency 64). */
-export async function startPipelineStack(): Promise<PipelineStack> {
+export async function startPipelineStack(worker: BenchWorkerSettings = {}): Promise<PipelineStack> {
   const prefix = uniquePrefix('bench');
   const children: BenchChild[] = [];
   const servers: TestServer[] = [];
@@ -153,7 +161,7 @@ export async function startPipelineStack(): Promise<PipelineStack> {
       'switchyard:',
       `  nats: { servers: "${nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory }`,
       `  redis: { url: "${redis.url}", key_prefix: "${prefix}:" }`,
-      '  worker: { concurrency: 64, shutdown_grace_seconds: 5 }',
+      `  worker: { concurrency: ${worker.concurrency ?? 64}, shutdown_grace_seconds: 5${worker.maxInFlight === undefined ? '' : `, max_in_flight: ${worker.maxInFlight}`} }`,
     ].join('\n');
     const configPath = join(dir, 'config.yaml');
     writeFileSync(configPath, yaml);

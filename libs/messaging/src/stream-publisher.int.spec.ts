@@ -86,6 +86,27 @@ describe('StreamPublisher against nats-server', () => {
     silent.unsubscribe();
   });
 
+  it('counts an acknowledgement that came while the process was too busy to read it in time', async () => {
+    // A process busy for 300 ms (as a worker is when thousands of answers arrive at once):
+    // the acknowledgement reaches its socket in time, but the publish's timer is due before
+    // the socket is read again. Busy from the next microtask, and from the end of this turn
+    // of the event loop (when the publisher writes what was published during the turn).
+    const busy = () => {
+      const until = Date.now() + 300;
+      while (Date.now() < until) {
+        // busy
+      }
+    };
+    const soon = publisher.publish(`${prefix}.store.busy-1`, 'x', { timeout: 50 });
+    await Promise.resolve();
+    busy();
+    const later = publisher.publish(`${prefix}.store.busy-2`, 'x', { timeout: 50 });
+    await new Promise((resolve) => setImmediate(resolve));
+    busy();
+    await expect(soon).resolves.toMatchObject({ stream: `${prefix}_STORE` });
+    await expect(later).resolves.toMatchObject({ stream: `${prefix}_STORE` });
+  });
+
   it('fails publishes still waiting when it is closed', async () => {
     const own = new StreamPublisher(nc, { inboxPrefix: '_INBOX_spec' });
     const silent = nc.subscribe(`${prefix}.closing`);

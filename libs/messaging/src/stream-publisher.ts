@@ -35,7 +35,8 @@ interface Waiting {
   subject: string;
   resolve(ack: PubAck): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  /** Set once the publish is written. */
+  timer?: NodeJS.Timeout;
 }
 
 const noResponders = 503;
@@ -49,6 +50,12 @@ const noResponders = 503;
  * acknowledgement came in time); but a publish builds no error object unless it fails (nats.js
  * builds two, with their stack traces, for every request: ≈ 7 % of a worker's CPU). The inbox
  * prefix must be one the connection's NATS user may subscribe to.
+ *
+ * Publishes made during one turn of the event loop go out together, at its end (setImmediate):
+ * nats.js writes what was published since the last microtask in one socket write, so the
+ * answers settled by every I/O callback of a turn (each provider response is one) share a
+ * write instead of costing one each. A loopback socket write is the worker's most expensive
+ * call (its kernel time includes delivering the bytes to nats-server); order is kept.
  */
 export class StreamPublisher implements StreamPublish {
   private readonly prefix: string;
@@ -56,6 +63,7 @@ export class StreamPublisher implements StreamPublish {
   private readonly subscription: Subscription;
   private readonly timeoutMs: number;
   private next = 0;
+  private queued: (() => void)[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
@@ -77,18 +85,40 @@ export class StreamPublisher implements StreamPublish {
     const token = (this.next++).toString(36);
     const headers = options.headers ?? natsHeaders();
     if (options.msgID !== undefined) headers.set('Nats-Msg-Id', options.msgID);
+    const timeoutMs = options.timeout ?? this.timeoutMs;
     return new Promise<PubAck>((resolve, reject) => {
-      const timeoutMs = options.timeout ?? this.timeoutMs;
-      const timer = setTimeout(() => {
-        this.waiting.delete(token);
-        reject(new TimeoutError());
-      }, timeoutMs);
-      this.waiting.set(token, { subject, resolve, reject, timer });
-      try {
-        this.nc.publish(subject, payload, { reply: `${this.prefix}.${token}`, headers });
-      } catch (error) {
-        this.forget(token)?.reject(error as Error);
-      }
+      const waiting: Waiting = { subject, resolve, reject };
+      this.waiting.set(token, waiting);
+      this.enqueue(() => {
+        if (!this.waiting.has(token)) return;
+        try {
+          this.nc.publish(subject, payload, { reply: `${this.prefix}.${token}`, headers });
+        } catch (error) {
+          this.forget(token)?.reject(error as Error);
+          return;
+        }
+        waiting.timer = setTimeout(() => this.timeOut(token), timeoutMs);
+      });
+    });
+  }
+
+  /**
+   * A publish's time is up. The verdict waits one turn of the event loop (setImmediate runs
+   * after the loop has read its sockets): a busy process (thousands of provider answers
+   * arriving at once) can run its timers seconds late, and an acknowledgement that arrived
+   * meanwhile must count, not be taken for a stream that stopped answering.
+   */
+  private timeOut(token: string): void {
+    setImmediate(() => this.forget(token)?.reject(new TimeoutError()));
+  }
+
+  private enqueue(send: () => void): void {
+    this.queued.push(send);
+    if (this.queued.length > 1) return;
+    setImmediate(() => {
+      const batch = this.queued;
+      this.queued = [];
+      for (const each of batch) each();
     });
   }
 

@@ -1,0 +1,153 @@
+/**
+ * A batch drained through the queue: BATCH_JOBS (default 10,000) requests run by `switchyard
+ * batch run` (compiled CLI) with as many allowed in flight (`--concurrency`, the worker's
+ * concurrency and the model's `max_in_flight`), against one simulator deployment that answers
+ * after UPSTREAM_MS (default 2,000). With every job allowed in flight at once, the best a queue
+ * can do is one upstream latency; the report prints the run's wall time beside it, the
+ * simulator's own count of calls (each job called once), the peak RSS of the worker, and the
+ * CPU every process spent per job.
+ *
+ *   npm run build && npx tsx test/bench/batch-drain.bench.ts
+ *
+ * BENCH_PROFILE_DIR=<dir> makes the CLI, the worker and the simulator write CPU profiles.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtServiceMain } from '@switchyard/testing';
+import { childPids, rssMib, startCpuReading, type WatchedProcess } from './process-cpu';
+import { benchModel, benchSimDeployment, startPipelineStack } from './pipeline-stack.test-support';
+
+const jobs = Number(process.env['BATCH_JOBS'] ?? 10_000);
+const upstreamMs = Number(process.env['UPSTREAM_MS'] ?? 2_000);
+
+async function simPost(simUrl: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${simUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+}
+
+/** When each call the simulator served ended (epoch ms). */
+async function callEnds(simUrl: string): Promise<number[]> {
+  const response = await fetch(`${simUrl}/_sim/calls?deployment=${benchSimDeployment}`);
+  const { calls } = (await response.json()) as { calls: { endedAt: number | null }[] };
+  return calls.map((call) => call.endedAt ?? Number.NaN);
+}
+
+function inputLines(): string {
+  return Array.from({ length: jobs }, (_, i) =>
+    JSON.stringify({
+      custom_id: `email-${i}`,
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: {
+        model: benchModel,
+        messages: [{ role: 'user', content: `Triage email ${i}: the 8:15 is late again.` }],
+      },
+    }),
+  ).join('\n');
+}
+
+/** Starts the compiled CLI; `exited` resolves with its exit code and output. */
+function startCli(args: readonly string[]) {
+  const profileDir = process.env['BENCH_PROFILE_DIR'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const proc = spawn(process.execPath, [...profile, builtServiceMain('cli'), ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (data: Buffer) => (output += data.toString()));
+  proc.stderr.on('data', (data: Buffer) => (output += data.toString()));
+  const exited = once(proc, 'exit').then(([code]) => ({ code: code as number | null, output }));
+  return { pid: proc.pid ?? 0, exited };
+}
+
+async function main(): Promise<void> {
+  const stack = await startPipelineStack({ concurrency: jobs, maxInFlight: jobs });
+  process.once('exit', () => stack.killNow());
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-batch-bench-'));
+  try {
+    await simPost(stack.simUrl, '/_sim/latency', {
+      deployment: benchSimDeployment,
+      ttftMs: upstreamMs,
+      perTokenMs: 0,
+      jitterMs: 0,
+    });
+    const worker = await stack.startWorkerProcess();
+    const workerPid = worker.pid ?? 0;
+    const input = join(dir, 'emails.jsonl');
+    const output = join(dir, 'results.jsonl');
+    writeFileSync(input, inputLines());
+    const watched: WatchedProcess[] = [
+      { name: 'worker', pid: workerPid },
+      ...(stack.simPid === undefined ? [] : [{ name: 'sim', pid: stack.simPid }]),
+      ...childPids('nats-server').map((pid) => ({ name: 'nats', pid })),
+      ...childPids('redis-server').map((pid) => ({ name: 'redis', pid })),
+    ];
+    let peakRss = rssMib(workerPid) ?? 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMib(workerPid) ?? 0);
+    }, 100);
+    const startedAt = Date.now();
+    const started = performance.now();
+    const cliRun = startCli([
+      'batch',
+      'run',
+      input,
+      '-o',
+      output,
+      '--concurrency',
+      String(jobs),
+      '--config',
+      stack.configPath,
+      '--progress-every-ms',
+      '60000',
+    ]);
+    const cpuSince = startCpuReading(watched);
+    const cli = await cliRun.exited;
+    const elapsedMs = performance.now() - started;
+    const cpu = cpuSince();
+    clearInterval(sampler);
+    if (cli.code !== 0) throw new Error(`batch run exited ${cli.code}: ${cli.output}`);
+    const lines = readFileSync(output, 'utf8').trim().split('\n');
+    const failed = lines.filter((line) => (JSON.parse(line) as { error: unknown }).error != null);
+    const ends = (await callEnds(stack.simUrl)).map((at) => (at - startedAt) / 1000);
+    const calls = ends.length;
+    const cpuMsPerJob = (percent: number) => (percent / 100) * (elapsedMs / jobs);
+    process.stdout.write(
+      [
+        `batch drain: ${jobs} jobs through \`switchyard batch run --concurrency ${jobs}\`, worker concurrency and max_in_flight ${jobs}, upstream ${upstreamMs} ms`,
+        `wall time ${(elapsedMs / 1000).toFixed(1)} s (CLI start to exit; best possible with all in flight: ${(upstreamMs / 1000).toFixed(1)} s), ${lines.length} result lines, ${failed.length} errors, ${calls} provider calls`,
+        `provider calls ended from ${Math.min(...ends).toFixed(1)} s to ${Math.max(...ends).toFixed(1)} s after the CLI started (each started ${(upstreamMs / 1000).toFixed(1)} s before it ended)`,
+        `worker peak RSS ${peakRss.toFixed(0)} MiB`,
+        `CPU per job (ms, over the run): ${cpu.map((p) => `${p.name} ${cpuMsPerJob(p.percent).toFixed(3)}`).join(', ')} (the CLI's not read: it has exited)`,
+        '',
+      ].join('\n'),
+    );
+    const warnings = worker.output().match(/"level":(40|50)[^\n]*/g) ?? [];
+    if (warnings.length > 0) {
+      process.stdout.write(
+        `${warnings.length} warnings or errors logged, the last:\n${warnings.slice(-3).join('\n')}\n`,
+      );
+    }
+    if (lines.length !== jobs || failed.length > 0 || calls !== jobs) {
+      throw new Error(`expected ${jobs} answers from ${jobs} calls`);
+    }
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
