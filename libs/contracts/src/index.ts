@@ -174,6 +174,7 @@ export {
   ModelSubjectKinds,
   SubjectError,
   createSubjects,
+  isTenantInbox,
   subjects,
   tenantInboxPrefix,
   type ModelSubjectKind,
