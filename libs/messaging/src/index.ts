@@ -91,6 +91,7 @@ export {
   statusEndpointName,
   type DiscoveredService,
   type RegisteredService,
+  type ServiceEndpoint,
   type ServiceRegistration,
 } from './register-service';
 export { createMissingStreams, type StreamSettings } from './create-missing-streams';
