@@ -92,6 +92,7 @@ export {
   type DiscoveredService,
   type RegisteredService,
   type ServiceEndpoint,
+  type ServiceMsg,
   type ServiceRegistration,
 } from './register-service';
 export { createMissingStreams, type StreamSettings } from './create-missing-streams';

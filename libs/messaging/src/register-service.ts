@@ -8,6 +8,9 @@ import {
   type ServiceStats,
 } from '@nats-io/services';
 
+/** A request an endpoint received: a NATS message with `respond` and `respondError`. */
+export type { ServiceMsg };
+
 /** A request-reply endpoint of a service, besides its `status` endpoint. */
 export interface ServiceEndpoint {
   /** The endpoint's name (`[A-Za-z0-9_-]+`), as `nats micro info` shows it. */
