@@ -5,7 +5,11 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { createSubjects, streamNames, type SwitchyardSubjects } from '@switchyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../pipeline/pipeline-harness.test-support';
-import { startGatewayStack, type GatewayStack } from '../gateway/gateway-stack.test-support';
+import {
+  gatewayMasterKey,
+  startGatewayStack,
+  type GatewayStack,
+} from '../gateway/gateway-stack.test-support';
 import { askWithPython, type AskedMessage } from './ask-python.test-support';
 
 interface Completion {
@@ -204,5 +208,32 @@ describe('a plain NATS request from a Python standard-library client', () => {
     expect(server_?.parentSpanContext?.spanId).toBe(callerSpan);
     const send = spans.find((s) => s.name === 'send chat');
     expect(send?.parentSpanContext?.spanId).toBe(server_?.spanContext().spanId);
+  });
+
+  it('continues the trace of a traceparent header on the HTTP gateway too', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const callerSpan = 'b7ad6b7169203331';
+    const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${gatewayMasterKey}`,
+        traceparent: `00-${traceId}-${callerSpan}-01`,
+      },
+      body: JSON.stringify({ model: 'chat', ...bodyOf(uniquePrompt()) }),
+    });
+    expect(res.status).toBe(200);
+    await waitUntil(() =>
+      exporter
+        .getFinishedSpans()
+        .some((s) => s.spanContext().traceId === traceId && s.name === 'send chat'),
+    );
+    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    const request = spans.find((s) => s.name === 'POST /v1/chat/completions');
+    expect(request?.kind).toBe(SpanKind.SERVER);
+    expect(request?.parentSpanContext?.spanId).toBe(callerSpan);
+    expect(request?.attributes['http.response.status_code']).toBe(200);
+    const send = spans.find((s) => s.name === 'send chat');
+    expect(send?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
   });
 });
