@@ -203,7 +203,7 @@ describe('a plain NATS request from a Python standard-library client', () => {
         .some((s) => s.spanContext().traceId === traceId && s.name === 'send chat'),
     );
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-    const server_ = spans.find((s) => s.name === 'chat chat');
+    const server_ = spans.find((s) => s.name === 'nats chat chat');
     expect(server_?.kind).toBe(SpanKind.SERVER);
     expect(server_?.parentSpanContext?.spanId).toBe(callerSpan);
     const send = spans.find((s) => s.name === 'send chat');

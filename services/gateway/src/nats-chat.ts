@@ -110,7 +110,7 @@ export async function answerNatsChat(
   };
   try {
     return await inRequestSpan(
-      `chat ${model}`,
+      `nats chat ${model}`,
       extractTraceContext(msg.headers),
       attributes,
       async () => {
