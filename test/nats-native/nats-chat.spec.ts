@@ -2,9 +2,16 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { createSubjects, streamNames, type SwitchyardSubjects } from '@switchyard/contracts';
+import {
+  createSubjects,
+  streamNames,
+  tenantInboxPrefix,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
+import { startGateway } from '@switchyard/gateway';
+import { closeNats, connectNats, discoverServices } from '@switchyard/messaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../pipeline/pipeline-harness.test-support';
+import { quietLogger, waitUntil } from '../pipeline/pipeline-harness.test-support';
 import {
   gatewayMasterKey,
   startGatewayStack,
@@ -235,5 +242,54 @@ describe('a plain NATS request from a Python standard-library client', () => {
     expect(request?.attributes['http.response.status_code']).toBe(200);
     const send = spans.find((s) => s.name === 'send chat');
     expect(send?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+  });
+
+  it('shares the requests between gateway replicas: each answered once, by one provider call', async () => {
+    const secondNc = await connectNats({ servers: server, name: 'gateway-2', logger: quietLogger });
+    const second = await startGateway({
+      config: stack.install.config,
+      nc: secondNc,
+      redis: stack.pipeline.redis,
+      keys: stack.keys,
+      port: 0,
+      logger: quietLogger,
+    });
+    const asker = await connectNats({
+      servers: server,
+      name: 'asker',
+      inboxPrefix: tenantInboxPrefix('default'),
+      logger: quietLogger,
+    });
+    const answeredBy = async () =>
+      (await discoverServices(asker, { name: 'switchyard', timeoutMs: 500 })).map(
+        (replica) =>
+          (replica.stats?.endpoints?.find((e) => e.name === 'chat')?.data as { answered: number })
+            .answered,
+      );
+    try {
+      const before = await answeredBy();
+      expect(before).toHaveLength(2);
+      const prompts = Array.from({ length: 20 }, () => uniquePrompt());
+      const answers = await Promise.all(
+        prompts.map((prompt) =>
+          asker.request(subjects.chat('default', 'chat'), JSON.stringify(bodyOf(prompt)), {
+            timeout: 20_000,
+          }),
+        ),
+      );
+      answers.forEach((answer, i) => {
+        const calls = stack.servers.sim.calls({ key: prompts[i] ?? '' });
+        expect(calls.map((call) => call.outcome)).toEqual(['completed']);
+        expect(answer.json<Completion>().choices[0]?.message.content).toBe(calls[0]?.text);
+      });
+      const after = await answeredBy();
+      const served = after.map((count, i) => count - (before[i] ?? 0));
+      expect(served.reduce((a, b) => a + b, 0)).toBe(20);
+      expect(served.every((count) => count > 0)).toBe(true);
+    } finally {
+      await second.close(1_000);
+      await closeNats(asker);
+      await closeNats(secondNc);
+    }
   });
 });
