@@ -12,11 +12,13 @@ class ChatEndpointStats {
   answered = 0;
   errors = 0;
   refusedReplies = 0;
+  badSubjects = 0;
   readonly byStatus: Record<string, number> = {};
 
   record(outcome: NatsChatOutcome): void {
     if (!outcome.answered) {
-      this.refusedReplies++;
+      if (outcome.reason === 'bad_subject') this.badSubjects++;
+      else this.refusedReplies++;
       return;
     }
     this.answered++;
@@ -31,6 +33,7 @@ class ChatEndpointStats {
       answered: this.answered,
       errors: this.errors,
       refused_replies: this.refusedReplies,
+      bad_subjects: this.badSubjects,
       by_status: { ...this.byStatus },
     };
   }

@@ -50,7 +50,7 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
     expect(answer.headers?.get('Nats-Service-Error')).toBe(body.error.message);
   });
 
-  it('never answers a reply subject that is not an inbox of the subject’s tenant', async () => {
+  it('never answers a reply subject that is not an inbox of the subject’s tenant, nor a bad subject', async () => {
     const before = (await stats())?.stats?.endpoints?.find((e) => e.name === 'chat')?.data as {
       refused_replies: number;
     };
@@ -59,6 +59,9 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
     // `tenant` asks with `_INBOX.default.…` for tenant acme; gw.nc with a plain `_INBOX.…`.
     await expect(tenant.request(subject, body, { timeout: 500 })).rejects.toThrow(/timeout/i);
     await expect(gw.nc.request(subject, body, { timeout: 500 })).rejects.toThrow(/timeout/i);
+    // A subject whose model token is not canonical names no model: nothing to answer for.
+    const badSubject = `${gw.prefix}.chat.default.a~2d`;
+    await expect(tenant.request(badSubject, body, { timeout: 500 })).rejects.toThrow(/timeout/i);
     const after = (await stats())?.stats?.endpoints?.find((e) => e.name === 'chat')?.data as {
       refused_replies: number;
     };
@@ -79,12 +82,13 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
       }),
     );
     const chat = found?.stats?.endpoints?.find((e) => e.name === 'chat');
-    expect(chat?.num_requests).toBe(3);
+    expect(chat?.num_requests).toBe(4);
     expect(chat?.data).toEqual({
       in_flight: 0,
       answered: 1,
       errors: 1,
       refused_replies: 2,
+      bad_subjects: 1,
       by_status: { '413': 1 },
     });
   });

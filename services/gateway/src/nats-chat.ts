@@ -78,7 +78,8 @@ async function respondWithChunks(msg: ServiceMsg, chunks: ChunkStream): Promise<
  * a stream. The tenant is the subject's (NATS permissions guard it); there is no API key, so
  * no virtual key's models, rpm or budget apply, only the tenant's budget. A reply subject that
  * is not an inbox of that tenant (`_INBOX.<tenant>.…`), or a subject that is not a chat
- * subject, is never answered. A `traceparent` header continues the caller's trace. Never throws.
+ * subject (an invalid tenant token, a model token that is not canonical), is never answered:
+ * there is no tenant to check the reply subject against. A `traceparent` header continues the caller's trace. Never throws.
  */
 export async function answerNatsChat(
   ctx: GatewayContext,
@@ -87,7 +88,12 @@ export async function answerNatsChat(
 ): Promise<NatsChatOutcome> {
   const parsed = options.subjects.parse(msg.subject);
   const reply = msg.reply;
-  if (!parsed.ok || parsed.kind !== 'chat' || !reply || !isTenantInbox(parsed.tenant, reply)) {
+  if (!parsed.ok || parsed.kind !== 'chat') {
+    const reason = parsed.ok ? `not a chat subject` : parsed.reason;
+    ctx.logger.warn({ subject: msg.subject, reply }, `chat request not answered: ${reason}`);
+    return { answered: false, reason: 'bad_subject' };
+  }
+  if (!reply || !isTenantInbox(parsed.tenant, reply)) {
     ctx.logger.warn(
       { subject: msg.subject, reply },
       'chat request not answered: its reply subject is not an inbox of the tenant the subject names',
