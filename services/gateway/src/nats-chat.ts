@@ -21,7 +21,8 @@ export interface NatsChatOptions {
 
 /** How one chat request ended, for the endpoint's stats. */
 export type NatsChatOutcome =
-  { answered: true; status: number } | { answered: false; reason: 'reply_not_allowed' };
+  | { answered: true; status: number }
+  | { answered: false; reason: 'bad_subject' | 'reply_not_allowed' };
 
 /** The request's NATS headers as the HTTP header bag the gateway reads (names lower-cased). */
 function headerBag(headers: MsgHdrs | undefined): HeaderBag {
@@ -89,7 +90,7 @@ export async function answerNatsChat(
   const parsed = options.subjects.parse(msg.subject);
   const reply = msg.reply;
   if (!parsed.ok || parsed.kind !== 'chat') {
-    const reason = parsed.ok ? `not a chat subject` : parsed.reason;
+    const reason = parsed.ok ? 'not a chat subject' : parsed.reason;
     ctx.logger.warn({ subject: msg.subject, reply }, `chat request not answered: ${reason}`);
     return { answered: false, reason: 'bad_subject' };
   }
