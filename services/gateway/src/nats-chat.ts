@@ -8,7 +8,7 @@ import type { GatewayContext } from './gateway-context';
 import { badRequest, tooBusy } from './gateway-error';
 import type { HeaderBag } from './job-headers';
 import { bodyTooLarge, parseJsonBody } from './json-body';
-import { failureAnswer, errorAnswer } from './openai-error';
+import { failureAnswer } from './openai-error';
 import { inRequestSpan } from './request-span';
 import { submitChat } from './submit-chat';
 
@@ -70,17 +70,17 @@ async function respondWithChunks(msg: ServiceMsg, chunks: ChunkStream): Promise<
 
 /**
  * Answers one plain NATS request on `<root>.chat.<tenant>.<model token>` whose body is an
- * OpenAI chat-completions request, as the HTTP route does: the same body limit, JSON reader,
- * chat request decoder, unknown-model 404 and job headers (`x-switchyard-deadline-ms`, tags,
- * cache), the job published through the tenant's client. The answer goes to the request's
- * reply subject: the `chat.completion` JSON; for `stream: true` one message per chunk and then
- * an empty message with `Switchyard-Stream: end`; an error as OpenAI's error JSON with the
- * `Nats-Service-Error-Code` (the HTTP status) and `Nats-Service-Error` headers, which also ends
- * a stream. The tenant is the subject's (NATS permissions guard it); there is no API key, so
- * no virtual key's models, rpm or budget apply, only the tenant's budget. A reply subject that
- * is not an inbox of that tenant (`_INBOX.<tenant>.…`), or a subject that is not a chat
- * subject (an invalid tenant token, a model token that is not canonical), is never answered:
- * there is no tenant to check the reply subject against. A `traceparent` header continues the caller's trace. Never throws.
+ * OpenAI chat-completions request as the HTTP route answers it: the same body limit, JSON
+ * reader, chat request decoder, unknown-model 404, job headers (`x-switchyard-deadline-ms`,
+ * tags, cache) and in-flight limit, the job published through the tenant's client. The answer
+ * goes to the request's reply subject: the `chat.completion` JSON; for `stream: true` one
+ * message per chunk, then an empty message with `Switchyard-Stream: end`; an error as OpenAI's
+ * error JSON with the `Nats-Service-Error-Code` (the HTTP status) and `Nats-Service-Error`
+ * headers, which also ends a stream. The tenant is the subject's (NATS permissions guard it);
+ * there is no API key, so no virtual key's models, rpm or budget apply, only the tenant's
+ * budget. A reply subject that is not an inbox of that tenant (`_INBOX.<tenant>.…`) is never
+ * answered, nor is a subject that names no tenant and model. A `traceparent` header continues
+ * the caller's trace. Rejects only when an answer cannot be sent at all.
  */
 export async function answerNatsChat(
   ctx: GatewayContext,
@@ -102,11 +102,7 @@ export async function answerNatsChat(
     return { answered: false, reason: 'reply_not_allowed' };
   }
   const { tenant, model } = parsed;
-  if (ctx.inFlight.full) {
-    const answer = errorAnswer(tooBusy);
-    msg.respondError(answer.status, answer.body.error.message, JSON.stringify(answer.body));
-    return { answered: true, status: answer.status };
-  }
+  if (ctx.inFlight.full) return { answered: true, status: respondWithError(msg, tooBusy) };
   const request = ctx.inFlight.begin();
   const attributes = {
     [TraceAttributes.messagingSystem]: 'nats',
