@@ -92,4 +92,26 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
       by_status: { '413': 1 },
     });
   });
+
+  it('answers 503 past the in-flight limit, and gateway_stopping to a request a stopping gateway aborts', async () => {
+    const busy = await startSpecGateway(servers, { label: 'nats-chat-busy', maxInFlight: 1 });
+    try {
+      const subject = createSubjects(busy.prefix).chat('default', 'alpha');
+      const body = JSON.stringify({ messages: specMessages });
+      // No worker serves `alpha`: the first request waits for its answer, holding the one slot
+      // (taken before the gateway reads the next message of the subscription).
+      const waiting = tenant.request(subject, body, { timeout: 10_000 });
+      const refused = await tenant.request(subject, body, { timeout: 5_000 });
+      expect(refused.headers?.get('Nats-Service-Error-Code')).toBe('503');
+      expect(refused.json<{ error: { code: string } }>().error.code).toBe(
+        'too_many_requests_in_flight',
+      );
+      await busy.gateway.close(200);
+      const aborted = await waiting;
+      expect(aborted.headers?.get('Nats-Service-Error-Code')).toBe('503');
+      expect(aborted.json<{ error: { code: string } }>().error.code).toBe('gateway_stopping');
+    } finally {
+      await busy.stop();
+    }
+  });
 });
