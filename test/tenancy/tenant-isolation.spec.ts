@@ -206,6 +206,40 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     }, 20_000);
   });
 
+  it('answers a tenant’s plain NATS chat request on its own subject, streamed too, and refuses another tenant’s', async () => {
+    const subjects = createSubjects(install.prefix);
+    const expected = await directAnswer(servers, 'openai');
+    const answer = await acme.request(
+      subjects.chat('acme', 'chat'),
+      JSON.stringify({ messages: questionMessages }),
+      { timeout: 20_000 },
+    );
+    expect(answer.headers).toBeUndefined();
+    const result = answer.json<{ choices: { message: { content: string } }[] }>();
+    expect(result.choices[0]?.message.content).toBe(expected);
+
+    // A stream is many messages on the tenant's inbox: more than allow_responses would let pass.
+    const inbox = `${tenantInboxPrefix('acme')}.chat-stream`;
+    const sub = acme.subscribe(inbox, { timeout: 20_000 });
+    acme.publish(
+      subjects.chat('acme', 'chat'),
+      JSON.stringify({ messages: questionMessages, stream: true }),
+      { reply: inbox },
+    );
+    let text = '';
+    for await (const msg of sub) {
+      if (msg.data.length === 0) {
+        expect(msg.headers?.get('Switchyard-Stream')).toBe('end');
+        break;
+      }
+      text +=
+        msg.json<{ choices: { delta: { content?: string } }[] }>().choices[0]?.delta.content ?? '';
+    }
+    expect(text).toBe(expected);
+
+    expect(await tryPublish(acme, acmeErrors, subjects.chat('globex', 'chat'))).toBe('denied');
+  });
+
   it('runs a tenant’s batch end to end: its results land in, and are read from, its own subjects', async () => {
     const client = clientOf(acme, 'acme');
     const submitted = await client.batches.submit('acme-batch', [
@@ -393,7 +427,12 @@ describe('tenant isolation with the generated NATS authorization config', () => 
         expect(await trySubscribe(nc, subjects.streamSubjects.usage), role).toBe('denied');
         const errors = watchServerErrors(nc);
         const notTheirs: Record<typeof role, string[]> = {
-          gateway: [subjects.usage('acme', 'chat'), subjects.dlq('acme', 'chat'), '_INBOX.acme.x'],
+          // The gateway answers plain chat requests on tenant inboxes (streams are many messages).
+          gateway: [
+            subjects.usage('acme', 'chat'),
+            subjects.dlq('acme', 'chat'),
+            subjects.results('acme', 'b'),
+          ],
           worker: [subjects.jobs('acme', 'chat'), subjects.cancel('acme', 'j')],
           fallback: [subjects.usage('acme', 'chat'), subjects.cancel('acme', 'j')],
           metering: ['_INBOX.acme.x', subjects.jobs('acme', 'chat'), subjects.results('acme', 'b')],

@@ -27,5 +27,10 @@ export const HeaderNames = {
   attempt: 'Switchyard-Attempt',
   /** The ErrorType that sent a job to the dead-letter subject, so the router can route on it. */
   errorType: 'Switchyard-Error-Type',
+  /**
+   * `end` on the empty message that ends a streamed answer to a plain NATS chat request
+   * (`<root>.chat.<tenant>.<model>`), after its last chunk.
+   */
+  stream: 'Switchyard-Stream',
 } as const;
 export type HeaderName = (typeof HeaderNames)[keyof typeof HeaderNames];

@@ -29,6 +29,7 @@ describe('public API', () => {
       contract: 'Switchyard-Contract',
       attempt: 'Switchyard-Attempt',
       errorType: 'Switchyard-Error-Type',
+      stream: 'Switchyard-Stream',
     });
   });
 

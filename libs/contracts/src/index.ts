@@ -190,6 +190,7 @@ export {
   ModelSubjectKinds,
   SubjectError,
   createSubjects,
+  isTenantInbox,
   subjects,
   tenantInboxPrefix,
   type ModelSubjectKind,

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TENANT } from './ids.schema';
-import { createSubjects, SubjectError, subjects, tenantInboxPrefix } from './subjects';
+import {
+  createSubjects,
+  isTenantInbox,
+  SubjectError,
+  subjects,
+  tenantInboxPrefix,
+} from './subjects';
 
 describe('subjects (default root llm)', () => {
   it('builds the jobs, dead-letter and usage subjects of a tenant and model', () => {
@@ -10,6 +16,36 @@ describe('subjects (default root llm)', () => {
     expect(subjects.usage(DEFAULT_TENANT, 'fast-triage-model')).toBe(
       'llm.usage.default.fast-triage-model',
     );
+  });
+
+  it('builds the chat request subjects: per tenant and model, every tenant, a tenant', () => {
+    expect(subjects.chat(DEFAULT_TENANT, 'fast-triage-model')).toBe(
+      'llm.chat.default.fast-triage-model',
+    );
+    expect(subjects.chat('acme', 'openai/gpt-4o')).toBe('llm.chat.acme.openai~2Fgpt-4o');
+    expect(subjects.chatAll).toBe('llm.chat.*.*');
+    expect(subjects.chatForTenant('acme')).toBe('llm.chat.acme.>');
+    expect(subjects.parse('llm.chat.acme.openai~2Fgpt-4o')).toEqual({
+      ok: true,
+      kind: 'chat',
+      tenant: 'acme',
+      model: 'openai/gpt-4o',
+    });
+  });
+
+  it("knows a tenant's inboxes from every other subject", () => {
+    expect(isTenantInbox('acme', '_INBOX.acme.abc')).toBe(true);
+    expect(isTenantInbox('acme', '_INBOX.acme.abc.1')).toBe(true);
+    for (const other of [
+      '_INBOX.acme',
+      '_INBOX.globex.abc',
+      '_INBOX.abc',
+      'llm.results.acme.b',
+      '_INBOX.acme.*',
+    ]) {
+      expect(isTenantInbox('acme', other)).toBe(false);
+    }
+    expect(isTenantInbox('not a tenant', '_INBOX.not a tenant.x')).toBe(false);
   });
 
   it("lets a job reply only to its own tenant's inboxes and results", () => {
@@ -140,9 +176,9 @@ describe('subjects.parse', () => {
 
   it.each([
     ['nats.jobs.acme.m', 'does not start with "llm."'],
-    ['llm.jobs.acme', 'expected llm.<jobs|dlq|usage>.<tenant>.<model token>'],
-    ['llm.jobs.acme.m.extra', 'expected llm.<jobs|dlq|usage>.<tenant>.<model token>'],
-    ['llm.results.b1.x', '"results" is not one of jobs, dlq, usage'],
+    ['llm.jobs.acme', 'expected llm.<jobs|dlq|usage|chat>.<tenant>.<model token>'],
+    ['llm.jobs.acme.m.extra', 'expected llm.<jobs|dlq|usage|chat>.<tenant>.<model token>'],
+    ['llm.results.b1.x', '"results" is not one of jobs, dlq, usage, chat'],
     ['llm.jobs.*.m', 'invalid tenant "*"'],
     ['llm.jobs.acme.>', 'contains ">"'],
     ['llm.jobs.acme.a~2e', 'two uppercase hex digits'],

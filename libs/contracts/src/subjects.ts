@@ -9,11 +9,14 @@ export class SubjectError extends Error {
   override readonly name = 'SubjectError';
 }
 
-/** The subject families that carry a tenant and a model: `<root>.<kind>.<tenant>.<model>`. */
-export const ModelSubjectKinds = ['jobs', 'dlq', 'usage'] as const;
+/**
+ * The subject families that carry a tenant and a model: `<root>.<kind>.<tenant>.<model>`.
+ * `chat` is the core-NATS request-reply subject the gateway answers (not stored).
+ */
+export const ModelSubjectKinds = ['jobs', 'dlq', 'usage', 'chat'] as const;
 export type ModelSubjectKind = (typeof ModelSubjectKinds)[number];
 
-/** A jobs, dead-letter or usage subject read back into its parts. */
+/** A jobs, dead-letter, usage or chat subject read back into its parts. */
 export interface ParsedModelSubject {
   kind: ModelSubjectKind;
   tenant: string;
@@ -35,6 +38,16 @@ export interface SwitchyardSubjects {
   dlq(tenant: string, model: string): string;
   /** `<root>.usage.<tenant>.<model token>`: where usage events of a model's calls go. */
   usage(tenant: string, model: string): string;
+  /**
+   * `<root>.chat.<tenant>.<model token>` (core NATS, not stored): a plain NATS request with an
+   * OpenAI chat-completions body, answered by the gateway on the requester's inbox after the
+   * job went through the jobs stream.
+   */
+  chat(tenant: string, model: string): string;
+  /** `<root>.chat.*.*`: every tenant's chat requests (the gateway's endpoint subject). */
+  readonly chatAll: string;
+  /** `<root>.chat.<tenant>.>`: the chat requests a tenant may send (for NATS permissions). */
+  chatForTenant(tenant: string): string;
   /**
    * `<root>.results.<tenant>.<batch>`: where a tenant's batch results and errors are collected
    * durably (the tenant token lets NATS permissions keep batches apart).
@@ -122,6 +135,16 @@ export function tenantInboxPrefix(tenant: string): string {
   return `_INBOX.${checkTenant(tenant)}`;
 }
 
+/**
+ * Whether `subject` is one of `tenant`'s inboxes, `_INBOX.<tenant>.<id…>` (1 to 8 tokens after
+ * the prefix, no wildcards): the only subjects a tenant's NATS user may subscribe to for answers.
+ */
+export function isTenantInbox(tenant: string, subject: string): boolean {
+  if (!tenantIdSchema.safeParse(tenant).success) return false;
+  const inbox = `${tenantInboxPrefix(tenant)}.`;
+  return subject.startsWith(inbox) && inboxTail.test(subject.slice(inbox.length));
+}
+
 function checkTenant(tenant: string): string {
   if (!tenantIdSchema.safeParse(tenant).success) {
     throw new SubjectError(
@@ -158,7 +181,7 @@ function parseModelSubject(root: string, subject: string): ParseSubjectResult {
   const parts = subject.slice(root.length + 1).split('.');
   const [kind, tenant, token] = parts;
   if (parts.length !== 3 || kind === undefined || tenant === undefined || token === undefined) {
-    return fail(`expected ${root}.<jobs|dlq|usage>.<tenant>.<model token>`);
+    return fail(`expected ${root}.<${ModelSubjectKinds.join('|')}>.<tenant>.<model token>`);
   }
   if (!(ModelSubjectKinds as readonly string[]).includes(kind)) {
     return fail(`"${kind}" is not one of ${ModelSubjectKinds.join(', ')}`);
@@ -196,6 +219,9 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     jobs: (tenant, model) => modelSubject('jobs', tenant, model),
     dlq: (tenant, model) => modelSubject('dlq', tenant, model),
     usage: (tenant, model) => modelSubject('usage', tenant, model),
+    chat: (tenant, model) => modelSubject('chat', tenant, model),
+    chatAll: `${root}.chat.*.*`,
+    chatForTenant: (tenant) => `${root}.chat.${checkTenant(tenant)}.>`,
     results: (tenant, batchId) => {
       if (!batchIdSchema.safeParse(batchId).success) {
         throw new SubjectError(
@@ -207,8 +233,8 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     resultsForTenant: (tenant) => `${root}.results.${checkTenant(tenant)}.>`,
     mayReplyTo: (tenant, replyTo) => {
       if (!tenantIdSchema.safeParse(tenant).success) return false;
-      const inbox = `${tenantInboxPrefix(tenant)}.`;
-      if (replyTo.startsWith(inbox)) return inboxTail.test(replyTo.slice(inbox.length));
+      if (replyTo.startsWith(`${tenantInboxPrefix(tenant)}.`))
+        return isTenantInbox(tenant, replyTo);
       const results = `${root}.results.${tenant}.`;
       return (
         replyTo.startsWith(results) &&

@@ -91,6 +91,8 @@ export {
   statusEndpointName,
   type DiscoveredService,
   type RegisteredService,
+  type ServiceEndpoint,
+  type ServiceMsg,
   type ServiceRegistration,
 } from './register-service';
 export { createMissingStreams, type StreamSettings } from './create-missing-streams';

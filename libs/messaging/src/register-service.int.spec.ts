@@ -55,4 +55,46 @@ describe('registerService / discoverServices against nats-server', () => {
     await b.stop();
     expect(await discoverServices(nc, { name, timeoutMs: 300 })).toEqual([]);
   });
+
+  it('answers an endpoint in a queue group, with its own stats data beside status', async () => {
+    const name = uniquePrefix('svc').replace(/-/g, '_');
+    const subject = `${name}.echo.*`;
+    const served: string[] = [];
+    const register = (conn: NatsConnection, replica: string) =>
+      registerService(conn, {
+        name,
+        version: '0.1.0',
+        stats: () => ({ replica }),
+        endpoints: [
+          {
+            name: 'echo',
+            subject,
+            queue: name,
+            handler: (msg) => {
+              served.push(replica);
+              msg.respond(`${replica}:${msg.subject}`);
+            },
+            stats: () => ({ echoed: served.filter((r) => r === replica).length }),
+          },
+        ],
+      });
+    const [a, b] = await Promise.all([register(nc, 'a'), register(other, 'b')]);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => nc.request(`${name}.echo.${i}`, '', { timeout: 1_000 })),
+    );
+    expect(served).toHaveLength(20);
+    expect(answers.map((m) => m.string().split(':')[1])).toEqual(
+      Array.from({ length: 20 }, (_, i) => `${name}.echo.${i}`),
+    );
+    const found = await discoverServices(nc, { name, timeoutMs: 500 });
+    for (const replica of found) {
+      const echo = replica.stats?.endpoints?.find((e) => e.name === 'echo');
+      const own = served.filter((r) => r === (replica.info.id === a.id ? 'a' : 'b')).length;
+      expect(echo).toMatchObject({ subject, queue_group: name, num_requests: own });
+      expect(echo?.data).toEqual({ echoed: own });
+      expect(replica.status).toEqual({ replica: replica.info.id === a.id ? 'a' : 'b' });
+      expect(replica.info.endpoints.map((e) => e.name).sort()).toEqual(['echo', 'status']);
+    }
+    await Promise.all([a.stop(), b.stop()]);
+  });
 });

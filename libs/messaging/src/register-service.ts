@@ -1,5 +1,32 @@
 import { NoRespondersError, type NatsConnection } from '@nats-io/nats-core';
-import { Svcm, type Service, type ServiceInfo, type ServiceStats } from '@nats-io/services';
+import {
+  Svcm,
+  type Endpoint,
+  type Service,
+  type ServiceInfo,
+  type ServiceMsg,
+  type ServiceStats,
+} from '@nats-io/services';
+
+/** A request an endpoint received: a NATS message with `respond` and `respondError`. */
+export type { ServiceMsg };
+
+/** A request-reply endpoint of a service, besides its `status` endpoint. */
+export interface ServiceEndpoint {
+  /** The endpoint's name (`[A-Za-z0-9_-]+`), as `nats micro info` shows it. */
+  name: string;
+  /** The subject it answers (wildcards allowed). */
+  subject: string;
+  /** The queue group in which the replicas of the service share its requests. */
+  queue: string;
+  /**
+   * Called for each request; answers it with `msg.respond` (once, or once per message of a
+   * streamed answer) or `msg.respondError`. Must not throw.
+   */
+  handler: (msg: ServiceMsg) => void;
+  /** The endpoint's live numbers, returned as its `data` in `$SRV.STATS`. */
+  stats?: () => unknown;
+}
 
 /** What a process says about itself on `$SRV.PING|INFO|STATS`. */
 export interface ServiceRegistration {
@@ -12,6 +39,8 @@ export interface ServiceRegistration {
   metadata?: Record<string, string>;
   /** The replica's live numbers (in-flight jobs…), returned as the `data` of its `status` endpoint in `$SRV.STATS`. */
   stats?: () => unknown;
+  /** Request-reply endpoints the service answers besides `status`. */
+  endpoints?: readonly ServiceEndpoint[];
 }
 
 /** A registered process. */
@@ -30,22 +59,29 @@ export const statusEndpointName = 'status';
 
 /**
  * Makes this process discoverable with the NATS micro-services protocol (`nats micro ls`,
- * `$SRV.PING|INFO|STATS[.<name>[.<id>]]`). The service has one endpoint, `status`, on
+ * `$SRV.PING|INFO|STATS[.<name>[.<id>]]`). The service has the endpoint `status`, on
  * `$SY.<name>.<id>.status` (no queue group, so each replica answers for itself): a request
- * there, and the endpoint's `data` in `$SRV.STATS`, return `stats()`.
+ * there, and the endpoint's `data` in `$SRV.STATS`, return `stats()`; and each of
+ * `endpoints`, with its own `data`.
  */
 export async function registerService(
   nc: NatsConnection,
   registration: ServiceRegistration,
 ): Promise<RegisteredService> {
   const stats = registration.stats ?? (() => null);
+  const endpoints = registration.endpoints ?? [];
+  const endpointStats = (endpoint: Endpoint): unknown => {
+    const { name } = endpoint as Endpoint & { name?: string };
+    const own = endpoints.find((e) => e.name === name);
+    return own === undefined ? stats() : (own.stats?.() ?? null);
+  };
   const service: Service = await new Svcm(nc).add({
     name: registration.name,
     version: registration.version,
     description: registration.description ?? '',
     metadata: registration.metadata ?? {},
     queue: '',
-    statsHandler: () => Promise.resolve(stats()),
+    statsHandler: (endpoint) => Promise.resolve(endpointStats(endpoint)),
   });
   const { id } = service.info();
   service.addEndpoint(statusEndpointName, {
@@ -54,6 +90,15 @@ export async function registerService(
       if (error === null) msg.respond(JSON.stringify(stats() ?? null));
     },
   });
+  for (const endpoint of endpoints) {
+    service.addEndpoint(endpoint.name, {
+      subject: endpoint.subject,
+      queue: endpoint.queue,
+      handler: (error, msg) => {
+        if (error === null) endpoint.handler(msg);
+      },
+    });
+  }
   await nc.flush();
   return {
     id,

@@ -64,6 +64,8 @@ function follow(stream: string): string[] {
  * and to `$SRV.>`. Beyond that:
  * - `gateway`: submit and cancel jobs of any tenant (it authenticates tenants itself), read
  *   every tenant's inboxes, where the answers it relays arrive, and read the keys bucket;
+ *   answer plain chat requests (`<root>.chat.*.*`) on the requester's inbox, a tenant inbox
+ *   (the chunks of a streamed answer are many messages, more than `allow_responses` allows);
  * - `worker`: provision the streams and the model consumers, pull and ack jobs, record and
  *   read answers (LLM_ANSWERS), answer on tenants' inboxes and results subjects, publish usage,
  *   dead letters and budget events, follow the cancellations stream and read the keys bucket;
@@ -102,9 +104,11 @@ export function servicePermissions(
         subjects.streamSubjects.jobs,
         subjects.cancelAll,
         `$JS.API.DIRECT.GET.${names.answers}.>`,
+        // A streamed answer to a chat request is many messages; allow_responses allows one.
+        tenantInboxes,
         ...keys,
       ],
-      subscribe: [tenantInboxes],
+      subscribe: [tenantInboxes, subjects.chatAll],
     },
     worker: {
       publish: [

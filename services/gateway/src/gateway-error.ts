@@ -78,3 +78,21 @@ export function tooManyRequests(code: string, message: string, retryAfterMs: num
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
   });
 }
+
+/** The 503 of a request past `switchyard.gateway.max_in_flight`. */
+export const tooBusy = new GatewayError({
+  status: 503,
+  type: OpenAiErrorTypes.server,
+  code: 'too_many_requests_in_flight',
+  message:
+    'The gateway is answering as many requests as it may at once; send the request again shortly.',
+  headers: { 'retry-after': '1' },
+});
+
+/** The 503 of a request the stopping gateway aborted. */
+export const gatewayStopping = new GatewayError({
+  status: 503,
+  type: OpenAiErrorTypes.server,
+  code: 'gateway_stopping',
+  message: 'The gateway is stopping; send the request again.',
+});

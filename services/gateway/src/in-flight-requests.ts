@@ -30,24 +30,27 @@ export class InFlightRequests {
     return this.active.size;
   }
 
-  /** Tracks the request answered on `res`: `res` closing before it finished aborts it. */
-  begin(res: ServerResponse): InFlightRequest {
+  /**
+   * Tracks a request: over HTTP, the one answered on `res`, which closing before it finished
+   * aborts; a NATS request has no connection to watch (`res` undefined).
+   */
+  begin(res?: ServerResponse): InFlightRequest {
     const controller = new AbortController();
     this.active.add(controller);
     let clientGone = false;
     const onClose = (): void => {
-      if (res.writableFinished) return;
+      if (res === undefined || res.writableFinished) return;
       clientGone = true;
       controller.abort(new Error('the client closed the connection'));
     };
-    res.once('close', onClose);
+    res?.once('close', onClose);
     return {
       signal: controller.signal,
       get clientGone() {
         return clientGone;
       },
       done: () => {
-        res.removeListener('close', onClose);
+        res?.removeListener('close', onClose);
         this.active.delete(controller);
         if (this.active.size === 0) this.idle.splice(0).forEach((resolve) => resolve());
       },

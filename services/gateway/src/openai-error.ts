@@ -1,6 +1,11 @@
-import { SwitchyardError } from '@switchyard/client';
+import { AbortError, SwitchyardError } from '@switchyard/client';
 import { ErrorTypes, type DeploymentAttempt, type ErrorType } from '@switchyard/contracts';
-import { GatewayError, OpenAiErrorTypes, type OpenAiErrorType } from './gateway-error';
+import {
+  GatewayError,
+  gatewayStopping,
+  OpenAiErrorTypes,
+  type OpenAiErrorType,
+} from './gateway-error';
 
 /** The body of every error the gateway answers: OpenAI's shape, plus Switchyard's details. */
 export interface OpenAiErrorBody {
@@ -129,4 +134,12 @@ export function errorAnswer(error: unknown): ErrorAnswer {
     },
     headers: {},
   };
+}
+
+/**
+ * The error answer of a request that failed while being answered: as {@link errorAnswer}, but
+ * an abort (which was not the client's) is the gateway stopping.
+ */
+export function failureAnswer(error: unknown): ErrorAnswer {
+  return errorAnswer(error instanceof AbortError ? gatewayStopping : error);
 }

@@ -5,6 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SwitchyardConfig } from '@switchyard/config';
+import { createSubjects } from '@switchyard/contracts';
 import { VirtualKeyStore, keyStoreOptionsFrom } from '@switchyard/keys';
 import {
   createLogger,
@@ -15,6 +16,7 @@ import {
 } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
 import { Authenticator, type KeyVerifier } from './authenticate';
+import { registerChatEndpoint } from './chat-endpoint';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
@@ -55,8 +57,8 @@ export interface RunningGateway {
   /** `http://<host>:<port>`, without a trailing slash. */
   readonly url: string;
   /**
-   * Stops accepting connections, lets requests in flight finish for `graceMs`, aborts the
-   * rest (their jobs are cancelled) and closes the server.
+   * Stops accepting connections and NATS chat requests, lets requests in flight finish for
+   * `graceMs`, aborts the rest (their jobs are cancelled) and closes the server.
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -68,7 +70,9 @@ function urlOf(address: AddressInfo): string {
 
 /**
  * Starts the OpenAI-compatible HTTP gateway (NestJS on Fastify): `/v1/chat/completions` (and
- * SSE), `/v1/models`, `/health/liveness`, `/health/readiness`, `/metrics`. Jobs go out
+ * SSE), `/v1/models`, `/health/liveness`, `/health/readiness`, `/metrics`; and the `switchyard`
+ * NATS micro service, whose `chat` endpoint answers plain NATS requests on
+ * `<root>.chat.<tenant>.<model token>` (see nats-chat.ts). Jobs go out
  * through one Switchyard client per tenant on `nc`. It does not provision the topology (the
  * workers do); readiness says whether it is there. Without a `keys` option it opens the
  * installation's virtual keys bucket (creating it when missing).
@@ -134,13 +138,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     metadata: { url, subject_root: config.switchyard.nats.subjectRoot },
     stats: () => ({ in_flight: ctx.inFlight.size }),
   });
+  const chatService = await registerChatEndpoint(nc, ctx, {
+    subjects: createSubjects(config.switchyard.nats.subjectRoot),
+    bodyLimit,
+  });
   logger.info({ url, models: models.length }, 'gateway listening');
   let closed: Promise<void> | undefined;
   return {
     url,
     close(graceMs = HttpLimits.shutdownGraceMs) {
       closed ??= (async () => {
-        await service.stop();
+        await Promise.all([service.stop(), chatService.stop()]);
         const closing = app.close();
         await ctx.inFlight.drain(graceMs);
         // Connections that served a stream or went idle after close began are closed here:
