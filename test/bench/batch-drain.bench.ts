@@ -16,9 +16,13 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtServiceMain } from '@switchyard/testing';
 import { childPids, rssMib, startCpuReading, type WatchedProcess } from './process-cpu';
-import { benchModel, benchSimDeployment, startPipelineStack } from './pipeline-stack.test-support';
+import {
+  benchModel,
+  benchSimDeployment,
+  builtMain,
+  startPipelineStack,
+} from './pipeline-stack.test-support';
 
 const jobs = Number(process.env['BATCH_JOBS'] ?? 10_000);
 const upstreamMs = Number(process.env['UPSTREAM_MS'] ?? 2_000);
@@ -57,7 +61,7 @@ function inputLines(): string {
 function startCli(args: readonly string[]) {
   const profileDir = process.env['BENCH_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const proc = spawn(process.execPath, [...profile, builtServiceMain('cli'), ...args], {
+  const proc = spawn(process.execPath, [...profile, builtMain('cli'), ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -21,6 +21,9 @@ import {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The compiled entry point of a service (`dist/services/<name>/main.mjs`), for benchmarks. */
+export const builtMain: (service: BuiltService) => string = builtServiceMain;
+
 /** The logical model every benchmark job asks for. */
 export const benchModel = 'bench-model';
 /** The simulator deployment behind it (`/d/<name>` routing). */
