@@ -2,6 +2,8 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@switchyard/telemetry';
 import { ensureStream } from './ensure-stream';
+import { ApiErrorCodes, isApiError } from './jetstream-api-errors';
+import { retryWhileJetStreamUnavailable } from './jetstream-unavailable';
 import { planCapabilities } from './server-version';
 import { planTopology, type TopologySettings } from './topology-plan';
 
@@ -15,7 +17,8 @@ export type StreamSettings = Pick<
  * Creates the Switchyard streams that do not exist yet, so a service that reads or writes
  * them (the fallback router, metering) can start before any worker. Streams that exist are
  * left exactly as they are: the workers' provisioning (provisionTopology) owns their settings.
- * Returns the names of the streams it created.
+ * Returns the names of the streams it created. Waits, like provisionTopology, while JetStream
+ * is unavailable (a cluster electing its leader) for up to a minute.
  */
 export async function createMissingStreams(
   nc: NatsConnection,
@@ -25,13 +28,26 @@ export async function createMissingStreams(
 ): Promise<string[]> {
   const plan = planTopology({ ...settings, models: [], ackWaitMs: 1 }, planCapabilities(nc));
   const created: string[] = [];
-  for (const { config } of plan.streams) {
-    const exists = await jsm.streams.info(config.name).then(
-      () => true,
-      () => false,
-    );
-    if (exists) continue;
-    if ((await ensureStream(jsm, config, { logger })) === 'created') created.push(config.name);
+  const createMissing = async () => {
+    for (const { config } of plan.streams) {
+      if (created.includes(config.name) || (await streamExists(jsm, config.name))) continue;
+      if ((await ensureStream(jsm, config, { logger })) === 'created') created.push(config.name);
+    }
+    return created;
+  };
+  return retryWhileJetStreamUnavailable(createMissing, {
+    forMs: 60_000,
+    logger,
+    what: 'creating the streams',
+  });
+}
+
+async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.streams.info(name);
+    return true;
+  } catch (error) {
+    if (isApiError(error, ApiErrorCodes.streamNotFound)) return false;
+    throw error;
   }
-  return created;
 }

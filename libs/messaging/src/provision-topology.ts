@@ -5,12 +5,18 @@ import type { Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { ensureConsumer } from './ensure-consumer';
 import { ensureStream, type ProvisionOutcome } from './ensure-stream';
+import { retryWhileJetStreamUnavailable } from './jetstream-unavailable';
 import { planCapabilities, serverSupports } from './server-version';
 import { planTopology, type TopologySettings } from './topology-plan';
 
 /** Options of {@link provisionTopology}: the settings, and where to log. */
 export interface ProvisionTopologyOptions extends TopologySettings {
   logger?: Logger;
+  /**
+   * How long to keep asking while JetStream is unavailable (starting, electing a leader, too
+   * busy to answer in time) before giving up. @defaultValue 60_000
+   */
+  unavailableForMs?: number;
 }
 
 /** What provisioning found and did. */
@@ -49,12 +55,27 @@ const consumerParallelism = 8;
  * configured model owns are reported in `unknownConsumers` and left alone.
  *
  * Uses nats-server 2.10+ features (metadata, filter updates) only when the server has them.
+ * While JetStream is unavailable (a cluster that is still electing its leader, a server too
+ * busy to answer in time) the whole provisioning is tried again, with backoff, for
+ * `unavailableForMs`; being idempotent, a retry picks up where the last try left off.
  */
 export async function provisionTopology(
   nc: NatsConnection,
   options: ProvisionTopologyOptions,
 ): Promise<ProvisionedTopology> {
   const log = loggerOrDefault(options.logger);
+  return retryWhileJetStreamUnavailable(() => provisionOnce(nc, options, log), {
+    forMs: options.unavailableForMs ?? 60_000,
+    logger: log,
+    what: 'provisioning',
+  });
+}
+
+async function provisionOnce(
+  nc: NatsConnection,
+  options: ProvisionTopologyOptions,
+  log: Logger,
+): Promise<ProvisionedTopology> {
   const plan = planTopology(options, planCapabilities(nc));
   const jsm = await jetstreamManager(nc);
 
