@@ -105,6 +105,28 @@ describe('gateway in front of workers and the simulator', () => {
     expect(res.headers.get('x-switchyard-job-id')).toBe(body.switchyard.job_id);
   });
 
+  it('answers a request repeated with its Idempotency-Key once: one provider call, one completion id, 409 for another body', async () => {
+    const calls = () => stack.servers.sim.calls({ deployment: stack.install.simName('chat') });
+    const before = calls().length;
+    const body = { model: 'chat', messages: questionMessages };
+    const key = { 'idempotency-key': 'triage-run-7/email-12' };
+    const [first, second] = await Promise.all([post(body, key), post(body, key)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const [a, b] = (await Promise.all([first.json(), second.json()])) as { id: string }[];
+    expect(b?.id).toBe(a?.id);
+    const third = await post(body, key);
+    expect(((await third.json()) as { id: string }).id).toBe(a?.id);
+    const other = await post(
+      { model: 'chat', messages: [{ role: 'user', content: 'other' }] },
+      key,
+    );
+    expect(other.status).toBe(409);
+    expect(await other.json()).toMatchObject({ error: { code: 'idempotency_key_reused' } });
+    const bad = await post(body, { 'idempotency-key': 'k'.repeat(256) });
+    expect(bad.status).toBe(400);
+    expect(calls().length - before).toBe(1);
+  });
+
   it('streams in OpenAI framing: chunks, the usage chunk, then [DONE]', async () => {
     const res = await post({
       model: 'chat',

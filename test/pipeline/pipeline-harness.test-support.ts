@@ -70,6 +70,8 @@ export interface InstallationSpec {
   tenants?: string;
   /** `switchyard.nats.replicas` (stream replicas; needs a cluster of that size). @defaultValue 1 */
   replicas?: number;
+  /** More `switchyard.nats` entries in YAML flow style, e.g. `duplicate_window_seconds: 1`. */
+  nats?: string;
 }
 
 /** A config of its own (subject root, stream prefix, Redis keys) on the suite's servers. */
@@ -107,7 +109,7 @@ export function createInstallation(
     ...deploymentLines,
     `router_settings: ${spec.router ?? '{ num_retries: 1, allowed_fails: 100, cooldown_time: 1 }'}`,
     'switchyard:',
-    `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory${spec.replicas === undefined ? '' : `, replicas: ${spec.replicas}`} }`,
+    `  nats: { servers: "${servers.nats.url}", subject_root: ${prefix}, stream_prefix: ${prefix}, storage: memory${spec.replicas === undefined ? '' : `, replicas: ${spec.replicas}`}${spec.nats === undefined ? '' : `, ${spec.nats}`} }`,
     `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,
     `  worker: ${spec.worker ?? '{ concurrency: 8, shutdown_grace_seconds: 1 }'}`,
     ...(spec.tenants === undefined ? [] : [`  tenants: ${spec.tenants}`]),

@@ -19,6 +19,7 @@ export {
   type ResultsOptions,
   type SubmitOptions,
 } from './batches/batches';
+export { Jobs, type AnswerOptions } from './jobs/jobs';
 export {
   AbortError,
   AuthError,
@@ -26,6 +27,7 @@ export {
   BudgetExceededError,
   ConnectionError,
   CancelledError,
+  ConflictError,
   ContentPolicyError,
   ContextWindowExceededError,
   DeadlineExceededError,

@@ -1,3 +1,4 @@
+import { Jobs } from './jobs/jobs';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
@@ -48,6 +49,7 @@ export interface SwitchyardOptions {
 export class Switchyard {
   readonly chat: { readonly completions: Completions };
   readonly batches: Batches;
+  readonly jobs: Jobs;
   /** The tenant, subjects and settings this client submits with. */
   readonly context: ClientContext;
 
@@ -74,5 +76,6 @@ export class Switchyard {
     };
     this.chat = { completions: new Completions(this.context) };
     this.batches = new Batches(this.context);
+    this.jobs = new Jobs(this.context);
   }
 }

@@ -213,6 +213,18 @@ export interface NatsSettings {
    * @defaultValue 1,000,000 with file storage, -1 with memory storage
    */
   readonly jobsMaxMessages: number;
+  /**
+   * How long a job id (and every other `Nats-Msg-Id`) is remembered by the streams: a job
+   * submitted again with the same id within it is stored once (`duplicate_window_seconds`).
+   * @defaultValue 120,000 (2 minutes)
+   */
+  readonly duplicateWindowMs: number;
+  /**
+   * How long each job's final answer is kept by job id (`answers_max_age_seconds`): a
+   * redelivered job is answered from it, and a job submitted again with the same id gets it
+   * instead of a second provider call. @defaultValue 86,400,000 (24 hours)
+   */
+  readonly answersMaxAgeMs: number;
 }
 
 /** The Redis holding rate limits, budgets, spend and the cache. */

@@ -46,6 +46,8 @@ describe('topologyOf', () => {
       storage: 'memory',
       maxBytes: { jobs: -1, dlq: -1, usage: -1, results: -1, answers: -1, cancels: -1 },
       jobsMaxMessages: -1,
+      duplicateWindowMs: 120_000,
+      answersMaxAgeMs: 86_400_000,
       models: ['a', 'b'],
       ackWaitMs: jobsAckWaitMs(config),
       maxAckPending: 4_000,

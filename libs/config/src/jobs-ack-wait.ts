@@ -31,6 +31,8 @@ export interface TopologyOfConfig {
   storage: 'file' | 'memory';
   maxBytes: Readonly<Record<StreamKind, number>>;
   jobsMaxMessages: number;
+  duplicateWindowMs: number;
+  answersMaxAgeMs: number;
   models: string[];
   ackWaitMs: number;
   maxAckPending: number;
@@ -51,6 +53,8 @@ export function topologyOf(config: SwitchyardConfig): TopologyOfConfig {
     storage: nats.storage,
     maxBytes: nats.maxBytes,
     jobsMaxMessages: nats.jobsMaxMessages,
+    duplicateWindowMs: nats.duplicateWindowMs,
+    answersMaxAgeMs: nats.answersMaxAgeMs,
     models: Object.keys(config.models),
     ackWaitMs: jobsAckWaitMs(config),
     maxAckPending: config.switchyard.worker.maxInFlight,

@@ -134,6 +134,8 @@ describe('loadConfig', () => {
           cancels: -1,
         },
         jobsMaxMessages: -1,
+        duplicateWindowMs: 120_000,
+        answersMaxAgeMs: 86_400_000,
       },
       redis: { url: 'rediss://redis.internal:6380', keyPrefix: 'prod:', commandTimeoutMs: 1_500 },
       worker: {

@@ -19,6 +19,8 @@ describe('the switchyard section', () => {
           cancels: 64 * 1024 ** 2,
         },
         jobsMaxMessages: 1_000_000,
+        duplicateWindowMs: 120_000,
+        answersMaxAgeMs: 86_400_000,
       },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'sy:', commandTimeoutMs: 2_000 },
       worker: {

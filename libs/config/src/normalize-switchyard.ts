@@ -111,6 +111,8 @@ export function normalizeSwitchyard(
         cancels: nats?.cancels_max_bytes ?? maxBytes.cancels,
       },
       jobsMaxMessages: nats?.jobs_max_messages ?? (storage === 'file' ? 1_000_000 : -1),
+      duplicateWindowMs: secondsToMs(nats?.duplicate_window_seconds ?? 120),
+      answersMaxAgeMs: secondsToMs(nats?.answers_max_age_seconds ?? 86_400),
     },
     redis: {
       url: redisUrl ?? switchyardDefaults.redisUrl,

@@ -212,6 +212,8 @@ export function createRawSchemas(env: Env) {
     results_max_bytes: byteSizeOrUnlimited.optional(),
     answers_max_bytes: byteSizeOrUnlimited.optional(),
     cancels_max_bytes: byteSizeOrUnlimited.optional(),
+    duplicate_window_seconds: positiveSeconds.optional(),
+    answers_max_age_seconds: positiveSeconds.optional(),
     jobs_max_messages: z
       .int(expected('expected a whole number of messages above 0, or -1'))
       .refine(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorTypeSchema } from './error.schema';
 import { jobIdSchema, tenantIdSchema } from './ids.schema';
 import { completionJobSchema } from './job.schema';
+import { requestHashSchema } from './request-hash';
 import { replyMessageSchema } from './reply.schema';
 import { epochMsSchema } from './units.schema';
 import { usageEventSchema } from './usage-event.schema';
@@ -17,7 +18,10 @@ import { contractVersionSchema } from './version';
  * A delivery of the job at hop `hop` or earlier that finds the record (the worker that settled
  * it died before its acknowledgement reached the server) repeats what the record says — sends
  * the reply, republishes the usage events and the dead letter, all idempotent — and never
- * calls the provider again.
+ * calls the provider again. `request_hash` is the job's own (set when its id is an
+ * idempotency key): a job submitted again under the same id gets this answer only when its
+ * request hashes the same. The fallback router records the final error of a job whose
+ * fallbacks are spent the same way (`answered`, no usage).
  */
 export const answerRecordSchema = z
   .object({
@@ -29,6 +33,7 @@ export const answerRecordSchema = z
     reply: replyMessageSchema.optional(),
     dead_letter: z.object({ error_type: errorTypeSchema, job: completionJobSchema }).optional(),
     usage: z.array(usageEventSchema),
+    request_hash: requestHashSchema.optional(),
     at: epochMsSchema,
   })
   .refine((record) => (record.outcome === 'answered') === (record.reply !== undefined), {

@@ -13,7 +13,8 @@
  *   money too) or a cancellation. bad_request does fall back: one provider's translation of
  *   the request (a parameter it does not take) often works on another;
  * - `status`: the HTTP status the gateway answers with (`cancelled`: 499, nginx's "client
- *   closed request", since the caller that cancelled is no longer there to read it).
+ *   closed request", since the caller that cancelled is no longer there to read it;
+ *   `conflict`: 409, a job id reused as an idempotency key with another request).
  */
 export const ErrorTypes = {
   rate_limit: { retryable: true, coolsDown: true, fallsBack: true, status: 429 },
@@ -30,6 +31,7 @@ export const ErrorTypes = {
   invalid_job: { retryable: false, coolsDown: false, fallsBack: false, status: 400 },
   deadline_exceeded: { retryable: false, coolsDown: false, fallsBack: false, status: 408 },
   cancelled: { retryable: false, coolsDown: false, fallsBack: false, status: 499 },
+  conflict: { retryable: false, coolsDown: false, fallsBack: false, status: 409 },
 } as const satisfies Record<
   string,
   { retryable: boolean; coolsDown: boolean; fallsBack: boolean; status: number }

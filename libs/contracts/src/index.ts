@@ -8,6 +8,7 @@ export {
   type CooldownFailureType,
   type ErrorType,
 } from './error-types';
+export { requestHash, requestHashSchema } from './request-hash';
 export {
   deploymentsTried,
   failedCallsInRoute,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema } from './chat-request.schema';
+import { requestHashSchema } from './request-hash';
 import { deploymentAttemptSchema } from './error.schema';
 import {
   jobIdSchema,
@@ -39,6 +40,9 @@ export type RouteHop = z.infer<typeof routeHopSchema>;
  * - `fallbacks`: logical models to try, in order, before the configured fallbacks.
  * - `route`: the models this job has already been through with the failures there, appended
  *   by the fallback router on each hop; empty for a fresh job.
+ * - `request_hash`: set when the producer chose the job id as an idempotency key
+ *   (requestHash of the model and request); the job's answer record keeps it, so the same id
+ *   submitted again with another request is refused instead of answered with this one's.
  */
 export const completionJobSchema = z
   .object({
@@ -54,6 +58,7 @@ export const completionJobSchema = z
     fallbacks: z.array(logicalModelNameSchema).max(16).optional(),
     tags: tagsSchema.optional(),
     route: z.array(routeHopSchema).default([]),
+    request_hash: requestHashSchema.optional(),
   })
   .refine((job) => job.deadline === undefined || job.deadline > job.submitted_at, {
     message: 'deadline must be later than submitted_at',

@@ -23,7 +23,9 @@ describe('tenantPermissions', () => {
           '$JS.API.DIRECT.GET.LLM_ANSWERS.sy.llm.answers.acme.>',
         ],
       },
-      subscribe: { allow: ['_INBOX.acme.>', 'sy.llm.events.budget.acme'] },
+      subscribe: {
+        allow: ['_INBOX.acme.>', 'sy.llm.events.budget.acme', 'sy.llm.answers.acme.>'],
+      },
     });
   });
 
@@ -71,11 +73,12 @@ describe('servicePermissions', () => {
     );
     expect(purges).toEqual(['fallback']);
     expect(allOf('fallback').publish).toContain('$JS.API.STREAM.PURGE.P_LLM_JOBS');
+    expect(allOf('fallback').publish).toContain('llm.answers.>');
     expect(allOf('gateway').publish).toEqual(
       expect.arrayContaining(['llm.jobs.>', 'llm.cancel.>']),
     );
     expect(allOf('gateway').subscribe).toEqual(
-      expect.arrayContaining(['_INBOX.*.>', 'llm.chat.*.*']),
+      expect.arrayContaining(['_INBOX.*.>', 'llm.chat.*.*', 'llm.answers.>']),
     );
     expect(allOf('gateway').publish).toContain('_INBOX.*.>');
     expect(allOf('worker').publish).toEqual(
@@ -121,7 +124,7 @@ describe('natsAuthConfig', () => {
       '    { user: "switchyard-admin", password: "adm", permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"] } } }',
     );
     expect(lines[4]).toBe(
-      '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.chat.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*", "$JS.API.DIRECT.GET.LLM_ANSWERS.llm.answers.acme.>"] }, subscribe: { allow: ["_INBOX.acme.>", "llm.events.budget.acme"] } } }',
+      '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.chat.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*", "$JS.API.DIRECT.GET.LLM_ANSWERS.llm.answers.acme.>"] }, subscribe: { allow: ["_INBOX.acme.>", "llm.events.budget.acme", "llm.answers.acme.>"] } } }',
     );
     expect(lines[5]).toMatch(/^ {4}\{ user: "globex-app", password: "\$2a\$11\$hash", /);
   });

@@ -66,11 +66,13 @@ function follow(stream: string): string[] {
  *   every tenant's inboxes, where the answers it relays arrive, and read the keys bucket;
  *   answer plain chat requests (`<root>.chat.*.*`) on the requester's inbox, a tenant inbox
  *   (the chunks of a streamed answer are many messages, more than `allow_responses` allows);
+ *   follow answer records as they are stored (a job submitted again waits for the first's);
  * - `worker`: provision the streams and the model consumers, pull and ack jobs, record and
  *   read answers (LLM_ANSWERS), answer on tenants' inboxes and results subjects, publish usage,
  *   dead letters and budget events, follow the cancellations stream and read the keys bucket;
  * - `fallback`: provision its dead-letter consumer, pull and ack dead letters, republish jobs
- *   to fallback models, answer on tenants' inboxes and results subjects, and purge the
+ *   to fallback models, record and send final errors on tenants' inboxes and results
+ *   subjects, and purge the
  *   subjects of jobs for models no worker serves (the only purge any role may do);
  * - `metering`: provision its usage consumer, pull and ack usage events, replay the usage
  *   stream into an emptied Redis (an ephemeral consumer), read the keys bucket, answer spend
@@ -108,7 +110,8 @@ export function servicePermissions(
         tenantInboxes,
         ...keys,
       ],
-      subscribe: [tenantInboxes, subjects.chatAll],
+      // Answer records as they are stored: a job submitted again waits for the first's.
+      subscribe: [tenantInboxes, subjects.chatAll, subjects.streamSubjects.answers],
     },
     worker: {
       publish: [
@@ -132,6 +135,8 @@ export function servicePermissions(
         ...pull(names.dlq),
         ...answer,
         subjects.streamSubjects.jobs,
+        // The final error of a job whose fallbacks are spent is recorded like every answer.
+        subjects.streamSubjects.answers,
         `$JS.API.STREAM.PURGE.${names.jobs}`,
       ],
       subscribe: [subjects.streamSubjects.jobs],

@@ -31,8 +31,9 @@ export class NatsAuthConfigError extends Error {
  * cancellations of its own jobs `<root>.cancel.<tenant>.>` (workers match a cancel to a job by
  * tenant and id, so no tenant can cancel another's job). Subscribe: its own inboxes
  * `_INBOX.<tenant>.>` (see tenantInboxPrefix in @switchyard/contracts),
- * where its answers, stream chunks and publish acknowledgements arrive, and its budget events
- * `<root>.events.budget.<tenant>`. Nothing else: no other tenant's jobs, inboxes or budget
+ * where its answers, stream chunks and publish acknowledgements arrive, its budget events
+ * `<root>.events.budget.<tenant>`, and its own jobs' answer records as they are stored
+ * `<root>.answers.<tenant>.>`. Nothing else: no other tenant's jobs, inboxes or budget
  * events, no usage, dead-letter or results subjects, no JetStream API (so no stream can be
  * read or changed), no spend queries.
  */
@@ -53,7 +54,14 @@ export function tenantPermissions(
         `$JS.API.DIRECT.GET.${streamNames(options.streamPrefix).answers}.${subjects.answersForTenant(id)}`,
       ],
     },
-    subscribe: { allow: [`${tenantInboxPrefix(id)}.>`, subjects.budgetEvents(id)] },
+    subscribe: {
+      allow: [
+        `${tenantInboxPrefix(id)}.>`,
+        subjects.budgetEvents(id),
+        // Its own jobs' answer records as they are stored (a job submitted again waits on it).
+        subjects.answersForTenant(id),
+      ],
+    },
   };
 }
 

@@ -3,12 +3,14 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Context } from '@opentelemetry/api';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
+  CONTRACT_VERSION,
   makeError,
   makeErrorReply,
   movedToFallback,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
 import {
+  publishAnswerRecord,
   publishJob,
   publishReply,
   readDeadLetter,
@@ -103,8 +105,25 @@ export async function handleDeadLetter(
     ctx.log.info({ jobId: job.id, from: job.model, to: choice.model, errorType }, 'job falls back');
     return { action: 'fallback', jobId: job.id, from: job.model, to: choice.model };
   }
+  const final = finalErrorReply(job, errorType, choice.exhausted);
+  // Recorded first, like every final answer: a job submitted again under its id gets it.
+  await publishAnswerRecord(
+    ctx.js,
+    {
+      v: CONTRACT_VERSION,
+      job_id: job.id,
+      tenant: job.tenant,
+      hop: job.route.length,
+      outcome: 'answered',
+      reply: final,
+      usage: [],
+      ...(job.request_hash === undefined ? {} : { request_hash: job.request_hash }),
+      at: ctx.now(),
+    },
+    { subjects: ctx.subjects },
+  );
   if (replyTo !== null) {
-    await publishReply(ctx.nc, replyTo, finalErrorReply(job, errorType, choice.exhausted), {
+    await publishReply(ctx.nc, replyTo, final, {
       subjects: ctx.subjects,
       js: ctx.js,
       traceContext,

@@ -31,6 +31,7 @@ export function clientCall(
         ...(tags.length === 0 ? {} : { tags }),
         ...(deadline === undefined ? {} : { deadline }),
         ...(options.cache === undefined ? {} : { cache: options.cache }),
+        ...(options.jobId === undefined ? {} : { job_id: options.jobId }),
       },
     },
     ...(options.deadlineMs === undefined ? {} : { timeoutMs: options.deadlineMs }),

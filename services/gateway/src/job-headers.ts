@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { tagsSchema, type CacheControl } from '@switchyard/contracts';
 import { badRequest } from './gateway-error';
 
@@ -12,6 +13,8 @@ export interface JobHeaderOptions {
   deadlineMs?: number;
   /** `Cache-Control: no-cache, no-store` and `x-switchyard-cache-ttl: <seconds>`. */
   cache?: CacheControl;
+  /** `Idempotency-Key: <key>` → the job's id (jobIdOfIdempotencyKey). */
+  jobId?: string;
 }
 
 /** The Switchyard headers the gateway reads (lower case, as Node gives them). */
@@ -20,7 +23,27 @@ export const SwitchyardHttpHeaders = {
   deadlineMs: 'x-switchyard-deadline-ms',
   cacheTtl: 'x-switchyard-cache-ttl',
   cacheControl: 'cache-control',
+  idempotencyKey: 'idempotency-key',
 } as const;
+
+/**
+ * The job id of an `Idempotency-Key` (1 to 255 printable ASCII characters, as Stripe and
+ * OpenAI's SDKs send them): `idem-` and the key's SHA-256, so any key makes a valid job id.
+ * Job ids are scoped to the tenant: two tenants' equal keys are two jobs.
+ */
+export function jobIdOfIdempotencyKey(key: string): string {
+  return `idem-${createHash('sha256').update(key).digest('hex')}`;
+}
+
+function readIdempotencyKey(headers: HeaderBag): string | undefined {
+  const name = SwitchyardHttpHeaders.idempotencyKey;
+  const raw = headerValue(headers, name);
+  if (raw === undefined) return undefined;
+  if (!/^[\x21-\x7e][\x20-\x7e]{0,254}$/.test(raw)) {
+    throw badRequest('invalid_header', `${name} must be 1 to 255 printable ASCII characters`, name);
+  }
+  return jobIdOfIdempotencyKey(raw);
+}
 
 /** The longest relative deadline accepted: one day. */
 const maxDeadlineMs = 86_400_000;
@@ -90,7 +113,9 @@ export function readJobHeaders(headers: HeaderBag): JobHeaderOptions {
   );
   const deadlineMs = positiveInt(headers, SwitchyardHttpHeaders.deadlineMs, maxDeadlineMs);
   const cache = readCache(headers);
+  const jobId = readIdempotencyKey(headers);
   return {
+    ...(jobId === undefined ? {} : { jobId }),
     ...(tags === undefined ? {} : { tags }),
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
     ...(cache === undefined ? {} : { cache }),

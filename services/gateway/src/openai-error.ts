@@ -47,6 +47,7 @@ const openAiTypeOf: Record<ErrorType, OpenAiErrorType> = {
   content_policy: OpenAiErrorTypes.invalidRequest,
   not_found: OpenAiErrorTypes.notFound,
   cancelled: OpenAiErrorTypes.cancelled,
+  conflict: OpenAiErrorTypes.invalidRequest,
 };
 
 /** Fastify's own refusals, by the status it gives them. */

@@ -194,6 +194,7 @@ export class JobSettler {
       outcome,
       ...what,
       usage: [...usage],
+      ...(this.job.request_hash === undefined ? {} : { request_hash: this.job.request_hash }),
       at: Date.now(),
     };
   }

@@ -1,4 +1,4 @@
-import { completionJobSchema } from '@switchyard/contracts';
+import { completionJobSchema, requestHash } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
 import { buildJob } from './build-job';
 
@@ -37,6 +37,12 @@ describe('buildJob', () => {
       cache: { no_store: true },
       fallbacks: ['careful-model'],
       tags: ['team:search'],
+      // The caller chose the id: an idempotency key, with the request's fingerprint.
+      request_hash: requestHash('fast-triage-model', {
+        messages: [{ role: 'user', content: 'hi' }],
+        temperature: 0.2,
+        service_tier: 'flex',
+      }),
     });
     expect(completionJobSchema.safeParse(job).success).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CompletionJobInput } from '@switchyard/contracts';
+import { requestHash, type CompletionJobInput } from '@switchyard/contracts';
 import type { ChatCompletionCreateParams } from './chat-params';
 
 /** What a job needs besides the call's parameters. */
@@ -24,7 +24,9 @@ export function newJobId(): string {
  * The job a create call publishes: the body without `model` (the job names the logical
  * model; the provider layer sets the provider's) and without the `switchyard` extras, which
  * become the job's own fields. The deadline is the earlier of the call's and the end of the
- * caller's wait. Pure apart from the default id and time.
+ * caller's wait. A job id the caller chose is an idempotency key: the job carries the
+ * fingerprint of its model and request (`request_hash`), which its answer record keeps. Pure
+ * apart from the default id and time.
  */
 export function buildJob(
   params: ChatCompletionCreateParams,
@@ -50,5 +52,6 @@ export function buildJob(
     ...(cache === undefined ? {} : { cache }),
     ...(fallbacks === undefined ? {} : { fallbacks }),
     ...(tags === undefined ? {} : { tags }),
+    ...(job_id === undefined ? {} : { request_hash: requestHash(model, request) }),
   };
 }

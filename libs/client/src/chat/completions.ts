@@ -11,6 +11,7 @@ import type {
 import { ChunkStream } from './chunk-stream';
 import { ReplyInbox } from './reply-inbox';
 import { buildJob } from './build-job';
+import { answerOf, earlierRecord } from './earlier-answer';
 
 /** `client.chat.completions`: request-reply and streaming completions over NATS. */
 export class Completions {
@@ -49,17 +50,30 @@ export class Completions {
   ): Promise<ChunkStream | CompletionResult> {
     const timeoutMs = options.timeout ?? this.client.timeoutMs;
     const job = buildJob(params, { tenant: this.client.tenant, waitMs: timeoutMs });
+    const wait = { timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) };
+    if (job.request_hash !== undefined) {
+      // A job id the caller chose: a job already settled (or on its way) under it answers.
+      const earlier = await this.client.replies.record(job.id);
+      if (earlier !== null) return answerOf(await earlierRecord(this.client, job.id, wait), job);
+    }
     const inbox = new ReplyInbox(this.client.nc, job.id, {
       mux: this.client.replies,
       timeoutMs,
       cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
+    let stored;
     try {
-      await publishClientJob(this.client, job, inbox.subject);
+      stored = await publishClientJob(this.client, job, inbox.subject);
     } catch (error) {
       inbox.close();
       throw error;
+    }
+    if (stored.duplicate) {
+      // The stream already had this job id: its answers go to the first caller's inbox, so
+      // this caller waits for the job's answer record (and never cancels the job).
+      inbox.close();
+      return answerOf(await earlierRecord(this.client, job.id, wait), job);
     }
     if (params.stream === true) return new ChunkStream(job.id, inbox);
     try {

@@ -4,6 +4,7 @@ import {
   decodeReply,
   streamNames,
   tenantInboxPrefix,
+  type AnswerRecord,
   type ReplyMessage,
   type SwitchyardError,
   type SwitchyardSubjects,
@@ -83,15 +84,20 @@ export class ReplyMux {
 
   /** The final message recorded for a job of this tenant, or null when it has none yet. */
   async finalAnswer(jobId: string): Promise<ReplyMessage | null> {
+    const record = await this.record(jobId);
+    return record?.outcome === 'answered' && record.reply !== undefined ? record.reply : null;
+  }
+
+  /** The last settlement recorded for a job of this tenant (stream LLM_ANSWERS), or null. */
+  async record(jobId: string): Promise<AnswerRecord | null> {
     // No `$JS.API.INFO` check: a tenant's NATS user may not send it.
     this.manager ??= jetstreamManager(this.nc, { checkAPI: false });
-    const record = await readAnswerRecord(
+    return readAnswerRecord(
       await this.manager,
       { stream: streamNames(this.streamPrefix).answers, subjects: this.subjects },
       this.tenant,
       jobId,
     );
-    return record?.outcome === 'answered' && record.reply !== undefined ? record.reply : null;
   }
 
   private route(msg: Msg): void {

@@ -17,6 +17,7 @@ const expectedNames = {
   invalid_job: 'InvalidJobError',
   deadline_exceeded: 'DeadlineExceededError',
   cancelled: 'CancelledError',
+  conflict: 'ConflictError',
 } as const;
 
 describe('errorFromWire', () => {

@@ -99,6 +99,14 @@ export class DeadlineExceededError extends SwitchyardError {
 export class CancelledError extends SwitchyardError {
   override readonly name = 'CancelledError';
 }
+/**
+ * The job id was already used, as an idempotency key, for another request (code
+ * `idempotency_key_reused`), or the earlier job's answer cannot be given again (code
+ * `stream_not_replayable`: a stream's text went to its first caller only).
+ */
+export class ConflictError extends SwitchyardError {
+  override readonly name = 'ConflictError';
+}
 type SwitchyardErrorClass = new (
   error: WireError,
   jobId: string | null,
@@ -121,6 +129,7 @@ export const errorClasses: Readonly<Record<ErrorType, SwitchyardErrorClass>> = {
   invalid_job: InvalidJobError,
   deadline_exceeded: DeadlineExceededError,
   cancelled: CancelledError,
+  conflict: ConflictError,
 };
 
 /** The typed error for an error that arrived on the wire (or was made by this client). */
