@@ -81,22 +81,29 @@ function runCli(): { child: ChildProcess; exited: Promise<number | null>; stderr
   return { child, exited, stderr: () => stderr };
 }
 
-function resultLines(): { custom_id: string; response: { status_code: number } | null }[] {
+interface ResultLine {
+  custom_id: string;
+  response: {
+    status_code: number;
+    request_id: string;
+    body: { switchyard: { cost_usd: number | null } };
+  } | null;
+}
+
+function resultLines(): ResultLine[] {
   const path = join(dir, 'results.jsonl');
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.endsWith('}'))
-    .map(
-      (line) => JSON.parse(line) as { custom_id: string; response: { status_code: number } | null },
-    );
+    .map((line) => JSON.parse(line) as ResultLine);
 }
 
-/** How many usage events (one per provider call) each job has in the installation's LLM_USAGE. */
-async function usagePerJob(): Promise<Map<string, number>> {
+/** The cost of each usage event (one per provider call) of each job in the installation's LLM_USAGE. */
+async function usagePerJob(): Promise<Map<string, (number | null)[]>> {
   const js = jetstream(pipeline.nc);
   const consumer = await js.consumers.get(streamNames(install.prefix).usage);
-  const counts = new Map<string, number>();
+  const costs = new Map<string, (number | null)[]>();
   const info = await consumer.info(true);
   let left = info.num_pending;
   while (left > 0) {
@@ -104,11 +111,13 @@ async function usagePerJob(): Promise<Map<string, number>> {
     for await (const msg of batch) {
       left -= 1;
       const decoded = decodeUsageEvent(msg.data);
-      if (decoded.ok) counts.set(decoded.event.job_id, (counts.get(decoded.event.job_id) ?? 0) + 1);
+      if (!decoded.ok) continue;
+      const { job_id: jobId, cost_usd: cost } = decoded.event;
+      costs.set(jobId, [...(costs.get(jobId) ?? []), cost]);
     }
   }
   await consumer.delete().catch(() => false);
-  return counts;
+  return costs;
 }
 
 describe('switchyard batch run, killed with SIGKILL half-way and run again', () => {
@@ -135,7 +144,13 @@ describe('switchyard batch run, killed with SIGKILL half-way and run again', () 
 
     const usage = await usagePerJob();
     expect(usage.size).toBe(requestCount);
-    expect([...usage.values()].every((count) => count === 1)).toBe(true);
+    expect([...usage.values()].every((costs) => costs.length === 1)).toBe(true);
+    // Each line carries what its job cost, exactly what metering bills for it.
+    for (const line of lines) {
+      const cost = line.response?.body.switchyard.cost_usd;
+      expect(cost, line.custom_id).toBeGreaterThan(0);
+      expect(usage.get(line.response?.request_id ?? ''), line.custom_id).toEqual([cost]);
+    }
     expect(servers.sim.stats().deployments[install.simName(model)]?.requests).toBe(requestCount);
   });
 });

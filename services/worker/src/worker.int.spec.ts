@@ -121,9 +121,11 @@ describe('worker pools against nats-server, redis-server and the provider simula
       const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
       expect(text).toContain('Simulated reply to: Where is the blue train going?');
       await waitUntil(() => install.usageEvents().some((e) => e.job_id === job.id));
-      expect(install.usageEvents().filter((e) => e.job_id === job.id)).toMatchObject([
-        { status: 'success' },
-      ]);
+      const billed = install.usageEvents().filter((e) => e.job_id === job.id);
+      expect(billed).toMatchObject([{ status: 'success' }]);
+      const meta = last['switchyard'] as { cost_usd: number | null };
+      expect(meta.cost_usd).toBeGreaterThan(0);
+      expect(meta.cost_usd).toBe(billed[0]?.cost_usd);
     });
   }
 
