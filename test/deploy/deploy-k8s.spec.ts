@@ -207,7 +207,9 @@ describe('deploy/k8s', () => {
       const triggers = named('ScaledObject', `worker-${pool}`).spec.triggers ?? [];
       expect(triggers.length).toBeGreaterThan(0);
       expect(triggers.map((t) => t.metadata['consumer']).sort()).toEqual(
-        served.map(modelConsumerName).sort(),
+        served
+          .flatMap((model) => [modelConsumerName(model), modelConsumerName(model, 'batch')])
+          .sort(),
       );
       for (const { type, metadata } of triggers) {
         expect(type).toBe('nats-jetstream');

@@ -1,7 +1,7 @@
 import type { PubAck } from '@nats-io/jetstream';
 import { SpanKind } from '@opentelemetry/api';
 import { TraceAttributes, inSpan, tracer } from '@switchyard/telemetry';
-import { makeError, type CompletionJobInput } from '@switchyard/contracts';
+import { laneOf, makeError, type CompletionJobInput } from '@switchyard/contracts';
 import {
   InvalidMessageError,
   InvalidReplySubjectError,
@@ -81,7 +81,11 @@ function publishOnce(
         [TraceAttributes.messagingSystem]: 'nats',
         [TraceAttributes.messagingOperationType]: 'send',
         [TraceAttributes.messagingOperationName]: 'send',
-        [TraceAttributes.messagingDestination]: client.subjects.jobs(client.tenant, job.model),
+        [TraceAttributes.messagingDestination]: client.subjects.jobs(
+          client.tenant,
+          job.model,
+          laneOf(job),
+        ),
         [TraceAttributes.messagingMessageId]: job.id,
         [TraceAttributes.jobId]: job.id,
         [TraceAttributes.tenant]: client.tenant,

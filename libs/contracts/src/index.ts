@@ -10,6 +10,13 @@ export {
 } from './error-types';
 export { requestHash, requestHashSchema } from './request-hash';
 export {
+  JobPriorities,
+  jobPrioritySchema,
+  laneOf,
+  laneOfLiteLlmPriority,
+  type JobPriority,
+} from './priority';
+export {
   deploymentsTried,
   failedCallsInRoute,
   fallbackPath,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema } from './chat-request.schema';
+import { jobPrioritySchema } from './priority';
 import { requestHashSchema } from './request-hash';
 import { deploymentAttemptSchema } from './error.schema';
 import {
@@ -40,6 +41,8 @@ export type RouteHop = z.infer<typeof routeHopSchema>;
  * - `fallbacks`: logical models to try, in order, before the configured fallbacks.
  * - `route`: the models this job has already been through with the failures there, appended
  *   by the fallback router on each hop; empty for a fresh job.
+ * - `priority`: the lane the job waits in (`interactive` when absent, or `batch`); it decides
+ *   the subject (`…<model>` or `…<model>.batch`) and so the model's consumer that serves it.
  * - `request_hash`: set when the producer chose the job id as an idempotency key
  *   (requestHash of the model and request); the job's answer record keeps it, so the same id
  *   submitted again with another request is refused instead of answered with this one's.
@@ -59,6 +62,7 @@ export const completionJobSchema = z
     tags: tagsSchema.optional(),
     route: z.array(routeHopSchema).default([]),
     request_hash: requestHashSchema.optional(),
+    priority: jobPrioritySchema.optional(),
   })
   .refine((job) => job.deadline === undefined || job.deadline > job.submitted_at, {
     message: 'deadline must be later than submitted_at',

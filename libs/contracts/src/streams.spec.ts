@@ -60,6 +60,7 @@ describe('keysBucketName', () => {
 describe('modelConsumerName', () => {
   it('is model- followed by the subject token of the name', () => {
     expect(modelConsumerName('openai/gpt-4o')).toBe('model-openai~2Fgpt-4o');
+    expect(modelConsumerName('openai/gpt-4o', 'batch')).toBe('batch-openai~2Fgpt-4o');
     expect(modelConsumerName('claude-3.5')).toBe('model-claude-3~2E5');
     expect(modelConsumerName('fast-triage-model')).toBe('model-fast-triage-model');
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { logicalModelNameSchema } from './ids.schema';
+import type { JobPriority } from './priority';
 import { encodeSubjectToken } from './subject-token';
 
 /**
@@ -62,8 +63,8 @@ export function keysBucketName(prefix?: string): string {
 /** nats-server refuses stream and consumer names longer than this (`JSMaxNameLen`). */
 export const MAX_JETSTREAM_NAME_LENGTH = 255;
 
-const consumerPrefix = 'model-';
-const hashedConsumerPrefix = 'model~';
+const consumerPrefixes = { plain: 'model-', hashed: 'model~' };
+const batchConsumerPrefixes = { plain: 'batch-', hashed: 'batch~' };
 const keptTokenLength = 180;
 
 /**
@@ -76,9 +77,10 @@ const keptTokenLength = 180;
  * When that would exceed 255 characters, the name is `model~<the first 180 characters of the
  * token, not cutting an escape>~<SHA-256 of the model name, 32 hex digits>`: distinct names
  * still give distinct consumers, and the `model~` start can never clash with a short name's.
- * The name is for provisioning and operators; it is not meant to be parsed back.
+ * The name is for provisioning and operators; it is not meant to be parsed back. The consumer
+ * of the model's batch lane is named the same way with `batch-` (`batch~`) for `model-`.
  */
-export function modelConsumerName(model: string): string {
+export function modelConsumerName(model: string, priority: JobPriority = 'interactive'): string {
   const check = logicalModelNameSchema.safeParse(model);
   if (!check.success) {
     throw new StreamNameError(
@@ -86,11 +88,12 @@ export function modelConsumerName(model: string): string {
     );
   }
   const token = encodeSubjectToken(model);
-  const plain = `${consumerPrefix}${token}`;
+  const prefixes = priority === 'batch' ? batchConsumerPrefixes : consumerPrefixes;
+  const plain = `${prefixes.plain}${token}`;
   if (plain.length <= MAX_JETSTREAM_NAME_LENGTH) return plain;
   let kept = token.slice(0, keptTokenLength);
   const cut = kept.lastIndexOf('~');
   if (cut !== -1 && cut > kept.length - 3) kept = kept.slice(0, cut);
   const hash = createHash('sha256').update(model, 'utf8').digest('hex').slice(0, 32);
-  return `${hashedConsumerPrefix}${kept}~${hash}`;
+  return `${prefixes.hashed}${kept}~${hash}`;
 }

@@ -30,6 +30,7 @@ describe('subjects (default root llm)', () => {
       kind: 'chat',
       tenant: 'acme',
       model: 'openai/gpt-4o',
+      priority: 'interactive',
     });
   });
 
@@ -102,6 +103,8 @@ describe('subjects (default root llm)', () => {
     expect(subjects.resultsForTenant('acme')).toBe('llm.results.acme.>');
     expect(subjects.meteringSpend).toBe('llm.metering.spend');
     expect(subjects.jobsForModel('a.b')).toBe('llm.jobs.*.a~2Eb');
+    expect(subjects.jobsForModel('a.b', 'batch')).toBe('llm.jobs.*.a~2Eb.batch');
+    expect(subjects.jobs('acme', 'a.b', 'batch')).toBe('llm.jobs.acme.a~2Eb.batch');
     expect(subjects.dlqForModel('a.b')).toBe('llm.dlq.*.a~2Eb');
     expect(subjects.jobsForTenant('acme')).toBe('llm.jobs.acme.>');
     expect(subjects.streamSubjects).toEqual({
@@ -147,7 +150,16 @@ describe('subjects.parse', () => {
       kind: 'jobs',
       tenant: 'acme',
       model: 'openai/gpt-4o',
+      priority: 'interactive',
     });
+    expect(subjects.parse('llm.jobs.acme.openai~2Fgpt-4o.batch')).toEqual({
+      ok: true,
+      kind: 'jobs',
+      tenant: 'acme',
+      model: 'openai/gpt-4o',
+      priority: 'batch',
+    });
+    expect(subjects.parse('llm.dlq.acme.m.batch')).toMatchObject({ ok: false });
     expect(subjects.parse('llm.dlq.default.claude-3~2E5')).toMatchObject({
       kind: 'dlq',
       model: 'claude-3.5',
@@ -161,15 +173,28 @@ describe('subjects.parse', () => {
       .string({ unit: 'binary', minLength: 1, maxLength: 60 })
       .filter((name) => !/[\p{Cc}]/u.test(name));
     fc.assert(
-      fc.property(tenant, model, fc.constantFrom('jobs', 'dlq', 'usage'), (t, m, kind) => {
-        const subject =
-          kind === 'jobs'
-            ? subjects.jobs(t, m)
-            : kind === 'dlq'
-              ? subjects.dlq(t, m)
-              : subjects.usage(t, m);
-        expect(subjects.parse(subject)).toEqual({ ok: true, kind, tenant: t, model: m });
-      }),
+      fc.property(
+        tenant,
+        model,
+        fc.constantFrom('jobs', 'batch jobs', 'dlq', 'usage'),
+        (t, m, kind) => {
+          const subject =
+            kind === 'jobs'
+              ? subjects.jobs(t, m)
+              : kind === 'batch jobs'
+                ? subjects.jobs(t, m, 'batch')
+                : kind === 'dlq'
+                  ? subjects.dlq(t, m)
+                  : subjects.usage(t, m);
+          expect(subjects.parse(subject)).toEqual({
+            ok: true,
+            kind: kind === 'batch jobs' ? 'jobs' : kind,
+            tenant: t,
+            model: m,
+            priority: kind === 'batch jobs' ? 'batch' : 'interactive',
+          });
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -1,4 +1,5 @@
 import { batchIdSchema, jobIdSchema, logicalModelNameSchema, tenantIdSchema } from './ids.schema';
+import type { JobPriority } from './priority';
 import { decodeSubjectToken, encodeSubjectToken, SubjectTokenError } from './subject-token';
 
 /** The first token(s) of every Switchyard subject unless configured otherwise. */
@@ -22,6 +23,8 @@ export interface ParsedModelSubject {
   tenant: string;
   /** The logical model name, decoded from its subject token. */
   model: string;
+  /** The lane of a jobs subject (`…<model>.batch` is batch); interactive for the others. */
+  priority: JobPriority;
 }
 
 /** The outcome of parsing a subject: its parts, or why it is not a Switchyard model subject. */
@@ -32,8 +35,11 @@ export type ParseSubjectResult =
 export interface SwitchyardSubjects {
   /** The root every subject starts with (`llm`). */
   readonly root: string;
-  /** `<root>.jobs.<tenant>.<model token>`: where a tenant submits jobs for a logical model. */
-  jobs(tenant: string, model: string): string;
+  /**
+   * `<root>.jobs.<tenant>.<model token>`: where a tenant submits interactive jobs for a logical
+   * model; batch jobs go to `<root>.jobs.<tenant>.<model token>.batch`.
+   */
+  jobs(tenant: string, model: string, priority?: JobPriority): string;
   /** `<root>.dlq.<tenant>.<model token>`: where jobs that failed on a model are dead-lettered. */
   dlq(tenant: string, model: string): string;
   /** `<root>.usage.<tenant>.<model token>`: where usage events of a model's calls go. */
@@ -63,8 +69,11 @@ export interface SwitchyardSubjects {
    * refused, so a job can never make a service publish where its tenant may not listen.
    */
   mayReplyTo(tenant: string, replyTo: string): boolean;
-  /** `<root>.jobs.*.<model token>`: a model's jobs from every tenant (its consumer's filter). */
-  jobsForModel(model: string): string;
+  /**
+   * `<root>.jobs.*.<model token>` (or `….batch`): a model's jobs of one lane from every tenant
+   * (the filter of the model's consumer of that lane).
+   */
+  jobsForModel(model: string, priority?: JobPriority): string;
   /** `<root>.dlq.*.<model token>`: a model's dead letters from every tenant. */
   dlqForModel(model: string): string;
   /** `<root>.jobs.<tenant>.>`: everything a tenant may submit (for NATS permissions). */
@@ -179,8 +188,14 @@ function parseModelSubject(root: string, subject: string): ParseSubjectResult {
   });
   if (!subject.startsWith(`${root}.`)) return fail(`it does not start with "${root}."`);
   const parts = subject.slice(root.length + 1).split('.');
-  const [kind, tenant, token] = parts;
-  if (parts.length !== 3 || kind === undefined || tenant === undefined || token === undefined) {
+  const [kind, tenant, token, lane] = parts;
+  const batchJobs = parts.length === 4 && kind === 'jobs' && lane === 'batch';
+  if (
+    (parts.length !== 3 && !batchJobs) ||
+    kind === undefined ||
+    tenant === undefined ||
+    token === undefined
+  ) {
     return fail(`expected ${root}.<${ModelSubjectKinds.join('|')}>.<tenant>.<model token>`);
   }
   if (!(ModelSubjectKinds as readonly string[]).includes(kind)) {
@@ -198,7 +213,8 @@ function parseModelSubject(root: string, subject: string): ParseSubjectResult {
   if (!logicalModelNameSchema.safeParse(model).success) {
     return fail(`the model token decodes to ${JSON.stringify(model)}, not a logical model name`);
   }
-  return { ok: true, kind: kind as ModelSubjectKind, tenant, model };
+  const priority = batchJobs ? 'batch' : 'interactive';
+  return { ok: true, kind: kind as ModelSubjectKind, tenant, model, priority };
 }
 
 /**
@@ -216,7 +232,8 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     `${root}.${kind}.${checkTenant(tenant)}.${modelToken(model)}`;
   return {
     root,
-    jobs: (tenant, model) => modelSubject('jobs', tenant, model),
+    jobs: (tenant, model, priority = 'interactive') =>
+      `${modelSubject('jobs', tenant, model)}${laneSuffix(priority)}`,
     dlq: (tenant, model) => modelSubject('dlq', tenant, model),
     usage: (tenant, model) => modelSubject('usage', tenant, model),
     chat: (tenant, model) => modelSubject('chat', tenant, model),
@@ -241,7 +258,8 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
         batchIdSchema.safeParse(replyTo.slice(results.length)).success
       );
     },
-    jobsForModel: (model) => `${root}.jobs.*.${modelToken(model)}`,
+    jobsForModel: (model, priority = 'interactive') =>
+      `${root}.jobs.*.${modelToken(model)}${laneSuffix(priority)}`,
     dlqForModel: (model) => `${root}.dlq.*.${modelToken(model)}`,
     jobsForTenant: (tenant) => `${root}.jobs.${checkTenant(tenant)}.>`,
     cancel: (tenant, jobId) => `${root}.cancel.${checkTenant(tenant)}.${jobToken(jobId)}`,
@@ -264,6 +282,11 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     },
     parse: (subject) => parseModelSubject(root, subject),
   };
+}
+
+/** What follows the model token in a jobs subject of the lane. */
+function laneSuffix(priority: JobPriority): string {
+  return priority === 'batch' ? '.batch' : '';
 }
 
 /** The subjects under the default root `llm`. */

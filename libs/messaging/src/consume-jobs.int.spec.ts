@@ -9,6 +9,7 @@ import {
   createSubjects,
   modelConsumerName,
   streamNames,
+  type JobPriority,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/telemetry';
@@ -76,7 +77,8 @@ describe('consumeJobs against nats-server', () => {
     };
     const queued = async () => (await jsm.streams.info(names.jobs)).state.messages;
     const info = () => jsm.consumers.info(names.jobs, modelConsumerName(model));
-    const publish = () => publishJob(js, makeJob({ model }), { subjects });
+    const publish = (priority: JobPriority = 'interactive') =>
+      publishJob(js, { ...makeJob({ model }), priority }, { subjects });
     return { start, queued, info, publish };
   }
 
@@ -270,5 +272,42 @@ describe('consumeJobs against nats-server', () => {
     await waitFor(() => acked, 5_000, 'the ack');
     const after = await info();
     expect([runs, after.num_redelivered, after.num_ack_pending]).toEqual([1, 0, 0]);
+  });
+
+  it('serves interactive jobs before a batch backlog, keeping batch its share', async () => {
+    const lanes = await setUp('lanes', 0);
+    for (let i = 0; i < 40; i += 1) await lanes.publish('batch');
+    const order: string[] = [];
+    const release: (() => void)[] = [];
+    const consumer = await lanes.start({
+      concurrency: 10,
+      handler: async ({ priority, control }) => {
+        order.push(priority);
+        await new Promise<void>((resolve) => release.push(resolve));
+        await control.ack();
+      },
+    });
+    expect(consumer.consumerNames).toEqual({
+      interactive: modelConsumerName(model),
+      batch: modelConsumerName(model, 'batch'),
+    });
+    await waitFor(() => order.length === 10, 3_000, 'the batch to fill every slot');
+    for (let i = 0; i < 20; i += 1) await lanes.publish('interactive');
+    // The first interactive job starts at once (its lane's own open pull); the rest wait for slots.
+    await waitFor(() => order.length === 11, 3_000, 'the first interactive job');
+    const deadline = Date.now() + 15_000;
+    while (order.length < 60 && Date.now() < deadline) {
+      release.shift()?.();
+      await sleep(5);
+    }
+    while (release.length > 0) release.shift()?.();
+    expect(order).toHaveLength(60);
+    expect(order.slice(0, 10)).toEqual(Array(10).fill('batch'));
+    expect(order[10]).toBe('interactive');
+    // Slots freed while interactive jobs waited went to them, but for batch's share (1 of 10).
+    const lastInteractive = order.lastIndexOf('interactive');
+    const batchMeanwhile = order.slice(11, lastInteractive).filter((p) => p === 'batch').length;
+    expect(batchMeanwhile).toBeGreaterThanOrEqual(1);
+    expect(batchMeanwhile).toBeLessThanOrEqual(3);
   });
 });

@@ -1,8 +1,10 @@
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
+  JobPriorities,
   modelConsumerName,
   streamNames,
+  type JobPriority,
   subjects as defaultSubjects,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
@@ -10,6 +12,7 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { TraceAttributes, inSpan, tracer, type Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
+import { pullSize, type LaneState } from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
 import { serverSupports } from './server-version';
 import { sleep, Wakeup } from './wakeup';
@@ -18,13 +21,15 @@ import { sleep, Wakeup } from './wakeup';
 export type JobDelivery = ReadJobMessageResult & {
   /** The logical model whose consumer delivered the job. */
   model: string;
+  /** The lane whose consumer delivered the job. */
+  priority: JobPriority;
   /** 1-based: the JetStream delivery count (1 the first time, 2 after one nak or AckWait…). */
   attempt: number;
   /** The job's sequence in the jobs stream. */
   streamSequence: number;
   /** When the stream stored the job (epoch ms). */
   storedAtMs: number;
-  /** How many more jobs wait in this model's consumer. */
+  /** How many more jobs wait in this model's consumer of the job's lane. */
   pending: number;
   /**
    * How often a handler of this consumer failed on this very message before (threw, or left
@@ -92,11 +97,12 @@ export interface StopSummary {
   handedBack: number;
 }
 
-/** A running pull loop over one model's consumer. */
+/** A running pull loop over one model's consumers (one per priority lane). */
 export interface JobConsumer {
   readonly model: string;
   readonly stream: string;
-  readonly consumerName: string;
+  /** The consumer of each lane. */
+  readonly consumerNames: Readonly<Record<JobPriority, string>>;
   /** Jobs being handled now. */
   readonly inFlight: number;
   readonly paused: boolean;
@@ -136,15 +142,16 @@ const maxRememberedFailures = 10_000;
 const never = new Promise<never>(() => undefined);
 
 /**
- * Pulls jobs from a model's durable consumer (provisioned by provisionTopology) and hands
- * each to `handler`, at most `concurrency` at a time. It pulls only as many jobs as it has
- * free slots, so a job never waits in this process while another worker is free, and it
- * never pulls while paused or stopping. Each message is read at the boundary (see
- * readJobMessage): the handler gets the job or the `invalid_job` error, with the reply
- * subject and the trace context either way. Pull failures (server restarting, consumer being
- * re-created) are logged and retried with backoff.
+ * Pulls jobs from a model's durable consumers (provisioned by provisionTopology), one per
+ * priority lane, and hands each to `handler`, at most `concurrency` at a time across both
+ * lanes: interactive jobs first, with a share kept for batch jobs while both wait (see
+ * pullSize). It pulls only as many jobs as it has free slots, so a job never waits in this
+ * process while another worker is free, and it never pulls while paused or stopping. Each
+ * message is read at the boundary (see readJobMessage): the handler gets the job or the
+ * `invalid_job` error, with the reply subject and the trace context either way. Pull failures
+ * (server restarting, consumer being re-created) are logged and retried with backoff.
  *
- * Throws when the consumer does not exist.
+ * Throws when a consumer does not exist.
  */
 export async function consumeJobs(
   nc: NatsConnection,
@@ -152,25 +159,49 @@ export async function consumeJobs(
 ): Promise<JobConsumer> {
   const js = jetstream(nc);
   const stream = streamNames(options.streamPrefix).jobs;
-  const consumerName = modelConsumerName(options.model);
-  const consumer = await js.consumers.get(stream, consumerName);
-  const ackWaitNanos = (await consumer.info(true)).config.ack_wait ?? 30e9;
-  const loop = new JobPullLoop(nc, consumer, {
-    ...options,
-    stream,
-    consumerName,
-    ackWaitMs: Math.floor(ackWaitNanos / 1e6),
-  });
+  const consumers = await Promise.all(
+    JobPriorities.map((priority) =>
+      js.consumers.get(stream, modelConsumerName(options.model, priority)),
+    ),
+  );
+  const ackWaitNanos = (await consumers[0]?.info(true))?.config.ack_wait ?? 30e9;
+  const loop = new JobPullLoop(
+    nc,
+    JobPriorities.map(
+      (priority, i) =>
+        new Lane(priority, consumers[i] as Consumer, modelConsumerName(options.model, priority)),
+    ),
+    { ...options, stream, ackWaitMs: Math.floor(ackWaitNanos / 1e6) },
+  );
   loop.start();
   return loop;
 }
 
-type LoopOptions = ConsumeJobsOptions & { stream: string; consumerName: string; ackWaitMs: number };
+type LoopOptions = ConsumeJobsOptions & { stream: string; ackWaitMs: number };
+
+/** One priority lane of a model: its consumer and what the loop knows of it. */
+class Lane implements LaneState {
+  inFlight = 0;
+  claimed = 0;
+  backlog = 0;
+  openPull: ConsumerMessages | undefined;
+
+  constructor(
+    readonly priority: JobPriority,
+    readonly consumer: Consumer,
+    readonly name: string,
+  ) {}
+
+  /** Nothing in flight, nothing known to wait, no pull open: it gets a one-job pull of its own. */
+  get idle(): boolean {
+    return this.inFlight === 0 && this.backlog === 0 && this.claimed === 0;
+  }
+}
 
 class JobPullLoop implements JobConsumer {
   readonly model: string;
   readonly stream: string;
-  readonly consumerName: string;
+  readonly consumerNames: Readonly<Record<JobPriority, string>>;
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
 
@@ -185,6 +216,7 @@ class JobPullLoop implements JobConsumer {
   /** Handler failures by stream sequence, for messages that failed and came back. */
   private readonly failuresBySeq = new Map<number, number>();
   private readonly log: Logger;
+  private readonly lanes: Record<JobPriority, Lane>;
   private limit: number;
   private isPaused: boolean;
   private pauseTimer: NodeJS.Timeout | undefined;
@@ -192,21 +224,31 @@ class JobPullLoop implements JobConsumer {
   private readonly stopSignal = new AbortController();
   private readonly jobs = new Set<InFlightJob>();
   private readonly changed = new Wakeup();
-  private openPull: ConsumerMessages | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private finishedSinceStop = 0;
   private graceOver = false;
 
   constructor(
     private readonly nc: NatsConnection,
-    private readonly consumer: Consumer,
+    lanes: Lane[],
     private readonly options: LoopOptions,
   ) {
     this.model = options.model;
     this.stream = options.stream;
-    this.consumerName = options.consumerName;
+    this.lanes = Object.fromEntries(lanes.map((lane) => [lane.priority, lane])) as Record<
+      JobPriority,
+      Lane
+    >;
+    this.consumerNames = {
+      interactive: this.lanes.interactive.name,
+      batch: this.lanes.batch.name,
+    };
     this.subjects = options.subjects ?? defaultSubjects;
-    this.spanAttributes = consumerAttributes(this.model, this.consumerName, this.subjects);
+    this.spanAttributes = consumerAttributes(
+      this.model,
+      this.consumerNames.interactive,
+      this.subjects,
+    );
     this.limit = checkConcurrency(options.concurrency);
     this.isPaused = options.startPaused ?? false;
     this.pullExpiresMs = Math.max(minPullExpiresMs, options.pullExpiresMs ?? 5_000);
@@ -217,7 +259,7 @@ class JobPullLoop implements JobConsumer {
     this.termWithReason = serverSupports(nc, 'termReason');
     this.log = loggerOrDefault(options.logger).child({
       stream: this.stream,
-      consumer: this.consumerName,
+      consumer: this.consumerNames.interactive,
     });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
@@ -235,8 +277,14 @@ class JobPullLoop implements JobConsumer {
   }
 
   start(): void {
-    this.loopDone = this.run().catch((error: unknown) => {
-      this.log.error({ err: error }, 'job pull loop failed');
+    this.loopDone = Promise.all(
+      JobPriorities.map((priority) =>
+        this.run(this.lanes[priority]).catch((error: unknown) => {
+          this.log.error({ err: error, priority }, 'job pull loop failed');
+        }),
+      ),
+    ).then(() => {
+      if (!this.stopping) this.resolveClosed();
     });
   }
 
@@ -278,7 +326,7 @@ class JobPullLoop implements JobConsumer {
     ]);
     let handedBack = 0;
     if (outcome === 'grace over') {
-      await this.openPull?.close();
+      await Promise.all(JobPriorities.map((priority) => this.lanes[priority].openPull?.close()));
       await this.loopDone;
       const running = [...this.jobs];
       this.graceOver = true;
@@ -305,40 +353,51 @@ class JobPullLoop implements JobConsumer {
     while (this.jobs.size > 0) await Promise.all([...this.jobs].map((job) => job.done));
   }
 
-  private freeSlots(): number {
-    return Math.max(0, this.limit - this.jobs.size);
+  /** How many jobs the lane pulls next; 0 to wait. An idle lane pulls one, unclaimed. */
+  private nextPull(lane: Lane): { size: number; claims: boolean } {
+    if (lane.idle) return { size: 1, claims: false };
+    return { size: pullSize(lane.priority, this.limit, this.lanes), claims: true };
   }
 
-  private async run(): Promise<void> {
+  private async run(lane: Lane): Promise<void> {
     let failures = 0;
     while (!this.stopping && !this.nc.isClosed() && !this.nc.isDraining()) {
-      const batch = this.freeSlots();
-      if (this.isPaused || batch === 0) {
+      const { size, claims } = this.isPaused ? { size: 0, claims: false } : this.nextPull(lane);
+      if (size === 0) {
         await this.changed.wait();
         continue;
       }
+      let delivered = 0;
+      if (claims) lane.claimed += size;
       try {
-        const pull = await this.consumer.fetch({
-          max_messages: batch,
-          expires: this.pullExpiresMs,
-        });
-        this.openPull = pull;
-        for await (const msg of pull) this.accept(msg);
+        const pull = await lane.consumer.fetch({ max_messages: size, expires: this.pullExpiresMs });
+        lane.openPull = pull;
+        for await (const msg of pull) {
+          delivered += 1;
+          if (claims) lane.claimed -= 1;
+          lane.backlog = msg.info.pending;
+          this.accept(lane, msg);
+        }
+        if (delivered < size) lane.backlog = 0;
         failures = 0;
       } catch (error) {
         if (this.stopping || this.nc.isClosed() || this.nc.isDraining()) break;
         failures += 1;
         const retryMs = Math.min(maxRetryDelayMs, 250 * 2 ** Math.min(failures, 6));
-        this.log.warn({ err: error, retryMs }, 'pulling jobs failed; retrying');
+        this.log.warn(
+          { err: error, retryMs, priority: lane.priority },
+          'pulling jobs failed; retrying',
+        );
         await sleep(retryMs, this.stopSignal.signal);
       } finally {
-        this.openPull = undefined;
+        lane.openPull = undefined;
+        if (claims) lane.claimed -= size - delivered;
+        this.changed.notify();
       }
     }
-    if (!this.stopping) this.resolveClosed();
   }
 
-  private accept(msg: JsMsg): void {
+  private accept(lane: Lane, msg: JsMsg): void {
     const settlement = createJobSettlement(msg, {
       termWithReason: this.termWithReason,
       progressIntervalMs: this.progressIntervalMs,
@@ -347,6 +406,7 @@ class JobPullLoop implements JobConsumer {
     const delivery: JobDelivery = {
       ...readJobMessage(msg, this.subjects),
       model: this.model,
+      priority: lane.priority,
       attempt: msg.info.deliveryCount,
       streamSequence: msg.info.streamSequence,
       storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
@@ -356,7 +416,9 @@ class JobPullLoop implements JobConsumer {
       signal: abort.signal,
     };
     const job: InFlightJob = { settlement, abort, done: Promise.resolve() };
+    lane.inFlight += 1;
     job.done = this.handle(delivery, settlement).finally(() => {
+      lane.inFlight -= 1;
       if (this.jobs.delete(job) && this.stopping && !this.graceOver) this.finishedSinceStop += 1;
       this.changed.notify();
     });

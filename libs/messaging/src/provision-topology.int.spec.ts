@@ -41,14 +41,16 @@ describe('provisionTopology against nats-server', () => {
     await server?.stop();
   });
 
-  it('creates the six streams and one consumer per model, then changes nothing', async () => {
+  it('creates the six streams and one consumer per model and lane, then changes nothing', async () => {
     const settings = isolated('create');
     const first = await provisionTopology(nc, settings);
     const names = streamNames(settings.streamPrefix);
     expect(Object.values(first.streams).map((s) => s.outcome)).toEqual(Array(6).fill('created'));
     expect(first.consumers.map((c) => [c.name, c.outcome])).toEqual([
       ['model-fast-triage-model', 'created'],
+      ['batch-fast-triage-model', 'created'],
       ['model-openai~2Fgpt-4o', 'created'],
+      ['batch-openai~2Fgpt-4o', 'created'],
     ]);
 
     const jobs = await jsm.streams.info(names.jobs);
@@ -68,23 +70,29 @@ describe('provisionTopology against nats-server', () => {
       deliver_policy: 'all',
       ack_wait: 60_000_000_000,
     });
+    const batch = await jsm.consumers.info(names.jobs, 'batch-openai~2Fgpt-4o');
+    expect(batch.config.filter_subject).toBe(
+      `${settings.subjectRoot}.jobs.*.openai~2Fgpt-4o.batch`,
+    );
 
     const second = await provisionTopology(nc, settings);
     expect(Object.values(second.streams).map((s) => s.outcome)).toEqual(Array(6).fill('unchanged'));
-    expect(second.consumers.map((c) => c.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect(second.consumers.map((c) => c.outcome)).toEqual(Array(4).fill('unchanged'));
     expect(second.unknownConsumers).toEqual([]);
   });
 
   it('is safe to run from three replicas at once', async () => {
     const settings = isolated('concurrent', ['a', 'b', 'c', 'd']);
     const runs = await Promise.all([1, 2, 3].map(() => provisionTopology(nc, settings)));
-    for (const run of runs) expect(run.consumers).toHaveLength(4);
+    for (const run of runs) expect(run.consumers).toHaveLength(8);
     const created = runs.flatMap((run) => run.consumers).filter((c) => c.outcome === 'created');
-    expect(created.length).toBeGreaterThanOrEqual(4);
+    expect(created.length).toBeGreaterThanOrEqual(8);
     const names = streamNames(settings.streamPrefix);
     const consumers: string[] = [];
     for await (const info of jsm.consumers.list(names.jobs)) consumers.push(info.name);
-    expect(consumers.sort()).toEqual(['model-a', 'model-b', 'model-c', 'model-d']);
+    expect(consumers.sort()).toEqual(
+      ['a', 'b', 'c', 'd'].flatMap((m) => [`batch-${m}`, `model-${m}`]).sort(),
+    );
     const again = await provisionTopology(nc, settings);
     expect(again.consumers.every((c) => c.outcome === 'unchanged')).toBe(true);
   });
@@ -149,15 +157,24 @@ describe('provisionTopology against nats-server', () => {
     const models = ['gpt', 'gpt-4', 'gpt.4', 'gpt/4', 'openai/gpt', 'openai/gpt-4o'];
     const settings = isolated('prefixes', models);
     const result = await provisionTopology(nc, settings);
-    expect(result.consumers.map((c) => c.outcome)).toEqual(models.map(() => 'created'));
+    expect(result.consumers.map((c) => c.outcome)).toEqual(
+      models.flatMap(() => ['created', 'created']),
+    );
 
     const js = jetstream(nc);
     const subjects = createSubjects(settings.subjectRoot);
     for (const model of models) await publishJob(js, makeJob({ model }), { subjects });
+    const batchJob = makeJob({ model: 'gpt' });
+    await publishJob(js, { ...batchJob, priority: 'batch' }, { subjects });
     const names = streamNames(settings.streamPrefix);
     for (const model of models) {
       const info = await jsm.consumers.info(names.jobs, modelConsumerName(model));
-      expect([model, info.num_pending]).toEqual([model, 1]);
+      const batch = await jsm.consumers.info(names.jobs, modelConsumerName(model, 'batch'));
+      expect([model, info.num_pending, batch.num_pending]).toEqual([
+        model,
+        1,
+        model === 'gpt' ? 1 : 0,
+      ]);
     }
   });
 

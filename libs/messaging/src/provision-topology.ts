@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { StreamKind } from '@switchyard/contracts';
+import type { JobPriority, StreamKind } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { ensureConsumer } from './ensure-consumer';
@@ -26,6 +26,7 @@ export interface ProvisionedTopology {
   streams: Record<StreamKind, { name: string; outcome: ProvisionOutcome }>;
   consumers: {
     model: string;
+    priority: JobPriority;
     name: string;
     filterSubject: string;
     outcome: ProvisionOutcome;
@@ -95,8 +96,9 @@ async function provisionOnce(
   for (let i = 0; i < plan.consumers.length; i += consumerParallelism) {
     const chunk = plan.consumers.slice(i, i + consumerParallelism);
     const done = await Promise.all(
-      chunk.map(async ({ model, config }) => ({
+      chunk.map(async ({ model, priority, config }) => ({
         model,
+        priority,
         name: config.durable_name,
         filterSubject: config.filter_subject,
         outcome: await ensureConsumer(jsm, plan.jobsStream, config, consumerOptions),

@@ -1,6 +1,7 @@
 import type { PubAck } from '@nats-io/jetstream';
 import type { Context } from '@opentelemetry/api';
 import {
+  laneOf,
   completionJobSchema,
   formatIssues,
   makeError,
@@ -80,11 +81,15 @@ export async function publishJob(
   const valid = validateJob(job);
   const msgId = jobMessageId(valid);
   try {
-    return await js.publish(subjects.jobs(valid.tenant, valid.model), JSON.stringify(valid), {
-      msgID: msgId,
-      headers: switchyardHeaders({ replyTo, traceContext }),
-      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-    });
+    return await js.publish(
+      subjects.jobs(valid.tenant, valid.model, laneOf(valid)),
+      JSON.stringify(valid),
+      {
+        msgID: msgId,
+        headers: switchyardHeaders({ replyTo, traceContext }),
+        ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+      },
+    );
   } catch (error) {
     if (!isApiError(error, ApiErrorCodes.streamStoreFailed)) throw error;
     throw new JobsStreamFullError(

@@ -32,23 +32,36 @@ describe('planTopology', () => {
     expect(plan.streams.every((s) => s.config.metadata === undefined)).toBe(true);
   });
 
-  it('plans one explicit-ack durable per model with the given AckWait', () => {
+  it('plans one explicit-ack durable per model and priority lane with the given AckWait', () => {
     const plan = planTopology(
       { ...base, maxAckPending: 50 },
       { metadata: false, exactDiscardNewBytes: true },
     );
     expect(plan.jobsStream).toBe('LLM_JOBS');
+    const settings = {
+      ack_policy: 'explicit',
+      deliver_policy: 'all',
+      ack_wait: nanos(300_000),
+      max_deliver: -1,
+      max_ack_pending: 50,
+    };
     expect(plan.consumers).toEqual([
       {
         model: 'fast-triage-model',
+        priority: 'interactive',
         config: expect.objectContaining({
           durable_name: 'model-fast-triage-model',
           filter_subject: 'llm.jobs.*.fast-triage-model',
-          ack_policy: 'explicit',
-          deliver_policy: 'all',
-          ack_wait: nanos(300_000),
-          max_deliver: -1,
-          max_ack_pending: 50,
+          ...settings,
+        }) as unknown,
+      },
+      {
+        model: 'fast-triage-model',
+        priority: 'batch',
+        config: expect.objectContaining({
+          durable_name: 'batch-fast-triage-model',
+          filter_subject: 'llm.jobs.*.fast-triage-model.batch',
+          ...settings,
         }) as unknown,
       },
     ]);
@@ -61,8 +74,10 @@ describe('planTopology', () => {
         { ...base, models, ...settings },
         { metadata: false, exactDiscardNewBytes: true },
       ).consumers.map((c) => c.config.max_ack_pending);
-    expect(caps({})).toEqual([10_000, 10_000, 10_000]);
-    expect(caps({ maxAckPending: 300, maxAckPendingByModel: { b: 20 } })).toEqual([300, 20, 300]);
+    expect(caps({})).toEqual(Array(6).fill(10_000));
+    expect(caps({ maxAckPending: 300, maxAckPendingByModel: { b: 20 } })).toEqual([
+      300, 300, 20, 20, 300, 300,
+    ]);
     expect(() => caps({ maxAckPendingByModel: { a: 0 } })).toThrow(RangeError);
   });
 
@@ -70,12 +85,12 @@ describe('planTopology', () => {
     const models = ['gpt', 'gpt-4', 'gpt.4', 'gpt/4', 'openai/gpt', 'openai/gpt-4o', 'a.b', 'a'];
     const plan = planTopology({ ...base, models }, { metadata: false, exactDiscardNewBytes: true });
     const lastTokens = plan.consumers.map((c) => c.config.filter_subject.split('.').slice(3));
-    for (const tokens of lastTokens) {
-      expect(tokens).toHaveLength(1);
-      expect(tokens[0]).not.toMatch(/[*>]/);
+    for (const [i, tokens] of lastTokens.entries()) {
+      expect(tokens).toHaveLength(plan.consumers[i]?.priority === 'batch' ? 2 : 1);
+      expect(tokens.join('.')).not.toMatch(/[*>]/);
     }
-    expect(new Set(lastTokens.map((t) => t[0])).size).toBe(models.length);
-    expect(new Set(plan.consumers.map((c) => c.config.durable_name)).size).toBe(models.length);
+    expect(new Set(lastTokens.map((t) => t.join('.'))).size).toBe(models.length * 2);
+    expect(new Set(plan.consumers.map((c) => c.config.durable_name)).size).toBe(models.length * 2);
   });
 
   it('uses the subject root and stream prefix, and no prefix for an empty one', () => {
@@ -164,7 +179,10 @@ describe('planTopology', () => {
       { ...base, models: ['openai/gpt-4o'] },
       { metadata: true, exactDiscardNewBytes: true },
     );
-    expect(plan.consumers[0]?.config.metadata).toEqual({ 'switchyard.model': 'openai/gpt-4o' });
+    expect(plan.consumers[0]?.config.metadata).toEqual({
+      'switchyard.model': 'openai/gpt-4o',
+      'switchyard.priority': 'interactive',
+    });
     expect(plan.streams[0]?.config.metadata).toEqual({ 'switchyard.stream': 'jobs' });
   });
 
@@ -173,7 +191,7 @@ describe('planTopology', () => {
       { ...base, models: ['a', 'b', 'a'] },
       { metadata: false, exactDiscardNewBytes: true },
     );
-    expect(plan.consumers.map((c) => c.model)).toEqual(['a', 'b']);
+    expect(plan.consumers.map((c) => c.model)).toEqual(['a', 'a', 'b', 'b']);
   });
 
   it('refuses settings out of range', () => {

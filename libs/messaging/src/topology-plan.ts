@@ -11,7 +11,9 @@ import {
 import { nanos } from '@nats-io/nats-core';
 import {
   createSubjects,
+  JobPriorities,
   modelConsumerName,
+  type JobPriority,
   streamNames,
   DEFAULT_SUBJECT_ROOT,
   USAGE_MAX_AGE_MS,
@@ -138,9 +140,10 @@ export interface StreamPlan {
   config: ManagedStreamConfig;
 }
 
-/** One wanted model consumer on the jobs stream. */
+/** One wanted model consumer on the jobs stream: one per model and priority lane. */
 export interface ConsumerPlan {
   model: string;
+  priority: JobPriority;
   config: ManagedConsumerConfig;
 }
 
@@ -279,21 +282,24 @@ export function planTopology(
     byModel !== undefined && Object.hasOwn(byModel, model)
       ? positiveInt(`maxAckPendingByModel.${model}`, byModel[model] as number)
       : maxAckPending;
-  const consumers = [...new Set(settings.models)].map((model) => ({
-    model,
-    config: {
-      durable_name: modelConsumerName(model),
-      description: `Switchyard jobs of logical model ${JSON.stringify(model)}`,
-      filter_subject: subjects.jobsForModel(model),
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      replay_policy: ReplayPolicy.Instant,
-      ack_wait: nanos(ackWaitMs),
-      max_deliver: d.maxDeliver,
-      max_ack_pending: maxAckPendingOf(model),
-      ...meta({ 'switchyard.model': model }),
-    },
-  }));
+  const consumers = [...new Set(settings.models)].flatMap((model) =>
+    JobPriorities.map((priority) => ({
+      model,
+      priority,
+      config: {
+        durable_name: modelConsumerName(model, priority),
+        description: `Switchyard ${priority} jobs of logical model ${JSON.stringify(model)}`,
+        filter_subject: subjects.jobsForModel(model, priority),
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        replay_policy: ReplayPolicy.Instant,
+        ack_wait: nanos(ackWaitMs),
+        max_deliver: d.maxDeliver,
+        max_ack_pending: maxAckPendingOf(model),
+        ...meta({ 'switchyard.model': model, 'switchyard.priority': priority }),
+      },
+    })),
+  );
 
   return { streams, jobsStream: names.jobs, consumers };
 }

@@ -5,6 +5,7 @@ import {
   makeError,
   makeErrorReply,
   modelConsumerName,
+  type ParsedModelSubject,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
 import { publishReply, readReplyTo } from '@switchyard/messaging';
@@ -61,7 +62,7 @@ export function answerUnknownModels(options: UnknownModelsOptions): UnknownModel
       }
       const parsed = subjects.parse(msg.subject);
       if (!parsed.ok || parsed.kind !== 'jobs' || parsed.model in options.config.models) return;
-      const task = answerJob(msg, parsed.tenant, parsed.model, options).catch((failure: unknown) =>
+      const task = answerJob(msg, parsed, options).catch((failure: unknown) =>
         log.error({ err: failure, subject: msg.subject }, 'answering an unknown-model job failed'),
       );
       pending.add(task);
@@ -78,12 +79,11 @@ export function answerUnknownModels(options: UnknownModelsOptions): UnknownModel
 
 async function answerJob(
   msg: Msg,
-  tenant: string,
-  model: string,
+  { tenant, model, priority }: ParsedModelSubject,
   options: UnknownModelsOptions,
 ): Promise<void> {
   const { nc, jsm, subjects, jobsStream, log } = options;
-  if (await consumerExists(jsm, jobsStream, modelConsumerName(model))) return;
+  if (await consumerExists(jsm, jobsStream, modelConsumerName(model, priority))) return;
   const jobId = jobIdOf(msg);
   const replyTo = readReplyTo(msg.headers);
   const configured = Object.keys(options.config.models).sort().join(', ');

@@ -12,7 +12,8 @@ export interface ClientCall {
 
 /**
  * The client call of an accepted request: the OpenAI body, with the job's key id, tags (from
- * the header and LiteLLM's `metadata.tags`), deadline and cache controls. Pure apart from `now`.
+ * the header and LiteLLM's `metadata.tags`), deadline, cache controls and lane (LiteLLM's
+ * `priority`; interactive without it). Pure apart from `now`.
  */
 export function clientCall(
   chat: ChatRequest,
@@ -32,6 +33,7 @@ export function clientCall(
         ...(deadline === undefined ? {} : { deadline }),
         ...(options.cache === undefined ? {} : { cache: options.cache }),
         ...(options.jobId === undefined ? {} : { job_id: options.jobId }),
+        ...(chat.priority === undefined ? {} : { priority: chat.priority }),
       },
     },
     ...(options.deadlineMs === undefined ? {} : { timeoutMs: options.deadlineMs }),

@@ -1,5 +1,7 @@
 import {
   chatCompletionRequestSchema,
+  laneOfLiteLlmPriority,
+  type JobPriority,
   formatIssuePath,
   formatIssues,
   type ChatCompletionRequest,
@@ -14,6 +16,8 @@ export interface ChatRequest {
   request: ChatCompletionRequest;
   /** LiteLLM's `metadata.tags`, taken out of `metadata` (whose values OpenAI wants as strings). */
   tags?: string[];
+  /** The lane of LiteLLM's `priority` field, taken out of the body; absent: interactive. */
+  priority?: JobPriority;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -30,8 +34,24 @@ function takeMetadataTags(body: Record<string, unknown>): string[] | undefined {
   return checkTags(tags, 'metadata.tags');
 }
 
+/** Takes LiteLLM's `priority` (an integer, lower is more urgent) out of the body, as a lane. */
+function takePriority(body: Record<string, unknown>): JobPriority | undefined {
+  if (!('priority' in body)) return undefined;
+  const { priority } = body;
+  delete body['priority'];
+  if (!Number.isSafeInteger(priority)) {
+    throw badRequest(
+      'invalid_field',
+      'priority: an integer is required (0 and below: interactive; above 0: batch).',
+      'priority',
+    );
+  }
+  return laneOfLiteLlmPriority(priority as number);
+}
+
 /**
- * Reads a `POST /v1/chat/completions` body. Throws a 400 GatewayError naming the first field
+ * Reads a `POST /v1/chat/completions` body (LiteLLM's `priority` and `metadata.tags` are taken
+ * out of it and become the job's lane and tags). Throws a 400 GatewayError naming the first field
  * at fault (and listing every failing field in the message) for a body that is not a JSON
  * object or fails the contracts' chat request schema, or that sets `switchyard` (the gateway
  * sets the job's own fields); a 404 for a model that is not configured.
@@ -58,6 +78,7 @@ export function readChatRequest(body: unknown, models: ReadonlySet<string>): Cha
   }
   delete copy['model'];
   const tags = takeMetadataTags(copy);
+  const priority = takePriority(copy);
   const checked = chatCompletionRequestSchema.safeParse(copy);
   if (!checked.success) {
     const [first] = checked.error.issues;
@@ -68,5 +89,10 @@ export function readChatRequest(body: unknown, models: ReadonlySet<string>): Cha
     );
   }
   if (!models.has(model)) throw unknownModel(model);
-  return { model, request: checked.data, ...(tags === undefined ? {} : { tags }) };
+  return {
+    model,
+    request: checked.data,
+    ...(tags === undefined ? {} : { tags }),
+    ...(priority === undefined ? {} : { priority }),
+  };
 }

@@ -84,7 +84,8 @@ describe('client.batches against nats-server and a fake worker', () => {
       duplicates: 0,
     });
     expect(again).toMatchObject({ queued: 0, duplicates: 3 });
-    const info = await jsm.consumers.info(streamNames(prefix).jobs, `model-${idleModel}`);
+    // Batch jobs wait in the batch lane, served by the model's batch consumer.
+    const info = await jsm.consumers.info(streamNames(prefix).jobs, `batch-${idleModel}`);
     expect(info.num_pending).toBe(3);
   });
 

@@ -65,7 +65,8 @@ export class Batches {
    * its `Nats-Msg-Id`, so submitting the same batch again (after a crash or a timeout) stores
    * each job once, as long as it falls within the jobs stream's duplicate window (2 minutes
    * by default). Rejects with the first publish error (InvalidJobError, ConnectionError);
-   * jobs published before it stay queued, and submitting again is safe.
+   * jobs published before it stay queued, and submitting again is safe. Jobs wait in the
+   * `batch` lane unless their `switchyard.priority` says otherwise.
    */
   async submit(
     batchId: string,
@@ -81,6 +82,7 @@ export class Batches {
       while (next < jobs.length) {
         const params = jobs[next++] as BatchJob;
         const job = buildJob(params, { tenant: this.client.tenant });
+        job.priority ??= 'batch';
         const ack = await publishClientJob(this.client, job, subject);
         if (ack.duplicate) duplicates += 1;
         else queued += 1;

@@ -33,7 +33,7 @@ export function buildJob(
   context: JobContext,
 ): CompletionJobInput & { id: string } {
   const { model, switchyard: extras = {}, ...request } = params;
-  const { job_id, cache, fallbacks, tags, key_id } = extras;
+  const { job_id, cache, fallbacks, tags, key_id, priority } = extras;
   const submittedAt = context.now ?? Date.now();
   const waitEnds = context.waitMs === undefined ? undefined : submittedAt + context.waitMs;
   const deadline =
@@ -52,6 +52,7 @@ export function buildJob(
     ...(cache === undefined ? {} : { cache }),
     ...(fallbacks === undefined ? {} : { fallbacks }),
     ...(tags === undefined ? {} : { tags }),
+    ...(priority === undefined ? {} : { priority }),
     ...(job_id === undefined ? {} : { request_hash: requestHash(model, request) }),
   };
 }

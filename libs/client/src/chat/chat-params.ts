@@ -1,4 +1,4 @@
-import type { CacheControl, ChatCompletionRequest } from '@switchyard/contracts';
+import type { CacheControl, ChatCompletionRequest, JobPriority } from '@switchyard/contracts';
 
 /** Switchyard's additions to an OpenAI chat-completions body; all optional. */
 export interface SwitchyardJobOptions {
@@ -17,6 +17,11 @@ export interface SwitchyardJobOptions {
   tags?: string[];
   /** The id (never the secret) of the virtual key the job is submitted with, for spend per key. */
   key_id?: string;
+  /**
+   * The lane the job waits in: `interactive` jobs are served first, `batch` jobs with the
+   * slots interactive ones leave (and a share kept for them). @defaultValue 'interactive'
+   */
+  priority?: JobPriority;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import { laneOf } from '@switchyard/contracts';
 import { jobMessageId, switchyardHeaders, validateJob } from '@switchyard/messaging';
 import { readDeadLetter } from '@switchyard/messaging';
 import { resolveDeadLetterLocation, type DeadLetterLocation } from './dead-letter-options';
@@ -49,7 +50,7 @@ export async function replayDeadLetter(
   }
   const job = validateJob(read.job);
   const msgId = `${jobMessageId(job)}#replay-${seq}`;
-  const subject = subjects.jobs(job.tenant, job.model);
+  const subject = subjects.jobs(job.tenant, job.model, laneOf(job));
   const ack = await js.publish(subject, JSON.stringify(job), {
     msgID: msgId,
     headers: switchyardHeaders(read.replyTo === null ? {} : { replyTo: read.replyTo }),

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { modelConsumerName, streamNames } from '@switchyard/contracts';
+import { JobPriorities, modelConsumerName, streamNames } from '@switchyard/contracts';
 import { cooldownOptionsFrom, createCooldownTracker } from '@switchyard/limits';
 import { discoverServices } from '@switchyard/messaging';
 import type { Redis } from 'ioredis';
@@ -82,22 +82,24 @@ async function gatherConsumers(
   const jsm = await jetstreamManager(nc);
   const stream = streamNames(config.switchyard.nats.streamPrefix).jobs;
   return Promise.all(
-    Object.keys(config.models).map(async (model): Promise<ConsumerStatus> => {
-      const consumer = modelConsumerName(model);
-      try {
-        const info = await jsm.consumers.info(stream, consumer);
-        return {
-          model,
-          consumer,
-          pending: info.num_pending,
-          ackPending: info.num_ack_pending,
-          redelivered: info.num_redelivered,
-          waiting: info.num_waiting,
-        };
-      } catch {
-        return { model, consumer, missing: true };
-      }
-    }),
+    Object.keys(config.models)
+      .flatMap((model) => JobPriorities.map((priority) => ({ model, priority })))
+      .map(async ({ model, priority }): Promise<ConsumerStatus> => {
+        const consumer = modelConsumerName(model, priority);
+        try {
+          const info = await jsm.consumers.info(stream, consumer);
+          return {
+            model,
+            consumer,
+            pending: info.num_pending,
+            ackPending: info.num_ack_pending,
+            redelivered: info.num_redelivered,
+            waiting: info.num_waiting,
+          };
+        } catch {
+          return { model, consumer, missing: true };
+        }
+      }),
   );
 }
 

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createInstallation,
+  startPipeline,
+  startPipelineServers,
+  type Installation,
+  type PipelineServers,
+  type RunningPipeline,
+} from './pipeline-harness.test-support';
+
+const batchJobs = 5_000;
+const interactiveJobs = 20;
+const concurrency = 64;
+const providerMs = 250;
+
+/**
+ * A model with a deep batch backlog against a slow provider: interactive requests for the
+ * same model are served next, not after the backlog, and the batch still drains, every job
+ * served by exactly one provider call. Counts, not clocks: the batch calls that started while
+ * the interactive requests waited are what shows who went first.
+ */
+describe('pipeline: priority lanes', () => {
+  let servers: PipelineServers;
+  let install: Installation;
+  let pipeline: RunningPipeline;
+
+  beforeAll(async () => {
+    servers = await startPipelineServers();
+    install = createInstallation(servers, 'pipe-lanes', {
+      models: { triage: 'openai' },
+      worker: `{ concurrency: ${concurrency}, shutdown_grace_seconds: 1 }`,
+    });
+    pipeline = await startPipeline(servers, install, ['openai']);
+    servers.sim.setLatency({ ttftMs: providerMs }, { deployment: install.simName('triage') });
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await servers?.stop();
+  });
+
+  const callsOf = (prefix: string) =>
+    servers.sim
+      .calls({ deployment: install.simName('triage') })
+      .filter((call) => call.key.startsWith(prefix));
+
+  it(`answers ${interactiveJobs} interactive requests ahead of ${batchJobs} queued batch jobs, and drains the batch`, async () => {
+    const batchId = 'lanes-batch';
+    const jobs = Array.from({ length: batchJobs }, (_, i) => ({
+      model: 'triage',
+      messages: [{ role: 'user' as const, content: `batch-${i}` }],
+      switchyard: { job_id: `lanes-${i}` },
+    }));
+    const submitted = await pipeline.client.batches.submit(batchId, jobs, { concurrency: 64 });
+    expect(submitted.queued).toBe(batchJobs);
+
+    const batchCallsBefore = callsOf('batch-').length;
+    const started = Date.now();
+    const latencies = await Promise.all(
+      Array.from({ length: interactiveJobs }, async (_, i) => {
+        const answer = await pipeline.client.chat.completions.create({
+          model: 'triage',
+          messages: [{ role: 'user', content: `interactive-${i}` }],
+        });
+        expect(answer.object).toBe('chat.completion');
+        return Date.now() - started;
+      }),
+    );
+    const batchCallsMeanwhile = callsOf('batch-').length - batchCallsBefore;
+    console.info(
+      `priority lanes: ${interactiveJobs} interactive answered in ${Math.max(...latencies)} ms ` +
+        `(provider ${providerMs} ms) while ${batchCallsMeanwhile} batch calls started; ` +
+        `${batchCallsBefore} batch calls had started before`,
+    );
+    // Behind the backlog they would have waited for the thousands of batch calls still queued;
+    // ahead of it, for the batch jobs already running (batch takes the slots they leave).
+    expect(batchCallsBefore).toBeLessThan(batchJobs / 2);
+    expect(batchCallsMeanwhile).toBeLessThan(batchJobs / 10);
+    expect(callsOf('interactive-')).toHaveLength(interactiveJobs);
+
+    const answered = new Set<string>();
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), 120_000);
+    try {
+      for await (const { jobId, reply } of pipeline.client.batches.results(batchId, {
+        signal: stop.signal,
+      })) {
+        if (reply.object === 'chat.completion' && jobId !== null) answered.add(jobId);
+        if (answered.size === batchJobs) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    expect(answered.size).toBe(batchJobs);
+    const batchCalls = callsOf('batch-');
+    expect(batchCalls).toHaveLength(batchJobs);
+    expect(new Set(batchCalls.map((call) => call.key)).size).toBe(batchJobs);
+  }, 240_000);
+});
