@@ -326,7 +326,7 @@ class JobPullLoop implements JobConsumer {
     ]);
     let handedBack = 0;
     if (outcome === 'grace over') {
-      await Promise.all(JobPriorities.map((priority) => this.lanes[priority].openPull?.close()));
+      for (const priority of JobPriorities) await this.lanes[priority].openPull?.close();
       await this.loopDone;
       const running = [...this.jobs];
       this.graceOver = true;
