@@ -42,7 +42,19 @@ describe('readChatRequest', () => {
     });
   });
 
+  it("takes LiteLLM's priority out of the body as the job's lane (lower is more urgent)", () => {
+    const lane = (priority: number) =>
+      readChatRequest({ model: 'fast', messages, priority }, models);
+    expect(lane(0)).toEqual({ model: 'fast', request: { messages }, priority: 'interactive' });
+    expect(lane(-3).priority).toBe('interactive');
+    expect(lane(1)).toEqual({ model: 'fast', request: { messages }, priority: 'batch' });
+    expect(lane(100).priority).toBe('batch');
+    expect(readChatRequest({ model: 'fast', messages }, models).priority).toBeUndefined();
+  });
+
   it.each([
+    [{ model: 'fast', messages, priority: 'high' }, 'invalid_field', 'priority'],
+    [{ model: 'fast', messages, priority: 1.5 }, 'invalid_field', 'priority'],
     [[1, 2], 'invalid_body', null],
     ['text', 'invalid_body', null],
     [null, 'invalid_body', null],

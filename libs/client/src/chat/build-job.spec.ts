@@ -17,6 +17,7 @@ describe('buildJob', () => {
           fallbacks: ['careful-model'],
           tags: ['team:search'],
           key_id: 'key_0123456789abcdef',
+          priority: 'batch',
         },
       },
       { tenant: 'acme', now: 1_000 },
@@ -37,6 +38,7 @@ describe('buildJob', () => {
       cache: { no_store: true },
       fallbacks: ['careful-model'],
       tags: ['team:search'],
+      priority: 'batch',
       // The caller chose the id: an idempotency key, with the request's fingerprint.
       request_hash: requestHash('fast-triage-model', {
         messages: [{ role: 'user', content: 'hi' }],
