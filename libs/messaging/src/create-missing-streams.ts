@@ -1,8 +1,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from '@switchyard/telemetry';
-import { ensureStream } from './ensure-stream';
-import { ApiErrorCodes, isApiError } from './jetstream-api-errors';
+import { ensureStream, streamInfoOrNull } from './ensure-stream';
 import { retryWhileJetStreamUnavailable } from './jetstream-unavailable';
 import { planCapabilities } from './server-version';
 import { planTopology, type TopologySettings } from './topology-plan';
@@ -30,7 +29,8 @@ export async function createMissingStreams(
   const created: string[] = [];
   const createMissing = async () => {
     for (const { config } of plan.streams) {
-      if (created.includes(config.name) || (await streamExists(jsm, config.name))) continue;
+      if (created.includes(config.name) || (await streamInfoOrNull(jsm, config.name)) !== null)
+        continue;
       if ((await ensureStream(jsm, config, { logger })) === 'created') created.push(config.name);
     }
     return created;
@@ -40,14 +40,4 @@ export async function createMissingStreams(
     logger,
     what: 'creating the streams',
   });
-}
-
-async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
-  try {
-    await jsm.streams.info(name);
-    return true;
-  } catch (error) {
-    if (isApiError(error, ApiErrorCodes.streamNotFound)) return false;
-    throw error;
-  }
 }

@@ -9,7 +9,11 @@ import type { ManagedStreamConfig } from './topology-plan';
 /** What provisioning did to one stream or consumer. */
 export type ProvisionOutcome = 'created' | 'updated' | 'unchanged';
 
-async function streamInfoOrNull(jsm: JetStreamManager, name: string): Promise<StreamInfo | null> {
+/** The stream's info, or null when it does not exist. */
+export async function streamInfoOrNull(
+  jsm: JetStreamManager,
+  name: string,
+): Promise<StreamInfo | null> {
   try {
     return await jsm.streams.info(name);
   } catch (error) {
