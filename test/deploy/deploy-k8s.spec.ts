@@ -1,4 +1,4 @@
-import { modelConsumerName, streamNames } from '@switchyard/contracts';
+import { modelConsumerName, batchConsumerName, streamNames } from '@switchyard/contracts';
 import { serviceUserName } from '@switchyard/nats-auth';
 import { describe, expect, it } from 'vitest';
 import {
@@ -208,7 +208,7 @@ describe('deploy/k8s', () => {
       expect(triggers.length).toBeGreaterThan(0);
       expect(triggers.map((t) => t.metadata['consumer']).sort()).toEqual(
         served
-          .flatMap((model) => [modelConsumerName(model), modelConsumerName(model, 'batch')])
+          .flatMap((model) => [modelConsumerName(model), batchConsumerName('default', model)])
           .sort(),
       );
       for (const { type, metadata } of triggers) {

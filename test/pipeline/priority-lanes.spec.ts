@@ -1,3 +1,4 @@
+import { Switchyard } from '@switchyard/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInstallation,
@@ -10,14 +11,17 @@ import {
 
 const batchJobs = 5_000;
 const interactiveJobs = 20;
+const secondTenantJobs = 20;
 const concurrency = 64;
 const providerMs = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A model with a deep batch backlog against a slow provider: interactive requests for the
- * same model are served next, not after the backlog, and the batch still drains, every job
- * served by exactly one provider call. Counts, not clocks: the batch calls that started while
- * the interactive requests waited are what shows who went first.
+ * A model with a deep batch backlog of one tenant against a slow provider: interactive requests
+ * for the same model are served next, not after the backlog; a second tenant's batch queued
+ * behind it is done long before it (tenants take turns in the batch lane); and the backlog
+ * still drains, every job served by exactly one provider call. Counts, not clocks: the first
+ * tenant's batch calls that started meanwhile are what shows who went first.
  */
 describe('pipeline: priority lanes', () => {
   let servers: PipelineServers;
@@ -44,7 +48,25 @@ describe('pipeline: priority lanes', () => {
       .calls({ deployment: install.simName('triage') })
       .filter((call) => call.key.startsWith(prefix));
 
-  it(`answers ${interactiveJobs} interactive requests ahead of ${batchJobs} queued batch jobs, and drains the batch`, async () => {
+  /** Reads a batch's answers until `count` jobs have a completion; their job ids. */
+  async function answersOf(client: Switchyard, batchId: string, count: number) {
+    const answered = new Set<string>();
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), 120_000);
+    try {
+      for await (const { jobId, reply } of client.batches.results(batchId, {
+        signal: stop.signal,
+      })) {
+        if (reply.object === 'chat.completion' && jobId !== null) answered.add(jobId);
+        if (answered.size === count) break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return answered;
+  }
+
+  it(`answers ${interactiveJobs} interactive requests and a second tenant's ${secondTenantJobs} batch jobs ahead of ${batchJobs} queued batch jobs, and drains the batch`, async () => {
     const batchId = 'lanes-batch';
     const jobs = Array.from({ length: batchJobs }, (_, i) => ({
       model: 'triage',
@@ -53,7 +75,25 @@ describe('pipeline: priority lanes', () => {
     }));
     const submitted = await pipeline.client.batches.submit(batchId, jobs, { concurrency: 64 });
     expect(submitted.queued).toBe(batchJobs);
+    const second = new Switchyard({
+      nc: pipeline.nc,
+      tenant: 'second',
+      subjectRoot: install.prefix,
+      streamPrefix: install.prefix,
+    });
+    const secondJobs = Array.from({ length: secondTenantJobs }, (_, i) => ({
+      model: 'triage',
+      messages: [{ role: 'user' as const, content: `second-${i}` }],
+      switchyard: { job_id: `second-${i}` },
+    }));
+    await second.batches.submit('second-batch', secondJobs, { concurrency: 64 });
+    const secondDone = answersOf(second, 'second-batch', secondTenantJobs).then((answered) => ({
+      answered,
+      firstTenantCalls: callsOf('batch-').length,
+    }));
 
+    // The batch is running (it has every slot) before the interactive requests come.
+    while (callsOf('batch-').length < concurrency) await sleep(20);
     const batchCallsBefore = callsOf('batch-').length;
     const started = Date.now();
     const latencies = await Promise.all(
@@ -78,19 +118,17 @@ describe('pipeline: priority lanes', () => {
     expect(batchCallsMeanwhile).toBeLessThan(batchJobs / 10);
     expect(callsOf('interactive-')).toHaveLength(interactiveJobs);
 
-    const answered = new Set<string>();
-    const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(), 120_000);
-    try {
-      for await (const { jobId, reply } of pipeline.client.batches.results(batchId, {
-        signal: stop.signal,
-      })) {
-        if (reply.object === 'chat.completion' && jobId !== null) answered.add(jobId);
-        if (answered.size === batchJobs) break;
-      }
-    } finally {
-      clearTimeout(timer);
-    }
+    // In one queue per model the second tenant's jobs would start after all of the first's.
+    const { answered: secondAnswered, firstTenantCalls } = await secondDone;
+    console.info(
+      `tenant turns: the second tenant's ${secondTenantJobs} batch jobs were answered after ` +
+        `${firstTenantCalls} of the first tenant's ${batchJobs} batch calls had started`,
+    );
+    expect(secondAnswered.size).toBe(secondTenantJobs);
+    expect(firstTenantCalls).toBeLessThan(batchJobs / 2);
+    expect(callsOf('second-')).toHaveLength(secondTenantJobs);
+
+    const answered = await answersOf(pipeline.client, batchId, batchJobs);
     expect(answered.size).toBe(batchJobs);
     const batchCalls = callsOf('batch-');
     expect(batchCalls).toHaveLength(batchJobs);

@@ -214,6 +214,7 @@ export {
   USAGE_MAX_AGE_MS,
   keysBucketName,
   modelConsumerName,
+  batchConsumerName,
   streamNames,
   type StreamKind,
 } from './streams';

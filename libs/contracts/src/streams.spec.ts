@@ -4,6 +4,7 @@ import {
   keysBucketName,
   MAX_JETSTREAM_NAME_LENGTH,
   modelConsumerName,
+  batchConsumerName,
   StreamNameError,
   StreamNames,
   streamNames,
@@ -60,7 +61,6 @@ describe('keysBucketName', () => {
 describe('modelConsumerName', () => {
   it('is model- followed by the subject token of the name', () => {
     expect(modelConsumerName('openai/gpt-4o')).toBe('model-openai~2Fgpt-4o');
-    expect(modelConsumerName('openai/gpt-4o', 'batch')).toBe('batch-openai~2Fgpt-4o');
     expect(modelConsumerName('claude-3.5')).toBe('model-claude-3~2E5');
     expect(modelConsumerName('fast-triage-model')).toBe('model-fast-triage-model');
   });
@@ -104,5 +104,45 @@ describe('modelConsumerName', () => {
   it('refuses an invalid model name', () => {
     expect(() => modelConsumerName('')).toThrow(StreamNameError);
     expect(() => modelConsumerName('a\nb')).toThrow('must be printable text');
+  });
+});
+
+describe('batchConsumerName', () => {
+  it('is batch-, the tenant, ~ and the subject token of the model', () => {
+    expect(batchConsumerName('acme', 'openai/gpt-4o')).toBe('batch-acme~openai~2Fgpt-4o');
+    expect(batchConsumerName('beta-team', 'fast-triage-model')).toBe(
+      'batch-beta-team~fast-triage-model',
+    );
+  });
+
+  it('gives every tenant and model its own valid JetStream name', () => {
+    const tenant = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+    const model = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 256 })
+      .filter((name) => !/\p{Cc}/u.test(name));
+    fc.assert(
+      fc.property(tenant, tenant, model, (a, b, name) => {
+        const consumer = batchConsumerName(a, name);
+        expect(consumer).toMatch(/^batch[-~][A-Za-z0-9_~-]+$/);
+        expect(consumer).not.toMatch(forbiddenInNames);
+        expect(consumer.length).toBeLessThanOrEqual(MAX_JETSTREAM_NAME_LENGTH);
+        if (a !== b) expect(batchConsumerName(b, name)).not.toBe(consumer);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('shortens a name that is too long with a hash of tenant and model', () => {
+    const tenant = 't'.repeat(64);
+    const a = `${'€'.repeat(100)}a`;
+    const name = batchConsumerName(tenant, a);
+    expect(name).toMatch(new RegExp(`^batch~${tenant}~(~[0-9A-F]{2})+~[0-9a-f]{32}$`));
+    expect(name.length).toBeLessThanOrEqual(MAX_JETSTREAM_NAME_LENGTH);
+    expect(batchConsumerName(tenant, `${'€'.repeat(100)}b`)).not.toBe(name);
+  });
+
+  it('refuses an invalid tenant or model', () => {
+    expect(() => batchConsumerName('a.b', 'm')).toThrow(StreamNameError);
+    expect(() => batchConsumerName('acme', '')).toThrow(StreamNameError);
   });
 });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { logicalModelNameSchema } from './ids.schema';
-import type { JobPriority } from './priority';
+import { logicalModelNameSchema, tenantIdSchema } from './ids.schema';
 import { encodeSubjectToken } from './subject-token';
 
 /**
@@ -63,13 +62,11 @@ export function keysBucketName(prefix?: string): string {
 /** nats-server refuses stream and consumer names longer than this (`JSMaxNameLen`). */
 export const MAX_JETSTREAM_NAME_LENGTH = 255;
 
-const consumerPrefixes = { plain: 'model-', hashed: 'model~' };
-const batchConsumerPrefixes = { plain: 'batch-', hashed: 'batch~' };
 const keptTokenLength = 180;
 
 /**
- * The durable consumer on the jobs stream that serves one logical model, shared by every
- * worker pool that serves it.
+ * The durable consumer on the jobs stream that serves one logical model's interactive lane,
+ * shared by every worker pool that serves it.
  *
  * It is `model-<subject token of the name>` (`openai/gpt-4o` → `model-openai~2Fgpt-4o`).
  * nats-server and nats.js refuse `.`, `*`, `>`, `/`, `\` and whitespace in consumer names;
@@ -77,23 +74,57 @@ const keptTokenLength = 180;
  * When that would exceed 255 characters, the name is `model~<the first 180 characters of the
  * token, not cutting an escape>~<SHA-256 of the model name, 32 hex digits>`: distinct names
  * still give distinct consumers, and the `model~` start can never clash with a short name's.
- * The name is for provisioning and operators; it is not meant to be parsed back. The consumer
- * of the model's batch lane is named the same way with `batch-` (`batch~`) for `model-`.
+ * The name is for provisioning and operators; it is not meant to be parsed back.
  */
-export function modelConsumerName(model: string, priority: JobPriority = 'interactive'): string {
+export function modelConsumerName(model: string): string {
+  const token = consumerToken(model);
+  const plain = `model-${token}`;
+  if (plain.length <= MAX_JETSTREAM_NAME_LENGTH) return plain;
+  return `model~${keptToken(token, keptTokenLength)}~${nameHash(model)}`;
+}
+
+/**
+ * The durable consumer of one tenant's batch lane of a model: `batch-<tenant>~<model token>`
+ * (`acme`, `openai/gpt-4o` → `batch-acme~openai~2Fgpt-4o`). A tenant id never contains `~`,
+ * so the first `~` ends it. Workers create these as they find a tenant's batch jobs waiting
+ * (one consumer per tenant is what lets them take turns between tenants), and the server
+ * removes one that no worker pulled from for a while. Too long a name becomes
+ * `batch~<tenant>~<the token's start>~<SHA-256 of tenant and model>`, as for modelConsumerName.
+ */
+export function batchConsumerName(tenant: string, model: string): string {
+  const check = tenantIdSchema.safeParse(tenant);
+  if (!check.success) {
+    throw new StreamNameError(
+      `invalid tenant ${JSON.stringify(tenant)}: ${check.error.issues.map((i) => i.message).join('; ')}`,
+    );
+  }
+  const token = consumerToken(model);
+  const plain = `batch-${tenant}~${token}`;
+  if (plain.length <= MAX_JETSTREAM_NAME_LENGTH) return plain;
+  const room = MAX_JETSTREAM_NAME_LENGTH - `batch~${tenant}~~`.length - nameHashLength;
+  return `batch~${tenant}~${keptToken(token, room)}~${nameHash(`${tenant}\n${model}`)}`;
+}
+
+const nameHashLength = 32;
+
+function consumerToken(model: string): string {
   const check = logicalModelNameSchema.safeParse(model);
   if (!check.success) {
     throw new StreamNameError(
       `invalid logical model name ${JSON.stringify(model)}: ${check.error.issues.map((i) => i.message).join('; ')}`,
     );
   }
-  const token = encodeSubjectToken(model);
-  const prefixes = priority === 'batch' ? batchConsumerPrefixes : consumerPrefixes;
-  const plain = `${prefixes.plain}${token}`;
-  if (plain.length <= MAX_JETSTREAM_NAME_LENGTH) return plain;
-  let kept = token.slice(0, keptTokenLength);
+  return encodeSubjectToken(model);
+}
+
+/** The token's first `length` characters, not cutting an escape (`~XX`) in two. */
+function keptToken(token: string, length: number): string {
+  let kept = token.slice(0, length);
   const cut = kept.lastIndexOf('~');
   if (cut !== -1 && cut > kept.length - 3) kept = kept.slice(0, cut);
-  const hash = createHash('sha256').update(model, 'utf8').digest('hex').slice(0, 32);
-  return `${prefixes.hashed}${kept}~${hash}`;
+  return kept;
+}
+
+function nameHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, nameHashLength);
 }

@@ -6,6 +6,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
+  batchConsumerName,
   createSubjects,
   modelConsumerName,
   streamNames,
@@ -69,6 +70,7 @@ describe('consumeJobs against nats-server', () => {
         streamPrefix: prefix,
         subjects,
         pullExpiresMs: 1_000,
+        batchScanMs: 100,
         logger,
         ...options,
       });
@@ -77,8 +79,8 @@ describe('consumeJobs against nats-server', () => {
     };
     const queued = async () => (await jsm.streams.info(names.jobs)).state.messages;
     const info = () => jsm.consumers.info(names.jobs, modelConsumerName(model));
-    const publish = (priority: JobPriority = 'interactive') =>
-      publishJob(js, { ...makeJob({ model }), priority }, { subjects });
+    const publish = (priority: JobPriority = 'interactive', tenant = 'default') =>
+      publishJob(js, { ...makeJob({ model, tenant }), priority }, { subjects });
     return { start, queued, info, publish };
   }
 
@@ -287,11 +289,9 @@ describe('consumeJobs against nats-server', () => {
         await control.ack();
       },
     });
-    expect(consumer.consumerNames).toEqual({
-      interactive: modelConsumerName(model),
-      batch: modelConsumerName(model, 'batch'),
-    });
     await waitFor(() => order.length === 10, 3_000, 'the batch to fill every slot');
+    expect(consumer.consumerName).toBe(modelConsumerName(model));
+    expect(consumer.batchConsumerNames).toEqual([batchConsumerName('default', model)]);
     for (let i = 0; i < 20; i += 1) await lanes.publish('interactive');
     // The first interactive job starts at once (its lane's own open pull); the rest wait for slots.
     await waitFor(() => order.length === 11, 3_000, 'the first interactive job');
@@ -309,5 +309,32 @@ describe('consumeJobs against nats-server', () => {
     const batchMeanwhile = order.slice(11, lastInteractive).filter((p) => p === 'batch').length;
     expect(batchMeanwhile).toBeGreaterThanOrEqual(1);
     expect(batchMeanwhile).toBeLessThanOrEqual(3);
+  });
+
+  it('takes turns between tenants in the batch lane: a second tenant does not wait for the first’s backlog', async () => {
+    const lanes = await setUp('tenant-turns', 0);
+    for (let i = 0; i < 60; i += 1) await lanes.publish('batch', 'deep');
+    const order: string[] = [];
+    const consumer = await lanes.start({
+      concurrency: 2,
+      handler: async (delivery) => {
+        order.push(delivery.ok ? delivery.job.tenant : 'invalid');
+        const { control } = delivery;
+        await sleep(15);
+        await control.ack();
+      },
+    });
+    await waitFor(() => order.length >= 5, 3_000, 'the first tenant’s jobs to start');
+    for (let i = 0; i < 10; i += 1) await lanes.publish('batch', 'light');
+    await waitFor(() => order.length === 70, 15_000, 'both tenants’ jobs');
+    expect(order.filter((tenant) => tenant === 'light')).toHaveLength(10);
+    // In one queue the second tenant's jobs would come last (positions 60-69); in turns they
+    // are done while most of the first tenant's backlog still waits.
+    expect(order.lastIndexOf('light')).toBeLessThan(45);
+    expect(consumer.batchConsumerNames).toEqual([
+      batchConsumerName('deep', model),
+      batchConsumerName('light', model),
+    ]);
+    await waitFor(async () => (await lanes.queued()) === 0, 3_000, 'every job acked');
   });
 });

@@ -1,4 +1,4 @@
-import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
   JobPriorities,
@@ -12,6 +12,7 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { TraceAttributes, inSpan, tracer, type Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
+import { BatchTenantSources, type JobSource } from './job-sources';
 import { pullSize, type LaneState } from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
 import { serverSupports } from './server-version';
@@ -23,13 +24,15 @@ export type JobDelivery = ReadJobMessageResult & {
   model: string;
   /** The lane whose consumer delivered the job. */
   priority: JobPriority;
+  /** The consumer that delivered the job: the model's, or a tenant's batch consumer. */
+  consumer: string;
   /** 1-based: the JetStream delivery count (1 the first time, 2 after one nak or AckWait…). */
   attempt: number;
   /** The job's sequence in the jobs stream. */
   streamSequence: number;
   /** When the stream stored the job (epoch ms). */
   storedAtMs: number;
-  /** How many more jobs wait in this model's consumer of the job's lane. */
+  /** How many more jobs wait in the consumer that delivered the job (the tenant's, in the batch lane). */
   pending: number;
   /**
    * How often a handler of this consumer failed on this very message before (threw, or left
@@ -70,6 +73,11 @@ export interface ConsumeJobsOptions {
    */
   pullExpiresMs?: number;
   /**
+   * How often the stream is asked which tenants have batch jobs of the model waiting: the
+   * longest a tenant's first batch job waits to be seen. @defaultValue 1_000
+   */
+  batchScanMs?: number;
+  /**
    * How often `working()` is sent while a handler runs, so AckWait never redelivers a live
    * job; 0 sends none. @defaultValue a third of the consumer's AckWait
    */
@@ -97,12 +105,14 @@ export interface StopSummary {
   handedBack: number;
 }
 
-/** A running pull loop over one model's consumers (one per priority lane). */
+/** A running pull loop over one model's consumers: its own (interactive), and tenants' batch ones. */
 export interface JobConsumer {
   readonly model: string;
   readonly stream: string;
-  /** The consumer of each lane. */
-  readonly consumerNames: Readonly<Record<JobPriority, string>>;
+  /** The model's consumer (its interactive lane). */
+  readonly consumerName: string;
+  /** The tenants' batch consumers this loop has found jobs in, by name. */
+  readonly batchConsumerNames: readonly string[];
   /** Jobs being handled now. */
   readonly inFlight: number;
   readonly paused: boolean;
@@ -142,66 +152,122 @@ const maxRememberedFailures = 10_000;
 const never = new Promise<never>(() => undefined);
 
 /**
- * Pulls jobs from a model's durable consumers (provisioned by provisionTopology), one per
- * priority lane, and hands each to `handler`, at most `concurrency` at a time across both
- * lanes: interactive jobs first, with a share kept for batch jobs while both wait (see
- * pullSize). It pulls only as many jobs as it has free slots, so a job never waits in this
+ * Pulls jobs from a model's consumers and hands each to `handler`, at most `concurrency` at a
+ * time across both priority lanes: interactive jobs first, with a share kept for batch jobs
+ * while both wait (see pullSize). The interactive lane is the model's durable consumer
+ * (provisioned by provisionTopology); the batch lane is a consumer per tenant (see
+ * BatchTenantSources), pulled in turns, each tenant with waiting jobs getting an equal part of
+ * every pull. It pulls only as many jobs as it has free slots, so a job never waits in this
  * process while another worker is free, and it never pulls while paused or stopping. Each
  * message is read at the boundary (see readJobMessage): the handler gets the job or the
  * `invalid_job` error, with the reply subject and the trace context either way. Pull failures
  * (server restarting, consumer being re-created) are logged and retried with backoff.
  *
- * Throws when a consumer does not exist.
+ * Throws when the model's consumer does not exist.
  */
 export async function consumeJobs(
   nc: NatsConnection,
   options: ConsumeJobsOptions,
 ): Promise<JobConsumer> {
   const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
   const stream = streamNames(options.streamPrefix).jobs;
-  const consumers = await Promise.all(
-    JobPriorities.map((priority) =>
-      js.consumers.get(stream, modelConsumerName(options.model, priority)),
-    ),
-  );
-  const ackWaitNanos = (await consumers[0]?.info(true))?.config.ack_wait ?? 30e9;
+  const subjects = options.subjects ?? defaultSubjects;
+  const name = modelConsumerName(options.model);
+  const consumer = await js.consumers.get(stream, name);
+  const info = await consumer.info(true);
+  const modelSource: JobSource = { name, consumer, tenant: null, backlog: 0, inFlight: 0 };
+  const interactiveSources = [modelSource];
+  const batch = new BatchTenantSources({
+    js,
+    jsm,
+    stream,
+    model: options.model,
+    subjects,
+    modelConsumer: info.config,
+    filterUpdates: serverSupports(nc, 'consumerFilterUpdate'),
+    logger: loggerOrDefault(options.logger),
+  });
   const loop = new JobPullLoop(
     nc,
-    JobPriorities.map(
-      (priority, i) =>
-        new Lane(priority, consumers[i] as Consumer, modelConsumerName(options.model, priority)),
-    ),
-    { ...options, stream, ackWaitMs: Math.floor(ackWaitNanos / 1e6) },
+    {
+      interactive: new Lane('interactive', () => interactiveSources),
+      batch: new Lane('batch', () => batch.sources),
+    },
+    batch,
+    {
+      ...options,
+      subjects,
+      stream,
+      consumerName: name,
+      ackWaitMs: Math.floor((info.config.ack_wait ?? 30e9) / 1e6),
+    },
   );
   loop.start();
   return loop;
 }
 
-type LoopOptions = ConsumeJobsOptions & { stream: string; ackWaitMs: number };
+type LoopOptions = ConsumeJobsOptions & {
+  subjects: SwitchyardSubjects;
+  stream: string;
+  consumerName: string;
+  ackWaitMs: number;
+};
 
-/** One priority lane of a model: its consumer and what the loop knows of it. */
+/** One priority lane of a model: the consumers it pulls from and what the loop knows of it. */
 class Lane implements LaneState {
   inFlight = 0;
   claimed = 0;
-  backlog = 0;
   openPull: ConsumerMessages | undefined;
+  private turn = 0;
 
   constructor(
     readonly priority: JobPriority,
-    readonly consumer: Consumer,
-    readonly name: string,
+    readonly sources: () => readonly JobSource[],
   ) {}
 
-  /** Nothing in flight, nothing known to wait, no pull open: it gets a one-job pull of its own. */
+  /** Jobs known to wait in all the lane's consumers. */
+  get backlog(): number {
+    return this.sources().reduce((sum, source) => sum + source.backlog, 0);
+  }
+
+  /**
+   * The interactive lane with nothing in flight, nothing known to wait and no pull open: it
+   * gets a one-job pull of its own. (An idle batch lane waits for the stream to show jobs.)
+   */
   get idle(): boolean {
-    return this.inFlight === 0 && this.backlog === 0 && this.claimed === 0;
+    return (
+      this.priority === 'interactive' &&
+      this.inFlight === 0 &&
+      this.backlog === 0 &&
+      this.claimed === 0
+    );
+  }
+
+  /**
+   * Where the next pull of `size` jobs goes, and how many of them: the next consumer in turn
+   * with jobs known to wait, for an equal part of the pull (the interactive lane's one
+   * consumer takes the whole pull).
+   */
+  nextPull(size: number): { source: JobSource; size: number } | null {
+    const all = this.sources();
+    if (this.priority === 'interactive')
+      return all[0] === undefined ? null : { source: all[0], size };
+    const waiting = all.filter((source) => source.backlog > 0);
+    const source = waiting[this.turn++ % Math.max(1, waiting.length)];
+    if (source === undefined) return null;
+    const part = Math.ceil(size / waiting.length);
+    return { source, size: Math.max(1, Math.min(part, source.backlog)) };
   }
 }
+
+/** A batch pull waits this long at most: a tenant's jobs may all be taken by other workers. */
+const batchPullExpiresMs = 1_000;
 
 class JobPullLoop implements JobConsumer {
   readonly model: string;
   readonly stream: string;
-  readonly consumerNames: Readonly<Record<JobPriority, string>>;
+  readonly consumerName: string;
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
 
@@ -209,6 +275,7 @@ class JobPullLoop implements JobConsumer {
   /** The attributes every `process` span of this consumer has (computed once, not per job). */
   private readonly spanAttributes: Attributes;
   private readonly pullExpiresMs: number;
+  private readonly batchScanMs: number;
   private readonly progressIntervalMs: number;
   private readonly unsettledNakDelayMs: number;
   private readonly handBackWaitMs: number;
@@ -216,7 +283,6 @@ class JobPullLoop implements JobConsumer {
   /** Handler failures by stream sequence, for messages that failed and came back. */
   private readonly failuresBySeq = new Map<number, number>();
   private readonly log: Logger;
-  private readonly lanes: Record<JobPriority, Lane>;
   private limit: number;
   private isPaused: boolean;
   private pauseTimer: NodeJS.Timeout | undefined;
@@ -230,28 +296,19 @@ class JobPullLoop implements JobConsumer {
 
   constructor(
     private readonly nc: NatsConnection,
-    lanes: Lane[],
+    private readonly lanes: Readonly<Record<JobPriority, Lane>>,
+    private readonly batch: BatchTenantSources,
     private readonly options: LoopOptions,
   ) {
     this.model = options.model;
     this.stream = options.stream;
-    this.lanes = Object.fromEntries(lanes.map((lane) => [lane.priority, lane])) as Record<
-      JobPriority,
-      Lane
-    >;
-    this.consumerNames = {
-      interactive: this.lanes.interactive.name,
-      batch: this.lanes.batch.name,
-    };
-    this.subjects = options.subjects ?? defaultSubjects;
-    this.spanAttributes = consumerAttributes(
-      this.model,
-      this.consumerNames.interactive,
-      this.subjects,
-    );
+    this.consumerName = options.consumerName;
+    this.subjects = options.subjects;
+    this.spanAttributes = consumerAttributes(this.model, this.consumerName, this.subjects);
     this.limit = checkConcurrency(options.concurrency);
     this.isPaused = options.startPaused ?? false;
     this.pullExpiresMs = Math.max(minPullExpiresMs, options.pullExpiresMs ?? 5_000);
+    this.batchScanMs = Math.max(50, options.batchScanMs ?? 1_000);
     this.progressIntervalMs =
       options.progressIntervalMs ?? Math.max(250, Math.floor(options.ackWaitMs / 3));
     this.unsettledNakDelayMs = options.unsettledNakDelayMs ?? 1_000;
@@ -259,9 +316,13 @@ class JobPullLoop implements JobConsumer {
     this.termWithReason = serverSupports(nc, 'termReason');
     this.log = loggerOrDefault(options.logger).child({
       stream: this.stream,
-      consumer: this.consumerNames.interactive,
+      consumer: this.consumerName,
     });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  get batchConsumerNames(): readonly string[] {
+    return this.batch.sources.map((source) => source.name);
   }
 
   get inFlight(): number {
@@ -277,13 +338,14 @@ class JobPullLoop implements JobConsumer {
   }
 
   start(): void {
-    this.loopDone = Promise.all(
-      JobPriorities.map((priority) =>
+    this.loopDone = Promise.all([
+      ...JobPriorities.map((priority) =>
         this.run(this.lanes[priority]).catch((error: unknown) => {
           this.log.error({ err: error, priority }, 'job pull loop failed');
         }),
       ),
-    ).then(() => {
+      this.scanBatchTenants(),
+    ]).then(() => {
       if (!this.stopping) this.resolveClosed();
     });
   }
@@ -353,39 +415,67 @@ class JobPullLoop implements JobConsumer {
     while (this.jobs.size > 0) await Promise.all([...this.jobs].map((job) => job.done));
   }
 
-  /** How many jobs the lane pulls next; 0 to wait. An idle lane pulls one, unclaimed. */
-  private nextPull(lane: Lane): { size: number; claims: boolean } {
-    if (lane.idle) return { size: 1, claims: false };
-    return { size: pullSize(lane.priority, this.limit, this.lanes), claims: true };
+  private get running(): boolean {
+    return !this.stopping && !this.nc.isClosed() && !this.nc.isDraining();
+  }
+
+  /** Asks the stream which tenants have batch jobs waiting, every batchScanMs while running. */
+  private async scanBatchTenants(): Promise<void> {
+    let failing = false;
+    while (this.running) {
+      try {
+        if (await this.batch.refresh()) this.changed.notify();
+        failing = false;
+      } catch (error) {
+        if (!this.running) break;
+        if (!failing)
+          this.log.warn({ err: error }, 'reading the batch jobs waiting failed; retrying');
+        failing = true;
+      }
+      await sleep(this.batchScanMs, this.stopSignal.signal);
+    }
+  }
+
+  /** Where the lane pulls next and how many; null to wait. An idle lane pulls one, unclaimed. */
+  private nextPull(lane: Lane): { source: JobSource; size: number; claims: boolean } | null {
+    if (this.isPaused) return null;
+    const idle = lane.idle;
+    const size = idle ? 1 : pullSize(lane.priority, this.limit, this.lanes);
+    const pull = size === 0 ? null : lane.nextPull(size);
+    return pull === null ? null : { ...pull, claims: !idle };
   }
 
   private async run(lane: Lane): Promise<void> {
     let failures = 0;
-    while (!this.stopping && !this.nc.isClosed() && !this.nc.isDraining()) {
-      const { size, claims } = this.isPaused ? { size: 0, claims: false } : this.nextPull(lane);
-      if (size === 0) {
+    while (this.running) {
+      const next = this.nextPull(lane);
+      if (next === null) {
         await this.changed.wait();
         continue;
       }
+      const { source, size, claims } = next;
       let delivered = 0;
       if (claims) lane.claimed += size;
       try {
-        const pull = await lane.consumer.fetch({ max_messages: size, expires: this.pullExpiresMs });
+        const expires = source.tenant === null ? this.pullExpiresMs : batchPullExpiresMs;
+        const pull = await source.consumer.fetch({ max_messages: size, expires });
         lane.openPull = pull;
         for await (const msg of pull) {
           delivered += 1;
           if (claims) lane.claimed -= 1;
-          lane.backlog = msg.info.pending;
-          this.accept(lane, msg);
+          source.backlog = msg.info.pending;
+          this.accept(lane, source, msg);
         }
-        if (delivered < size) lane.backlog = 0;
+        if (delivered < size) source.backlog = 0;
         failures = 0;
       } catch (error) {
-        if (this.stopping || this.nc.isClosed() || this.nc.isDraining()) break;
+        if (!this.running) break;
+        // A tenant's consumer may be gone (removed while idle): the next scan makes it again.
+        if (source.tenant !== null) this.batch.forget(source);
         failures += 1;
         const retryMs = Math.min(maxRetryDelayMs, 250 * 2 ** Math.min(failures, 6));
         this.log.warn(
-          { err: error, retryMs, priority: lane.priority },
+          { err: error, retryMs, priority: lane.priority, consumer: source.name },
           'pulling jobs failed; retrying',
         );
         await sleep(retryMs, this.stopSignal.signal);
@@ -397,7 +487,7 @@ class JobPullLoop implements JobConsumer {
     }
   }
 
-  private accept(lane: Lane, msg: JsMsg): void {
+  private accept(lane: Lane, source: JobSource, msg: JsMsg): void {
     const settlement = createJobSettlement(msg, {
       termWithReason: this.termWithReason,
       progressIntervalMs: this.progressIntervalMs,
@@ -407,6 +497,7 @@ class JobPullLoop implements JobConsumer {
       ...readJobMessage(msg, this.subjects),
       model: this.model,
       priority: lane.priority,
+      consumer: source.name,
       attempt: msg.info.deliveryCount,
       streamSequence: msg.info.streamSequence,
       storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
@@ -417,8 +508,10 @@ class JobPullLoop implements JobConsumer {
     };
     const job: InFlightJob = { settlement, abort, done: Promise.resolve() };
     lane.inFlight += 1;
+    source.inFlight += 1;
     job.done = this.handle(delivery, settlement).finally(() => {
       lane.inFlight -= 1;
+      source.inFlight -= 1;
       if (this.jobs.delete(job) && this.stopping && !this.graceOver) this.finishedSinceStop += 1;
       this.changed.notify();
     });

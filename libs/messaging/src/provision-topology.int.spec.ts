@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeNats, connectNats } from './connection';
 import { makeJob } from './job-fixtures.test-support';
 import { TopologyConflictError } from './messaging.errors';
+import { ensureConsumer } from './ensure-consumer';
+import { BATCH_CONSUMER_IDLE_MS, batchConsumerConfig } from './topology-plan';
 import { provisionTopology } from './provision-topology';
 import { publishJob } from './publish-job';
 import { serverSupports } from './server-version';
@@ -41,16 +43,14 @@ describe('provisionTopology against nats-server', () => {
     await server?.stop();
   });
 
-  it('creates the six streams and one consumer per model and lane, then changes nothing', async () => {
+  it('creates the six streams and one consumer per model, then changes nothing', async () => {
     const settings = isolated('create');
     const first = await provisionTopology(nc, settings);
     const names = streamNames(settings.streamPrefix);
     expect(Object.values(first.streams).map((s) => s.outcome)).toEqual(Array(6).fill('created'));
     expect(first.consumers.map((c) => [c.name, c.outcome])).toEqual([
       ['model-fast-triage-model', 'created'],
-      ['batch-fast-triage-model', 'created'],
       ['model-openai~2Fgpt-4o', 'created'],
-      ['batch-openai~2Fgpt-4o', 'created'],
     ]);
 
     const jobs = await jsm.streams.info(names.jobs);
@@ -70,29 +70,39 @@ describe('provisionTopology against nats-server', () => {
       deliver_policy: 'all',
       ack_wait: 60_000_000_000,
     });
-    const batch = await jsm.consumers.info(names.jobs, 'batch-openai~2Fgpt-4o');
-    expect(batch.config.filter_subject).toBe(
-      `${settings.subjectRoot}.jobs.*.openai~2Fgpt-4o.batch`,
+    // A tenant's batch consumer, as a worker makes it: the server keeps every setting (its
+    // idle removal too), so making it again changes nothing.
+    const tenantBatch = batchConsumerConfig(
+      consumer.config,
+      'acme',
+      'openai/gpt-4o',
+      settings.subjectRoot,
     );
+    expect(await ensureConsumer(jsm, names.jobs, tenantBatch)).toBe('created');
+    expect(await ensureConsumer(jsm, names.jobs, tenantBatch)).toBe('unchanged');
+    const batch = await jsm.consumers.info(names.jobs, 'batch-acme~openai~2Fgpt-4o');
+    expect(batch.config).toMatchObject({
+      filter_subject: `${settings.subjectRoot}.jobs.acme.openai~2Fgpt-4o.batch`,
+      inactive_threshold: BATCH_CONSUMER_IDLE_MS * 1_000_000,
+      ack_wait: 60_000_000_000,
+    });
 
     const second = await provisionTopology(nc, settings);
     expect(Object.values(second.streams).map((s) => s.outcome)).toEqual(Array(6).fill('unchanged'));
-    expect(second.consumers.map((c) => c.outcome)).toEqual(Array(4).fill('unchanged'));
+    expect(second.consumers.map((c) => c.outcome)).toEqual(Array(2).fill('unchanged'));
     expect(second.unknownConsumers).toEqual([]);
   });
 
   it('is safe to run from three replicas at once', async () => {
     const settings = isolated('concurrent', ['a', 'b', 'c', 'd']);
     const runs = await Promise.all([1, 2, 3].map(() => provisionTopology(nc, settings)));
-    for (const run of runs) expect(run.consumers).toHaveLength(8);
+    for (const run of runs) expect(run.consumers).toHaveLength(4);
     const created = runs.flatMap((run) => run.consumers).filter((c) => c.outcome === 'created');
-    expect(created.length).toBeGreaterThanOrEqual(8);
+    expect(created.length).toBeGreaterThanOrEqual(4);
     const names = streamNames(settings.streamPrefix);
     const consumers: string[] = [];
     for await (const info of jsm.consumers.list(names.jobs)) consumers.push(info.name);
-    expect(consumers.sort()).toEqual(
-      ['a', 'b', 'c', 'd'].flatMap((m) => [`batch-${m}`, `model-${m}`]).sort(),
-    );
+    expect(consumers.sort()).toEqual(['a', 'b', 'c', 'd'].map((m) => `model-${m}`));
     const again = await provisionTopology(nc, settings);
     expect(again.consumers.every((c) => c.outcome === 'unchanged')).toBe(true);
   });
@@ -157,36 +167,32 @@ describe('provisionTopology against nats-server', () => {
     const models = ['gpt', 'gpt-4', 'gpt.4', 'gpt/4', 'openai/gpt', 'openai/gpt-4o'];
     const settings = isolated('prefixes', models);
     const result = await provisionTopology(nc, settings);
-    expect(result.consumers.map((c) => c.outcome)).toEqual(
-      models.flatMap(() => ['created', 'created']),
-    );
+    expect(result.consumers.map((c) => c.outcome)).toEqual(models.map(() => 'created'));
 
     const js = jetstream(nc);
     const subjects = createSubjects(settings.subjectRoot);
     for (const model of models) await publishJob(js, makeJob({ model }), { subjects });
-    const batchJob = makeJob({ model: 'gpt' });
-    await publishJob(js, { ...batchJob, priority: 'batch' }, { subjects });
     const names = streamNames(settings.streamPrefix);
     for (const model of models) {
       const info = await jsm.consumers.info(names.jobs, modelConsumerName(model));
-      const batch = await jsm.consumers.info(names.jobs, modelConsumerName(model, 'batch'));
-      expect([model, info.num_pending, batch.num_pending]).toEqual([
-        model,
-        1,
-        model === 'gpt' ? 1 : 0,
-      ]);
+      expect([model, info.num_pending]).toEqual([model, 1]);
     }
   });
 
-  it('leaves consumers it does not own alone and reports them', async () => {
+  it('leaves consumers it does not own alone and reports them, but not tenants’ batch consumers', async () => {
     const settings = isolated('unknown', ['kept']);
-    await provisionTopology(nc, settings);
+    const first = await provisionTopology(nc, settings);
     const names = streamNames(settings.streamPrefix);
     await jsm.consumers.add(names.jobs, {
       durable_name: 'operator-made',
       ack_policy: AckPolicy.Explicit,
       filter_subject: `${settings.subjectRoot}.jobs.*.retired-model`,
     });
+    const own = await jsm.consumers.info(names.jobs, first.consumers[0]?.name ?? '');
+    await jsm.consumers.add(
+      names.jobs,
+      batchConsumerConfig(own.config, 'acme', 'kept', settings.subjectRoot),
+    );
     const again = await provisionTopology(nc, settings);
     expect(again.unknownConsumers).toEqual(['operator-made']);
     expect((await jsm.consumers.info(names.jobs, 'operator-made')).name).toBe('operator-made');

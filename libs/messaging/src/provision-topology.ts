@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { JobPriority, StreamKind } from '@switchyard/contracts';
+import { createSubjects, type StreamKind } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { ensureConsumer } from './ensure-consumer';
@@ -26,15 +26,15 @@ export interface ProvisionedTopology {
   streams: Record<StreamKind, { name: string; outcome: ProvisionOutcome }>;
   consumers: {
     model: string;
-    priority: JobPriority;
     name: string;
     filterSubject: string;
     outcome: ProvisionOutcome;
   }[];
   /**
    * Consumers on the jobs stream that no configured model owns (a model removed from the
-   * config, or one an operator made). They are left alone, never deleted: delete one with
-   * `nats consumer rm` once its jobs are drained.
+   * config, or one an operator made); tenants' batch consumers of configured models are not
+   * listed. They are left alone, never deleted: delete one with `nats consumer rm` once its
+   * jobs are drained.
    */
   unknownConsumers: string[];
 }
@@ -45,8 +45,9 @@ const consumerParallelism = 8;
 /**
  * Creates or updates Switchyard's JetStream topology: the streams LLM_JOBS (work queue),
  * LLM_DLQ, LLM_USAGE and LLM_RESULTS, and one durable pull consumer per logical model on
- * LLM_JOBS, filtered to `<root>.jobs.*.<model token>` (see README.md for every setting and
- * why).
+ * LLM_JOBS, filtered to `<root>.jobs.*.<model token>`: the model's interactive lane (workers
+ * make the batch lane's consumers, one per tenant; see batchConsumerConfig). README.md gives
+ * every setting and why.
  *
  * Idempotent and safe to run from every replica at start-up at the same time: each stream
  * and consumer is created when missing, updated when a managed setting differs, and left as
@@ -96,9 +97,8 @@ async function provisionOnce(
   for (let i = 0; i < plan.consumers.length; i += consumerParallelism) {
     const chunk = plan.consumers.slice(i, i + consumerParallelism);
     const done = await Promise.all(
-      chunk.map(async ({ model, priority, config }) => ({
+      chunk.map(async ({ model, config }) => ({
         model,
-        priority,
         name: config.durable_name,
         filterSubject: config.filter_subject,
         outcome: await ensureConsumer(jsm, plan.jobsStream, config, consumerOptions),
@@ -108,9 +108,16 @@ async function provisionOnce(
   }
 
   const known = new Set(consumers.map((consumer) => consumer.name));
+  const subjects = createSubjects(options.subjectRoot);
+  const isTenantBatchConsumer = (filter: string | undefined): boolean => {
+    const parsed = subjects.parse(filter ?? '');
+    return parsed.ok && parsed.priority === 'batch' && options.models.includes(parsed.model);
+  };
   const unknownConsumers: string[] = [];
   for await (const info of jsm.consumers.list(plan.jobsStream)) {
-    if (!known.has(info.name)) unknownConsumers.push(info.name);
+    if (!known.has(info.name) && !isTenantBatchConsumer(info.config.filter_subject)) {
+      unknownConsumers.push(info.name);
+    }
   }
   if (unknownConsumers.length > 0) {
     log.info(

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { planTopology, TopologyDefaults, type TopologySettings } from './topology-plan';
+import {
+  BATCH_CONSUMER_IDLE_MS,
+  batchConsumerConfig,
+  planTopology,
+  TopologyDefaults,
+  type ManagedConsumerConfig,
+  type TopologySettings,
+} from './topology-plan';
 
 const nanos = (ms: number) => ms * 1_000_000;
 const base = { models: ['fast-triage-model'], ackWaitMs: 300_000 };
@@ -32,39 +39,55 @@ describe('planTopology', () => {
     expect(plan.streams.every((s) => s.config.metadata === undefined)).toBe(true);
   });
 
-  it('plans one explicit-ack durable per model and priority lane with the given AckWait', () => {
+  it('plans one explicit-ack durable per model (its interactive lane) with the given AckWait', () => {
     const plan = planTopology(
       { ...base, maxAckPending: 50 },
       { metadata: false, exactDiscardNewBytes: true },
     );
     expect(plan.jobsStream).toBe('LLM_JOBS');
-    const settings = {
-      ack_policy: 'explicit',
-      deliver_policy: 'all',
-      ack_wait: nanos(300_000),
-      max_deliver: -1,
-      max_ack_pending: 50,
-    };
     expect(plan.consumers).toEqual([
       {
         model: 'fast-triage-model',
-        priority: 'interactive',
         config: expect.objectContaining({
           durable_name: 'model-fast-triage-model',
           filter_subject: 'llm.jobs.*.fast-triage-model',
-          ...settings,
-        }) as unknown,
-      },
-      {
-        model: 'fast-triage-model',
-        priority: 'batch',
-        config: expect.objectContaining({
-          durable_name: 'batch-fast-triage-model',
-          filter_subject: 'llm.jobs.*.fast-triage-model.batch',
-          ...settings,
+          ack_policy: 'explicit',
+          deliver_policy: 'all',
+          ack_wait: nanos(300_000),
+          max_deliver: -1,
+          max_ack_pending: 50,
         }) as unknown,
       },
     ]);
+  });
+
+  it('makes a tenant’s batch consumer from the model’s own, removed by the server when idle', () => {
+    const plan = planTopology(
+      { ...base, maxAckPending: 50, subjectRoot: 't1.llm' },
+      { metadata: true, exactDiscardNewBytes: true },
+    );
+    const own = plan.consumers[0]?.config as ManagedConsumerConfig;
+    expect(batchConsumerConfig(own, 'acme', 'fast-triage-model', 't1.llm')).toEqual({
+      durable_name: 'batch-acme~fast-triage-model',
+      description: 'Switchyard batch jobs of tenant acme for logical model "fast-triage-model"',
+      filter_subject: 't1.llm.jobs.acme.fast-triage-model.batch',
+      ack_policy: 'explicit',
+      deliver_policy: 'all',
+      replay_policy: 'instant',
+      ack_wait: nanos(300_000),
+      max_deliver: -1,
+      max_ack_pending: 50,
+      inactive_threshold: nanos(BATCH_CONSUMER_IDLE_MS),
+      metadata: {
+        'switchyard.model': 'fast-triage-model',
+        'switchyard.priority': 'batch',
+        'switchyard.tenant': 'acme',
+      },
+    });
+    const withoutMetadata = { ...own, metadata: undefined };
+    expect(batchConsumerConfig(withoutMetadata, 'acme', 'fast-triage-model')).not.toHaveProperty(
+      'metadata',
+    );
   });
 
   it('caps each model at its own max_ack_pending, else the shared one (10,000 by default)', () => {
@@ -74,10 +97,8 @@ describe('planTopology', () => {
         { ...base, models, ...settings },
         { metadata: false, exactDiscardNewBytes: true },
       ).consumers.map((c) => c.config.max_ack_pending);
-    expect(caps({})).toEqual(Array(6).fill(10_000));
-    expect(caps({ maxAckPending: 300, maxAckPendingByModel: { b: 20 } })).toEqual([
-      300, 300, 20, 20, 300, 300,
-    ]);
+    expect(caps({})).toEqual(Array(3).fill(10_000));
+    expect(caps({ maxAckPending: 300, maxAckPendingByModel: { b: 20 } })).toEqual([300, 20, 300]);
     expect(() => caps({ maxAckPendingByModel: { a: 0 } })).toThrow(RangeError);
   });
 
@@ -85,12 +106,12 @@ describe('planTopology', () => {
     const models = ['gpt', 'gpt-4', 'gpt.4', 'gpt/4', 'openai/gpt', 'openai/gpt-4o', 'a.b', 'a'];
     const plan = planTopology({ ...base, models }, { metadata: false, exactDiscardNewBytes: true });
     const lastTokens = plan.consumers.map((c) => c.config.filter_subject.split('.').slice(3));
-    for (const [i, tokens] of lastTokens.entries()) {
-      expect(tokens).toHaveLength(plan.consumers[i]?.priority === 'batch' ? 2 : 1);
+    for (const tokens of lastTokens) {
+      expect(tokens).toHaveLength(1);
       expect(tokens.join('.')).not.toMatch(/[*>]/);
     }
-    expect(new Set(lastTokens.map((t) => t.join('.'))).size).toBe(models.length * 2);
-    expect(new Set(plan.consumers.map((c) => c.config.durable_name)).size).toBe(models.length * 2);
+    expect(new Set(lastTokens.map((t) => t.join('.'))).size).toBe(models.length);
+    expect(new Set(plan.consumers.map((c) => c.config.durable_name)).size).toBe(models.length);
   });
 
   it('uses the subject root and stream prefix, and no prefix for an empty one', () => {
@@ -191,7 +212,7 @@ describe('planTopology', () => {
       { ...base, models: ['a', 'b', 'a'] },
       { metadata: false, exactDiscardNewBytes: true },
     );
-    expect(plan.consumers.map((c) => c.model)).toEqual(['a', 'a', 'b', 'b']);
+    expect(plan.consumers.map((c) => c.model)).toEqual(['a', 'b']);
   });
 
   it('refuses settings out of range', () => {

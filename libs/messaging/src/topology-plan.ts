@@ -10,10 +10,9 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import {
+  batchConsumerName,
   createSubjects,
-  JobPriorities,
   modelConsumerName,
-  type JobPriority,
   streamNames,
   DEFAULT_SUBJECT_ROOT,
   USAGE_MAX_AGE_MS,
@@ -132,6 +131,7 @@ export type ManagedConsumerConfig = Pick<
   | 'ack_wait'
   | 'max_deliver'
   | 'max_ack_pending'
+  | 'inactive_threshold'
 > & { durable_name: string; filter_subject: string; metadata?: Record<string, string> };
 
 /** One wanted stream. */
@@ -140,10 +140,12 @@ export interface StreamPlan {
   config: ManagedStreamConfig;
 }
 
-/** One wanted model consumer on the jobs stream: one per model and priority lane. */
+/**
+ * One wanted model consumer on the jobs stream: the model's interactive lane. Its batch lane
+ * has a consumer per tenant, made by workers as tenants' batch jobs arrive (batchConsumerConfig).
+ */
 export interface ConsumerPlan {
   model: string;
-  priority: JobPriority;
   config: ManagedConsumerConfig;
 }
 
@@ -282,26 +284,67 @@ export function planTopology(
     byModel !== undefined && Object.hasOwn(byModel, model)
       ? positiveInt(`maxAckPendingByModel.${model}`, byModel[model] as number)
       : maxAckPending;
-  const consumers = [...new Set(settings.models)].flatMap((model) =>
-    JobPriorities.map((priority) => ({
-      model,
-      priority,
-      config: {
-        durable_name: modelConsumerName(model, priority),
-        description: `Switchyard ${priority} jobs of logical model ${JSON.stringify(model)}`,
-        filter_subject: subjects.jobsForModel(model, priority),
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        replay_policy: ReplayPolicy.Instant,
-        ack_wait: nanos(ackWaitMs),
-        max_deliver: d.maxDeliver,
-        max_ack_pending: maxAckPendingOf(model),
-        ...meta({ 'switchyard.model': model, 'switchyard.priority': priority }),
-      },
-    })),
-  );
+  const consumers = [...new Set(settings.models)].map((model) => ({
+    model,
+    config: {
+      durable_name: modelConsumerName(model),
+      description: `Switchyard interactive jobs of logical model ${JSON.stringify(model)}`,
+      filter_subject: subjects.jobsForModel(model),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      replay_policy: ReplayPolicy.Instant,
+      ack_wait: nanos(ackWaitMs),
+      max_deliver: d.maxDeliver,
+      max_ack_pending: maxAckPendingOf(model),
+      ...meta({ 'switchyard.model': model, 'switchyard.priority': 'interactive' }),
+    },
+  }));
 
   return { streams, jobsStream: names.jobs, consumers };
+}
+
+/**
+ * How long a tenant's batch consumer may go without a pull before the server removes it. Workers
+ * pull from it while the tenant's batch jobs wait, and make it again when new ones arrive; the
+ * jobs are the stream's, so removing the consumer loses none.
+ */
+export const BATCH_CONSUMER_IDLE_MS = hour;
+
+/**
+ * The consumer of one tenant's batch lane of a model (see batchConsumerName): the settings of
+ * the model's own consumer (AckWait, deliveries, max ack pending, as provisioning left them),
+ * filtered to `<root>.jobs.<tenant>.<model>.batch`, removed by the server after
+ * BATCH_CONSUMER_IDLE_MS without a pull. Pure; workers make it when they find the tenant's
+ * batch jobs waiting.
+ */
+export function batchConsumerConfig(
+  modelConsumer: Readonly<ConsumerConfig>,
+  tenant: string,
+  model: string,
+  subjectRoot: string = DEFAULT_SUBJECT_ROOT,
+): ManagedConsumerConfig {
+  const metadata = modelConsumer.metadata;
+  return {
+    durable_name: batchConsumerName(tenant, model),
+    description: `Switchyard batch jobs of tenant ${tenant} for logical model ${JSON.stringify(model)}`,
+    filter_subject: createSubjects(subjectRoot).jobs(tenant, model, 'batch'),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    replay_policy: ReplayPolicy.Instant,
+    ack_wait: modelConsumer.ack_wait ?? nanos(30_000),
+    max_deliver: modelConsumer.max_deliver ?? TopologyDefaults.maxDeliver,
+    max_ack_pending: modelConsumer.max_ack_pending ?? TopologyDefaults.maxAckPending,
+    inactive_threshold: nanos(BATCH_CONSUMER_IDLE_MS),
+    ...(metadata === undefined
+      ? {}
+      : {
+          metadata: {
+            'switchyard.model': model,
+            'switchyard.priority': 'batch',
+            'switchyard.tenant': tenant,
+          },
+        }),
+  };
 }
 
 function maxBytesOf(kind: StreamKind, bytes = -1): number {

@@ -79,11 +79,13 @@ export function answerUnknownModels(options: UnknownModelsOptions): UnknownModel
 
 async function answerJob(
   msg: Msg,
-  { tenant, model, priority }: ParsedModelSubject,
+  { tenant, model }: ParsedModelSubject,
   options: UnknownModelsOptions,
 ): Promise<void> {
   const { nc, jsm, subjects, jobsStream, log } = options;
-  if (await consumerExists(jsm, jobsStream, modelConsumerName(model, priority))) return;
+  // The model's own consumer exists once a worker serves it (batch jobs too: workers then make
+  // the tenants' batch consumers).
+  if (await consumerExists(jsm, jobsStream, modelConsumerName(model))) return;
   const jobId = jobIdOf(msg);
   const replyTo = readReplyTo(msg.headers);
   const configured = Object.keys(options.config.models).sort().join(', ');

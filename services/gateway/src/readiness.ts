@@ -1,7 +1,7 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { JobPriorities, modelConsumerName, streamNames } from '@switchyard/contracts';
+import { modelConsumerName, streamNames } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 
 /** What `/health/readiness` found. */
@@ -53,15 +53,14 @@ export class ReadinessCheck {
         `stream:${stream}`,
         async () => (await this.manager()).streams.info(stream),
       ]),
-      ...Object.keys(this.config.models).flatMap((model) =>
-        JobPriorities.map((priority): [string, () => Promise<unknown>] => {
-          const consumer = modelConsumerName(model, priority);
-          return [
-            `consumer:${consumer}`,
-            async () => (await this.manager()).consumers.info(names.jobs, consumer),
-          ];
-        }),
-      ),
+      // A model's batch lane has consumers per tenant, made by workers as batch jobs arrive.
+      ...Object.keys(this.config.models).map((model): [string, () => Promise<unknown>] => {
+        const consumer = modelConsumerName(model);
+        return [
+          `consumer:${consumer}`,
+          async () => (await this.manager()).consumers.info(names.jobs, consumer),
+        ];
+      }),
     ];
     const results = await Promise.all(
       checks.map(async ([name, check]) => {

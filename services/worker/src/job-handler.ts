@@ -46,7 +46,10 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       logger: log,
     });
     const finished = (outcome: JobOutcome) =>
-      context.metrics.outcome(delivery.model, outcome, delivery.pending);
+      context.metrics.outcome(delivery.model, outcome, {
+        consumer: delivery.consumer,
+        pending: delivery.pending,
+      });
     if (!delivery.ok) {
       log.warn({ code: delivery.error.code }, 'invalid job: answered and terminated');
       await replies.fail(delivery.error, delivery.jobId);

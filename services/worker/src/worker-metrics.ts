@@ -36,7 +36,8 @@ export class WorkerMetrics {
   private readonly tokens;
   private readonly cost;
   private readonly costSaved;
-  private readonly pendingByModel = new Map<string, number>();
+  /** Jobs waiting as of the last delivery, by model and consumer. */
+  private readonly pending = new Map<string, { model: string; consumer: string; jobs: number }>();
   private readonly boards = new Map<string, DeploymentBoard>();
 
   constructor(meter: Meter, provider: string) {
@@ -77,10 +78,13 @@ export class WorkerMetrics {
     });
     meter
       .createObservableGauge('switchyard_consumer_pending', {
-        description: 'Jobs waiting in a model consumer, as of its last delivery to this worker',
+        description:
+          'Jobs waiting in a consumer of a model (its own, or a tenant’s batch consumer), as of its last delivery to this worker',
       })
       .addCallback((result) => {
-        for (const [model, pending] of this.pendingByModel) result.observe(pending, { model });
+        for (const { model, consumer, jobs } of this.pending.values()) {
+          result.observe(jobs, { model, consumer });
+        }
       });
     meter
       .createObservableGauge('switchyard_deployment_available', {
@@ -115,10 +119,15 @@ export class WorkerMetrics {
     this.boards.set(model, board);
   }
 
-  /** A delivery of `model` finished with `outcome`; `pending` jobs still wait behind it. */
-  outcome(model: string, outcome: JobOutcome, pending?: number): void {
+  /**
+   * A delivery of `model` finished with `outcome`; `queue.pending` jobs still wait behind it in
+   * the consumer that delivered it.
+   */
+  outcome(model: string, outcome: JobOutcome, queue?: { consumer: string; pending: number }): void {
     this.jobs.add(1, { model, outcome });
-    if (pending !== undefined) this.pendingByModel.set(model, pending);
+    if (queue === undefined) return;
+    const { consumer, pending } = queue;
+    this.pending.set(`${model}\u0000${consumer}`, { model, consumer, jobs: pending });
   }
 
   /** A provider call or cache hit, from its usage event. */

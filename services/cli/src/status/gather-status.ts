@@ -1,7 +1,7 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { JobPriorities, modelConsumerName, streamNames } from '@switchyard/contracts';
+import { createSubjects, modelConsumerName, streamNames } from '@switchyard/contracts';
 import { cooldownOptionsFrom, createCooldownTracker } from '@switchyard/limits';
 import { discoverServices } from '@switchyard/messaging';
 import type { Redis } from 'ioredis';
@@ -17,7 +17,10 @@ export interface PoolStatus {
   started?: string;
 }
 
-/** A model consumer's counts from JetStream, or `missing` when it is not provisioned. */
+/**
+ * A consumer's counts from JetStream (a model's own, or a tenant's batch consumer of it), or
+ * `missing` when a model's consumer is not provisioned.
+ */
 export type ConsumerStatus =
   | {
       model: string;
@@ -81,26 +84,36 @@ async function gatherConsumers(
 ): Promise<ConsumerStatus[]> {
   const jsm = await jetstreamManager(nc);
   const stream = streamNames(config.switchyard.nats.streamPrefix).jobs;
-  return Promise.all(
-    Object.keys(config.models)
-      .flatMap((model) => JobPriorities.map((priority) => ({ model, priority })))
-      .map(async ({ model, priority }): Promise<ConsumerStatus> => {
-        const consumer = modelConsumerName(model, priority);
-        try {
-          const info = await jsm.consumers.info(stream, consumer);
-          return {
-            model,
-            consumer,
-            pending: info.num_pending,
-            ackPending: info.num_ack_pending,
-            redelivered: info.num_redelivered,
-            waiting: info.num_waiting,
-          };
-        } catch {
-          return { model, consumer, missing: true };
-        }
-      }),
+  const subjects = createSubjects(config.switchyard.nats.subjectRoot);
+  const counts = (model: string, info: ConsumerInfo): ConsumerStatus => ({
+    model,
+    consumer: info.name,
+    pending: info.num_pending,
+    ackPending: info.num_ack_pending,
+    redelivered: info.num_redelivered,
+    waiting: info.num_waiting,
+  });
+  const models = Object.keys(config.models);
+  const own = await Promise.all(
+    models.map(async (model): Promise<ConsumerStatus> => {
+      const consumer = modelConsumerName(model);
+      try {
+        return counts(model, await jsm.consumers.info(stream, consumer));
+      } catch {
+        return { model, consumer, missing: true };
+      }
+    }),
   );
+  // The batch lanes: a consumer per tenant whose batch jobs the workers found.
+  const batch: ConsumerStatus[] = [];
+  for await (const info of jsm.consumers.list(stream)) {
+    const parsed = subjects.parse(info.config.filter_subject ?? '');
+    if (parsed.ok && parsed.priority === 'batch' && models.includes(parsed.model)) {
+      batch.push(counts(parsed.model, info));
+    }
+  }
+  batch.sort((a, b) => a.model.localeCompare(b.model) || a.consumer.localeCompare(b.consumer));
+  return [...own, ...batch];
 }
 
 async function gatherDeployments(
