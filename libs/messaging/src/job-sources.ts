@@ -59,14 +59,16 @@ export class BatchTenantSources {
   constructor(private readonly options: BatchTenantSourcesOptions) {}
 
   /** The tenants' consumers, in the order they were found. */
-  get sources(): JobSource[] {
-    return [...this.byTenant.values()];
+  get sources(): readonly JobSource[] {
+    return this.list;
   }
 
   /** Forgets a consumer that is gone (removed while idle); refresh() makes it again if needed. */
   forget(source: JobSource): void {
-    if (this.byTenant.get(source.tenant ?? '') === source)
-      this.byTenant.delete(source.tenant ?? '');
+    const tenant = source.tenant ?? '';
+    if (this.byTenant.get(tenant) !== source) return;
+    this.byTenant.delete(tenant);
+    this.list = [...this.byTenant.values()];
   }
 
   /** Reads the stream's batch subjects of the model; resolves whether anything changed. */
