@@ -84,9 +84,10 @@ describe('client.batches against nats-server and a fake worker', () => {
       duplicates: 0,
     });
     expect(again).toMatchObject({ queued: 0, duplicates: 3 });
-    // Batch jobs wait in the batch lane, served by the model's batch consumer.
-    const info = await jsm.consumers.info(streamNames(prefix).jobs, `batch-${idleModel}`);
-    expect(info.num_pending).toBe(3);
+    // Batch jobs wait in the tenant's batch lane of the model (workers make its consumer).
+    const lane = `${prefix}.jobs.default.${idleModel}.batch`;
+    const info = await jsm.streams.info(streamNames(prefix).jobs, { subjects_filter: lane });
+    expect(info.state.subjects).toEqual({ [lane]: 3 });
   });
 
   it('reads results from the durable subject, skips a duplicate final answer, and resumes from a sequence', async () => {
