@@ -81,7 +81,19 @@ describe('consumeJobs against nats-server', () => {
     const info = () => jsm.consumers.info(names.jobs, modelConsumerName(model));
     const publish = (priority: JobPriority = 'interactive', tenant = 'default') =>
       publishJob(js, { ...makeJob({ model, tenant }), priority }, { subjects });
-    return { start, queued, info, publish };
+    /**
+     * Removes the model's consumer and gives back a function that makes it again with its
+     * settings: the new consumer hands out its jobs again as first deliveries, as a consumer
+     * does whose leader died before its followers stored the deliveries it had made.
+     */
+    const removeConsumer = async () => {
+      const { config } = await info();
+      await jsm.consumers.delete(names.jobs, modelConsumerName(model));
+      return async () => {
+        await jsm.consumers.add(names.jobs, config);
+      };
+    };
+    return { start, queued, info, publish, removeConsumer };
   }
 
   it('never runs more jobs at once than its concurrency', async () => {
@@ -181,6 +193,59 @@ describe('consumeJobs against nats-server', () => {
     });
     await waitFor(() => attempts.length === 1, 3_000, 'the handed-back job');
     expect(attempts).toEqual([2]);
+  });
+
+  it('marks a first delivery behind one it already had as delivered before (its consumer lost deliveries)', async () => {
+    const { start, queued, removeConsumer } = await setUp('lost-deliveries', 2);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: { seq: number; attempt: number; deliveredBefore: boolean }[] = [];
+    const consumer = await start({
+      concurrency: 2,
+      handler: async ({ streamSequence, attempt, deliveredBefore, control }) => {
+        seen.push({ seq: streamSequence, attempt, deliveredBefore });
+        if (seen.length === 1) await gate;
+        await control.ack();
+      },
+    });
+    await waitFor(() => seen.length === 2 && consumer.inFlight === 1, 3_000, 'both jobs');
+    const addBack = await removeConsumer();
+    release(); // the first job's ack goes to no consumer: it is lost
+    await waitFor(() => consumer.inFlight === 0, 3_000, 'the first job to finish');
+    await addBack();
+    await waitFor(async () => (await queued()) === 0, 10_000, 'the lost job to be acked');
+    const [first, second] = seen;
+    expect(seen).toEqual([
+      { seq: first?.seq, attempt: 1, deliveredBefore: false },
+      { seq: second?.seq, attempt: 1, deliveredBefore: false },
+      { seq: first?.seq, attempt: 1, deliveredBefore: true },
+    ]);
+    expect(second?.seq).toBeGreaterThan(first?.seq ?? Infinity);
+  });
+
+  it('leaves a job delivered again while it is handled here to the first delivery', async () => {
+    const { start, queued, info, removeConsumer } = await setUp('in-flight-again', 1);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let handled = 0;
+    await start({
+      concurrency: 2,
+      handler: async ({ control }) => {
+        handled += 1;
+        await gate;
+        await control.ack();
+      },
+    });
+    await waitFor(() => handled === 1, 3_000, 'the job to start');
+    await (
+      await removeConsumer()
+    )();
+    await waitFor(async () => (await info()).num_ack_pending === 1, 10_000, 'the second delivery');
+    await sleep(300); // the second delivery reaches the consumer
+    release();
+    // The first delivery's ack settles the message: the server matches it by stream sequence.
+    await waitFor(async () => (await queued()) === 0, 3_000, 'the job to be acked');
+    expect(handled).toBe(1);
   });
 
   it('naks a job whose handler throws or leaves it unsettled', async () => {

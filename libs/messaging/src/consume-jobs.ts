@@ -28,6 +28,12 @@ export type JobDelivery = ReadJobMessageResult & {
   consumer: string;
   /** 1-based: the JetStream delivery count (1 the first time, 2 after one nak or AckWait…). */
   attempt: number;
+  /**
+   * The job may have been delivered, and served, before: a redelivery (attempt > 1), or a first
+   * delivery from a consumer that lost deliveries in a leader change (see
+   * JobSource.highestFirstDelivery). The handler should look for the job's record before serving it.
+   */
+  deliveredBefore: boolean;
   /** The job's sequence in the jobs stream. */
   streamSequence: number;
   /** When the stream stored the job (epoch ms). */
@@ -176,7 +182,14 @@ export async function consumeJobs(
   const name = modelConsumerName(options.model);
   const consumer = await js.consumers.get(stream, name);
   const info = await consumer.info(true);
-  const modelSource: JobSource = { name, consumer, tenant: null, backlog: 0, inFlight: 0 };
+  const modelSource: JobSource = {
+    name,
+    consumer,
+    tenant: null,
+    backlog: 0,
+    inFlight: 0,
+    highestFirstDelivery: 0,
+  };
   const interactiveSources = [modelSource];
   const batch = new BatchTenantSources({
     js,
@@ -289,6 +302,8 @@ class JobPullLoop implements JobConsumer {
   private stopping = false;
   private readonly stopSignal = new AbortController();
   private readonly jobs = new Set<InFlightJob>();
+  /** The stream sequences of the jobs being handled in this process. */
+  private readonly inFlightSequences = new Set<number>();
   private readonly changed = new Wakeup();
   private loopDone: Promise<void> = Promise.resolve();
   private finishedSinceStop = 0;
@@ -488,6 +503,19 @@ class JobPullLoop implements JobConsumer {
   }
 
   private accept(lane: Lane, source: JobSource, msg: JsMsg): void {
+    const seq = msg.info.streamSequence;
+    if (this.inFlightSequences.has(seq)) {
+      // Its consumer lost the first delivery in a leader change; that delivery's ack, nak or
+      // term settles the message (the server matches them by stream sequence).
+      this.log.warn(
+        { seq, consumer: source.name },
+        'job delivered again while this worker handles it: left to the first delivery',
+      );
+      return;
+    }
+    const attempt = msg.info.deliveryCount;
+    const deliveredBefore = attempt > 1 || seq <= source.highestFirstDelivery;
+    if (attempt === 1) source.highestFirstDelivery = Math.max(source.highestFirstDelivery, seq);
     const settlement = createJobSettlement(msg, {
       termWithReason: this.termWithReason,
       progressIntervalMs: this.progressIntervalMs,
@@ -498,20 +526,23 @@ class JobPullLoop implements JobConsumer {
       model: this.model,
       priority: lane.priority,
       consumer: source.name,
-      attempt: msg.info.deliveryCount,
-      streamSequence: msg.info.streamSequence,
+      attempt,
+      deliveredBefore,
+      streamSequence: seq,
       storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
       pending: msg.info.pending,
-      handlerFailures: this.failuresBySeq.get(msg.info.streamSequence) ?? 0,
+      handlerFailures: this.failuresBySeq.get(seq) ?? 0,
       control: settlement.control,
       signal: abort.signal,
     };
     const job: InFlightJob = { settlement, abort, done: Promise.resolve() };
     lane.inFlight += 1;
     source.inFlight += 1;
+    this.inFlightSequences.add(seq);
     job.done = this.handle(delivery, settlement).finally(() => {
       lane.inFlight -= 1;
       source.inFlight -= 1;
+      this.inFlightSequences.delete(seq);
       if (this.jobs.delete(job) && this.stopping && !this.graceOver) this.finishedSinceStop += 1;
       this.changed.notify();
     });

@@ -24,6 +24,13 @@ export interface JobSource {
   backlog: number;
   /** Jobs from this consumer being handled in this process. */
   inFlight: number;
+  /**
+   * The highest stream sequence this process got a first delivery (delivery count 1) of from
+   * this consumer. A consumer hands out first deliveries in stream order, so a first delivery
+   * below it means the consumer lost deliveries it had made (a leader died before its followers
+   * stored them): that job may have been served already.
+   */
+  highestFirstDelivery: number;
 }
 
 /** Options of {@link BatchTenantSources}. */
@@ -116,6 +123,7 @@ export class BatchTenantSources {
         tenant,
         backlog: 0,
         inFlight: 0,
+        highestFirstDelivery: 0,
       };
       this.byTenant.set(tenant, source);
       this.list = [...this.byTenant.values()];

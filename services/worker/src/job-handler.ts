@@ -63,7 +63,7 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       const settled = await settler.answerError(error);
       finished(settled === 'answered' ? outcome : settled);
     };
-    if (delivery.attempt > 1) {
+    if (delivery.deliveredBefore) {
       const record = await context.answers(job);
       if (record !== null && record.hop >= job.route.length) {
         finished(await settler.replay(record));
