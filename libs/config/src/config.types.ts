@@ -133,12 +133,24 @@ export interface RouterSettings {
 }
 
 /** The response cache (`litellm_settings.cache` and `cache_params`). */
+/**
+ * LiteLLM's `cache_params.mode`: `default_on` caches every request that does not opt out,
+ * `default_off` only those that opt in (`cache: {"use-cache": true}`, a job's `cache.use_cache`).
+ */
+export const cacheModes = ['default_on', 'default_off'] as const;
+export type CacheMode = (typeof cacheModes)[number];
+
 export interface CacheSettings {
   /**
    * Whether responses are cached.
    * @defaultValue false
    */
   readonly enabled: boolean;
+  /**
+   * Which requests the cache serves when enabled (`cache_params.mode`).
+   * @defaultValue 'default_on'
+   */
+  readonly mode: CacheMode;
   /**
    * How long an entry lives, in milliseconds (`cache_params.ttl`); a job's own `cache.ttl`
    * overrides it. Every cache key has a TTL, so a cache sharing a `noeviction` Redis cannot

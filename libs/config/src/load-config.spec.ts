@@ -112,6 +112,7 @@ describe('loadConfig', () => {
     });
     expect(config.cache).toEqual({
       enabled: true,
+      mode: 'default_on',
       ttlMs: 600_000,
       namespace: 'sy-cache',
       redisUrl: 'redis://:p%40ss%20word@cache.internal:6380',

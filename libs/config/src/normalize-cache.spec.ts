@@ -5,11 +5,30 @@ const withCache = (settings: string) => `${twoModels}litellm_settings:\n${settin
 
 describe('cache settings', () => {
   it('is off unless litellm_settings.cache is true', () => {
-    expect(parse(twoModels).config.cache).toEqual({ enabled: false, ttlMs: 3_600_000 });
-    expect(parse(withCache('  cache: true\n')).config.cache).toEqual({
-      enabled: true,
+    expect(parse(twoModels).config.cache).toEqual({
+      enabled: false,
+      mode: 'default_on',
       ttlMs: 3_600_000,
     });
+    expect(parse(withCache('  cache: true\n')).config.cache).toEqual({
+      enabled: true,
+      mode: 'default_on',
+      ttlMs: 3_600_000,
+    });
+  });
+
+  it("reads LiteLLM's cache_params.mode, and refuses a mode it does not know", () => {
+    const off = parse(withCache('  cache: true\n  cache_params: { mode: default_off }\n'));
+    expect(off.config.cache.mode).toBe('default_off');
+    expect(off.warnings).toEqual([]);
+    expect(problemsOf(withCache('  cache: true\n  cache_params: { mode: sometimes }\n'))).toEqual([
+      {
+        path: 'litellm_settings.cache_params.mode',
+        line: 12,
+        column: 25,
+        message: 'expected one of default_on, default_off, got "sometimes"',
+      },
+    ]);
   });
 
   it('builds the Redis URL from host, port and password', () => {
@@ -21,6 +40,7 @@ describe('cache settings', () => {
     );
     expect(config.cache).toEqual({
       enabled: true,
+      mode: 'default_on',
       ttlMs: 500,
       redisUrl: 'redis://:a%2Fb@cache:6390',
     });

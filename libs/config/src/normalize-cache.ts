@@ -62,6 +62,7 @@ export function normalizeCache(
 
   const cache: CacheSettings = {
     enabled,
+    mode: params?.mode ?? 'default_on',
     ttlMs: params?.ttl === undefined ? defaultCacheTtlMs : secondsToMs(params.ttl),
     ...(params?.namespace === undefined ? {} : { namespace: params.namespace }),
     ...(url === undefined ? {} : { redisUrl: url }),

@@ -21,6 +21,7 @@ import {
   section,
   text,
 } from './raw-scalars.schema';
+import { cacheModes } from './config.types';
 import { liteLlmRetryPolicyKeys, routingStrategies } from './router-options';
 
 /** The top-level keys of config.yaml, besides `model_list`. */
@@ -155,6 +156,7 @@ export function createRawSchemas(env: Env) {
     password: str.optional(),
     namespace: str.optional(),
     ttl: positiveSeconds.optional(),
+    mode: z.enum(cacheModes, expected(`expected one of ${cacheModes.join(', ')}`)).optional(),
   });
 
   const litellmSettings = section({

@@ -15,9 +15,11 @@ import { contractVersionSchema } from './version';
 
 /**
  * Per-request cache controls: `no_cache` skips reading the cache, `no_store` skips writing
- * the answer to it, `ttl` (seconds) overrides how long a stored answer lives.
+ * the answer to it, `ttl` (seconds) overrides how long a stored answer lives, and `use_cache`
+ * opts in where the cache is off unless asked (`cache_params.mode: default_off`).
  */
 export const cacheControlSchema = z.object({
+  use_cache: z.boolean().optional(),
   no_cache: z.boolean().optional(),
   no_store: z.boolean().optional(),
   ttl: z.int().positive().optional(),

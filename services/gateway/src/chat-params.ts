@@ -12,7 +12,8 @@ export interface ClientCall {
 
 /**
  * The client call of an accepted request: the OpenAI body, with the job's key id, tags (from
- * the header and LiteLLM's `metadata.tags`), deadline, cache controls and lane (LiteLLM's
+ * the header and LiteLLM's `metadata.tags`), deadline, cache controls (the body's LiteLLM
+ * `cache` and the headers) and lane (LiteLLM's
  * `priority`; interactive without it). Pure apart from `now`.
  */
 export function clientCall(
@@ -23,6 +24,11 @@ export function clientCall(
 ): ClientCall {
   const tags = [...new Set([...(options.tags ?? []), ...(chat.tags ?? [])])];
   const deadline = options.deadlineMs === undefined ? undefined : now + options.deadlineMs;
+  // The Cache-Control and x-switchyard-cache-ttl headers win over the body's `cache`.
+  const cache =
+    chat.cache === undefined && options.cache === undefined
+      ? undefined
+      : { ...chat.cache, ...options.cache };
   return {
     params: {
       ...chat.request,
@@ -31,7 +37,7 @@ export function clientCall(
         ...(caller.key === undefined ? {} : { key_id: caller.key.id }),
         ...(tags.length === 0 ? {} : { tags }),
         ...(deadline === undefined ? {} : { deadline }),
-        ...(options.cache === undefined ? {} : { cache: options.cache }),
+        ...(cache === undefined ? {} : { cache }),
         ...(options.jobId === undefined ? {} : { job_id: options.jobId }),
         ...(chat.priority === undefined ? {} : { priority: chat.priority }),
       },

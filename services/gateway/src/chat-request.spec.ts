@@ -52,7 +52,25 @@ describe('readChatRequest', () => {
     expect(readChatRequest({ model: 'fast', messages }, models).priority).toBeUndefined();
   });
 
+  it("takes LiteLLM's cache controls out of the body", () => {
+    const cache = { 'use-cache': true, 'no-cache': false, 'no-store': true, ttl: 600 };
+    expect(readChatRequest({ model: 'fast', messages, cache }, models)).toEqual({
+      model: 'fast',
+      request: { messages },
+      cache: { use_cache: true, no_cache: false, no_store: true, ttl: 600 },
+    });
+  });
+
   it.each([
+    [{ model: 'fast', messages, cache: true }, 'invalid_field', 'cache'],
+    [
+      { model: 'fast', messages, cache: { 'use-cache': 'yes' } },
+      'invalid_field',
+      'cache.use-cache',
+    ],
+    [{ model: 'fast', messages, cache: { ttl: 0 } }, 'invalid_field', 'cache.ttl'],
+    [{ model: 'fast', messages, cache: { 's-maxage': 60 } }, 'invalid_field', 'cache.s-maxage'],
+    [{ model: 'fast', messages, cache: { namespace: 'n' } }, 'invalid_field', 'cache.namespace'],
     [{ model: 'fast', messages, priority: 'high' }, 'invalid_field', 'priority'],
     [{ model: 'fast', messages, priority: 1.5 }, 'invalid_field', 'priority'],
     [[1, 2], 'invalid_body', null],

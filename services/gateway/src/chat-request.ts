@@ -1,6 +1,7 @@
 import {
   chatCompletionRequestSchema,
   laneOfLiteLlmPriority,
+  type CacheControl,
   type JobPriority,
   formatIssuePath,
   formatIssues,
@@ -18,6 +19,8 @@ export interface ChatRequest {
   tags?: string[];
   /** The lane of LiteLLM's `priority` field, taken out of the body; absent: interactive. */
   priority?: JobPriority;
+  /** LiteLLM's `cache` controls, taken out of the body. */
+  cache?: CacheControl;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -49,9 +52,50 @@ function takePriority(body: Record<string, unknown>): JobPriority | undefined {
   return laneOfLiteLlmPriority(priority as number);
 }
 
+/** LiteLLM's per-request `cache` keys, and the job's cache control each sets. */
+const liteLlmCacheFlags = {
+  'use-cache': 'use_cache',
+  'no-cache': 'no_cache',
+  'no-store': 'no_store',
+} as const;
+
 /**
- * Reads a `POST /v1/chat/completions` body (LiteLLM's `priority` and `metadata.tags` are taken
- * out of it and become the job's lane and tags). Throws a 400 GatewayError naming the first field
+ * Takes LiteLLM's `cache` object (`use-cache`, `no-cache`, `no-store`: booleans; `ttl`: seconds)
+ * out of the body. Its other keys (`s-maxage`, `namespace`) are refused, not ignored.
+ */
+function takeCache(body: Record<string, unknown>): CacheControl | undefined {
+  if (!('cache' in body)) return undefined;
+  const { cache } = body;
+  delete body['cache'];
+  const usage = 'an object of use-cache, no-cache, no-store (true or false) and ttl (seconds)';
+  if (!isObject(cache)) throw badRequest('invalid_field', `cache: ${usage} is expected.`, 'cache');
+  const control: CacheControl = {};
+  for (const [key, value] of Object.entries(cache)) {
+    const param = `cache.${key}`;
+    if (key === 'ttl') {
+      if (!Number.isSafeInteger(value) || (value as number) < 1) {
+        throw badRequest(
+          'invalid_field',
+          `${param}: a whole number of seconds is required.`,
+          param,
+        );
+      }
+      control.ttl = value as number;
+    } else if (key in liteLlmCacheFlags) {
+      if (typeof value !== 'boolean') {
+        throw badRequest('invalid_field', `${param}: true or false is required.`, param);
+      }
+      control[liteLlmCacheFlags[key as keyof typeof liteLlmCacheFlags]] = value;
+    } else {
+      throw badRequest('invalid_field', `${param}: not supported; cache takes ${usage}.`, param);
+    }
+  }
+  return control;
+}
+
+/**
+ * Reads a `POST /v1/chat/completions` body (LiteLLM's `priority`, `metadata.tags` and `cache`
+ * are taken out of it and become the job's lane, tags and cache controls). Throws a 400 GatewayError naming the first field
  * at fault (and listing every failing field in the message) for a body that is not a JSON
  * object or fails the contracts' chat request schema, or that sets `switchyard` (the gateway
  * sets the job's own fields); a 404 for a model that is not configured.
@@ -79,6 +123,7 @@ export function readChatRequest(body: unknown, models: ReadonlySet<string>): Cha
   delete copy['model'];
   const tags = takeMetadataTags(copy);
   const priority = takePriority(copy);
+  const cache = takeCache(copy);
   const checked = chatCompletionRequestSchema.safeParse(copy);
   if (!checked.success) {
     const [first] = checked.error.issues;
@@ -94,5 +139,6 @@ export function readChatRequest(body: unknown, models: ReadonlySet<string>): Cha
     request: checked.data,
     ...(tags === undefined ? {} : { tags }),
     ...(priority === undefined ? {} : { priority }),
+    ...(cache === undefined ? {} : { cache }),
   };
 }

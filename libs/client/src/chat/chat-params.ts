@@ -9,7 +9,7 @@ export interface SwitchyardJobOptions {
   job_id?: string;
   /** Epoch ms after which the job is failed with deadline_exceeded instead of being sent. */
   deadline?: number;
-  /** Per-request cache controls (`no_cache`, `no_store`, `ttl` in seconds). */
+  /** Per-request cache controls (`use_cache`, `no_cache`, `no_store`, `ttl` in seconds). */
   cache?: CacheControl;
   /** Logical models to try, in order, before the configured fallbacks. */
   fallbacks?: string[];

@@ -3,6 +3,7 @@ import {
   completionChunkSchema,
   completionJobSchema,
   completionResultSchema,
+  type CompletionJob,
 } from '@switchyard/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +181,25 @@ describe('the response cache against redis-server, nats-server and the simulator
       completionJobSchema.parse(job),
     );
     expect(plan?.ttlMs).toBe(3_600_000);
+  });
+
+  it('caches only the jobs that opt in under cache_params.mode default_off', () => {
+    const settings = parseConfig(
+      'model_list: [{ model_name: m, litellm_params: { model: openai/gpt-4o, api_key: k } }]\nlitellm_settings: { cache: true, cache_params: { mode: default_off } }',
+      { env: {} },
+    ).config.cache;
+    const cache = new ResponseCache(install.redis, settings, 'x:');
+    const job = (cache?: CompletionJob['cache']) =>
+      completionJobSchema.parse({ ...freshJob(), ...(cache === undefined ? {} : { cache }) });
+    expect(cache.plan(job())).toBeUndefined();
+    expect(cache.plan(job({ use_cache: false }))).toBeUndefined();
+    expect(cache.plan(job({ use_cache: true }))).toMatchObject({ read: true, write: true });
+    expect(cache.plan(job({ use_cache: true, no_store: true }))).toMatchObject({
+      read: true,
+      write: false,
+    });
+    const on = new ResponseCache(install.redis, { ...settings, mode: 'default_on' }, 'x:');
+    expect(on.plan(job())).toMatchObject({ read: true, write: true });
   });
 
   it("keeps a live call's claim by renewing it, and a dead worker's claim expires within its TTL", async () => {

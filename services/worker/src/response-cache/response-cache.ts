@@ -40,6 +40,7 @@ export class CorruptCacheEntryError extends Error {
  * tenant, the logical model and the canonical request (cacheKeyFor); per job, `cache.no_cache`
  * skips reading, `cache.no_store` skips writing and `cache.ttl` (seconds) overrides the
  * configured lifetime (`cache_params.ttl`, 1 hour by default). Every key it writes has a TTL.
+ * With `cache_params.mode: default_off` only jobs with `cache.use_cache` are cached.
  */
 export class ResponseCache {
   private readonly claimTtlMs: number;
@@ -56,6 +57,7 @@ export class ResponseCache {
   /** What to do for this job, or undefined when caching is off for it. */
   plan(job: CompletionJob): CachePlan | undefined {
     if (!this.settings.enabled) return undefined;
+    if (this.settings.mode === 'default_off' && job.cache?.use_cache !== true) return undefined;
     const read = job.cache?.no_cache !== true;
     const write = job.cache?.no_store !== true;
     if (!read && !write) return undefined;
