@@ -1,4 +1,4 @@
-import type { ErrorType, StreamKind } from '@switchyard/contracts';
+import type { ChatCompletionRequest, ErrorType, StreamKind } from '@switchyard/contracts';
 import type { Provider } from './providers';
 import type { RoutingStrategy } from './router-options';
 
@@ -69,6 +69,11 @@ export interface Deployment {
   readonly mode: string;
   /** `model_info.base_model`: the model whose price and limits apply (e.g. for Azure). */
   readonly baseModel?: string;
+  /**
+   * Call parameters `litellm_params` sets for every call to this deployment (temperature,
+   * max_tokens, …): a request's own value wins. Absent when none are set.
+   */
+  readonly callDefaults?: Readonly<Partial<ChatCompletionRequest>>;
 }
 
 /** A logical model: what callers name, served by one or more deployments. */

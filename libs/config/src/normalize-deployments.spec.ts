@@ -222,6 +222,31 @@ describe('deployments', () => {
     ]);
   });
 
+  it('reads the call defaults of litellm_params, checked as a request would be', () => {
+    const { config } = parse(
+      oneModel('model: openai/gpt-4o, temperature: 0.2, max_tokens: 256, stop: [END], seed: 7'),
+      specEnv,
+    );
+    expect(config.models['m']?.deployments[0]?.callDefaults).toEqual({
+      temperature: 0.2,
+      max_tokens: 256,
+      stop: ['END'],
+      seed: 7,
+    });
+    expect(
+      parse(oneModel('model: openai/gpt-4o'), specEnv).config.models['m']?.deployments[0],
+    ).not.toHaveProperty('callDefaults');
+    const problems = problemsOf(
+      oneModel('model: openai/gpt-4o, temperature: 9, max_tokens: 0, reasoning_effort: loads'),
+      specEnv,
+    );
+    expect(problems.map((p) => p.path)).toEqual([
+      'model_list[0].litellm_params.temperature',
+      'model_list[0].litellm_params.max_tokens',
+      'model_list[0].litellm_params.reasoning_effort',
+    ]);
+  });
+
   it('rejects invalid values with what was expected and what was found', () => {
     const problems = problemsOf(
       oneModel(

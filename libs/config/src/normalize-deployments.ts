@@ -1,3 +1,4 @@
+import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { ConfigProblem } from './config-error';
 import type { Deployment, DeploymentPricing } from './config.types';
 import { secondsToMs } from './durations';
@@ -5,6 +6,7 @@ import type { Env } from './env-refs';
 import type { IndexedModelEntry, RawConfig } from './parse-raw';
 import { firstSetVariable, providerEnvDefaults } from './provider-env-defaults';
 import { parseModelRef, type Provider } from './providers';
+import { callDefaultNames, type RawModelEntry } from './raw-config.schema';
 import { isUrlWith } from './raw-scalars.schema';
 import { problemAt, type YamlLocator } from './yaml-locate';
 import { formatPath, type YamlPath } from './yaml-path';
@@ -160,7 +162,17 @@ export function normalizeDeployments(
       },
       mode,
       ...(info?.base_model === undefined ? {} : { baseModel: info.base_model }),
+      ...callDefaultsOf(params),
     });
   }
   return { deployments, problems, warnings };
+}
+
+/** The call parameters `litellm_params` sets (see callDefaultNames), as a Deployment's field. */
+function callDefaultsOf(params: RawModelEntry['litellm_params']): {
+  callDefaults?: Partial<ChatCompletionRequest>;
+} {
+  const set = callDefaultNames.filter((name) => params[name] !== undefined);
+  if (set.length === 0) return {};
+  return { callDefaults: Object.fromEntries(set.map((name) => [name, params[name]])) };
 }

@@ -1,4 +1,4 @@
-import { errorTypeNames } from '@switchyard/contracts';
+import { chatCompletionRequestSchema, errorTypeNames } from '@switchyard/contracts';
 import { z } from 'zod';
 import { parseByteSize } from './byte-sizes';
 import { isNatsServer, splitServerList } from './connection-urls';
@@ -75,6 +75,31 @@ const byteSizeOrUnlimited = z
     return bytes;
   });
 
+const requestFields = chatCompletionRequestSchema.shape;
+
+/**
+ * The OpenAI call parameters a deployment's `litellm_params` may set as defaults for every call
+ * to it (a request's own value wins), checked as the request would be.
+ */
+const callDefaultsShape = {
+  temperature: requestFields.temperature.optional(),
+  top_p: requestFields.top_p.optional(),
+  max_tokens: requestFields.max_tokens.optional(),
+  max_completion_tokens: requestFields.max_completion_tokens.optional(),
+  stop: requestFields.stop.optional(),
+  seed: requestFields.seed.optional(),
+  presence_penalty: requestFields.presence_penalty.optional(),
+  frequency_penalty: requestFields.frequency_penalty.optional(),
+  reasoning_effort: requestFields.reasoning_effort.optional(),
+  response_format: requestFields.response_format.optional(),
+  parallel_tool_calls: requestFields.parallel_tool_calls.optional(),
+};
+
+/** The names of the call parameters a deployment may set defaults for. */
+export const callDefaultNames = Object.keys(
+  callDefaultsShape,
+) as (keyof typeof callDefaultsShape)[];
+
 /**
  * The zod schemas of config.yaml as written (snake_case, seconds), one per part the loader
  * validates separately so that one bad part does not hide the problems of another. `env`
@@ -100,6 +125,7 @@ export function createRawSchemas(env: Env) {
     order: positiveInt.optional(),
     input_cost_per_token: nonNegativeNumber.optional(),
     output_cost_per_token: nonNegativeNumber.optional(),
+    ...callDefaultsShape,
   });
 
   const modelInfo = section({

@@ -13,6 +13,7 @@ import {
   type AdapterContext,
   type ProviderChunk,
 } from '@switchyard/providers';
+import { withCallDefaults } from './call-defaults';
 import type { JobReplies } from './job-replies';
 import type { CachedAnswer } from './response-cache/cached-answer';
 import { StreamAccumulator } from './response-cache/stream-accumulator';
@@ -54,13 +55,14 @@ export async function runProviderCall(
   options: RunCallOptions,
 ): Promise<CallOutcome> {
   const context: AdapterContext = { deployment: call.deployment, dropParams: options.dropParams };
+  const request = withCallDefaults(call.job.request, call.deployment);
   call.callStartedAt = Date.now();
   let chunksSent = 0;
   let streamedText = '';
   try {
     const adapter = adapterFor(call.deployment.provider);
-    if (call.job.request.stream !== true) {
-      const completion = await completeChat(adapter, call.job.request, context, {
+    if (request.stream !== true) {
+      const completion = await completeChat(adapter, request, context, {
         signal: options.signal,
       });
       call.callEndedAt = Date.now();
@@ -78,7 +80,7 @@ export async function runProviderCall(
     const generation = generationOf(call.job.route.length, call.attempt);
     const accumulator = options.keepCompletion === true ? new StreamAccumulator() : undefined;
     let held: ProviderChunk | undefined;
-    for await (const chunk of streamChat(adapter, call.job.request, context, {
+    for await (const chunk of streamChat(adapter, request, context, {
       signal: options.signal,
     })) {
       if (held !== undefined) {

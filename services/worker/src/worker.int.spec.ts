@@ -27,6 +27,7 @@ const models = {
     { provider: 'openai', params: 'order: 1' },
   ],
   limited: [{ provider: 'openai', params: 'rpm: 2' }],
+  'short-replies': [{ provider: 'anthropic', params: 'max_tokens: 3, temperature: 0.1' }],
 } as const;
 
 describe('worker pools against nats-server, redis-server and the provider simulator', () => {
@@ -58,8 +59,24 @@ describe('worker pools against nats-server, redis-server and the provider simula
   });
 
   it('serves only the models with a deployment on its provider', () => {
-    expect(workers[1]?.models).toEqual(['chat-anthropic']);
+    expect(workers[1]?.models).toEqual(['chat-anthropic', 'short-replies']);
     expect(workers[0]?.models).toContain('retry-429');
+  });
+
+  it("calls a deployment with its litellm_params call defaults, the request's own values winning", async () => {
+    const short = await install.submit(makeJob('short-replies')).then((inbox) => inbox.final());
+    expect(short).toMatchObject({
+      choices: [{ finish_reason: 'length' }],
+      usage: { completion_tokens: 3 },
+    });
+    const own = makeJob('short-replies', {
+      request: { messages: [{ role: 'user', content: 'Where?' }], max_tokens: 10 },
+    });
+    const longer = await install.submit(own).then((inbox) => inbox.final());
+    expect(longer).toMatchObject({
+      choices: [{ finish_reason: 'length' }],
+      usage: { completion_tokens: 10 },
+    });
   });
 
   for (const model of ['chat-openai', 'chat-anthropic', 'chat-gemini'] as const) {
