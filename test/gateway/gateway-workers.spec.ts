@@ -32,7 +32,8 @@ describe('gateway in front of workers and the simulator', () => {
       'gw-workers',
       {
         models: { chat: 'openai', failing: 'openai', midstream: 'openai', slow: 'anthropic' },
-        router: '{ num_retries: 0, allowed_fails: 100, cooldown_time: 1 }',
+        router:
+          '{ num_retries: 0, allowed_fails: 100, cooldown_time: 1, model_group_alias: { gpt-4: chat, quiet: { model: chat, hidden: true } } }',
       },
       ['openai', 'anthropic'],
     );
@@ -85,6 +86,18 @@ describe('gateway in front of workers and the simulator', () => {
     const event = await lastUsage('acme', 'chat', (e) => e.job_id === jobId);
     expect(event).toMatchObject({ tenant: 'acme', key_id: key.id, status: 'success' });
     expect(event.tags).toEqual(['from-header', 'from-body']);
+  });
+
+  it('serves a model_group_alias as the model it stands for, and lists only the aliases not hidden', async () => {
+    for (const alias of ['gpt-4', 'quiet']) {
+      const res = await post({ model: alias, messages: questionMessages });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { model: string; switchyard: { fallback_path: string[] } };
+      expect(body).toMatchObject({ model: 'chat', switchyard: { fallback_path: ['chat'] } });
+    }
+    const listed = await fetch(`${stack.gateway.url}/v1/models`, { headers });
+    const { data } = (await listed.json()) as { data: { id: string }[] };
+    expect(data.map((m) => m.id)).toEqual(['chat', 'failing', 'midstream', 'slow', 'gpt-4']);
   });
 
   it('answers a completion with the result of the worker, in the OpenAI shape', async () => {

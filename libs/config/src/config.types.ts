@@ -332,9 +332,23 @@ export interface SwitchyardSettings {
 }
 
 /** The whole configuration, validated, with defaults applied, durations in ms, deeply frozen. */
+/** One of `router_settings.model_group_alias`: a second name for a logical model. */
+export interface ModelAlias {
+  /** The logical model the alias stands for. */
+  readonly model: string;
+  /** Left out of `GET /v1/models` (LiteLLM's `hidden: true`); still served. */
+  readonly hidden: boolean;
+}
+
 export interface SwitchyardConfig {
   /** Logical models by `model_name`. A null-prototype object: look up with `Object.hasOwn`. */
   readonly models: Readonly<Record<string, LogicalModel>>;
+  /**
+   * `router_settings.model_group_alias` by alias (a null-prototype object). A request that
+   * names an alias at the gateway (HTTP or a plain NATS request) is a job of the model it
+   * stands for.
+   */
+  readonly modelAliases: Readonly<Record<string, ModelAlias>>;
   readonly router: RouterSettings;
   readonly cache: CacheSettings;
   /**

@@ -9,6 +9,7 @@ export type {
   GeneralSettings,
   LoadedConfig,
   LogicalModel,
+  ModelAlias,
   NatsSettings,
   RedisSettings,
   RouterSettings,

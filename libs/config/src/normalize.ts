@@ -2,6 +2,7 @@ import type { ConfigProblem } from './config-error';
 import type { LogicalModel, SwitchyardConfig } from './config.types';
 import type { Env } from './env-refs';
 import { resolveFallbacks } from './fallbacks';
+import { resolveModelAliases } from './model-aliases';
 import { normalizeCache } from './normalize-cache';
 import { normalizeDeployments } from './normalize-deployments';
 import { normalizeRouter } from './normalize-router';
@@ -58,9 +59,11 @@ export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): Normal
       ),
     );
 
+  const aliases = resolveModelAliases(raw, new Set(Object.keys(models)), locate);
   const masterKey = raw.generalSettings?.master_key;
   const config: SwitchyardConfig = {
     models,
+    modelAliases: aliases.aliases,
     router: router.router,
     cache: cache.cache,
     dropParams: raw.litellmSettings?.drop_params ?? false,
@@ -76,6 +79,7 @@ export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): Normal
       ...cache.problems,
       ...switchyard.problems,
       ...unknownInFlight,
+      ...aliases.problems,
     ],
     warnings: [
       ...deployments.warnings,

@@ -42,6 +42,9 @@ const fallbackMap = z.record(z.string(), modelNames, expected(fallbackSpecMessag
 /** LiteLLM's `[{"gpt-4o": ["claude"]}]` form, or a plain `{gpt-4o: [claude]}` map. */
 const fallbackSpec = z.union([z.array(fallbackMap), fallbackMap], expected(fallbackSpecMessage));
 
+const modelAliasMessage =
+  'expected a map of alias → model name, or alias → {model: name, hidden: true}';
+
 const retryPolicyKeys = [...Object.keys(liteLlmRetryPolicyKeys), ...errorTypeNames];
 
 const tenantId = z
@@ -171,6 +174,16 @@ export function createRawSchemas(env: Env) {
       .enum(routingStrategies, expected(`expected one of ${routingStrategies.join(', ')}`))
       .optional(),
     enable_pre_call_checks: flag.optional(),
+    model_group_alias: z
+      .record(
+        z.string(),
+        z.union(
+          [modelName, section({ model: modelName, hidden: flag.optional() })],
+          expected(modelAliasMessage),
+        ),
+        expected(modelAliasMessage),
+      )
+      .optional(),
   });
 
   const cacheParams = section({

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readChatRequest } from './chat-request';
 import { GatewayError } from './gateway-error';
 
-const models = new Set(['fast', 'openai/gpt-4o']);
+const models = new Map([
+  ['fast', 'fast'],
+  ['openai/gpt-4o', 'openai/gpt-4o'],
+  ['gpt-4', 'fast'],
+]);
 const messages = [{ role: 'user', content: 'hi' }];
 
 function refusal(body: unknown): GatewayError {
@@ -26,6 +30,10 @@ describe('readChatRequest', () => {
       model: 'openai/gpt-4o',
       request: { messages, temperature: 0.5, service_tier: 'flex' },
     });
+  });
+
+  it('reads a model alias as the model it stands for', () => {
+    expect(readChatRequest({ model: 'gpt-4', messages }, models).model).toBe('fast');
   });
 
   it("takes LiteLLM's metadata.tags out of metadata", () => {

@@ -12,6 +12,7 @@ import { checkTags } from './job-headers';
 
 /** A chat-completions body the gateway accepted: the logical model and the OpenAI body. */
 export interface ChatRequest {
+  /** The logical model: the one the body names, or the one its alias stands for. */
   model: string;
   /** The body without `model`, as checked by the contracts' schema. */
   request: ChatCompletionRequest;
@@ -98,9 +99,10 @@ function takeCache(body: Record<string, unknown>): CacheControl | undefined {
  * are taken out of it and become the job's lane, tags and cache controls). Throws a 400 GatewayError naming the first field
  * at fault (and listing every failing field in the message) for a body that is not a JSON
  * object or fails the contracts' chat request schema, or that sets `switchyard` (the gateway
- * sets the job's own fields); a 404 for a model that is not configured.
+ * sets the job's own fields); a 404 for a model that is not configured. `models` maps each
+ * name a request may give to its logical model (see modelNames: aliases included).
  */
-export function readChatRequest(body: unknown, models: ReadonlySet<string>): ChatRequest {
+export function readChatRequest(body: unknown, models: ReadonlyMap<string, string>): ChatRequest {
   if (!isObject(body)) {
     throw badRequest('invalid_body', 'The request body must be a JSON object.');
   }
@@ -133,9 +135,10 @@ export function readChatRequest(body: unknown, models: ReadonlySet<string>): Cha
       first === undefined ? undefined : formatIssuePath(first.path),
     );
   }
-  if (!models.has(model)) throw unknownModel(model);
+  const logicalModel = models.get(model);
+  if (logicalModel === undefined) throw unknownModel(model);
   return {
-    model,
+    model: logicalModel,
     request: checked.data,
     ...(tags === undefined ? {} : { tags }),
     ...(priority === undefined ? {} : { priority }),

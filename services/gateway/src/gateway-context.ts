@@ -9,8 +9,8 @@ import type { TenantClients } from './tenant-clients';
 /** Everything the gateway's controllers share; one per running gateway. */
 export interface GatewayContext {
   config: SwitchyardConfig;
-  /** The configured logical models. */
-  models: ReadonlySet<string>;
+  /** The model names a request may give, each with the logical model it means (see modelNames). */
+  models: ReadonlyMap<string, string>;
   auth: Authenticator;
   clients: TenantClients;
   readiness: ReadinessCheck;

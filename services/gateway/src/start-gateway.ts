@@ -22,6 +22,7 @@ import { GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
 import { bodyLimitFor, HttpLimits } from './http-limits';
 import { InFlightRequests } from './in-flight-requests';
+import { modelNames } from './list-models';
 import { registerJsonBody } from './json-body';
 import { ReadinessCheck } from './readiness';
 import { TenantClients } from './tenant-clients';
@@ -88,7 +89,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const ownKeys = options.keys === undefined && keys instanceof VirtualKeyStore ? keys : undefined;
   const ctx: GatewayContext = {
     config,
-    models: new Set(models),
+    models: modelNames(config),
     auth: new Authenticator(config.general.masterKey, keys),
     clients: new TenantClients({
       nc,
