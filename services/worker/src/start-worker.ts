@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
   topologyOf,
@@ -37,6 +37,7 @@ import { Cancellations } from './cancellations';
 import { CooldownView } from './cooldown-view';
 import { DeploymentBoard } from './deployment-board';
 import { ResponseCache } from './response-cache/response-cache';
+import { StandbyGate, standbyRank } from './standby-gate';
 import type { RandomSource } from './deployment-picker';
 import { createFailureHistory } from './failure-history';
 import { warnUnpricedDeployments } from './unpriced-deployments';
@@ -184,14 +185,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }
     : undefined;
 
-  const running: { consumer: JobConsumer; board: DeploymentBoard }[] = [];
+  const running: { consumer: JobConsumer; board: DeploymentBoard; gate?: StandbyGate }[] = [];
   try {
     for (const { model, deployments } of served) {
       const board = new DeploymentBoard(deployments, worker.concurrency);
       metrics.watch(model.name, board);
+      const rank = standbyRank(deployments, model.deployments);
       const consumer = await consumeJobs(nc, {
         model: model.name,
         concurrency: board.totalSlots,
+        startPaused: rank > 0,
         streamPrefix: nats.streamPrefix,
         subjects,
         logger: logger.child({ model: model.name }),
@@ -220,10 +223,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           ...(options.random === undefined ? {} : { random: options.random }),
         }),
       });
-      board.attach(consumer);
-      running.push({ consumer, board });
+      if (rank === 0) {
+        board.attach(consumer);
+        running.push({ consumer, board });
+        continue;
+      }
+      const gate = new StandbyGate(consumer, {
+        rank,
+        waiting: () => jobsWaiting(jsm, streamNames(nats.streamPrefix).jobs, consumer),
+        logger: logger.child({ model: model.name }),
+      });
+      board.attach(gate);
+      gate.start();
+      running.push({ consumer, board, gate });
     }
   } catch (error) {
+    for (const { gate } of running) gate?.stop();
     await Promise.all(running.map(({ consumer }) => consumer.stop({ graceMs: 0 })));
     streams.close();
     await cancellations.close();
@@ -255,7 +270,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       stopped ??= (async () => {
         const withdrawn = service.stop().catch(() => undefined);
         const summaries = await Promise.all(
-          running.map(async ({ consumer, board }) => {
+          running.map(async ({ consumer, board, gate }) => {
+            gate?.stop();
             board.detach();
             return consumer.stop(graceMs === undefined ? {} : { graceMs });
           }),
@@ -273,4 +289,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       return stopped;
     },
   };
+}
+
+/** The jobs of a consumer's model that wait undelivered: its own and its tenants' batch lanes. */
+async function jobsWaiting(
+  jsm: JetStreamManager,
+  stream: string,
+  consumer: JobConsumer,
+): Promise<number> {
+  const names = [consumer.consumerName, ...consumer.batchConsumerNames];
+  const pending = await Promise.all(
+    names.map((name) =>
+      jsm.consumers.info(stream, name).then(
+        (info) => info.num_pending,
+        () => 0,
+      ),
+    ),
+  );
+  return pending.reduce((sum, n) => sum + n, 0);
 }

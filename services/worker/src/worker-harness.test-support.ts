@@ -19,6 +19,7 @@ import {
   type TestServer,
 } from '@switchyard/testing';
 import { Redis } from 'ioredis';
+import { startWorker, type RunningWorker } from './start-worker';
 
 export const silentLogger = createLogger({
   name: 'worker-spec',
@@ -327,4 +328,16 @@ export async function waitUntil(
     if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The worker pool of `provider` on the installation, pulling with 1 s pulls. */
+export function startSpecWorker(install: Installation, provider: string): Promise<RunningWorker> {
+  return startWorker({
+    config: install.config,
+    provider,
+    nc: install.nc,
+    redis: install.redis,
+    logger: silentLogger,
+    pullExpiresMs: 1_000,
+  });
 }

@@ -7,6 +7,7 @@ import {
   makeJob,
   silentLogger,
   startServers,
+  startSpecWorker,
   waitUntil,
   type Installation,
   type Servers,
@@ -39,16 +40,7 @@ describe('worker pools against nats-server, redis-server and the provider simula
     servers = await startServers();
     install = await createInstallation(servers, 'worker', models);
     for (const provider of ['openai', 'anthropic', 'gemini']) {
-      workers.push(
-        await startWorker({
-          config: install.config,
-          provider,
-          nc: install.nc,
-          redis: install.redis,
-          logger: silentLogger,
-          pullExpiresMs: 1_000,
-        }),
-      );
+      workers.push(await startSpecWorker(install, provider));
     }
   });
 
