@@ -51,8 +51,8 @@ describe('loadConfig', () => {
   it('reads every documented LiteLLM key into typed values', async () => {
     const { config, warnings } = await loadConfig(fixture('every-key.yaml'), { env });
     expect(warnings.map((warning) => warning.replace(/^.*every-key\.yaml:/, ''))).toEqual([
-      `103:24 switchyard.tenants.acme.budget_duration: ${longBudgetWarning}`,
-      `106:24 switchyard.tenants.beta-team.budget_duration: ${longBudgetWarning}`,
+      `107:24 switchyard.tenants.acme.budget_duration: ${longBudgetWarning}`,
+      `110:24 switchyard.tenants.beta-team.budget_duration: ${longBudgetWarning}`,
     ]);
     const gpt = config.models['gpt-4o-model'];
     expect(gpt?.deployments[0]).toEqual({
@@ -73,6 +73,11 @@ describe('loadConfig', () => {
       limits: { maxInputTokens: 128_000, maxOutputTokens: 16_384 },
       mode: 'chat',
       baseModel: 'azure/gpt-4o',
+      callDefaults: { temperature: 0.2, max_tokens: 1024 },
+    });
+    expect({ ...config.modelAliases }).toEqual({
+      'gpt-4': { model: 'gpt-4o-model', hidden: false },
+      claude: { model: 'claude-model', hidden: true },
     });
     expect(gpt?.fallbacks).toEqual(['claude-model']);
     expect(gpt?.contextWindowFallbacks).toEqual(['gemini-model']);
@@ -112,7 +117,7 @@ describe('loadConfig', () => {
     });
     expect(config.cache).toEqual({
       enabled: true,
-      mode: 'default_on',
+      mode: 'default_off',
       ttlMs: 600_000,
       namespace: 'sy-cache',
       redisUrl: 'redis://:p%40ss%20word@cache.internal:6380',
