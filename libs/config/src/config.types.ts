@@ -18,6 +18,22 @@ export interface DeploymentLimits {
   readonly maxOutputTokens?: number;
 }
 
+/**
+ * How an Azure deployment signs in with Microsoft Entra ID instead of an api-key: a token the
+ * config gives (`azure_ad_token`), or an app registration's client secret, exchanged for
+ * tokens by the OAuth 2.0 client credentials grant at `<authorityHost>/<tenantId>/oauth2/v2.0/token`.
+ */
+export type AzureEntraCredentials =
+  | { readonly kind: 'token'; readonly token: string }
+  | {
+      readonly kind: 'client_secret';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      /** `azure_authority_host`, else AZURE_AUTHORITY_HOST, else Microsoft's public cloud. */
+      readonly authorityHost: string;
+    };
+
 /** One provider endpoint serving a logical model: one `model_list` entry. */
 export interface Deployment {
   /**
@@ -37,6 +53,8 @@ export interface Deployment {
   readonly apiBase?: string;
   /** `api_version` (Azure). */
   readonly apiVersion?: string;
+  /** Entra ID credentials of an Azure deployment; absent means the api-key. */
+  readonly entra?: AzureEntraCredentials;
   /** Requests per minute this deployment may receive (`rpm`). Absent means unlimited. */
   readonly rpm?: number;
   /** Tokens per minute this deployment may receive (`tpm`). Absent means unlimited. */

@@ -2,6 +2,7 @@ export { loadConfig, type LoadConfigOptions } from './load-config';
 export { parseConfig, type ParseConfigOptions } from './parse-config';
 export { ConfigError, formatProblem, type ConfigProblem } from './config-error';
 export type {
+  AzureEntraCredentials,
   CacheSettings,
   Deployment,
   DeploymentLimits,

@@ -222,6 +222,46 @@ describe('deployments', () => {
     ]);
   });
 
+  it('reads Entra ID credentials of Azure deployments, and refuses them elsewhere or half given', () => {
+    const azure = (params: string) =>
+      oneModel(
+        `model: azure/gpt-4o, api_base: "https://x.openai.azure.com", api_version: "2024-10-21", ${params}`,
+      );
+    const secret = parse(azure('tenant_id: t, client_id: c, client_secret: os.environ/SECRET'), {
+      SECRET: 's',
+    });
+    expect(secret.config.models['m']?.deployments[0]?.entra).toEqual({
+      kind: 'client_secret',
+      tenantId: 't',
+      clientId: 'c',
+      clientSecret: 's',
+      authorityHost: 'https://login.microsoftonline.com',
+    });
+    const sovereign = parse(azure('tenant_id: t, client_id: c, client_secret: s'), {
+      AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/',
+    });
+    expect(sovereign.config.models['m']?.deployments[0]?.entra).toMatchObject({
+      authorityHost: 'https://login.microsoftonline.us',
+    });
+    expect(parse(azure('azure_ad_token: tok')).config.models['m']?.deployments[0]?.entra).toEqual({
+      kind: 'token',
+      token: 'tok',
+    });
+    const messages = (text: string) =>
+      problemsOf(text, specEnv).map(
+        (p) => `${p.path.replace('model_list[0].litellm_params.', '')}: ${p.message}`,
+      );
+    expect(messages(oneModel('model: openai/gpt-4o, azure_ad_token: tok'))).toEqual([
+      'azure_ad_token: is for azure deployments only',
+    ]);
+    expect(messages(azure('tenant_id: t, client_id: c'))).toEqual([
+      'tenant_id: Entra ID sign-in needs client_secret as well',
+    ]);
+    expect(messages(azure('azure_ad_token: tok, client_id: c'))).toEqual([
+      'azure_ad_token: set azure_ad_token or tenant_id, client_id, client_secret, not both',
+    ]);
+  });
+
   it('reads the call defaults of litellm_params, checked as a request would be', () => {
     const { config } = parse(
       oneModel('model: openai/gpt-4o, temperature: 0.2, max_tokens: 256, stop: [END], seed: 7'),

@@ -1,6 +1,6 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { ConfigProblem } from './config-error';
-import type { Deployment, DeploymentPricing } from './config.types';
+import type { AzureEntraCredentials, Deployment, DeploymentPricing } from './config.types';
 import { secondsToMs } from './durations';
 import type { Env } from './env-refs';
 import type { IndexedModelEntry, RawConfig } from './parse-raw';
@@ -141,6 +141,9 @@ export function normalizeDeployments(
 
     const maxOutputTokens = info?.max_output_tokens ?? info?.max_tokens;
     const pricing = pricingOf(item, locate, problems);
+    const entra = entraOf(ref.provider, params, env, (key, message) =>
+      problems.push(problemAt(locate, at('litellm_params', key), message, 'key')),
+    );
     deployments.push({
       id,
       modelName: entry.model_name,
@@ -149,6 +152,7 @@ export function normalizeDeployments(
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(apiBase === undefined ? {} : { apiBase }),
       ...(apiVersion === undefined ? {} : { apiVersion }),
+      ...(entra === undefined ? {} : { entra }),
       ...(params.rpm === undefined ? {} : { rpm: params.rpm }),
       ...(params.tpm === undefined ? {} : { tpm: params.tpm }),
       timeoutMs: secondsToMs(params.timeout ?? defaultTimeout),
@@ -175,4 +179,55 @@ function callDefaultsOf(params: RawModelEntry['litellm_params']): {
   const set = callDefaultNames.filter((name) => params[name] !== undefined);
   if (set.length === 0) return {};
   return { callDefaults: Object.fromEntries(set.map((name) => [name, params[name]])) };
+}
+
+/** Where Entra ID tokens come from when neither the deployment nor the environment says. */
+export const defaultAzureAuthorityHost = 'https://login.microsoftonline.com';
+
+const entraClientKeys = ['tenant_id', 'client_id', 'client_secret'] as const;
+
+/**
+ * The Entra ID credentials of `litellm_params`: `azure_ad_token`, or all three of
+ * `tenant_id`, `client_id` and `client_secret` (with `azure_authority_host`). Reports a
+ * problem for them on another provider, for both forms at once, or for part of the second.
+ */
+function entraOf(
+  provider: Provider,
+  params: RawModelEntry['litellm_params'],
+  env: Env,
+  problem: (key: string, message: string) => void,
+): AzureEntraCredentials | undefined {
+  const given = (['azure_ad_token', ...entraClientKeys, 'azure_authority_host'] as const).filter(
+    (key) => params[key] !== undefined,
+  );
+  if (given.length === 0) return undefined;
+  if (provider !== 'azure') {
+    for (const key of given) problem(key, 'is for azure deployments only');
+    return undefined;
+  }
+  const clientKeys = entraClientKeys.filter((key) => params[key] !== undefined);
+  if (params.azure_ad_token !== undefined) {
+    if (clientKeys.length > 0) {
+      problem('azure_ad_token', `set azure_ad_token or ${entraClientKeys.join(', ')}, not both`);
+      return undefined;
+    }
+    return { kind: 'token', token: params.azure_ad_token };
+  }
+  const { tenant_id: tenantId, client_id: clientId, client_secret: clientSecret } = params;
+  if (tenantId === undefined || clientId === undefined || clientSecret === undefined) {
+    const missing = entraClientKeys.filter((key) => params[key] === undefined);
+    problem(given[0] ?? 'tenant_id', `Entra ID sign-in needs ${missing.join(' and ')} as well`);
+    return undefined;
+  }
+  const authorityHost =
+    params.azure_authority_host ??
+    firstSetVariable(env, ['AZURE_AUTHORITY_HOST'])?.value ??
+    defaultAzureAuthorityHost;
+  return {
+    kind: 'client_secret',
+    tenantId,
+    clientId,
+    clientSecret,
+    authorityHost: authorityHost.replace(/\/+$/, ''),
+  };
 }

@@ -19,6 +19,8 @@ export interface AdapterContext {
   deployment: Deployment;
   /** Drop parameters the provider does not support instead of failing (`drop_params`). */
   dropParams: boolean;
+  /** A bearer token fetched for this call (see withAccessToken), sent instead of the API key. */
+  accessToken?: string;
 }
 
 /** One HTTP request to a provider, fully built: the HTTP layer sends it as it is. */

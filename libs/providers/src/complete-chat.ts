@@ -1,4 +1,5 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
+import { withAccessToken } from './access-token';
 import type { AdapterContext, ProviderAdapter, ProviderCompletion } from './adapter';
 import { defaultProviderHttp, type ProviderHttp } from './http/provider-http';
 import { errorFromResponse, parseJsonBody, MAX_RESPONSE_BODY_BYTES } from './http/response-body';
@@ -50,7 +51,9 @@ async function sendCompletion(
   options: ChatCallOptions,
 ): Promise<ProviderCompletion> {
   const provider = context.deployment.provider;
-  const httpRequest = adapter.buildRequest(request, context, { stream: false });
+  const httpRequest = adapter.buildRequest(request, await withAccessToken(context), {
+    stream: false,
+  });
   const http = options.http ?? defaultProviderHttp;
   const exchange = await http.open(httpRequest, {
     provider,

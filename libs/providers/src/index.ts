@@ -11,6 +11,7 @@ export type {
 } from './adapter';
 export { ProviderError, type ProviderErrorDetails } from './provider-error';
 export { completeChat, type ChatCallOptions } from './complete-chat';
+export { EntraTokens, azureOpenAiScope } from './openai/providers/azure-entra';
 export { streamChat } from './stream-chat';
 export { adapterFor, adapterProviders } from './registry';
 export {

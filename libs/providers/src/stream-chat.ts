@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withAccessToken } from './access-token';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { AdapterContext, ProviderAdapter, ProviderChunk, StreamSummary } from './adapter';
 import type { ChatCallOptions } from './complete-chat';
@@ -93,7 +94,9 @@ async function* sendStream(
   options: ChatCallOptions,
 ): AsyncGenerator<ProviderChunk, void, undefined> {
   const deployment = context.deployment;
-  const httpRequest = adapter.buildRequest(request, context, { stream: true });
+  const httpRequest = adapter.buildRequest(request, await withAccessToken(context), {
+    stream: true,
+  });
   const http = options.http ?? defaultProviderHttp;
   const exchange = await http.open(httpRequest, {
     provider: deployment.provider,

@@ -1,3 +1,4 @@
+import { entraTokenPrefix } from './entra-token';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@switchyard/telemetry';
 import { callKey, callText, settleCall } from './call-ledger';
@@ -45,6 +46,9 @@ async function check(
   if (problem !== undefined) return { ok: false, error: problem };
   const apiKey = sim.apiKey(req.headers, route);
   if (apiKey === undefined) return { ok: false, error: { kind: 'missing_key' } };
+  if (apiKey.startsWith(entraTokenPrefix) && !state.entraTokens.has(apiKey)) {
+    return { ok: false, error: { kind: 'invalid_key', key: apiKey } };
+  }
   if (state.apiKeys !== undefined && !state.apiKeys.has(apiKey)) {
     return { ok: false, error: { kind: 'invalid_key', key: apiKey } };
   }

@@ -5,9 +5,11 @@ import type { SimProviderName } from './scenario';
 export type RouteResult =
   | { kind: 'provider'; route: Route }
   | { kind: 'control'; path: string; query: URLSearchParams }
+  | { kind: 'entra_token'; tenant: string }
   | { kind: 'unknown'; provider: SimProviderName; deployment?: string; path: string };
 
 const deploymentPrefix = /^\/d\/([^/]+)(\/.*)$/;
+const entraTokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
@@ -45,6 +47,8 @@ export function resolveRoute(method: string, url: string): RouteResult {
     return { kind: 'control', path: rawPath, query };
   }
   let path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  const entra = method === 'POST' ? entraTokenPath.exec(path) : null;
+  if (entra) return { kind: 'entra_token', tenant: decode(entra[1] ?? '') };
   let deployment: string | undefined;
   const prefixed = deploymentPrefix.exec(path);
   if (prefixed) {

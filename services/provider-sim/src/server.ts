@@ -10,6 +10,7 @@ import { anthropicSim } from './providers/anthropic.sim';
 import { geminiSim } from './providers/gemini.sim';
 import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
+import { handleEntraToken } from './entra-token';
 import { resolveRoute } from './routing';
 import {
   parseFaultRules,
@@ -86,6 +87,8 @@ function createHandler(state: SimState, log: Logger) {
       switch (routed.kind) {
         case 'control':
           return handleControl(req, res, routed.path, routed.query, state);
+        case 'entra_token':
+          return handleEntraToken(req, res, routed.tenant, state);
         case 'provider':
           return handleProviderRequest(
             req,

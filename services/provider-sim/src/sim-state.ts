@@ -37,6 +37,8 @@ function merge(
 export class SimState {
   readonly faults = new FaultBook();
   readonly stats = new StatsBook();
+  /** The Entra ID access tokens issued (entra-token.ts), which Azure requests may carry. */
+  readonly entraTokens = new Set<string>();
   readonly calls: CallLedger;
   private runtimeDefaults: DeploymentSettings | undefined;
   private readonly runtimeProviders = new Map<string, DeploymentSettings>();
@@ -158,6 +160,7 @@ export class SimState {
    */
   reset(): void {
     this.stats.reset();
+    this.entraTokens.clear();
     this.calls.clear();
     this.faults.clear();
     this.loadScenarioFaults();

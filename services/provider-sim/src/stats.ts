@@ -26,6 +26,8 @@ export interface UsageCounters {
 
 /** The simulator's own account of what it served. */
 export interface SimStats {
+  /** Entra ID access tokens issued (`POST /<tenant>/oauth2/v2.0/token`), and requests refused. */
+  entra: { tokensIssued: number; refused: number };
   total: UsageCounters;
   deployments: Record<string, UsageCounters>;
   providers: Record<string, UsageCounters>;
@@ -69,6 +71,7 @@ function copy(counters: UsageCounters): UsageCounters {
 /** Keeps the counters; every event updates the total, the provider, the deployment, the model. */
 export class StatsBook {
   private total = emptyCounters();
+  private entra = { tokensIssued: 0, refused: 0 };
   private deployments = new Map<string, UsageCounters>();
   private providers = new Map<string, UsageCounters>();
   private models = new Map<string, UsageCounters>();
@@ -128,6 +131,7 @@ export class StatsBook {
     const record = (map: Map<string, UsageCounters>): Record<string, UsageCounters> =>
       Object.fromEntries([...map].map(([key, counters]) => [key, copy(counters)]));
     return {
+      entra: { ...this.entra },
       total: copy(this.total),
       deployments: record(this.deployments),
       providers: record(this.providers),
@@ -135,7 +139,14 @@ export class StatsBook {
     };
   }
 
+  /** Counts an Entra ID token request: a token issued, or refused. */
+  entraToken(issued: boolean): void {
+    if (issued) this.entra.tokensIssued++;
+    else this.entra.refused++;
+  }
+
   reset(): void {
+    this.entra = { tokensIssued: 0, refused: 0 };
     this.total = emptyCounters();
     this.deployments.clear();
     this.providers.clear();

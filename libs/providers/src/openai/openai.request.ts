@@ -58,10 +58,18 @@ export function resolveApiBase(config: OpenAiCompatibleProvider, deployment: Dep
   );
 }
 
+/**
+ * The request's credentials: an access token (fetched for the call, or Azure's
+ * `azure_ad_token`) as a bearer, else the API key as the provider takes it.
+ */
 function authHeaders(
   config: OpenAiCompatibleProvider,
-  deployment: Deployment,
+  context: AdapterContext,
 ): Record<string, string> {
+  const { deployment } = context;
+  const entra = deployment.entra;
+  const token = context.accessToken ?? (entra?.kind === 'token' ? entra.token : undefined);
+  if (token !== undefined) return { authorization: `Bearer ${token}` };
   const key = deployment.apiKey;
   if (key === undefined || key === '') {
     if (config.apiKeyRequired && deployment.apiBase === undefined) {
@@ -115,7 +123,7 @@ export function buildOpenAiRequest(
   const headers = {
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
-    ...authHeaders(config, deployment),
+    ...authHeaders(config, context),
   };
 
   const body: Record<string, unknown> = {
