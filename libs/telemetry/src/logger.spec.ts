@@ -35,6 +35,7 @@ describe('createLogger', () => {
     });
     log.info({
       deployment: { apiKey: openaiKey, api_key: anthropicKey, masterKey: 'sk-master-1234567890' },
+      entra: { clientSecret: 'entra-app-secret-1', client_secret: 'entra-app-secret-2' },
     });
     log.warn(`calling https://generativelanguage.googleapis.com/v1beta/models?key=${googleKey}`);
     log.error(new Error(`401 from provider: invalid key ${openaiKey}`), 'provider call failed');
@@ -49,6 +50,7 @@ describe('createLogger', () => {
       googleKey,
       'dXNlcjpwYXNzd29yZA==',
       'sk-master',
+      'entra-app-secret',
     ]) {
       expect(text).not.toContain(secret);
     }
