@@ -64,14 +64,12 @@ describe('router settings', () => {
     'usage-based-routing-v2',
     'latency-based-routing',
     'cost-based-routing',
-  ])('accepts routing_strategy %s with a warning that says pools pull by capacity', (strategy) => {
+  ])('reads routing_strategy %s', (strategy) => {
     const { config, warnings } = parse(
       `${twoModels}router_settings:\n  routing_strategy: ${strategy}\n`,
     );
     expect(config.router.routingStrategy).toBe(strategy);
-    expect(warnings).toEqual([
-      `config.yaml:11:21 router_settings.routing_strategy: "${strategy}" is accepted but not applied: Switchyard's worker pools pull jobs by capacity, so deployments are chosen by weight and order as with simple-shuffle`,
-    ]);
+    expect(warnings).toEqual([]);
   });
 
   it('rejects an unknown routing_strategy', () => {

@@ -19,8 +19,7 @@ function isLiteLlmKey(key: string): key is LiteLlmRetryPolicyKey {
 }
 
 /**
- * Builds the router settings. `defaultFallbacks` comes from the fallback resolution; a
- * routing strategy other than simple-shuffle is kept but warned about.
+ * Builds the router settings. `defaultFallbacks` comes from the fallback resolution.
  */
 export function normalizeRouter(
   raw: RawConfig,
@@ -65,15 +64,6 @@ export function normalizeRouter(
   }
 
   const routingStrategy = settings?.routing_strategy ?? 'simple-shuffle';
-  if (routingStrategy !== 'simple-shuffle') {
-    warnings.push(
-      problemAt(
-        locate,
-        ['router_settings', 'routing_strategy'],
-        `"${routingStrategy}" is accepted but not applied: Switchyard's worker pools pull jobs by capacity, so deployments are chosen by weight and order as with simple-shuffle`,
-      ),
-    );
-  }
 
   const router: RouterSettings = {
     numRetries:

@@ -1,5 +1,16 @@
 import type { Deployment } from '@switchyard/config';
 
+/** How much one answered call moves a deployment's latency average. */
+const latencyWeight = 0.3;
+
+/** A deployment's figures as this process has seen them (see DeploymentBoard.routingFigures). */
+export interface RoutingFigures {
+  inFlight: number;
+  msPerToken: number | undefined;
+  requestsThisMinute: number;
+  tokensThisMinute: number;
+}
+
 /** The part of a JobConsumer the board steers. */
 export interface FlowTarget {
   pause(forMs?: number): void;
@@ -10,6 +21,10 @@ export interface FlowTarget {
 interface DeploymentState {
   readonly deployment: Deployment;
   inFlight: number;
+  /** Moving average of ms per completion token of its answered calls; undefined before one. */
+  msPerToken: number | undefined;
+  /** Calls and tokens answered in the current minute (`minute`: epoch minute). */
+  usage: { minute: number; requests: number; tokens: number };
   /** Epoch ms until which the deployment is cooling down or out of rate-limit room. */
   blockedUntil: number;
 }
@@ -33,7 +48,13 @@ export class DeploymentBoard {
     private readonly concurrencyPerDeployment: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.states = deployments.map((deployment) => ({ deployment, inFlight: 0, blockedUntil: 0 }));
+    this.states = deployments.map((deployment) => ({
+      deployment,
+      inFlight: 0,
+      blockedUntil: 0,
+      msPerToken: undefined,
+      usage: { minute: 0, requests: 0, tokens: 0 },
+    }));
   }
 
   /** Every deployment on the board, busy or blocked or not, in config order. */
@@ -102,6 +123,39 @@ export class DeploymentBoard {
     if (state === undefined || state.inFlight >= this.concurrencyPerDeployment) return false;
     state.inFlight += 1;
     return true;
+  }
+
+  /** Records an answered call (for the latency- and usage-based routing strategies). */
+  recordAnswer(
+    deploymentId: string,
+    latencyMs: number,
+    completionTokens: number,
+    totalTokens: number,
+  ): void {
+    const state = this.find(deploymentId);
+    if (state === undefined) return;
+    const msPerToken = latencyMs / Math.max(1, completionTokens);
+    state.msPerToken =
+      state.msPerToken === undefined
+        ? msPerToken
+        : state.msPerToken + latencyWeight * (msPerToken - state.msPerToken);
+    const minute = Math.floor(this.now() / 60_000);
+    if (state.usage.minute !== minute) state.usage = { minute, requests: 0, tokens: 0 };
+    state.usage.requests += 1;
+    state.usage.tokens += totalTokens;
+  }
+
+  /** What the routing strategies rank a deployment by, as this process has seen it. */
+  routingFigures(deploymentId: string): RoutingFigures {
+    const state = this.find(deploymentId);
+    const minute = Math.floor(this.now() / 60_000);
+    const usage = state !== undefined && state.usage.minute === minute ? state.usage : undefined;
+    return {
+      inFlight: state?.inFlight ?? 0,
+      msPerToken: state?.msPerToken,
+      requestsThisMinute: usage?.requests ?? 0,
+      tokensThisMinute: usage?.tokens ?? 0,
+    };
   }
 
   /** Gives the slot back after the call. */

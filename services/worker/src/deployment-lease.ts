@@ -2,7 +2,7 @@ import type { Deployment } from '@switchyard/config';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { Reservation } from '@switchyard/limits';
 import type { DeploymentBoard } from './deployment-board';
-import { rankDeployments, type RandomSource } from './deployment-picker';
+import { rankDeployments, type DeploymentScore, type RandomSource } from './deployment-picker';
 import type { WorkerLimits } from './worker-limits';
 
 /** A deployment taken for one provider call: a slot on the board and its rate-limit reservation. */
@@ -32,6 +32,8 @@ export interface LeaseOptions {
   /** Skip deployments whose `maxInputTokens` is below the estimate (`enable_pre_call_checks`). */
   preCallChecks: boolean;
   random?: RandomSource;
+  /** The routing strategy's score (routingScore); absent: order and weight alone. */
+  score?: DeploymentScore;
 }
 
 /** Whether `deployment` can take a prompt of `tokens` (an unknown window always can). */
@@ -89,7 +91,7 @@ export async function leaseDeployment(
   if (!board.deployments.some(fits)) {
     return { kind: 'too-long', estimates: estimatesFor(limits, request, board.deployments) };
   }
-  const candidates = rankDeployments(board.usable().filter(fits), options.random);
+  const candidates = rankDeployments(board.usable().filter(fits), options.random, options.score);
   for (const deployment of candidates) {
     if (!board.tryAcquire(deployment.id)) continue;
     let leased = false;

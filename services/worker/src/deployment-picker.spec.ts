@@ -47,6 +47,18 @@ describe('rankDeployments', () => {
     expect(firstIsHeavy / 4000).toBeLessThan(0.8);
   });
 
+  it("sorts each order group by the strategy's score, the draw breaking ties", () => {
+    const ds = deployments(['order: 1', 'order: 1', 'order: 1', 'order: 2']);
+    const score = (d: Deployment) => ({ d0: 5, d1: 1, d2: 5, d3: 0 })[d.id] ?? 0;
+    expect(rankDeployments(ds, () => 0, score).map((d) => d.id)).toEqual(['d1', 'd0', 'd2', 'd3']);
+    expect(rankDeployments(ds, sequence(0.9, 0), score).map((d) => d.id)).toEqual([
+      'd1',
+      'd2',
+      'd0',
+      'd3',
+    ]);
+  });
+
   it('returns nothing for no deployments', () => {
     expect(rankDeployments([])).toEqual([]);
   });

@@ -3,15 +3,20 @@ import type { Deployment } from '@switchyard/config';
 /** A random number in [0, 1), like Math.random; injectable so that tests can fix it. */
 export type RandomSource = () => number;
 
+/** A deployment's score under a routing strategy: lower is tried first. */
+export type DeploymentScore = (deployment: Deployment) => number;
+
 /**
  * The order in which to try a model's usable deployments: the lowest `order` group first
  * (deployments without an `order` come last), and within a group a weighted random
- * permutation (a deployment's chance to come first is its share of the group's `weight`).
- * The caller tries them in turn until one has room under its rate limit.
+ * permutation (a deployment's chance to come first is its share of the group's `weight`),
+ * sorted by `score` when a routing strategy gives one (the draw breaks ties). The caller
+ * tries them in turn until one has room under its rate limit.
  */
 export function rankDeployments(
   usable: readonly Deployment[],
   random: RandomSource = Math.random,
+  score?: DeploymentScore,
 ): Deployment[] {
   const groups = new Map<number, Deployment[]>();
   for (const deployment of usable) {
@@ -22,7 +27,12 @@ export function rankDeployments(
   }
   return [...groups.keys()]
     .sort((a, b) => a - b)
-    .flatMap((order) => weightedShuffle(groups.get(order) ?? [], random));
+    .flatMap((order) => {
+      const drawn = weightedShuffle(groups.get(order) ?? [], random);
+      if (score === undefined) return drawn;
+      const scores = new Map(drawn.map((d) => [d, score(d)]));
+      return drawn.sort((a, b) => (scores.get(a) ?? 0) - (scores.get(b) ?? 0));
+    });
 }
 
 /** A permutation drawn one by one, each pick weighted by `weight` among those left. */

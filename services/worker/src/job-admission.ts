@@ -1,3 +1,5 @@
+import type { RouterSettings } from '@switchyard/config';
+import { routingScore } from './routing-strategy';
 import { deploymentsTried, type CompletionJob } from '@switchyard/contracts';
 import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
@@ -17,6 +19,7 @@ export interface AdmissionContext extends TooLongContext {
   budgets: BudgetGate;
   /** `router_settings.enable_pre_call_checks`. */
   preCallChecks: boolean;
+  router: Pick<RouterSettings, 'routingStrategy'>;
   random?: RandomSource;
 }
 
@@ -41,8 +44,10 @@ export async function admitJob(
   settler: JobSettler,
   log: Logger,
 ): Promise<Admission> {
+  const score = routingScore(context.router.routingStrategy, context.board);
   const outcome = await leaseDeployment(context.board, context.limits, job.request, {
     preCallChecks: context.preCallChecks,
+    ...(score === undefined ? {} : { score }),
     ...(context.random === undefined ? {} : { random: context.random }),
   });
   if (outcome.kind === 'busy') {

@@ -19,7 +19,7 @@ export interface JobHandlerContext {
   /** Publishes what a stream must store: answer records, usage, dead letters, durable replies. */
   streams: StreamPublish;
   subjects: SwitchyardSubjects;
-  router: Pick<RouterSettings, 'retryPolicy'>;
+  router: Pick<RouterSettings, 'retryPolicy' | 'routingStrategy'>;
   dropParams: boolean;
   board: DeploymentBoard;
   limits: WorkerLimits;

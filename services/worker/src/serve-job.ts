@@ -77,6 +77,12 @@ export async function serveJob(
   const bestEffort = bestEffortIn(log);
 
   if (outcome.ok) {
+    context.board.recordAnswer(
+      deployment.id,
+      call.callEndedAt - call.callStartedAt,
+      outcome.usage.completion_tokens,
+      outcome.usage.total_tokens,
+    );
     const event = usageEventFor(call, { status: 'success', usage: outcome.usage });
     await Promise.all([
       bestEffort('reconciling the rate limit', () =>
