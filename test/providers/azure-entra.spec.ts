@@ -91,6 +91,17 @@ describe('Azure with Microsoft Entra ID against the simulator', () => {
     ).rejects.toMatchObject({ type: 'auth' });
   });
 
+  it('signs in again after Azure refuses the token it had', async () => {
+    const { deployment } = entraDeployment(sim.url, clientSecret('s3cret'));
+    const call = () => completeChat(azure, { messages }, { deployment, dropParams: false });
+    await call();
+    sim.reset(); // forgets every token it issued: Azure now refuses the cached one
+    await expect(call()).rejects.toMatchObject({ type: 'auth' });
+    const answer = await call();
+    expect(answer.choices[0]?.finish_reason).toBe('stop');
+    expect(sim.stats().entra.tokensIssued).toBe(1);
+  });
+
   it('fetches a new token five minutes before the old one expires', async () => {
     let now = 1_000_000;
     const tokens = new EntraTokens(() => now);

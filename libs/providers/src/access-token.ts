@@ -1,4 +1,5 @@
 import type { AdapterContext } from './adapter';
+import { ProviderError } from './provider-error';
 import { entraTokens } from './openai/providers/azure-entra';
 
 /**
@@ -9,4 +10,16 @@ export async function withAccessToken(context: AdapterContext): Promise<AdapterC
   const entra = context.deployment.entra;
   if (entra?.kind !== 'client_secret') return context;
   return { ...context, accessToken: await entraTokens.token(entra) };
+}
+
+/**
+ * After a failed call: a fetched token the provider refused (an auth error) is forgotten, so
+ * that the next call signs in again instead of failing until the token expires.
+ */
+export function noteCallFailure(context: AdapterContext, error: unknown): void {
+  const entra = context.deployment.entra;
+  if (entra?.kind !== 'client_secret' || context.accessToken === undefined) return;
+  if (error instanceof ProviderError && error.type === 'auth') {
+    entraTokens.forget(entra, context.accessToken);
+  }
 }

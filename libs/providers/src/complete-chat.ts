@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
-import { withAccessToken } from './access-token';
+import { noteCallFailure, withAccessToken } from './access-token';
 import type { AdapterContext, ProviderAdapter, ProviderCompletion } from './adapter';
 import { defaultProviderHttp, type ProviderHttp } from './http/provider-http';
 import { errorFromResponse, parseJsonBody, MAX_RESPONSE_BODY_BYTES } from './http/response-body';
@@ -51,9 +51,8 @@ async function sendCompletion(
   options: ChatCallOptions,
 ): Promise<ProviderCompletion> {
   const provider = context.deployment.provider;
-  const httpRequest = adapter.buildRequest(request, await withAccessToken(context), {
-    stream: false,
-  });
+  const authed = await withAccessToken(context);
+  const httpRequest = adapter.buildRequest(request, authed, { stream: false });
   const http = options.http ?? defaultProviderHttp;
   const exchange = await http.open(httpRequest, {
     provider,
@@ -63,7 +62,9 @@ async function sendCompletion(
   });
   try {
     if (exchange.status < 200 || exchange.status > 299) {
-      throw await errorFromResponse(adapter, exchange, options.signal);
+      const error = await errorFromResponse(adapter, exchange, options.signal);
+      noteCallFailure(authed, error);
+      throw error;
     }
     const { text, truncated } = await exchange.readText(MAX_RESPONSE_BODY_BYTES);
     if (truncated) {

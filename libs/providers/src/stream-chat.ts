@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withAccessToken } from './access-token';
+import { noteCallFailure, withAccessToken } from './access-token';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { AdapterContext, ProviderAdapter, ProviderChunk, StreamSummary } from './adapter';
 import type { ChatCallOptions } from './complete-chat';
@@ -94,9 +94,8 @@ async function* sendStream(
   options: ChatCallOptions,
 ): AsyncGenerator<ProviderChunk, void, undefined> {
   const deployment = context.deployment;
-  const httpRequest = adapter.buildRequest(request, await withAccessToken(context), {
-    stream: true,
-  });
+  const authed = await withAccessToken(context);
+  const httpRequest = adapter.buildRequest(request, authed, { stream: true });
   const http = options.http ?? defaultProviderHttp;
   const exchange = await http.open(httpRequest, {
     provider: deployment.provider,
@@ -106,7 +105,9 @@ async function* sendStream(
   });
   try {
     if (exchange.status < 200 || exchange.status > 299) {
-      throw await errorFromResponse(adapter, exchange, options.signal);
+      const error = await errorFromResponse(adapter, exchange, options.signal);
+      noteCallFailure(authed, error);
+      throw error;
     }
     if (notAStream.test(exchange.headers['content-type'] ?? '')) {
       await notAStreamError(exchange, deployment.provider);

@@ -21,6 +21,15 @@ const tokenErrorSchema = z.looseObject({
   error_description: z.string().optional(),
 });
 
+function keyOf(credentials: ClientSecret): string {
+  return JSON.stringify([
+    credentials.authorityHost,
+    credentials.tenantId,
+    credentials.clientId,
+    credentials.clientSecret,
+  ]);
+}
+
 interface CachedToken {
   token: string;
   refreshAt: number;
@@ -39,12 +48,7 @@ export class EntraTokens {
 
   /** A valid access token for the credentials. Rejects with a ProviderError. */
   async token(credentials: ClientSecret): Promise<string> {
-    const key = JSON.stringify([
-      credentials.authorityHost,
-      credentials.tenantId,
-      credentials.clientId,
-      credentials.clientSecret,
-    ]);
+    const key = keyOf(credentials);
     const cached = this.cached.get(key);
     if (cached !== undefined && cached.refreshAt > this.now()) return cached.token;
     let pending = this.fetching.get(key);
@@ -61,6 +65,12 @@ export class EntraTokens {
       this.fetching.set(key, pending);
     }
     return pending;
+  }
+
+  /** Drops the token `token` of the credentials (Azure refused it): the next call fetches one. */
+  forget(credentials: ClientSecret, token: string): void {
+    const key = keyOf(credentials);
+    if (this.cached.get(key)?.token === token) this.cached.delete(key);
   }
 
   private async fetchToken(
