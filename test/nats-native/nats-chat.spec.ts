@@ -1,6 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
   createSubjects,
@@ -56,6 +60,15 @@ describe('a plain NATS request from a Python standard-library client', () => {
     messages: [{ role: 'user', content: prompt }],
     ...extra,
   });
+
+  /** The last ended span named `name`, once there is one. */
+  async function endedSpan(name: string): Promise<ReadableSpan> {
+    const find = () => exporter.getFinishedSpans().findLast((s) => s.name === name);
+    await waitUntil(() => find() !== undefined);
+    const span = find();
+    if (span === undefined) throw new Error(`no span ${name}`);
+    return span;
+  }
 
   beforeAll(async () => {
     tracing.register();
@@ -137,6 +150,10 @@ describe('a plain NATS request from a Python standard-library client', () => {
     });
     expect(body.error.message).toContain('"no-such-model"');
     expect(stack.servers.sim.calls({ key: prompt })).toEqual([]);
+    // A 4xx is the caller's error: the server span records it without failing.
+    const span = await endedSpan('nats chat no-such-model');
+    expect(span.attributes['http.response.status_code']).toBe(404);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
   });
 
   it('gets a 504 timeout error it can read when the deadline passes before an answer', async () => {
@@ -158,6 +175,9 @@ describe('a plain NATS request from a Python standard-library client', () => {
     });
     expect(asked.elapsedMs).toBeGreaterThanOrEqual(700);
     expect(stack.servers.sim.calls({ key: prompt })).toEqual([]);
+    const span = await endedSpan('nats chat idle');
+    expect(span.attributes['http.response.status_code']).toBe(504);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import type { GatewayContext } from './gateway-context';
 import { GatewayError, tooBusy } from './gateway-error';
 import type { InFlightRequest } from './in-flight-requests';
 import { errorAnswer, failureAnswer } from './openai-error';
-import { httpTraceContext, inRequestSpan } from './request-span';
+import { endRequestSpan, httpTraceContext, inRequestSpan } from './request-span';
 import { streamCompletion } from './stream-completion';
 import { submitChat } from './submit-chat';
 
@@ -65,7 +65,7 @@ export async function handleChatCompletion(
       } catch (error) {
         status = await sendFailure(ctx, reply, request, error);
       } finally {
-        span.setAttribute('http.response.status_code', status);
+        endRequestSpan(span, status);
         request.done();
         const seconds = (performance.now() - startedAt) / 1000;
         ctx.instruments.finished({ model, status, stream }, seconds);

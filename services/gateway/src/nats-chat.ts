@@ -9,7 +9,7 @@ import { badRequest, tooBusy } from './gateway-error';
 import type { HeaderBag } from './job-headers';
 import { bodyTooLarge, parseJsonBody } from './json-body';
 import { failureAnswer } from './openai-error';
-import { inRequestSpan } from './request-span';
+import { endRequestSpan, inRequestSpan } from './request-span';
 import { submitChat } from './submit-chat';
 
 /** What the NATS chat endpoint needs besides the gateway's context. */
@@ -116,32 +116,42 @@ export async function answerNatsChat(
       `nats chat ${model}`,
       extractTraceContext(msg.headers),
       attributes,
-      async () => {
-        if (msg.data.length > options.bodyLimit) {
-          throw bodyTooLarge(msg.data.length, options.bodyLimit);
-        }
-        const body = withSubjectModel(parseJsonBody(msg.string()), model);
-        const chat = readChatRequest(body, ctx.models);
-        const submitted = await submitChat(
-          ctx,
-          { tenant },
-          chat,
-          headerBag(msg.headers),
-          request.signal,
-        );
-        if (submitted.stream) await respondWithChunks(msg, submitted.chunks);
-        else msg.respond(JSON.stringify(submitted.result));
-        return { answered: true, status: 200 };
+      async (span) => {
+        const status = await answerChat(ctx, options, msg, tenant, model, request.signal);
+        endRequestSpan(span, status);
+        return { answered: true, status };
       },
     );
-  } catch (error) {
-    try {
-      return { answered: true, status: respondWithError(msg, error) };
-    } catch (failure) {
-      ctx.logger.warn({ err: failure, subject: msg.subject }, 'chat request: answer not sent');
-      return { answered: true, status: 500 };
-    }
   } finally {
     request.done();
+  }
+}
+
+/** Submits the request and answers it: the completion or its chunks, or the error. */
+async function answerChat(
+  ctx: GatewayContext,
+  options: NatsChatOptions,
+  msg: ServiceMsg,
+  tenant: string,
+  model: string,
+  signal: AbortSignal,
+): Promise<number> {
+  try {
+    if (msg.data.length > options.bodyLimit) {
+      throw bodyTooLarge(msg.data.length, options.bodyLimit);
+    }
+    const body = withSubjectModel(parseJsonBody(msg.string()), model);
+    const chat = readChatRequest(body, ctx.models);
+    const submitted = await submitChat(ctx, { tenant }, chat, headerBag(msg.headers), signal);
+    if (submitted.stream) await respondWithChunks(msg, submitted.chunks);
+    else msg.respond(JSON.stringify(submitted.result));
+    return 200;
+  } catch (error) {
+    try {
+      return respondWithError(msg, error);
+    } catch (failure) {
+      ctx.logger.warn({ err: failure, subject: msg.subject }, 'chat request: answer not sent');
+      return 500;
+    }
   }
 }

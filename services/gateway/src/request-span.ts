@@ -2,6 +2,7 @@ import {
   propagation,
   ROOT_CONTEXT,
   SpanKind,
+  SpanStatusCode,
   type Attributes,
   type Context,
   type Span,
@@ -31,4 +32,15 @@ export function inRequestSpan<T>(
   run: (span: Span) => Promise<T>,
 ): Promise<T> {
   return inSpan(gatewayTracer, name, { kind: SpanKind.SERVER, attributes }, parent, run);
+}
+
+/**
+ * Records the status a request was answered with on its server span (`http.response.status_code`,
+ * also for a NATS request, whose status travels in `Nats-Service-Error-Code`), and marks the
+ * span failed for a 5xx only: a 4xx is the caller's error, not the server's (OpenTelemetry's
+ * HTTP server conventions).
+ */
+export function endRequestSpan(span: Span, status: number): void {
+  span.setAttribute('http.response.status_code', status);
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `answered ${status}` });
 }
