@@ -1,8 +1,8 @@
-import { entraTokenPrefix } from './entra-token';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@switchyard/telemetry';
 import { callKey, callText, settleCall } from './call-ledger';
 import { composeChoices, totalCompletionTokens, type SimChoice, type SimRequest } from './engine';
+import { entraTokenPrefix } from './entra-token';
 import { Exchange } from './exchange';
 import { applyFault } from './fault-effects';
 import { parseFaultSpec, type FaultSpec } from './faults';

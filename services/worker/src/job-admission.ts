@@ -1,5 +1,4 @@
 import type { RouterSettings } from '@switchyard/config';
-import { routingScore } from './routing-strategy';
 import { deploymentsTried, type CompletionJob } from '@switchyard/contracts';
 import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
@@ -9,6 +8,7 @@ import { leaseDeployment, type DeploymentLease } from './deployment-lease';
 import type { RandomSource } from './deployment-picker';
 import type { JobSettler } from './job-settler';
 import { routeTooLong, type TooLongContext } from './pre-call-check';
+import { routingScore } from './routing-strategy';
 
 /** The nak delay of a job that found every deployment busy but none blocked. */
 const busyRetryMs = 250;
