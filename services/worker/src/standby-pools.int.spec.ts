@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from '@switchyard/telemetry';
 import type { RunningWorker } from './start-worker';
 import {
   createInstallation,
   makeJob,
   startServers,
   startSpecWorker,
+  waitUntil,
   type Installation,
   type Servers,
 } from './worker-harness.test-support';
@@ -15,6 +17,12 @@ describe('order across provider pools: the secondary pool serves only what the p
   let servers: Servers;
   let install: Installation;
   const workers: Partial<Record<'anthropic' | 'openai', RunningWorker>> = {};
+  const metrics = createMetrics('switchyard-worker');
+  /** The secondary pool's switchyard_standby_serving gauge. */
+  const standbyServing = async () =>
+    /switchyard_standby_serving\{[^}]*model="tiered"[^}]*\} (\d)/.exec(
+      await metrics.prometheusText(),
+    )?.[1];
 
   beforeAll(async () => {
     servers = await startServers();
@@ -24,13 +32,13 @@ describe('order across provider pools: the secondary pool serves only what the p
         { provider: 'openai', params: 'order: 2' },
       ],
     });
-    for (const provider of ['anthropic', 'openai'] as const) {
-      workers[provider] = await startSpecWorker(install, provider);
-    }
+    workers.anthropic = await startSpecWorker(install, 'anthropic');
+    workers.openai = await startSpecWorker(install, 'openai', metrics);
   });
 
   afterAll(async () => {
     await Promise.all(Object.values(workers).map((worker) => worker.stop(0)));
+    await metrics.shutdown();
     await install?.close();
     await servers?.stop();
   });
@@ -56,11 +64,14 @@ describe('order across provider pools: the secondary pool serves only what the p
       expect(new Set(await send(8))).toEqual(new Set(['anthropic']));
     }
     expect(await calls()).toEqual([24, 0]);
+    expect(await standbyServing()).toBe('0');
   });
 
   it('joins in while the primary is saturated, each job served once', async () => {
     await servers.sim.setLatency(primary(), { ttftMs: 1_500 });
-    const providers = await send(40);
+    const sending = send(40);
+    await waitUntil(async () => (await standbyServing()) === '1', 10_000);
+    const providers = await sending;
     const served = providers.filter((p) => p === 'openai').length;
     expect(served).toBeGreaterThan(0);
     expect(await calls()).toEqual([24 + 40 - served, served]);

@@ -234,6 +234,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         logger: logger.child({ model: model.name }),
       });
       board.attach(gate);
+      metrics.watchStandby(model.name, gate);
       gate.start();
       running.push({ consumer, board, gate });
     }

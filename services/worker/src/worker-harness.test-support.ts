@@ -10,7 +10,7 @@ import {
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
 import { closeNats, connectNats, publishJob } from '@switchyard/messaging';
-import { createLogger } from '@switchyard/telemetry';
+import { createLogger, type Metrics } from '@switchyard/telemetry';
 import {
   builtServiceMain,
   startTestNats,
@@ -331,7 +331,11 @@ export async function waitUntil(
 }
 
 /** The worker pool of `provider` on the installation, pulling with 1 s pulls. */
-export function startSpecWorker(install: Installation, provider: string): Promise<RunningWorker> {
+export function startSpecWorker(
+  install: Installation,
+  provider: string,
+  metrics?: Metrics,
+): Promise<RunningWorker> {
   return startWorker({
     config: install.config,
     provider,
@@ -339,5 +343,6 @@ export function startSpecWorker(install: Installation, provider: string): Promis
     redis: install.redis,
     logger: silentLogger,
     pullExpiresMs: 1_000,
+    ...(metrics === undefined ? {} : { metrics }),
   });
 }

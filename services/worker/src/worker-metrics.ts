@@ -39,6 +39,7 @@ export class WorkerMetrics {
   /** Jobs waiting as of the last delivery, by model and consumer. */
   private readonly pending = new Map<string, { model: string; consumer: string; jobs: number }>();
   private readonly boards = new Map<string, DeploymentBoard>();
+  private readonly gates = new Map<string, { readonly open: boolean }>();
 
   constructor(meter: Meter, provider: string) {
     const histogram = (name: string, description: string) =>
@@ -102,6 +103,16 @@ export class WorkerMetrics {
         }
       });
     meter
+      .createObservableGauge('switchyard_standby_serving', {
+        description:
+          '1 while a standby pool (every deployment of a higher order than another provider’s) pulls the model’s jobs, 0 while it stands back',
+      })
+      .addCallback((result) => {
+        for (const [model, gate] of this.gates) {
+          result.observe(gate.open ? 1 : 0, { model, provider });
+        }
+      });
+    meter
       .createObservableGauge('switchyard_deployment_in_flight', {
         description: 'Provider calls in flight on a deployment in this worker',
       })
@@ -112,6 +123,11 @@ export class WorkerMetrics {
           }
         }
       });
+  }
+
+  /** Reports whether this standby pool of `model` serves now (see StandbyGate). */
+  watchStandby(model: string, gate: { readonly open: boolean }): void {
+    this.gates.set(model, gate);
   }
 
   /** Reports the deployments of `model` (their state and calls in flight). */
