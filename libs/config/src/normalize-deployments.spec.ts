@@ -262,6 +262,22 @@ describe('deployments', () => {
     ]);
   });
 
+  it("reads rpm and tpm where LiteLLM's router does: the entry, then litellm_params, then model_info", () => {
+    const text = yaml`
+      model_list:
+        - model_name: m
+          rpm: 10
+          litellm_params: { model: openai/gpt-4o, rpm: 20, tpm: 2000 }
+          model_info: { rpm: 30, tpm: 3000 }
+        - model_name: m
+          litellm_params: { model: openai/gpt-4o }
+          model_info: { rpm: 30, tpm: 3000 }
+    `;
+    const [first, second] = parse(text, specEnv).config.models['m']?.deployments ?? [];
+    expect([first?.rpm, first?.tpm]).toEqual([10, 2000]);
+    expect([second?.rpm, second?.tpm]).toEqual([30, 3000]);
+  });
+
   it('reads the call defaults of litellm_params, checked as a request would be', () => {
     const { config } = parse(
       oneModel('model: openai/gpt-4o, temperature: 0.2, max_tokens: 256, stop: [END], seed: 7'),

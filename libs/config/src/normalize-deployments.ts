@@ -140,6 +140,9 @@ export function normalizeDeployments(
     }
 
     const maxOutputTokens = info?.max_output_tokens ?? info?.max_tokens;
+    // Where LiteLLM's router looks for a deployment's limits, in its order.
+    const rpm = entry.rpm ?? params.rpm ?? info?.rpm;
+    const tpm = entry.tpm ?? params.tpm ?? info?.tpm;
     const pricing = pricingOf(item, locate, problems);
     const entra = entraOf(ref.provider, params, env, (key, message) =>
       problems.push(problemAt(locate, at('litellm_params', key), message, 'key')),
@@ -153,8 +156,8 @@ export function normalizeDeployments(
       ...(apiBase === undefined ? {} : { apiBase }),
       ...(apiVersion === undefined ? {} : { apiVersion }),
       ...(entra === undefined ? {} : { entra }),
-      ...(params.rpm === undefined ? {} : { rpm: params.rpm }),
-      ...(params.tpm === undefined ? {} : { tpm: params.tpm }),
+      ...(rpm === undefined ? {} : { rpm }),
+      ...(tpm === undefined ? {} : { tpm }),
       timeoutMs: secondsToMs(params.timeout ?? defaultTimeout),
       maxRetries: params.max_retries ?? entry.max_retries ?? defaultRetries,
       weight: params.weight ?? 1,

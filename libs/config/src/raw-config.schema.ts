@@ -148,12 +148,16 @@ export function createRawSchemas(env: Env) {
     output_cost_per_token: nonNegativeNumber.optional(),
     mode: text.optional(),
     base_model: text.optional(),
+    rpm: positiveInt.optional(),
+    tpm: positiveInt.optional(),
   }).optional();
 
   const modelEntry = section({
     model_name: modelName,
     litellm_params: litellmParams,
     model_info: modelInfo,
+    rpm: positiveInt.optional(),
+    tpm: positiveInt.optional(),
     max_retries: nonNegativeInt.optional(),
     fallback_models: modelNames.optional(),
   });
