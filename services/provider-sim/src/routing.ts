@@ -11,6 +11,8 @@ export type RouteResult =
 const deploymentPrefix = /^\/d\/([^/]+)(\/.*)$/;
 const entraTokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+/** Azure's v1 API; `/azure` tells it apart from OpenAI's own `/openai/v1/chat/completions`. */
+const azureV1Path = /^\/azure\/openai\/v1\/chat\/completions$/;
 const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
 const geminiPath =
@@ -76,6 +78,10 @@ export function resolveRoute(method: string, url: string): RouteResult {
         ...withDeployment,
       },
     };
+  }
+  if (azureV1Path.test(path)) {
+    const apiVersion = query.get('api-version') ?? 'v1';
+    return { kind: 'provider', route: { provider: 'azure', apiVersion, query, ...withDeployment } };
   }
   if (openAiPath.test(path))
     return { kind: 'provider', route: { provider: 'openai', query, ...withDeployment } };

@@ -277,12 +277,29 @@ describe('buildOpenAiRequest', () => {
     expect(headers).not.toHaveProperty('authorization');
   });
 
-  it('refuses an Azure deployment without api_version, and a vLLM one without api_base', () => {
-    expect(
-      thrown(() =>
-        build('azure', helloRequest, { deployment: { apiBase: 'https://r.openai.azure.com' } }),
-      ),
-    ).toMatchObject({ type: 'bad_request', code: 'missing_api_version', param: 'api_version' });
+  it("calls Azure's v1 API for api_version v1, latest, preview or none, with the deployment as the model", () => {
+    const azure = (apiVersion?: string) =>
+      build('azure', helloRequest, {
+        deployment: {
+          apiBase: 'https://r.openai.azure.com',
+          providerModel: 'gpt-4o-prod',
+          ...(apiVersion === undefined ? {} : { apiVersion }),
+        },
+      });
+    for (const version of [undefined, 'v1', 'latest']) {
+      const { url, body } = azure(version);
+      expect(url).toBe('https://r.openai.azure.com/openai/v1/chat/completions');
+      expect(JSON.parse(body)).toMatchObject({ model: 'gpt-4o-prod' });
+    }
+    expect(azure('preview').url).toBe(
+      'https://r.openai.azure.com/openai/v1/chat/completions?api-version=preview',
+    );
+    expect(azure('2024-10-21').url).toBe(
+      'https://r.openai.azure.com/openai/deployments/gpt-4o-prod/chat/completions?api-version=2024-10-21',
+    );
+  });
+
+  it('refuses a vLLM deployment without api_base', () => {
     expect(thrown(() => build('hosted_vllm', helloRequest))).toMatchObject({
       type: 'bad_request',
       code: 'missing_api_base',

@@ -238,7 +238,8 @@ export function parseOpenAiRequest(body: unknown, route: Route): SimRequest | Er
   for (const key of Object.keys(body)) {
     if (!knownParams.has(key)) return invalid(`Unrecognized request argument supplied: ${key}`);
   }
-  const model = route.provider === 'azure' ? (route.pathModel ?? '') : asString(body['model']);
+  // Azure's deployments API names the deployment in the path; its v1 API, as OpenAI, in the body.
+  const model = route.pathModel ?? asString(body['model']);
   if (model === undefined || model === '') return invalid('you must provide a model parameter');
   const rawMessages = body['messages'];
   if (rawMessages === undefined) {

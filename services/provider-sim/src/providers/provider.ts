@@ -22,13 +22,13 @@ export interface Route {
   provider: SimProviderName;
   /** From a `/d/<deployment>/` prefix. */
   deployment?: string;
-  /** Gemini's model or Azure's deployment, from the path. */
+  /** Gemini's model or Azure's deployment, from the path (none on Azure's v1 API). */
   pathModel?: string;
   /** Gemini: `:streamGenerateContent`. */
   stream?: boolean;
   /** Gemini: `alt=sse` (otherwise a stream is one JSON array). */
   sse?: boolean;
-  /** Azure's `api-version`. */
+  /** Azure's `api-version`; `v1` on Azure's v1 API without one. */
   apiVersion?: string;
   query: URLSearchParams;
 }
