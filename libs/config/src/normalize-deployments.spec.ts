@@ -257,6 +257,9 @@ describe('deployments', () => {
     expect(messages(azure('tenant_id: t, client_id: c'))).toEqual([
       'tenant_id: Entra ID sign-in needs client_secret as well',
     ]);
+    expect(messages(azure('api_key: k, azure_ad_token: tok'))).toEqual([
+      'api_key: set api_key or Entra ID credentials (azure_ad_token), not both',
+    ]);
     expect(messages(azure('azure_ad_token: tok, client_id: c'))).toEqual([
       'azure_ad_token: set azure_ad_token or tenant_id, client_id, client_secret, not both',
     ]);

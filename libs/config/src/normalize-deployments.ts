@@ -208,6 +208,10 @@ function entraOf(
     for (const key of given) problem(key, 'is for azure deployments only');
     return undefined;
   }
+  if (params.api_key !== undefined) {
+    problem('api_key', `set api_key or Entra ID credentials (${given.join(', ')}), not both`);
+    return undefined;
+  }
   const clientKeys = entraClientKeys.filter((key) => params[key] !== undefined);
   if (params.azure_ad_token !== undefined) {
     if (clientKeys.length > 0) {
