@@ -1,14 +1,12 @@
-import type { RouterSettings } from '@switchyard/config';
 import { deploymentsTried, type CompletionJob } from '@switchyard/contracts';
 import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { BudgetGate, BudgetHold } from './budget-gate';
 import type { DeploymentBoard } from './deployment-board';
 import { leaseDeployment, type DeploymentLease } from './deployment-lease';
-import type { RandomSource } from './deployment-picker';
+import type { DeploymentScore, RandomSource } from './deployment-picker';
 import type { JobSettler } from './job-settler';
 import { routeTooLong, type TooLongContext } from './pre-call-check';
-import { routingScore } from './routing-strategy';
 
 /** The nak delay of a job that found every deployment busy but none blocked. */
 const busyRetryMs = 250;
@@ -19,8 +17,8 @@ export interface AdmissionContext extends TooLongContext {
   budgets: BudgetGate;
   /** `router_settings.enable_pre_call_checks`. */
   preCallChecks: boolean;
-  router: Pick<RouterSettings, 'routingStrategy'>;
   random?: RandomSource;
+  routingScore?: DeploymentScore;
 }
 
 /** A job cleared for its provider call, or one already settled (nak'd, dead-lettered, answered). */
@@ -44,10 +42,9 @@ export async function admitJob(
   settler: JobSettler,
   log: Logger,
 ): Promise<Admission> {
-  const score = routingScore(context.router.routingStrategy, context.board);
   const outcome = await leaseDeployment(context.board, context.limits, job.request, {
     preCallChecks: context.preCallChecks,
-    ...(score === undefined ? {} : { score }),
+    ...(context.routingScore === undefined ? {} : { score: context.routingScore }),
     ...(context.random === undefined ? {} : { random: context.random }),
   });
   if (outcome.kind === 'busy') {

@@ -6,7 +6,7 @@ import type { StreamPublish } from '@switchyard/messaging';
 import type { BudgetGate } from './budget-gate';
 import type { Cancellations } from './cancellations';
 import type { DeploymentBoard } from './deployment-board';
-import type { RandomSource } from './deployment-picker';
+import type { DeploymentScore, RandomSource } from './deployment-picker';
 import type { FailureHistory } from './failure-history';
 import type { KeyOwnerLookup } from './key-owner';
 import type { CacheStepContext } from './response-cache/cache-step';
@@ -19,7 +19,7 @@ export interface JobHandlerContext {
   /** Publishes what a stream must store: answer records, usage, dead letters, durable replies. */
   streams: StreamPublish;
   subjects: SwitchyardSubjects;
-  router: Pick<RouterSettings, 'retryPolicy' | 'routingStrategy'>;
+  router: Pick<RouterSettings, 'retryPolicy'>;
   dropParams: boolean;
   board: DeploymentBoard;
   limits: WorkerLimits;
@@ -40,4 +40,6 @@ export interface JobHandlerContext {
   answers(job: CompletionJob): Promise<AnswerRecord | null>;
   logger: Logger;
   random?: RandomSource;
+  /** The `routing_strategy`'s ranking of the board's deployments (routingScore); absent for simple-shuffle. */
+  routingScore?: DeploymentScore;
 }

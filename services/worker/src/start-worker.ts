@@ -37,6 +37,7 @@ import { Cancellations } from './cancellations';
 import { CooldownView } from './cooldown-view';
 import { DeploymentBoard } from './deployment-board';
 import { ResponseCache } from './response-cache/response-cache';
+import { routingScore } from './routing-strategy';
 import { StandbyGate, standbyRank } from './standby-gate';
 import type { RandomSource } from './deployment-picker';
 import { createFailureHistory } from './failure-history';
@@ -191,6 +192,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       const board = new DeploymentBoard(deployments, worker.concurrency);
       metrics.watch(model.name, board);
       const rank = standbyRank(deployments, model.deployments);
+      const score = routingScore(config.router.routingStrategy, board);
       const consumer = await consumeJobs(nc, {
         model: model.name,
         concurrency: board.totalSlots,
@@ -221,6 +223,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           ...(cache === undefined ? {} : { cache }),
           logger: logger.child({ model: model.name }),
           ...(options.random === undefined ? {} : { random: options.random }),
+          ...(score === undefined ? {} : { routingScore: score }),
         }),
       });
       if (rank === 0) {
