@@ -43,6 +43,10 @@ const dependencyDirection = [
   },
   { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },
   { sourceTag: 'scope:nats-auth', onlyDependOnLibsWithTags: ['scope:contracts'] },
+  {
+    sourceTag: 'scope:batches',
+    onlyDependOnLibsWithTags: ['scope:contracts', 'scope:messaging', 'scope:client'],
+  },
 ];
 
 /**

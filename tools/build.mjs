@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const services = ['cli', 'gateway', 'worker', 'fallback', 'metering', 'provider-sim'];
+const services = ['cli', 'gateway', 'worker', 'fallback', 'metering', 'batch', 'provider-sim'];
 
 /** Bare imports of packages outside the workspace are left to Node's resolution at run time. */
 const externalPackages = {

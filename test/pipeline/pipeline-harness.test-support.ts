@@ -70,6 +70,8 @@ export interface InstallationSpec {
   tenants?: string;
   /** `switchyard.nats.replicas` (stream replicas; needs a cluster of that size). @defaultValue 1 */
   replicas?: number;
+  /** The `switchyard.batches` mapping in YAML flow style. */
+  batches?: string;
   /** More `switchyard.nats` entries in YAML flow style, e.g. `duplicate_window_seconds: 1`. */
   nats?: string;
 }
@@ -113,6 +115,7 @@ export function createInstallation(
     `  redis: { url: "${servers.redis.url}", key_prefix: "${prefix}:" }`,
     `  worker: ${spec.worker ?? '{ concurrency: 8, shutdown_grace_seconds: 1 }'}`,
     ...(spec.tenants === undefined ? [] : [`  tenants: ${spec.tenants}`]),
+    ...(spec.batches === undefined ? [] : [`  batches: ${spec.batches}`]),
   ].join('\n');
   const { config } = parseConfig(yaml, { env: {} });
   return { prefix, yaml, config, simName };

@@ -331,6 +331,28 @@ export interface GatewaySettings {
   readonly backlog: number;
 }
 
+/** The Batch and Files API (`/v1/files`, `/v1/batches`) and the batch runner. */
+export interface BatchSettings {
+  /**
+   * Jobs of one batch submitted and not answered yet, at most (`max_in_flight`): the batch
+   * runner submits more as answers arrive.
+   * @defaultValue 1000
+   */
+  readonly maxInFlight: number;
+  /**
+   * Largest file `/v1/files` stores (`max_file_bytes`); more is a 413. OpenAI's limit for a
+   * batch input file is 200 MB.
+   * @defaultValue 209715200
+   */
+  readonly maxFileBytes: number;
+  /**
+   * Most requests one batch input file may hold (`max_requests_per_file`); more is refused at
+   * upload. OpenAI's limit is 50,000.
+   * @defaultValue 50000
+   */
+  readonly maxRequestsPerFile: number;
+}
+
 /** Limits of one tenant. */
 export interface TenantSettings {
   /** Spend limit in USD per budget period. Absent means unlimited. */
@@ -345,6 +367,7 @@ export interface SwitchyardSettings {
   readonly redis: RedisSettings;
   readonly worker: WorkerSettings;
   readonly gateway: GatewaySettings;
+  readonly batches: BatchSettings;
   /** Tenant settings by tenant id; always contains `default`. A null-prototype object. */
   readonly tenants: Readonly<Record<string, TenantSettings>>;
 }

@@ -19,6 +19,7 @@ export type {
   TenantSettings,
   WorkerSettings,
   GatewaySettings,
+  BatchSettings,
 } from './config.types';
 export type { Env } from './env-refs';
 export { supportedProviders, isSupportedProvider, parseModelRef, type Provider } from './providers';

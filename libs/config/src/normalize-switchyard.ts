@@ -23,6 +23,9 @@ export const switchyardDefaults = {
   maxInFlight: 10_000,
   gatewayMaxInFlight: 10_000,
   gatewayBacklog: 4_096,
+  batchMaxInFlight: 1_000,
+  batchMaxFileBytes: 200 * 1024 * 1024,
+  batchMaxRequestsPerFile: 50_000,
 } as const;
 
 const gib = 1024 ** 3;
@@ -138,6 +141,12 @@ export function normalizeSwitchyard(
     gateway: {
       maxInFlight: section?.gateway?.max_in_flight ?? switchyardDefaults.gatewayMaxInFlight,
       backlog: section?.gateway?.backlog ?? switchyardDefaults.gatewayBacklog,
+    },
+    batches: {
+      maxInFlight: section?.batches?.max_in_flight ?? switchyardDefaults.batchMaxInFlight,
+      maxFileBytes: section?.batches?.max_file_bytes ?? switchyardDefaults.batchMaxFileBytes,
+      maxRequestsPerFile:
+        section?.batches?.max_requests_per_file ?? switchyardDefaults.batchMaxRequestsPerFile,
     },
     tenants,
   };

@@ -294,6 +294,12 @@ export function createRawSchemas(env: Env) {
     backlog: positiveInt.optional(),
   });
 
+  const batches = section({
+    max_in_flight: positiveInt.optional(),
+    max_file_bytes: positiveInt.optional(),
+    max_requests_per_file: positiveInt.optional(),
+  });
+
   const tenant = z.preprocess(
     (value) => value ?? {},
     section({
@@ -307,6 +313,7 @@ export function createRawSchemas(env: Env) {
     redis: redis.optional(),
     worker: worker.optional(),
     gateway: gateway.optional(),
+    batches: batches.optional(),
     tenants: z
       .record(tenantId, tenant, expected('expected a map of tenant id → settings'))
       .optional(),

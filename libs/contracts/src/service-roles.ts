@@ -3,7 +3,14 @@
  * `@switchyard/nats-auth`) that may publish and subscribe only to what that role needs, so a
  * compromised or confused process of one role cannot act as another.
  */
-export const ServiceRoles = ['gateway', 'worker', 'fallback', 'metering', 'admin'] as const;
+export const ServiceRoles = [
+  'gateway',
+  'worker',
+  'fallback',
+  'metering',
+  'batch',
+  'admin',
+] as const;
 export type ServiceRole = (typeof ServiceRoles)[number];
 
 /**

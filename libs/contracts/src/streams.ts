@@ -54,9 +54,35 @@ export const KEYS_BUCKET = 'SWITCHYARD_KEYS';
  * `KV_<bucket>`, its subjects `$KV.<bucket>.>`).
  */
 export function keysBucketName(prefix?: string): string {
-  if (prefix === undefined || prefix === '') return KEYS_BUCKET;
+  return prefixed(KEYS_BUCKET, prefix);
+}
+
+/** The object store of `/v1/files` uploads and batch output files, before any prefix. */
+export const FILES_BUCKET = 'SWITCHYARD_FILES';
+
+/** The KV bucket of the batches created on `/v1/batches`, before any prefix. */
+export const BATCHES_BUCKET = 'SWITCHYARD_BATCHES';
+
+/**
+ * The object store of the Files API: `SWITCHYARD_FILES`, or `<prefix>_SWITCHYARD_FILES`, by the
+ * rule of {@link keysBucketName} (its stream is `OBJ_<bucket>`, its subjects `$O.<bucket>.>`).
+ */
+export function filesBucketName(prefix?: string): string {
+  return prefixed(FILES_BUCKET, prefix);
+}
+
+/**
+ * The KV bucket of the Batch API's batches: `SWITCHYARD_BATCHES`, or `<prefix>_SWITCHYARD_BATCHES`
+ * (its stream is `KV_<bucket>`, its subjects `$KV.<bucket>.>`).
+ */
+export function batchesBucketName(prefix?: string): string {
+  return prefixed(BATCHES_BUCKET, prefix);
+}
+
+function prefixed(bucket: string, prefix: string | undefined): string {
+  if (prefix === undefined || prefix === '') return bucket;
   streamNames(prefix);
-  return `${prefix}_${KEYS_BUCKET}`;
+  return `${prefix}_${bucket}`;
 }
 
 /** nats-server refuses stream and consumer names longer than this (`JSMaxNameLen`). */

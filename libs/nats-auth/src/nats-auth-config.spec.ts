@@ -50,15 +50,20 @@ describe('servicePermissions', () => {
       for (const subject of publish) {
         expect(subject, role).not.toMatch(/\$JS\.API\.STREAM\.(DELETE|MSG\.DELETE)/);
         // A role deletes only its own ephemeral consumers: the worker's on the cancellations
-        // stream, metering's replay consumer on the usage stream, every reader's keys watch.
+        // stream, metering's replay consumer on the usage stream, every reader's keys watch,
+        // the batch runner's results readers, the files and batches buckets' lists and watches.
         if (subject.includes('CONSUMER.DELETE')) {
           expect([
             '$JS.API.CONSUMER.DELETE.P_LLM_CANCELS.*',
             '$JS.API.CONSUMER.DELETE.P_LLM_USAGE.*',
+            '$JS.API.CONSUMER.DELETE.P_LLM_RESULTS.*',
             '$JS.API.CONSUMER.DELETE.KV_P_SWITCHYARD_KEYS.*',
+            '$JS.API.CONSUMER.DELETE.KV_P_SWITCHYARD_BATCHES.*',
+            '$JS.API.CONSUMER.DELETE.OBJ_P_SWITCHYARD_FILES.*',
           ]).toContain(subject);
         }
-        expect(subject, role).not.toMatch(/^\$KV\./);
+        // The only KV any service writes is the batches bucket (only admin writes keys).
+        if (subject.startsWith('$KV.')) expect(subject, role).toBe('$KV.P_SWITCHYARD_BATCHES.>');
         expect(subject, role).not.toMatch(/^\$JS\.API\.>$|^\$JS\.>$|^_INBOX\.>$/);
       }
       expect(subscribe, role).toContain(`_INBOX_${role}.>`);
@@ -67,12 +72,18 @@ describe('servicePermissions', () => {
     expect(allOf('admin')).toEqual({ publish: ['>'], subscribe: ['>'] });
   });
 
-  it('gives each role what its process does, and the only purge to the unknown-model responder', () => {
+  it('gives each role what its process does: the jobs purge to the unknown-model responder, file purges to the files API', () => {
     const purges = ServiceRoles.filter((role) =>
       allOf(role).publish.some((s) => s.startsWith('$JS.API.STREAM.PURGE')),
     );
-    expect(purges).toEqual(['fallback']);
+    expect(purges).toEqual(['gateway', 'fallback', 'batch']);
     expect(allOf('fallback').publish).toContain('$JS.API.STREAM.PURGE.P_LLM_JOBS');
+    // Deleting a file purges its chunks from the files bucket, and nothing else.
+    for (const role of ['gateway', 'batch'] as const) {
+      expect(allOf(role).publish.filter((s) => s.startsWith('$JS.API.STREAM.PURGE'))).toEqual([
+        '$JS.API.STREAM.PURGE.OBJ_P_SWITCHYARD_FILES',
+      ]);
+    }
     expect(allOf('fallback').publish).toContain('llm.answers.>');
     expect(allOf('gateway').publish).toEqual(
       expect.arrayContaining(['llm.jobs.>', 'llm.cancel.>']),

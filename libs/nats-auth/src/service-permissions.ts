@@ -1,5 +1,7 @@
 import {
+  batchesBucketName,
   createSubjects,
+  filesBucketName,
   keysBucketName,
   serviceInboxPrefix,
   streamNames,
@@ -47,6 +49,34 @@ function readKeys(bucket: string): string[] {
   ];
 }
 
+/**
+ * Using the Files API's object store (`OBJ_<files>`) and the Batch API's KV bucket
+ * (`KV_<batches>`) as libs/batches does: opening each (created when missing), reading,
+ * writing and deleting files and batch records, listing and watching them with ordered
+ * consumers. Nothing else of JetStream.
+ */
+function batchBuckets(streamPrefix: string | undefined): string[] {
+  const files = filesBucketName(streamPrefix);
+  const batches = batchesBucketName(streamPrefix);
+  return [
+    `$O.${files}.>`,
+    `$KV.${batches}.>`,
+    ...[`OBJ_${files}`, `KV_${batches}`].flatMap((stream) => [
+      `$JS.API.STREAM.INFO.${stream}`,
+      `$JS.API.STREAM.CREATE.${stream}`,
+      `$JS.API.STREAM.UPDATE.${stream}`,
+      `$JS.API.STREAM.MSG.GET.${stream}`,
+      `$JS.API.DIRECT.GET.${stream}`,
+      `$JS.API.DIRECT.GET.${stream}.>`,
+      `$JS.API.CONSUMER.CREATE.${stream}`,
+      `$JS.API.CONSUMER.CREATE.${stream}.>`,
+      `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`,
+      `$JS.API.CONSUMER.DELETE.${stream}.*`,
+    ]),
+    `$JS.API.STREAM.PURGE.OBJ_${files}`,
+  ];
+}
+
 /** Following a stream with an ordered consumer (ephemeral: made, pulled, deleted when reset). */
 function follow(stream: string): string[] {
   return [
@@ -67,6 +97,7 @@ function follow(stream: string): string[] {
  *   answer plain chat requests (`<root>.chat.*.*`) on the requester's inbox, a tenant inbox
  *   (the chunks of a streamed answer are many messages, more than `allow_responses` allows);
  *   follow answer records as they are stored (a job submitted again waits for the first's);
+ *   use the files and batches buckets (`/v1/files`, `/v1/batches`);
  * - `worker`: provision the streams and the model consumers, pull and ack jobs, record and
  *   read answers (LLM_ANSWERS), answer on tenants' inboxes and results subjects, publish usage,
  *   dead letters and budget events, follow the cancellations stream and read the keys bucket;
@@ -77,6 +108,8 @@ function follow(stream: string): string[] {
  * - `metering`: provision its usage consumer, pull and ack usage events, replay the usage
  *   stream into an emptied Redis (an ephemeral consumer), read the keys bucket, answer spend
  *   queries;
+ * - `batch` (the batch runner): use the files and batches buckets, submit and cancel jobs of
+ *   any tenant, follow and answer batch results subjects (LLM_RESULTS), read answer records;
  * - `admin` (the CLI, `switchyard up`): everything.
  */
 export function servicePermissions(
@@ -109,6 +142,7 @@ export function servicePermissions(
         // A streamed answer to a chat request is many messages; allow_responses allows one.
         tenantInboxes,
         ...keys,
+        ...batchBuckets(options.streamPrefix),
       ],
       // Answer records as they are stored: a job submitted again waits for the first's.
       subscribe: [tenantInboxes, subjects.chatAll, subjects.streamSubjects.answers],
@@ -140,6 +174,18 @@ export function servicePermissions(
         `$JS.API.STREAM.PURGE.${names.jobs}`,
       ],
       subscribe: [subjects.streamSubjects.jobs],
+    },
+    batch: {
+      publish: [
+        ...batchBuckets(options.streamPrefix),
+        subjects.streamSubjects.jobs,
+        subjects.cancelAll,
+        subjects.streamSubjects.results,
+        ...follow(names.results),
+        `$JS.API.DIRECT.GET.${names.answers}.>`,
+      ],
+      // The jobs stream's acknowledgements arrive on the tenant's client inbox.
+      subscribe: [tenantInboxes],
     },
     metering: {
       publish: [

@@ -1,3 +1,4 @@
+import type { BatchStore, FileStore } from '@switchyard/batches';
 import type { SwitchyardConfig } from '@switchyard/config';
 import type { Logger, Metrics } from '@switchyard/telemetry';
 import type { Authenticator } from './authenticate';
@@ -13,6 +14,10 @@ export interface GatewayContext {
   models: ReadonlyMap<string, string>;
   auth: Authenticator;
   clients: TenantClients;
+  /** The Files API's files (`/v1/files`). */
+  files: FileStore;
+  /** The Batch API's batches (`/v1/batches`); the batch runner runs them. */
+  batches: BatchStore;
   readiness: ReadinessCheck;
   metrics: Metrics;
   instruments: GatewayMetrics;

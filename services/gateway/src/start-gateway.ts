@@ -2,7 +2,9 @@ import { registerService } from '@switchyard/messaging';
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { NatsConnection } from '@nats-io/nats-core';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
+import { BatchStore, FileStore } from '@switchyard/batches';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { createSubjects } from '@switchyard/contracts';
@@ -87,6 +89,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const keys =
     options.keys ?? (await VirtualKeyStore.open(nc, keyStoreOptionsFrom(config, redis, logger)));
   const ownKeys = options.keys === undefined && keys instanceof VirtualKeyStore ? keys : undefined;
+  const { streamPrefix, replicas, storage } = config.switchyard.nats;
+  const buckets = { streamPrefix, replicas, storage };
+  const [files, batches] = await Promise.all([
+    FileStore.open(nc, buckets),
+    BatchStore.open(nc, buckets),
+  ]);
   const ctx: GatewayContext = {
     config,
     models: modelNames(config),
@@ -97,6 +105,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       streamPrefix: config.switchyard.nats.streamPrefix,
       models,
     }),
+    files,
+    batches,
     readiness: new ReadinessCheck(nc, redis, config),
     metrics,
     instruments: new GatewayMetrics(metrics.meter),
@@ -124,6 +134,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     { bodyParser: false, logger: new PinoNestLogger(logger) },
   );
   registerJsonBody(app.getHttpAdapter().getInstance(), bodyLimit);
+  // Uploads stream into the files store; files-endpoint.ts counts and limits their bytes.
+  await app.register(multipart, {
+    limits: {
+      files: 1,
+      fields: 8,
+      fieldSize: 1024,
+      fileSize: config.switchyard.batches.maxFileBytes + 1,
+    },
+  });
   await app.listen({
     port: options.port ?? 4000,
     host: options.host ?? '127.0.0.1',

@@ -32,4 +32,14 @@ export class Jobs {
     });
     return record.reply ?? null;
   }
+
+  /**
+   * Cancels one of this tenant's jobs: the worker serving it aborts the provider call and
+   * answers `cancelled`; a job still queued is answered `cancelled` unsent. A job already
+   * answered keeps its answer. Fire and forget: the cancellations stream keeps it for workers
+   * that start later.
+   */
+  cancel(jobId: string): void {
+    this.client.nc.publish(this.client.subjects.cancel(this.client.tenant, jobId));
+  }
 }

@@ -1,6 +1,6 @@
 import type { BatchResult } from '@switchyard/client';
-import { outputLineFor } from './batch-output';
-import type { BatchRequest } from './batch-input';
+import { outputLineFor } from '@switchyard/batches';
+import type { BatchRequest } from '@switchyard/batches';
 import type { LineAppender } from './batch-files';
 
 /**

@@ -18,7 +18,7 @@ import { startTestNats, uniquePrefix, type TestServer } from '@switchyard/testin
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captured } from '../cli-output.test-support';
 import { answeringWorker, completion } from './batch-fixtures.test-support';
-import { parseBatchInput, type BatchRequest } from './batch-input';
+import { parseBatchInput, type BatchRequest } from '@switchyard/batches';
 import { findPublishedJobs } from './published-jobs';
 import { journalPathFor, runBatch } from './run-batch';
 

@@ -11,7 +11,7 @@ import { startTestNats, uniquePrefix, type TestServer } from '@switchyard/testin
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captured } from '../cli-output.test-support';
 import { answeringWorker, completion } from './batch-fixtures.test-support';
-import { parseBatchInput } from './batch-input';
+import { parseBatchInput } from '@switchyard/batches';
 import { journalPathFor, runBatch } from './run-batch';
 
 const logger = createLogger({ name: 'run-batch-spec', level: 'silent' });

@@ -6,8 +6,8 @@ import type { SwitchyardConfig } from '@switchyard/config';
 import { UserError } from '@switchyard/entrypoint';
 import { ResultCollector } from './batch-collector';
 import { LineAppender, answeredCustomIds, readJournal } from './batch-files';
-import type { BatchRequest } from './batch-input';
-import { submitErrorLine } from './batch-output';
+import type { BatchRequest } from '@switchyard/batches';
+import { submitErrorLine } from '@switchyard/batches';
 import { ProgressReporter } from './batch-progress';
 import { findPublishedJobs } from './published-jobs';
 

@@ -4,8 +4,8 @@ import { UserError } from '@switchyard/entrypoint';
 import type { CliCommand } from '../cli-command';
 import { loadCliConfig, withNats } from '../cli-session';
 import { integerOption } from '../cli-values';
-import { defaultBatchId } from '../batch/batch-ids';
-import { parseBatchInput } from '../batch/batch-input';
+import { defaultBatchId } from '@switchyard/batches';
+import { parseBatchInput } from '@switchyard/batches';
 import { readInputFile, runBatch } from '../batch/run-batch';
 
 /** At most this many line problems are printed; the count says how many there were. */

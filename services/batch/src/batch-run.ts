@@ -1,0 +1,271 @@
+import {
+  finalBatchStatuses,
+  seconds,
+  type BatchObject,
+  type BatchRecord,
+  type BatchRequest,
+  type BatchStore,
+  type FileStore,
+} from '@switchyard/batches';
+import type { Switchyard } from '@switchyard/client';
+import type { Logger } from '@switchyard/telemetry';
+import { AnswerTally } from './answer-tally';
+import { writeBatchFiles, type UnrunReason } from './batch-files';
+import { readBatchLines } from './batch-lines';
+import { submitLines, type LineSubmitter } from './submit-lines';
+
+/** What every batch run shares. */
+export interface BatchRunContext {
+  files: FileStore;
+  batches: BatchStore;
+  /** The client that submits a tenant's jobs. */
+  clientFor(tenant: string): Switchyard;
+  submitter: LineSubmitter;
+  models: ReadonlySet<string>;
+  maxRequests: number;
+  /** Jobs of one batch unanswered at once, at most. */
+  maxInFlight: number;
+  /** How often progress (submitted lines, counts) is written to the batch's record. */
+  progressEveryMs: number;
+  /** How long a cancelled or expired batch waits for the answers of jobs already sent. */
+  settleGraceMs: number;
+  logger: Logger;
+}
+
+/** Why a run stopped submitting before every line was sent. */
+type Stop = { kind: 'cancel' } | { kind: 'expire' } | null;
+
+/**
+ * Runs one batch, from where its record says it is, to a final status: validates its input
+ * (failed, or in_progress with its total), submits its lines as jobs (at most `maxInFlight`
+ * unanswered), counts the answers, and on the last answer, a cancel or the end of its window
+ * writes its output and error files and ends it completed, cancelled or expired.
+ *
+ * Everything it needs to resume is in the record and the streams: the input file, how many
+ * lines were submitted, and the answers on the batch's results subject. A run stopped at any
+ * point (its `signal`, a crash) and started again submits no line twice (job ids are
+ * deterministic and the jobs stream dedupes them) and counts no answer twice.
+ */
+export class BatchRun {
+  private record: BatchRecord;
+
+  constructor(
+    private readonly ctx: BatchRunContext,
+    record: BatchRecord,
+  ) {
+    this.record = record;
+  }
+
+  private get batch(): BatchObject {
+    return this.record.batch;
+  }
+
+  /** Takes in the record as the bucket has it now (a cancel, or this run's own writes). */
+  observe(record: BatchRecord): void {
+    this.record = { ...record, submitted: Math.max(record.submitted, this.record.submitted) };
+  }
+
+  /** Runs until the batch is final, or until `signal` aborts (another run resumes it). */
+  async run(signal: AbortSignal): Promise<void> {
+    if (finalBatchStatuses.has(this.batch.status)) return;
+    if (this.batch.status === 'cancelling' && this.batch.in_progress_at === null) {
+      await this.change((b) => ({ ...b, status: 'cancelled', cancelled_at: nowSeconds() }));
+      return;
+    }
+    const lines = await readBatchLines(this.ctx, this.record);
+    if (!lines.ok) {
+      await this.change((b) => ({
+        ...b,
+        status: 'failed',
+        failed_at: nowSeconds(),
+        errors: { object: 'list', data: lines.problems },
+      }));
+      return;
+    }
+    const total = lines.requests.length;
+    if (this.batch.status === 'validating') {
+      await this.change((b) =>
+        b.status === 'validating'
+          ? {
+              ...b,
+              status: 'in_progress',
+              in_progress_at: nowSeconds(),
+              request_counts: { total, completed: 0, failed: 0 },
+            }
+          : null,
+      );
+    }
+    await this.execute(lines.requests, signal);
+  }
+
+  private async execute(requests: readonly BatchRequest[], signal: AbortSignal): Promise<void> {
+    const client = this.ctx.clientFor(this.record.tenant);
+    const tally = new AnswerTally(new Set(requests.map((r) => r.jobId)));
+    const reading = new AbortController();
+    const stopReading = () => reading.abort();
+    signal.addEventListener('abort', stopReading, { once: true });
+    try {
+      const { following } = await tally.follow(client, this.batch.id, reading.signal);
+      const progress = setInterval(() => void this.saveProgress(tally), this.ctx.progressEveryMs);
+      try {
+        if (this.batch.status === 'in_progress') {
+          const submitted = await submitLines({
+            submitter: this.ctx.submitter,
+            client,
+            record: this.record,
+            requests,
+            tally,
+            maxInFlight: this.ctx.maxInFlight,
+            signal,
+            shouldStop: () => this.stopReason() !== null,
+            onSubmitted: (count) => {
+              this.record = { ...this.record, submitted: count };
+            },
+          });
+          await waitFor(
+            () => tally.answered >= submitted || this.stopReason() !== null,
+            tally,
+            signal,
+          );
+        }
+        const stop = tally.answered >= requests.length ? null : this.stopReason();
+        await this.finish(requests, tally, stop, signal);
+      } finally {
+        clearInterval(progress);
+        reading.abort();
+        await following.catch(() => undefined);
+      }
+    } finally {
+      signal.removeEventListener('abort', stopReading);
+    }
+  }
+
+  /** Cancelled or expired (and waited for what was sent), or answered in full: the files. */
+  private async finish(
+    requests: readonly BatchRequest[],
+    tally: AnswerTally,
+    stop: Stop,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (signal.aborted) return;
+    const client = this.ctx.clientFor(this.record.tenant);
+    if (stop !== null && this.batch.status !== 'finalizing') {
+      const unanswered = requests
+        .slice(0, this.record.submitted)
+        .filter((r) => !tally.has(r.jobId));
+      for (const request of unanswered) client.jobs.cancel(request.jobId);
+      const graceUntil = Date.now() + this.ctx.settleGraceMs;
+      await waitFor(
+        () => unanswered.every((r) => tally.has(r.jobId)) || Date.now() >= graceUntil,
+        tally,
+        signal,
+        graceUntil,
+      );
+      if (signal.aborted) return;
+    }
+    const cancelled = this.batch.cancelling_at !== null;
+    const unrun: UnrunReason = cancelled ? 'batch_cancelled' : 'batch_expired';
+    await this.change((b) =>
+      b.status === 'finalizing'
+        ? null
+        : { ...b, status: 'finalizing', finalizing_at: nowSeconds() },
+    );
+    const written = await writeBatchFiles({
+      files: this.ctx.files,
+      client,
+      tenant: this.record.tenant,
+      batchId: this.batch.id,
+      requests,
+      unrun,
+    });
+    const all = written.completed + written.failed >= requests.length;
+    await this.change((b) => {
+      const at = nowSeconds();
+      const ending = cancelled
+        ? { status: 'cancelled' as const, cancelled_at: at }
+        : all
+          ? { status: 'completed' as const, completed_at: at }
+          : { status: 'expired' as const, expired_at: at };
+      return {
+        ...b,
+        ...ending,
+        output_file_id: written.outputFileId,
+        error_file_id: written.errorFileId,
+        request_counts: {
+          total: requests.length,
+          completed: written.completed,
+          failed: written.failed,
+        },
+      };
+    });
+    this.ctx.logger.info(
+      { batch: this.batch.id, tenant: this.record.tenant, status: this.batch.status },
+      'batch finished',
+    );
+  }
+
+  private stopReason(): Stop {
+    if (this.batch.status === 'cancelling' && this.batch.cancelling_at !== null) {
+      return { kind: 'cancel' };
+    }
+    if (Date.now() >= this.batch.expires_at * 1000) return { kind: 'expire' };
+    return null;
+  }
+
+  private async saveProgress(tally: AnswerTally): Promise<void> {
+    const submitted = this.record.submitted;
+    try {
+      await this.update((record) =>
+        finalBatchStatuses.has(record.batch.status) || record.batch.status === 'finalizing'
+          ? null
+          : {
+              ...record,
+              submitted: Math.max(record.submitted, submitted),
+              batch: {
+                ...record.batch,
+                request_counts: {
+                  ...record.batch.request_counts,
+                  completed: tally.completed,
+                  failed: tally.failed,
+                },
+              },
+            },
+      );
+    } catch (error) {
+      this.ctx.logger.warn({ err: error, batch: this.batch.id }, 'saving batch progress failed');
+    }
+  }
+
+  /** Changes the batch object (compare-and-set on the latest record). */
+  private change(change: (batch: BatchObject) => BatchObject | null): Promise<void> {
+    return this.update((record) => {
+      const batch = change(record.batch);
+      return batch === null ? null : { ...record, batch };
+    });
+  }
+
+  private async update(change: (record: BatchRecord) => BatchRecord | null): Promise<void> {
+    const stored = await this.ctx.batches.update(this.record.tenant, this.batch.id, change);
+    if (stored !== null) this.record = stored;
+  }
+}
+
+const nowSeconds = () => seconds(Date.now());
+
+/** Waits until `done()` holds, re-checking at every answer and at least once a second. */
+async function waitFor(
+  done: () => boolean,
+  tally: AnswerTally,
+  signal: AbortSignal,
+  until = Number.POSITIVE_INFINITY,
+): Promise<void> {
+  while (!done() && !signal.aborted && Date.now() < until) {
+    const tick = new AbortController();
+    const timer = setTimeout(() => tick.abort(), 1_000);
+    const onAbort = () => tick.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    await tally.nextAnswer(tick.signal);
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,70 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { BatchStore, FileStore, type BucketSettings } from '@switchyard/batches';
+import { Switchyard } from '@switchyard/client';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { createSubjects } from '@switchyard/contracts';
+import type { Logger } from '@switchyard/telemetry';
+import { BatchRunner } from './batch-runner';
+import { LineSubmitter } from './submit-lines';
+
+/** Options of {@link startBatchRunner}; the timings are for tests. */
+export interface StartBatchRunnerOptions {
+  config: SwitchyardConfig;
+  nc: NatsConnection;
+  logger: Logger;
+  /** @defaultValue 15000 */
+  leaseMs?: number;
+  /** @defaultValue 1000 */
+  progressEveryMs?: number;
+  /** @defaultValue 60000 */
+  settleGraceMs?: number;
+}
+
+/** The bucket settings of an installation: its `switchyard.nats` prefix, replicas and storage. */
+export function bucketSettingsOf(config: SwitchyardConfig): BucketSettings {
+  const { streamPrefix, replicas, storage } = config.switchyard.nats;
+  return { streamPrefix, replicas, storage };
+}
+
+/**
+ * Opens the files and batches buckets and starts a {@link BatchRunner} on them, submitting
+ * jobs through one Switchyard client per tenant. Resolves to the runner (stop it to stop).
+ */
+export async function startBatchRunner(options: StartBatchRunnerOptions): Promise<BatchRunner> {
+  const { config, nc, logger } = options;
+  const settings = bucketSettingsOf(config);
+  const [files, batches] = await Promise.all([
+    FileStore.open(nc, settings),
+    BatchStore.open(nc, settings),
+  ]);
+  const { subjectRoot, streamPrefix } = config.switchyard.nats;
+  const models = Object.keys(config.models);
+  const clients = new Map<string, Switchyard>();
+  const clientFor = (tenant: string) => {
+    let client = clients.get(tenant);
+    if (client === undefined) {
+      client = new Switchyard({ nc, tenant, subjectRoot, streamPrefix, models });
+      clients.set(tenant, client);
+    }
+    return client;
+  };
+  const runner = new BatchRunner({
+    files,
+    batches,
+    clientFor,
+    submitter: new LineSubmitter(nc, createSubjects(subjectRoot)),
+    models: new Set(models),
+    maxRequests: config.switchyard.batches.maxRequestsPerFile,
+    maxInFlight: config.switchyard.batches.maxInFlight,
+    progressEveryMs: options.progressEveryMs ?? 1_000,
+    settleGraceMs: options.settleGraceMs ?? 60_000,
+    logger,
+    runnerId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    leaseMs: options.leaseMs ?? 15_000,
+    retryMs: 5_000,
+  });
+  runner.start();
+  return runner;
+}

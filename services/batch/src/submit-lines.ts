@@ -1,0 +1,102 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { BatchRecord, BatchRequest } from '@switchyard/batches';
+import { ConnectionError, SwitchyardError, type Switchyard } from '@switchyard/client';
+import { makeError, makeErrorReply, type SwitchyardSubjects } from '@switchyard/contracts';
+import { publishReply } from '@switchyard/messaging';
+import type { AnswerTally } from './answer-tally';
+
+/**
+ * Publishes one line of a batch as a job (batch lane, the batch's key, the line's
+ * deterministic job id). A line the queue refuses for good (an invalid or oversized job) is
+ * answered on the batch's results subject with that error, as a worker would answer it, so
+ * it is counted and written like every other answer. A ConnectionError is thrown: nothing
+ * is known to be queued, and the run stops to be resumed.
+ */
+export class LineSubmitter {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly subjects: SwitchyardSubjects,
+  ) {}
+
+  async submit(client: Switchyard, record: BatchRecord, request: BatchRequest): Promise<void> {
+    // The batch's key is billed, whatever key_id a line names.
+    const extras = { ...request.job.switchyard };
+    delete extras.key_id;
+    if (record.key_id !== undefined) extras.key_id = record.key_id;
+    const job = { ...request.job, switchyard: extras };
+    try {
+      await client.batches.submit(record.batch.id, [job]);
+    } catch (error) {
+      if (!(error instanceof SwitchyardError) || error instanceof ConnectionError) throw error;
+      const refused = makeError('invalid_job', error.code, error.message);
+      await publishReply(
+        this.nc,
+        this.subjects.results(record.tenant, record.batch.id),
+        makeErrorReply(refused, request.jobId),
+        { subjects: this.subjects, msgId: `${record.tenant}.${request.jobId}:refused` },
+      );
+    }
+  }
+}
+
+/** Options of {@link submitLines}. */
+export interface SubmitLinesOptions {
+  submitter: LineSubmitter;
+  client: Switchyard;
+  record: BatchRecord;
+  requests: readonly BatchRequest[];
+  tally: AnswerTally;
+  maxInFlight: number;
+  signal: AbortSignal;
+  /** Checked before each line: true stops submitting (a cancel, the window's end). */
+  shouldStop: () => boolean;
+  /** Lines 0 to `count` - 1 are all acknowledged. */
+  onSubmitted: (count: number) => void;
+}
+
+/** Publishes at once, at most: enough to keep the jobs stream's acknowledgements flowing. */
+const publishers = 32;
+
+/**
+ * Submits a batch's lines from `record.submitted` on, in input order, keeping at most
+ * `maxInFlight` submitted lines unanswered. Lines already answered (a resumed run) are skipped.
+ * Resolves to how many lines are submitted (all of them, unless stopped or aborted).
+ */
+export async function submitLines(options: SubmitLinesOptions): Promise<number> {
+  const { requests, tally, signal } = options;
+  let next = options.record.submitted;
+  let watermark = next;
+  const acknowledged = new Set<number>();
+  const acknowledge = (index: number) => {
+    acknowledged.add(index);
+    while (acknowledged.delete(watermark)) watermark += 1;
+    options.onSubmitted(watermark);
+  };
+  let failed = false;
+  const publisher = async () => {
+    while (next < requests.length && !failed && !signal.aborted && !options.shouldStop()) {
+      if (next - tally.answered >= options.maxInFlight) {
+        await tally.nextAnswer(tickOrAbort(signal));
+        continue;
+      }
+      const index = next++;
+      const request = requests[index] as BatchRequest;
+      if (!tally.has(request.jobId)) {
+        try {
+          await options.submitter.submit(options.client, options.record, request);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+      acknowledge(index);
+    }
+  };
+  await Promise.all(Array.from({ length: publishers }, publisher));
+  return watermark;
+}
+
+/** A signal that aborts after a second or with `signal`: waits re-check their condition. */
+function tickOrAbort(signal: AbortSignal): AbortSignal {
+  return AbortSignal.any([signal, AbortSignal.timeout(1_000)]);
+}
