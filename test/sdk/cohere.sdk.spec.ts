@@ -1,4 +1,4 @@
-import { Cohere, CohereClientV2, CohereError } from 'cohere-ai';
+import { Cohere, CohereClientV2, type CohereError } from 'cohere-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTokens, startProviderSim, type ProviderSimHandle } from '@switchyard/provider-sim';
 
@@ -23,6 +23,9 @@ describe('cohere-ai (CohereClientV2) against provider-sim', () => {
     { role: 'user' as const, content: 'Which gate does the night bus leave from?' },
   ];
   const faulted = (fault: string) => ({ headers: { 'x-sim-fault': fault } });
+  /** The `{id, message}` body of an SDK error. */
+  const bodyOf = (error: unknown) =>
+    (error as CohereError).body as { id?: unknown; message?: unknown };
 
   it('answers a chat with text, finish reason and usage', async () => {
     const response = await client.chat({ model, messages });
@@ -109,18 +112,14 @@ describe('cohere-ai (CohereClientV2) against provider-sim', () => {
     expect(limited).toBeInstanceOf(Cohere.TooManyRequestsError);
     expect((limited as CohereError).statusCode).toBe(429);
     expect((limited as CohereError).rawResponse?.headers.get('retry-after')).toBe('9');
-    expect((limited as CohereError).body).toMatchObject({
-      message: expect.stringMatching(/limit/),
-    });
+    expect(bodyOf(limited).message).toMatch(/limit/);
 
     const wrongKey = await clientFor('not-a-key')
       .chat({ model, messages })
       .catch((error: unknown) => error);
     expect(wrongKey).toBeInstanceOf(Cohere.UnauthorizedError);
-    expect((wrongKey as CohereError).body).toEqual({
-      id: expect.any(String),
-      message: 'invalid api token',
-    });
+    expect(bodyOf(wrongKey).message).toBe('invalid api token');
+    expect(typeof bodyOf(wrongKey).id).toBe('string');
   });
 
   it('reports a prompt over the context window as BadRequestError, an outage as ServiceUnavailableError', async () => {
@@ -128,11 +127,9 @@ describe('cohere-ai (CohereClientV2) against provider-sim', () => {
       .chat({ model, messages }, faulted('context_length'))
       .catch((error: unknown) => error);
     expect(tooLong).toBeInstanceOf(Cohere.BadRequestError);
-    expect((tooLong as CohereError).body).toMatchObject({
-      message: expect.stringMatching(
-        /^too many tokens: total number of tokens in the prompt cannot exceed 256000/,
-      ),
-    });
+    expect(bodyOf(tooLong).message).toMatch(
+      /^too many tokens: total number of tokens in the prompt cannot exceed 256000/,
+    );
     const down = await client
       .chat({ model, messages }, faulted('unavailable'))
       .catch((error: unknown) => error);

@@ -7,8 +7,7 @@ import { cohereBody, cohereEvent, cohereFrames } from './cohere.response';
 import type { ProviderSim } from './provider';
 
 function bearer(headers: IncomingHttpHeaders): string | undefined {
-  const raw = headers['authorization'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
+  const value = headers.authorization;
   const match = value === undefined ? null : /^Bearer\s+(.+)$/i.exec(value.trim());
   return match?.[1]?.trim() || undefined;
 }
