@@ -1,7 +1,7 @@
 import { parseConfig, type Deployment } from '@switchyard/config';
 
 /** The adapters the conformance suite runs, each as the provider name in config. */
-export const conformanceProviders = ['openai', 'azure', 'anthropic', 'gemini'] as const;
+export const conformanceProviders = ['openai', 'azure', 'anthropic', 'gemini', 'cohere'] as const;
 export type ConformanceProvider = (typeof conformanceProviders)[number];
 
 const litellmParams: Record<ConformanceProvider, (simUrl: string, name: string) => string[]> = {
@@ -16,6 +16,10 @@ const litellmParams: Record<ConformanceProvider, (simUrl: string, name: string) 
     `api_base: ${simUrl}/d/${name}`,
   ],
   gemini: (simUrl, name) => ['model: gemini/gemini-2.0-flash', `api_base: ${simUrl}/d/${name}`],
+  cohere: (simUrl, name) => [
+    'model: cohere/command-a-03-2025',
+    `api_base: ${simUrl}/d/${name}/cohere`,
+  ],
 };
 
 let counter = 0;

@@ -43,6 +43,8 @@ export const providerEnvDefaults = {
   ollama: { apiKey: [], apiBase: ['OLLAMA_API_BASE'], apiVersion: [] },
   ollama_chat: { apiKey: [], apiBase: ['OLLAMA_API_BASE'], apiVersion: [] },
   lm_studio: { apiKey: ['LM_STUDIO_API_KEY'], apiBase: ['LM_STUDIO_API_BASE'], apiVersion: [] },
+  cohere: keyOnly('COHERE_API_KEY', 'CO_API_KEY'),
+  cohere_chat: keyOnly('COHERE_API_KEY', 'CO_API_KEY'),
 } as const satisfies Record<Provider, ProviderEnvDefaults>;
 
 /** The first of `names` that is set to a non-empty value in `env`, with that value. */

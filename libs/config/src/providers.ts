@@ -19,6 +19,8 @@ export const supportedProviders = [
   'ollama',
   'ollama_chat',
   'lm_studio',
+  'cohere',
+  'cohere_chat',
 ] as const;
 
 /** A provider Switchyard can call. */

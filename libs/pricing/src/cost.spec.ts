@@ -64,6 +64,20 @@ describe('priceFor and overrides', () => {
     ).toEqual(priceFor('openai', 'gpt-4o'));
   });
 
+  it('prices Cohere models under both of LiteLLM spellings, cohere and cohere_chat', () => {
+    expect(priceFor('cohere', 'command-r7b-12-2024')).toMatchObject({
+      inputPicos: 37_500,
+      outputPicos: 150_000,
+    });
+    expect(priceFor('cohere_chat', 'command-a-03-2025')).toEqual(
+      priceFor('cohere', 'command-a-03-2025'),
+    );
+    expect(priceFor('cohere', 'command-a-03-2025')).toMatchObject({
+      inputPicos: 2_500_000,
+      outputPicos: 10_000_000,
+    });
+  });
+
   it('uses the per-token override from config instead of the table', () => {
     const price = priceFor('openai', 'gpt-4o', {
       inputPerToken: 0.000001,

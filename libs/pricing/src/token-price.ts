@@ -6,9 +6,9 @@ const builtIn = indexPriceTable(priceTable);
 /**
  * Providers whose models are priced under another provider's table: Azure OpenAI
  * deployments are OpenAI models (name them with `model_info.base_model` when the Azure
- * deployment name is not the model name).
+ * deployment name is not the model name); `cohere_chat` is LiteLLM's other spelling of `cohere`.
  */
-const tableOf: Readonly<Record<string, string>> = { azure: 'openai' };
+const tableOf: Readonly<Record<string, string>> = { azure: 'openai', cohere_chat: 'cohere' };
 
 /**
  * A per-token override (`input_cost_per_token` / `output_cost_per_token`, USD per token as

@@ -21,6 +21,7 @@ describe('public API of @switchyard/providers', () => {
       'openAiCompatibleProviders',
       'anthropicAdapter',
       'geminiAdapter',
+      'cohereAdapter',
     ]) {
       expect(providers, name).toHaveProperty(name);
     }

@@ -32,3 +32,4 @@ export {
 } from './openai';
 export { anthropicAdapter } from './anthropic';
 export { geminiAdapter } from './gemini';
+export { cohereAdapter } from './cohere';

@@ -1,11 +1,12 @@
 import type { ProviderAdapter } from './adapter';
 import { anthropicAdapter } from './anthropic';
+import { cohereAdapter } from './cohere';
 import { geminiAdapter } from './gemini';
 import { openAiCompatibleAdapters } from './openai';
 import { ProviderError } from './provider-error';
 
 const adapters: ReadonlyMap<string, ProviderAdapter> = new Map(
-  [...openAiCompatibleAdapters, anthropicAdapter, geminiAdapter].flatMap((adapter) =>
+  [...openAiCompatibleAdapters, anthropicAdapter, geminiAdapter, cohereAdapter].flatMap((adapter) =>
     adapter.providers.map((provider) => [provider, adapter] as const),
   ),
 );
@@ -15,7 +16,7 @@ export const adapterProviders: readonly string[] = [...adapters.keys()];
 
 /**
  * The adapter for a provider as config names it (`openai`, `azure`, `anthropic`, `gemini`,
- * `groq`, …). Throws a `bad_request` ProviderError (`unsupported_provider`) for any other.
+ * `cohere`, `groq`, …). Throws a `bad_request` ProviderError (`unsupported_provider`) for any other.
  */
 export function adapterFor(provider: string): ProviderAdapter {
   const adapter = adapters.get(provider);

@@ -9,6 +9,7 @@ export const defaultContextWindows: Readonly<Record<string, number>> = {
   azure: 128_000,
   anthropic: 200_000,
   gemini: 1_048_576,
+  cohere: 256_000,
 };
 
 /** The page a proxy in front of the provider shows for `html_error`. */

@@ -20,6 +20,8 @@ describe('resolveRoute', () => {
     ['/v1/messages', 'anthropic'],
     ['/anthropic/v1/messages', 'anthropic'],
     ['/anthropic/messages', 'anthropic'],
+    ['/v2/chat', 'cohere'],
+    ['/cohere/v2/chat', 'cohere'],
   ])('routes POST %s to %s', (url, name) => {
     expect(provider('POST', url)).toEqual({ provider: name });
   });

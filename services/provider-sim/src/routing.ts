@@ -15,6 +15,8 @@ const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completion
 const azureV1Path = /^\/azure\/openai\/v1\/chat\/completions$/;
 const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
+/** Cohere's v2 Chat API; `/cohere` is optional. */
+const coherePath = /^(?:\/cohere)?\/v2\/chat$/;
 const geminiPath =
   /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
@@ -27,6 +29,7 @@ function decode(segment: string): string {
 }
 
 function guessProvider(path: string): SimProviderName {
+  if (path.includes('cohere') || path.startsWith('/v2/')) return 'cohere';
   if (path.includes('/deployments/')) return 'azure';
   if (path.includes('anthropic') || path.endsWith('/messages')) return 'anthropic';
   if (path.includes('gemini') || path.includes('/v1beta') || path.includes(':generateContent')) {
@@ -37,7 +40,7 @@ function guessProvider(path: string): SimProviderName {
 
 /**
  * Routes a request line. Provider paths may carry `/d/<deployment>` first (the deployment
- * name for scripting and stats) and then an `/openai`, `/anthropic`, `/gemini` (or `/azure`)
+ * name for scripting and stats) and then an `/openai`, `/anthropic`, `/gemini`, `/cohere` (or `/azure`)
  * prefix before the provider's own path; `/v1` is optional for OpenAI and Anthropic. Only POST
  * reaches a provider. `/_sim/…` is the control API.
  */
@@ -87,6 +90,9 @@ export function resolveRoute(method: string, url: string): RouteResult {
     return { kind: 'provider', route: { provider: 'openai', query, ...withDeployment } };
   if (anthropicPath.test(path)) {
     return { kind: 'provider', route: { provider: 'anthropic', query, ...withDeployment } };
+  }
+  if (coherePath.test(path)) {
+    return { kind: 'provider', route: { provider: 'cohere', query, ...withDeployment } };
   }
   const gemini = geminiPath.exec(path);
   if (gemini) {
