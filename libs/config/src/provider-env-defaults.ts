@@ -43,6 +43,12 @@ export const providerEnvDefaults = {
   ollama: { apiKey: [], apiBase: ['OLLAMA_API_BASE'], apiVersion: [] },
   ollama_chat: { apiKey: [], apiBase: ['OLLAMA_API_BASE'], apiVersion: [] },
   lm_studio: { apiKey: ['LM_STUDIO_API_KEY'], apiBase: ['LM_STUDIO_API_BASE'], apiVersion: [] },
+  // A Bedrock API key (sent as a bearer token); AWS credentials are read by normalizeDeployments.
+  bedrock: {
+    apiKey: ['AWS_BEARER_TOKEN_BEDROCK'],
+    apiBase: ['AWS_BEDROCK_RUNTIME_ENDPOINT'],
+    apiVersion: [],
+  },
 } as const satisfies Record<Provider, ProviderEnvDefaults>;
 
 /** The first of `names` that is set to a non-empty value in `env`, with that value. */

@@ -19,6 +19,7 @@ export const supportedProviders = [
   'ollama',
   'ollama_chat',
   'lm_studio',
+  'bedrock',
 ] as const;
 
 /** A provider Switchyard can call. */
