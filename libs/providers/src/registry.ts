@@ -1,12 +1,13 @@
 import type { ProviderAdapter } from './adapter';
 import { anthropicAdapter } from './anthropic';
+import { bedrockAdapter } from './bedrock';
 import { geminiAdapter } from './gemini';
 import { openAiCompatibleAdapters } from './openai';
 import { ProviderError } from './provider-error';
 
 const adapters: ReadonlyMap<string, ProviderAdapter> = new Map(
-  [...openAiCompatibleAdapters, anthropicAdapter, geminiAdapter].flatMap((adapter) =>
-    adapter.providers.map((provider) => [provider, adapter] as const),
+  [...openAiCompatibleAdapters, anthropicAdapter, geminiAdapter, bedrockAdapter].flatMap(
+    (adapter) => adapter.providers.map((provider) => [provider, adapter] as const),
   ),
 );
 
