@@ -9,6 +9,7 @@ export const defaultContextWindows: Readonly<Record<string, number>> = {
   azure: 128_000,
   anthropic: 200_000,
   gemini: 1_048_576,
+  bedrock: 200_000,
 };
 
 /** The page a proxy in front of the provider shows for `html_error`. */
@@ -174,7 +175,9 @@ export async function applyFault(exchange: Exchange, fault: FaultSpec): Promise<
         const frames = exchange.frames();
         const index = afterParam(fault, frames, 1);
         const corrupted = frames.map((frame, i) =>
-          i === index ? { ...frame, text: corruptFrame(frame.text) } : frame,
+          i !== index
+            ? frame
+            : (sim.corruptFrame?.(frame) ?? { ...frame, text: corruptFrame(frame.text) }),
         );
         await exchange.stream(corrupted, undefined, false);
         return;

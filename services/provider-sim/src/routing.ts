@@ -15,6 +15,8 @@ const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completion
 const azureV1Path = /^\/azure\/openai\/v1\/chat\/completions$/;
 const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
+/** Bedrock Runtime's Converse API; the model id is one (percent-encoded) path segment. */
+const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream)$/;
 const geminiPath =
   /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
@@ -27,6 +29,7 @@ function decode(segment: string): string {
 }
 
 function guessProvider(path: string): SimProviderName {
+  if (path.includes('bedrock') || path.includes('/converse')) return 'bedrock';
   if (path.includes('/deployments/')) return 'azure';
   if (path.includes('anthropic') || path.endsWith('/messages')) return 'anthropic';
   if (path.includes('gemini') || path.includes('/v1beta') || path.includes(':generateContent')) {
@@ -87,6 +90,19 @@ export function resolveRoute(method: string, url: string): RouteResult {
     return { kind: 'provider', route: { provider: 'openai', query, ...withDeployment } };
   if (anthropicPath.test(path)) {
     return { kind: 'provider', route: { provider: 'anthropic', query, ...withDeployment } };
+  }
+  const bedrock = bedrockPath.exec(path);
+  if (bedrock) {
+    return {
+      kind: 'provider',
+      route: {
+        provider: 'bedrock',
+        pathModel: decode(bedrock[1] ?? ''),
+        stream: bedrock[2] === 'converse-stream',
+        query,
+        ...withDeployment,
+      },
+    };
   }
   const gemini = geminiPath.exec(path);
   if (gemini) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isFaultKind, type FaultRuleInput } from './faults';
 
 /** The provider APIs the simulator speaks. */
-export const simProviders = ['openai', 'azure', 'anthropic', 'gemini'] as const;
+export const simProviders = ['openai', 'azure', 'anthropic', 'gemini', 'bedrock'] as const;
 
 /** One of {@link simProviders}. */
 export type SimProviderName = (typeof simProviders)[number];

@@ -7,6 +7,7 @@ import type { FaultRuleInput, FaultRuleView } from './faults';
 import { send, trackGone } from './http-io';
 import { handleProviderRequest } from './provider-handler';
 import { anthropicSim } from './providers/anthropic.sim';
+import { bedrockSim } from './providers/bedrock.sim';
 import { geminiSim } from './providers/gemini.sim';
 import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
@@ -30,6 +31,7 @@ const sims: Record<SimProviderName, ProviderSim> = {
   azure: azureSim,
   anthropic: anthropicSim,
   gemini: geminiSim,
+  bedrock: bedrockSim,
 };
 
 /** Options of {@link startProviderSim}. */
