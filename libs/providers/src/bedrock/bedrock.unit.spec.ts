@@ -46,7 +46,7 @@ describe('the event-stream reader', () => {
       { event: 'messageStop', data: '{"stopReason":"end_turn"}' },
     ]);
     const broken = frame('messageStart', { role: 'assistant' });
-    broken[broken.length - 1] ^= 0xff;
+    broken[broken.length - 1] = (broken.at(-1) ?? 0) ^ 0xff;
     expect(() => new EventStreamReader('bedrock').push(broken)).toThrow(
       /unreadable event-stream frame/,
     );
