@@ -1,7 +1,14 @@
 import { parseConfig, type Deployment } from '@switchyard/config';
 
 /** The adapters the conformance suite runs, each as the provider name in config. */
-export const conformanceProviders = ['openai', 'azure', 'anthropic', 'gemini', 'cohere'] as const;
+export const conformanceProviders = [
+  'openai',
+  'azure',
+  'anthropic',
+  'gemini',
+  'cohere',
+  'bedrock',
+] as const;
 export type ConformanceProvider = (typeof conformanceProviders)[number];
 
 const litellmParams: Record<ConformanceProvider, (simUrl: string, name: string) => string[]> = {
@@ -20,7 +27,18 @@ const litellmParams: Record<ConformanceProvider, (simUrl: string, name: string) 
     'model: cohere/command-a-03-2025',
     `api_base: ${simUrl}/d/${name}/cohere`,
   ],
+  // Signed with SigV4 (the simulator checks the signature against its secret, sim-secret).
+  bedrock: (simUrl, name) => [
+    'model: bedrock/anthropic.claude-3-5-haiku-20241022-v1:0',
+    `aws_bedrock_runtime_endpoint: ${simUrl}/d/${name}/bedrock`,
+    'aws_access_key_id: AKIDSIMULATOR',
+    'aws_secret_access_key: sim-secret',
+    'aws_region_name: us-east-1',
+  ],
 };
+
+/** Providers whose deployments sign in without `api_key` (their credentials are in litellmParams). */
+const withoutApiKey: ReadonlySet<ConformanceProvider> = new Set(['bedrock']);
 
 let counter = 0;
 
@@ -40,7 +58,7 @@ export function simDeployment(
     `  - model_name: ${simName}`,
     '    litellm_params:',
     ...litellmParams[provider](simUrl, simName).map((line) => `      ${line}`),
-    '      api_key: sim-test-key',
+    ...(withoutApiKey.has(provider) ? [] : ['      api_key: sim-test-key']),
     ...(options.timeoutSeconds === undefined ? [] : [`      timeout: ${options.timeoutSeconds}`]),
   ].join('\n');
   const { config } = parseConfig(yaml, { env: {} });

@@ -34,6 +34,18 @@ export type AzureEntraCredentials =
       readonly authorityHost: string;
     };
 
+/**
+ * The AWS credentials a Bedrock deployment signs its requests with (Signature Version 4):
+ * `aws_access_key_id` / `aws_secret_access_key` / `aws_session_token` of `litellm_params`, else
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from the environment.
+ */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** Present for temporary credentials (an STS session). */
+  readonly sessionToken?: string;
+}
+
 /** One provider endpoint serving a logical model: one `model_list` entry. */
 export interface Deployment {
   /**
@@ -55,6 +67,13 @@ export interface Deployment {
   readonly apiVersion?: string;
   /** Entra ID credentials of an Azure deployment; absent means the api-key. */
   readonly entra?: AzureEntraCredentials;
+  /** The AWS credentials of a Bedrock deployment signing with SigV4 (absent with a Bedrock API key). */
+  readonly aws?: AwsCredentials;
+  /**
+   * The AWS region of a Bedrock deployment (`aws_region_name`, else AWS_REGION, else
+   * AWS_DEFAULT_REGION): signed for and, without an endpoint override, called.
+   */
+  readonly awsRegion?: string;
   /** Requests per minute this deployment may receive (`rpm`). Absent means unlimited. */
   readonly rpm?: number;
   /** Tokens per minute this deployment may receive (`tpm`). Absent means unlimited. */

@@ -3,6 +3,7 @@ export { parseConfig, type ParseConfigOptions } from './parse-config';
 export { ConfigError, formatProblem, type ConfigProblem } from './config-error';
 export type {
   AzureEntraCredentials,
+  AwsCredentials,
   CacheSettings,
   Deployment,
   DeploymentLimits,

@@ -49,7 +49,7 @@ describe('deployments', () => {
   it('lists the supported providers when one is not', () => {
     const [problem] = problemsOf(oneModel('model: vertex_ai/gemini-pro'));
     expect(problem?.message).toBe(
-      'provider "vertex_ai" is not supported; supported providers: openai, azure, anthropic, gemini, groq, mistral, deepseek, together_ai, fireworks_ai, openrouter, xai, perplexity, hosted_vllm, ollama, ollama_chat, lm_studio, cohere, cohere_chat',
+      'provider "vertex_ai" is not supported; supported providers: openai, azure, anthropic, gemini, groq, mistral, deepseek, together_ai, fireworks_ai, openrouter, xai, perplexity, hosted_vllm, ollama, ollama_chat, lm_studio, cohere, cohere_chat, bedrock',
     );
   });
 

@@ -4,6 +4,7 @@ import type { AzureEntraCredentials, Deployment, DeploymentPricing } from './con
 import { secondsToMs } from './durations';
 import type { Env } from './env-refs';
 import type { IndexedModelEntry, RawConfig } from './parse-raw';
+import { bedrockSettingsOf } from './normalize-bedrock';
 import { firstSetVariable, providerEnvDefaults } from './provider-env-defaults';
 import { parseModelRef, type Provider } from './providers';
 import { callDefaultNames, type RawModelEntry } from './raw-config.schema';
@@ -102,8 +103,9 @@ export function normalizeDeployments(
     const defaults = providerEnvDefaults[ref.provider];
     const apiKey = params.api_key ?? firstSetVariable(env, defaults.apiKey)?.value;
     const apiVersion = params.api_version ?? firstSetVariable(env, defaults.apiVersion)?.value;
+    const baseInFile = params.api_base ?? params.aws_bedrock_runtime_endpoint;
     const baseFromEnv =
-      params.api_base === undefined ? firstSetVariable(env, defaults.apiBase) : undefined;
+      baseInFile === undefined ? firstSetVariable(env, defaults.apiBase) : undefined;
     if (baseFromEnv && !isUrlWith(baseFromEnv.value, ['http:', 'https:'])) {
       problems.push(
         problemAt(
@@ -113,7 +115,7 @@ export function normalizeDeployments(
         ),
       );
     }
-    const apiBase = params.api_base ?? baseFromEnv?.value;
+    const apiBase = baseInFile ?? baseFromEnv?.value;
     if (apiBase === undefined && needsApiBase.has(ref.provider)) {
       const envHint =
         defaults.apiBase.length > 0
@@ -147,11 +149,22 @@ export function normalizeDeployments(
     const entra = entraOf(ref.provider, params, env, (key, message) =>
       problems.push(problemAt(locate, at('litellm_params', key), message, 'key')),
     );
+    const bedrock = bedrockSettingsOf(
+      ref.provider,
+      ref.providerModel,
+      params,
+      apiKey,
+      env,
+      (key, message) => problems.push(problemAt(locate, at('litellm_params', key), message, 'key')),
+    );
+    if (bedrock === undefined) continue;
     deployments.push({
       id,
       modelName: entry.model_name,
       provider: ref.provider,
-      providerModel: ref.providerModel,
+      providerModel: bedrock.providerModel,
+      ...(bedrock.aws === undefined ? {} : { aws: bedrock.aws }),
+      ...(bedrock.awsRegion === undefined ? {} : { awsRegion: bedrock.awsRegion }),
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(apiBase === undefined ? {} : { apiBase }),
       ...(apiVersion === undefined ? {} : { apiVersion }),

@@ -11,7 +11,7 @@ describe('parseConfig', () => {
           litellm_params:
             model: openai/gpt-4o-mini
             api_key: os.environ/OPENAI_API_KEY
-            aws_region_name: eu-west-1
+            litellm_credential_name: shared-creds
           model_info:
             description: the fast one
       litellm_settings:
@@ -25,7 +25,7 @@ describe('parseConfig', () => {
     `);
     expect(warnings).toEqual([
       'config.yaml: 6 unsupported keys are ignored: ' +
-        'model_list[0].litellm_params.aws_region_name (line 6), ' +
+        'model_list[0].litellm_params.litellm_credential_name (line 6), ' +
         'model_list[0].model_info.description (line 8), ' +
         'litellm_settings.set_verbose (line 10), ' +
         'litellm_settings.success_callback (line 11), ' +

@@ -45,6 +45,12 @@ export const providerEnvDefaults = {
   lm_studio: { apiKey: ['LM_STUDIO_API_KEY'], apiBase: ['LM_STUDIO_API_BASE'], apiVersion: [] },
   cohere: keyOnly('COHERE_API_KEY', 'CO_API_KEY'),
   cohere_chat: keyOnly('COHERE_API_KEY', 'CO_API_KEY'),
+  // A Bedrock API key (sent as a bearer token); AWS credentials are read by normalizeDeployments.
+  bedrock: {
+    apiKey: ['AWS_BEARER_TOKEN_BEDROCK'],
+    apiBase: ['AWS_BEDROCK_RUNTIME_ENDPOINT'],
+    apiVersion: [],
+  },
 } as const satisfies Record<Provider, ProviderEnvDefaults>;
 
 /** The first of `names` that is set to a non-empty value in `env`, with that value. */

@@ -18,7 +18,7 @@ describe('parseModelRef', () => {
   });
 
   it('refuses unsupported providers, listing the supported ones', () => {
-    const ref = parseModelRef('bedrock/anthropic.claude-v2');
+    const ref = parseModelRef('vertex_ai/gemini-1.5-pro');
     expect(ref.ok).toBe(false);
     if (!ref.ok) expect(ref.message).toContain(supportedProviders.join(', '));
   });

@@ -21,6 +21,7 @@ export const supportedProviders = [
   'lm_studio',
   'cohere',
   'cohere_chat',
+  'bedrock',
 ] as const;
 
 /** A provider Switchyard can call. */

@@ -11,6 +11,12 @@ const builtIn = indexPriceTable(priceTable);
 const tableOf: Readonly<Record<string, string>> = { azure: 'openai', cohere_chat: 'cohere' };
 
 /**
+ * Bedrock's cross-region inference profile ids put a geography before the model id
+ * (`us.anthropic.claude-…`, `eu.…`, `apac.…`); the on-demand price of the model id applies.
+ */
+const bedrockGeoPrefix = /^(?:us|eu|apac|us-gov|jp|au|ca|global)\./;
+
+/**
  * A per-token override (`input_cost_per_token` / `output_cost_per_token`, USD per token as
  * in LiteLLM) as pico-dollars per token, rounded to the nearest pico-dollar. It replaces the
  * table's price entirely: cached prompt tokens cost the input price and reasoning tokens the
@@ -31,7 +37,8 @@ export function overridePrice(pricing: DeploymentPricing): TokenPrice {
 /**
  * The price of a provider's model: the override when given, else the built-in table's entry
  * for exactly that name or one of its listed aliases (no prefix guessing: a dated snapshot
- * not listed may have another price), else undefined — the price is unknown.
+ * not listed may have another price; only a Bedrock inference profile's geography is
+ * dropped), else undefined — the price is unknown.
  */
 export function priceFor(
   provider: string,
@@ -39,7 +46,9 @@ export function priceFor(
   overrides?: DeploymentPricing,
 ): TokenPrice | undefined {
   if (overrides !== undefined) return overridePrice(overrides);
-  return builtIn.get(tableOf[provider] ?? provider)?.get(providerModel);
+  const model =
+    provider === 'bedrock' ? providerModel.replace(bedrockGeoPrefix, '') : providerModel;
+  return builtIn.get(tableOf[provider] ?? provider)?.get(model);
 }
 
 /**

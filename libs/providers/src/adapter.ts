@@ -88,4 +88,14 @@ export interface ProviderAdapter {
    * provider's error shape, an HTML page, empty.
    */
   classifyError(status: number, bodyText: string, headers: ResponseHeaders): ProviderError;
+  /**
+   * The built request made ready to send by an async step the pure `buildRequest` cannot do,
+   * such as signing it (Bedrock's SigV4). Rejects with a ProviderError. Absent: sent as built.
+   */
+  signRequest?(request: ProviderHttpRequest, context: AdapterContext): Promise<ProviderHttpRequest>;
+  /**
+   * A reader that cuts one streaming response body into events, for a provider whose stream is
+   * not server-sent events (Bedrock's binary event stream). Absent: the body is read as SSE.
+   */
+  createEventReader?(): { push(chunk: Uint8Array): SseEvent[] };
 }

@@ -1,5 +1,6 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
-import { noteCallFailure, withAccessToken } from './access-token';
+import { noteCallFailure } from './access-token';
+import { prepareRequest } from './prepare-request';
 import type { AdapterContext, ProviderAdapter, ProviderCompletion } from './adapter';
 import { defaultProviderHttp, type ProviderHttp } from './http/provider-http';
 import { errorFromResponse, parseJsonBody, MAX_RESPONSE_BODY_BYTES } from './http/response-body';
@@ -51,8 +52,9 @@ async function sendCompletion(
   options: ChatCallOptions,
 ): Promise<ProviderCompletion> {
   const provider = context.deployment.provider;
-  const authed = await withAccessToken(context);
-  const httpRequest = adapter.buildRequest(request, authed, { stream: false });
+  const { authed, httpRequest } = await prepareRequest(adapter, request, context, {
+    stream: false,
+  });
   const http = options.http ?? defaultProviderHttp;
   const exchange = await http.open(httpRequest, {
     provider,

@@ -1,6 +1,7 @@
 import { supportedProviders } from '@switchyard/config';
 import { describe, expect, it } from 'vitest';
 import { anthropicAdapter } from './anthropic';
+import { bedrockAdapter } from './bedrock';
 import { geminiAdapter } from './gemini';
 import { ProviderError } from './provider-error';
 import { adapterFor, adapterProviders } from './registry';
@@ -27,7 +28,7 @@ describe('adapterFor', () => {
   it('refuses an unknown provider with a bad_request ProviderError', () => {
     let error: unknown;
     try {
-      adapterFor('bedrock');
+      adapterFor('vertex_ai');
     } catch (caught) {
       error = caught;
     }
@@ -35,7 +36,11 @@ describe('adapterFor', () => {
     expect(error).toMatchObject({
       type: 'bad_request',
       code: 'unsupported_provider',
-      provider: 'bedrock',
+      provider: 'vertex_ai',
     });
+  });
+
+  it('serves bedrock with its own adapter', () => {
+    expect(adapterFor('bedrock')).toBe(bedrockAdapter);
   });
 });

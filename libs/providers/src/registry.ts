@@ -1,14 +1,19 @@
 import type { ProviderAdapter } from './adapter';
 import { anthropicAdapter } from './anthropic';
 import { cohereAdapter } from './cohere';
+import { bedrockAdapter } from './bedrock';
 import { geminiAdapter } from './gemini';
 import { openAiCompatibleAdapters } from './openai';
 import { ProviderError } from './provider-error';
 
 const adapters: ReadonlyMap<string, ProviderAdapter> = new Map(
-  [...openAiCompatibleAdapters, anthropicAdapter, geminiAdapter, cohereAdapter].flatMap((adapter) =>
-    adapter.providers.map((provider) => [provider, adapter] as const),
-  ),
+  [
+    ...openAiCompatibleAdapters,
+    anthropicAdapter,
+    geminiAdapter,
+    cohereAdapter,
+    bedrockAdapter,
+  ].flatMap((adapter) => adapter.providers.map((provider) => [provider, adapter] as const)),
 );
 
 /** Every provider name that has an adapter. */

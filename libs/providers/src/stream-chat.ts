@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { noteCallFailure, withAccessToken } from './access-token';
+import { noteCallFailure } from './access-token';
+import { prepareRequest } from './prepare-request';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { AdapterContext, ProviderAdapter, ProviderChunk, StreamSummary } from './adapter';
 import type { ChatCallOptions } from './complete-chat';
@@ -94,8 +95,9 @@ async function* sendStream(
   options: ChatCallOptions,
 ): AsyncGenerator<ProviderChunk, void, undefined> {
   const deployment = context.deployment;
-  const authed = await withAccessToken(context);
-  const httpRequest = adapter.buildRequest(request, authed, { stream: true });
+  const { authed, httpRequest } = await prepareRequest(adapter, request, context, {
+    stream: true,
+  });
   const http = options.http ?? defaultProviderHttp;
   const exchange = await http.open(httpRequest, {
     provider: deployment.provider,
@@ -112,7 +114,7 @@ async function* sendStream(
     if (notAStream.test(exchange.headers['content-type'] ?? '')) {
       await notAStreamError(exchange, deployment.provider);
     }
-    const parser = new SseParser();
+    const parser = adapter.createEventReader?.() ?? new SseParser();
     const decoder = adapter.createStreamDecoder(context);
     let first: ProviderChunk | undefined;
     let finishSent = false;

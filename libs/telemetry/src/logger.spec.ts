@@ -36,6 +36,12 @@ describe('createLogger', () => {
     log.info({
       deployment: { apiKey: openaiKey, api_key: anthropicKey, masterKey: 'sk-master-1234567890' },
       entra: { clientSecret: 'entra-app-secret-1', client_secret: 'entra-app-secret-2' },
+      aws: {
+        accessKeyId: 'AKIDSIMULATOR',
+        secretAccessKey: 'aws-secret-1',
+        sessionToken: 'aws-session-1',
+      },
+      litellm_params: { aws_secret_access_key: 'aws-secret-2', aws_session_token: 'aws-session-2' },
     });
     log.warn(`calling https://generativelanguage.googleapis.com/v1beta/models?key=${googleKey}`);
     log.error(new Error(`401 from provider: invalid key ${openaiKey}`), 'provider call failed');
@@ -51,6 +57,8 @@ describe('createLogger', () => {
       'dXNlcjpwYXNzd29yZA==',
       'sk-master',
       'entra-app-secret',
+      'aws-secret',
+      'aws-session',
     ]) {
       expect(text).not.toContain(secret);
     }

@@ -10,6 +10,7 @@ export const defaultContextWindows: Readonly<Record<string, number>> = {
   anthropic: 200_000,
   gemini: 1_048_576,
   cohere: 256_000,
+  bedrock: 200_000,
 };
 
 /** The page a proxy in front of the provider shows for `html_error`. */
@@ -175,7 +176,9 @@ export async function applyFault(exchange: Exchange, fault: FaultSpec): Promise<
         const frames = exchange.frames();
         const index = afterParam(fault, frames, 1);
         const corrupted = frames.map((frame, i) =>
-          i === index ? { ...frame, text: corruptFrame(frame.text) } : frame,
+          i !== index
+            ? frame
+            : (sim.corruptFrame?.(frame) ?? { ...frame, text: corruptFrame(frame.text) }),
         );
         await exchange.stream(corrupted, undefined, false);
         return;

@@ -102,7 +102,7 @@ export type StreamInterrupt =
   | { after: number; action: 'end' }
   | { after: number; action: 'destroy' }
   | { after: number; action: 'hold'; ms?: number }
-  | { after: number; action: 'error'; frame: string };
+  | { after: number; action: 'error'; frame: string | Uint8Array };
 
 /** How a played stream ended. */
 export type StreamOutcome = 'complete' | 'aborted' | 'interrupted';
@@ -128,13 +128,13 @@ export async function playStream(
     interrupt !== undefined ? Math.min(Math.max(interrupt.after, 0), frames.length) : frames.length;
   if (!(await sleep(res, latency.firstDelay()))) return 'aborted';
   res.writeHead(options.status, { 'cache-control': 'no-cache', ...options.headers });
-  let buffer = '';
+  let buffer: (string | Uint8Array)[] = [];
   let contentSeen = false;
   const flush = (): void => {
-    if (buffer !== '') {
-      res.write(buffer);
-      buffer = '';
-    }
+    if (buffer.length === 0) return;
+    const binary = buffer.some((part) => typeof part !== 'string');
+    res.write(binary ? Buffer.concat(buffer.map((part) => Buffer.from(part))) : buffer.join(''));
+    buffer = [];
   };
   const playRange = async (from: number, to: number): Promise<boolean> => {
     for (let i = from; i < to; i++) {
@@ -148,7 +148,7 @@ export async function playStream(
           if (!(await sleep(res, wait))) return false;
         }
       }
-      buffer += frame.text;
+      buffer.push(frame.bytes ?? frame.text);
     }
     return true;
   };

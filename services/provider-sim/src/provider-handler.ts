@@ -52,6 +52,15 @@ async function check(
   if (state.apiKeys !== undefined && !state.apiKeys.has(apiKey)) {
     return { ok: false, error: { kind: 'invalid_key', key: apiKey } };
   }
+  if (sim.verifyRequest !== undefined) {
+    const failed = await sim.verifyRequest({
+      method: req.method ?? 'POST',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: body.text,
+    });
+    if (failed !== undefined) return { ok: false, error: failed };
+  }
   const json = parseJson(body.text);
   if (!json.ok) return { ok: false, error: { kind: 'bad_json' } };
   const request = sim.parse(json.value, route, req.headers);

@@ -17,6 +17,8 @@ const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
 /** Cohere's v2 Chat API; `/cohere` is optional. */
 const coherePath = /^(?:\/cohere)?\/v2\/chat$/;
+/** Bedrock Runtime's Converse API; the model id is one (percent-encoded) path segment. */
+const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream)$/;
 const geminiPath =
   /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
@@ -30,6 +32,7 @@ function decode(segment: string): string {
 
 function guessProvider(path: string): SimProviderName {
   if (path.includes('cohere') || path.startsWith('/v2/')) return 'cohere';
+  if (path.includes('bedrock') || path.includes('/converse')) return 'bedrock';
   if (path.includes('/deployments/')) return 'azure';
   if (path.includes('anthropic') || path.endsWith('/messages')) return 'anthropic';
   if (path.includes('gemini') || path.includes('/v1beta') || path.includes(':generateContent')) {
@@ -93,6 +96,19 @@ export function resolveRoute(method: string, url: string): RouteResult {
   }
   if (coherePath.test(path)) {
     return { kind: 'provider', route: { provider: 'cohere', query, ...withDeployment } };
+  }
+  const bedrock = bedrockPath.exec(path);
+  if (bedrock) {
+    return {
+      kind: 'provider',
+      route: {
+        provider: 'bedrock',
+        pathModel: decode(bedrock[1] ?? ''),
+        stream: bedrock[2] === 'converse-stream',
+        query,
+        ...withDeployment,
+      },
+    };
   }
   const gemini = geminiPath.exec(path);
   if (gemini) {

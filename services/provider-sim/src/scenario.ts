@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { isFaultKind, type FaultRuleInput } from './faults';
 
 /** The provider APIs the simulator speaks. */
-export const simProviders = ['openai', 'azure', 'anthropic', 'gemini', 'cohere'] as const;
+export const simProviders = [
+  'openai',
+  'azure',
+  'anthropic',
+  'gemini',
+  'cohere',
+  'bedrock',
+] as const;
 
 /** One of {@link simProviders}. */
 export type SimProviderName = (typeof simProviders)[number];

@@ -8,6 +8,7 @@ import { send, trackGone } from './http-io';
 import { handleProviderRequest } from './provider-handler';
 import { anthropicSim } from './providers/anthropic.sim';
 import { cohereSim } from './providers/cohere.sim';
+import { bedrockSim } from './providers/bedrock.sim';
 import { geminiSim } from './providers/gemini.sim';
 import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
@@ -32,6 +33,7 @@ const sims: Record<SimProviderName, ProviderSim> = {
   anthropic: anthropicSim,
   gemini: geminiSim,
   cohere: cohereSim,
+  bedrock: bedrockSim,
 };
 
 /** Options of {@link startProviderSim}. */

@@ -14,6 +14,8 @@ export interface WireResponse {
 /** One stream event as written (SSE framing included) and the tokens it carries. */
 export interface StreamFrame {
   text: string;
+  /** A binary frame (Bedrock's event stream), written instead of `text`. */
+  bytes?: Uint8Array;
   tokens: number;
 }
 
@@ -118,7 +120,19 @@ export interface ProviderSim {
   /** The stream, event by event. */
   frames(context: AnswerContext): StreamFrame[];
   /** An error event in the middle of a stream. */
-  streamError(error: ErrorCase, requestId: string): string;
+  streamError(error: ErrorCase, requestId: string): string | Uint8Array;
+  /** The frame with its JSON payload cut (`malformed_json`); absent: the SSE text is cut. */
+  corruptFrame?(frame: StreamFrame): StreamFrame;
+  /**
+   * An async check of the whole request once its body is read and its key accepted (Bedrock's
+   * SigV4 signature); an error case when it fails.
+   */
+  verifyRequest?(request: {
+    method: string;
+    url: string;
+    headers: IncomingHttpHeaders;
+    body: string;
+  }): Promise<ErrorCase | undefined>;
   /** Content type of a stream on this route. */
   streamContentType(route: Route): string;
   /** The 200 answer for a blocked prompt, when the provider answers so (see the README). */
