@@ -1,4 +1,5 @@
-import { startBatchRunner, type BatchRunner } from '@switchyard/batch';
+import { bucketSettingsOf, startBatchRunner, type BatchRunner } from '@switchyard/batch';
+import { BatchStore, completionWindowMs, newBatchRecord } from '@switchyard/batches';
 import OpenAI, { BadRequestError, ConflictError, NotFoundError, toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayStack, type GatewayStack } from '../gateway/gateway-stack.test-support';
@@ -46,7 +47,7 @@ describe('openai SDK: Files and Batch API', () => {
       'batch-api',
       {
         models: { triage: 'openai', slow: 'openai', spare: 'anthropic' },
-        batches: '{ max_in_flight: 8 }',
+        batches: '{ max_in_flight: 8, lease_seconds: 3 }',
       },
       ['openai', 'anthropic'],
     );
@@ -55,7 +56,6 @@ describe('openai SDK: Files and Batch API', () => {
       nc: stack.pipeline.nc,
       logger: quietLogger,
       progressEveryMs: 100,
-      leaseMs: 3_000,
       settleGraceMs: 5_000,
     });
     const acmeKey = await stack.keys.create({ tenant: 'acme', models: ['triage', 'slow'] });
@@ -193,6 +193,44 @@ describe('openai SDK: Files and Batch API', () => {
     expect(providerCalls).toBeGreaterThanOrEqual(done.length);
     expect(providerCalls).toBeLessThanOrEqual(done.length + 8);
     await expect(acme.batches.cancel(batch.id)).resolves.toMatchObject({ status: 'cancelled' });
+  });
+
+  it('expires a batch at the end of its window: done lines kept, the rest batch_expired', async () => {
+    stack.servers.sim.setLatency({ ttftMs: 300 }, { deployment: stack.install.simName('slow') });
+    const input = Array.from({ length: 40 }, (_, i) => line(`late-${i}`, 'slow'));
+    const file = await acme.files.create({
+      file: await toFile(Buffer.from(jsonl(input)), 'late.jsonl'),
+      purpose: 'batch',
+    });
+    // A batch created almost 24 hours ago: its window ends 1.5 s from now.
+    const store = await BatchStore.open(stack.pipeline.nc, bucketSettingsOf(stack.install.config));
+    const record = newBatchRecord({
+      tenant: 'acme',
+      keyModels: [],
+      inputFileId: file.id,
+      metadata: null,
+      now: Date.now() - completionWindowMs + 1_500,
+    });
+    await store.create(record);
+    const batch = await until(
+      () => acme.batches.retrieve(record.batch.id),
+      (b) => finalStatuses.has(b.status),
+    );
+    expect(batch.status).toBe('expired');
+    expect(batch.expired_at).not.toBeNull();
+    const read = async (id: string | null | undefined) =>
+      id == null
+        ? []
+        : (await (await acme.files.content(id)).text())
+            .trim()
+            .split('\n')
+            .map((text) => JSON.parse(text) as OutputLine);
+    const done = await read(batch.output_file_id);
+    const errors = await read(batch.error_file_id);
+    expect(done.length).toBe(batch.request_counts?.completed);
+    expect(done.length).toBeGreaterThan(0);
+    expect(done.length + errors.length).toBe(40);
+    expect(errors.filter((e) => e.error?.code === 'batch_expired').length).toBeGreaterThan(20);
   });
 
   it("keeps each tenant's files and batches its own", async () => {

@@ -52,6 +52,7 @@ const readyLine: Record<ServiceName, string> = {
   worker: 'worker pulling',
   fallback: 'fallback router started',
   metering: 'metering started',
+  batch: 'batch runner started',
 };
 
 /**

@@ -3,7 +3,7 @@ import { builtServiceMain } from '@switchyard/testing';
 import { waitUntil } from '../pipeline/pipeline-harness.test-support';
 
 /** The services a test can run as processes of their own. */
-export type ServiceName = 'gateway' | 'worker' | 'fallback' | 'metering';
+export type ServiceName = 'gateway' | 'worker' | 'fallback' | 'metering' | 'batch';
 
 /** A service run as its own process (`node dist/services/<name>/main.mjs`). */
 export interface ServiceProcess {

@@ -1,4 +1,9 @@
-import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { batchesBucketName } from '@switchyard/contracts';
@@ -37,7 +42,11 @@ function decode(entry: KvEntry): BatchRecord {
  * never overwrite each other.
  */
 export class BatchStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+    private readonly bucket: string,
+  ) {}
 
   /** Opens the bucket, creating it when it does not exist (safe from every process at once). */
   static async open(nc: NatsConnection, settings: BucketSettings): Promise<BatchStore> {
@@ -53,7 +62,7 @@ export class BatchStore {
     if (config.num_replicas !== settings.replicas) {
       await jsm.streams.update(`KV_${name}`, { num_replicas: settings.replicas });
     }
-    return new BatchStore(kv);
+    return new BatchStore(kv, jsm, name);
   }
 
   /** Stores a new batch (its id is new: a clash is an error). */

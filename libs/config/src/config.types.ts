@@ -370,6 +370,12 @@ export interface BatchSettings {
    * @defaultValue 50000
    */
   readonly maxRequestsPerFile: number;
+  /**
+   * How long a batch runner's claim on a batch holds without renewal (`lease_seconds`): how
+   * soon another runner resumes the batches of one that died.
+   * @defaultValue 15 s
+   */
+  readonly leaseMs: number;
 }
 
 /** Limits of one tenant. */

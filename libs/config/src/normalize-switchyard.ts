@@ -26,6 +26,7 @@ export const switchyardDefaults = {
   batchMaxInFlight: 1_000,
   batchMaxFileBytes: 200 * 1024 * 1024,
   batchMaxRequestsPerFile: 50_000,
+  batchLeaseSeconds: 15,
 } as const;
 
 const gib = 1024 ** 3;
@@ -147,6 +148,7 @@ export function normalizeSwitchyard(
       maxFileBytes: section?.batches?.max_file_bytes ?? switchyardDefaults.batchMaxFileBytes,
       maxRequestsPerFile:
         section?.batches?.max_requests_per_file ?? switchyardDefaults.batchMaxRequestsPerFile,
+      leaseMs: secondsToMs(section?.batches?.lease_seconds ?? switchyardDefaults.batchLeaseSeconds),
     },
     tenants,
   };

@@ -304,6 +304,7 @@ export function createRawSchemas(env: Env) {
     max_in_flight: positiveInt.optional(),
     max_file_bytes: positiveInt.optional(),
     max_requests_per_file: positiveInt.optional(),
+    lease_seconds: positiveSeconds.optional(),
   });
 
   const tenant = z.preprocess(

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The services tools/build.mjs compiles into dist/services/<name>/main.mjs. */
-export type BuiltService = 'gateway' | 'worker' | 'fallback' | 'metering' | 'provider-sim' | 'cli';
+export type BuiltService =
+  | 'gateway'
+  | 'worker'
+  | 'fallback'
+  | 'metering'
+  | 'batch'
+  | 'provider-sim'
+  | 'cli';
 
 /**
  * The compiled main of a service, as production runs it. Vitest builds dist/ before the tests

@@ -14,8 +14,6 @@ export interface StartBatchRunnerOptions {
   config: SwitchyardConfig;
   nc: NatsConnection;
   logger: Logger;
-  /** @defaultValue 15000 */
-  leaseMs?: number;
   /** @defaultValue 1000 */
   progressEveryMs?: number;
   /** @defaultValue 60000 */
@@ -62,7 +60,7 @@ export async function startBatchRunner(options: StartBatchRunnerOptions): Promis
     settleGraceMs: options.settleGraceMs ?? 60_000,
     logger,
     runnerId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    leaseMs: options.leaseMs ?? 15_000,
+    leaseMs: config.switchyard.batches.leaseMs,
     retryMs: 5_000,
   });
   runner.start();

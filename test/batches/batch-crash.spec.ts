@@ -1,0 +1,149 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readUsageEvents } from '../cluster/usage-events.test-support';
+import {
+  createInstallation,
+  startPipeline,
+  startPipelineServers,
+  waitUntil,
+  type Installation,
+  type PipelineServers,
+  type RunningPipeline,
+} from '../pipeline/pipeline-harness.test-support';
+import { spawnService, type ServiceProcess } from '../processes/service-process.test-support';
+
+const lines = 600;
+const promptOf = (i: number) => `line-${i}: where is the blue train going?`;
+
+function inputFile(): string {
+  return Array.from({ length: lines }, (_, i) =>
+    JSON.stringify({
+      custom_id: `email-${i}`,
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: 'triage', messages: [{ role: 'user', content: promptOf(i) }] },
+    }),
+  ).join('\n');
+}
+
+async function startGatewayProcess(
+  configPath: string,
+): Promise<{ process: ServiceProcess; url: string }> {
+  const gateway = await spawnService(
+    'gateway',
+    ['--config', configPath, '--port', '0', '--insecure'],
+    'gateway listening on',
+  );
+  const url = /gateway listening on (\S+)/.exec(gateway.output())?.[1];
+  if (url === undefined) throw new Error(`no gateway url in: ${gateway.output()}`);
+  return { process: gateway, url };
+}
+
+const startRunner = (configPath: string) =>
+  spawnService('batch', ['--config', configPath], 'batch runner started');
+
+/**
+ * A 600-line batch run by the batch runner as a process of its own, killed with SIGKILL twice
+ * while it submits and collects (and restarted), and the gateway killed with SIGKILL while the
+ * batch runs (and restarted). The workers run in this process and are not disturbed, so the
+ * account is exact: the simulator's ledger has exactly one call per line, the output file one
+ * line per custom_id, and the usage stream one billed event per job.
+ */
+describe('batch runner: kill -9 of the runner and the gateway in the middle of a batch', () => {
+  let servers: PipelineServers;
+  let install: Installation;
+  let pipeline: RunningPipeline;
+  let configPath: string;
+  const processes: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    servers = await startPipelineServers();
+    install = createInstallation(servers, 'batch-crash', {
+      models: { triage: 'openai' },
+      worker: '{ concurrency: 24, shutdown_grace_seconds: 1 }',
+      batches: '{ max_in_flight: 40, lease_seconds: 2 }',
+    });
+    servers.sim.setLatency({ ttftMs: 60 }, { deployment: install.simName('triage') });
+    configPath = join(mkdtempSync(join(tmpdir(), 'batch-crash-')), 'config.yaml');
+    writeFileSync(configPath, install.yaml);
+    pipeline = await startPipeline(servers, install, ['openai']);
+  });
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop(2_000)));
+    await pipeline?.stop();
+    await servers?.stop();
+  });
+
+  it('loses no line, calls the provider once per line and bills each job once', async () => {
+    let gateway = await startGatewayProcess(configPath);
+    processes.push(gateway.process);
+    let runner = await startRunner(configPath);
+    processes.push(runner);
+    const sdk = (url: string) =>
+      new OpenAI({ apiKey: 'none', baseURL: `${url}/v1`, maxRetries: 0 });
+    let client = sdk(gateway.url);
+    const file = await client.files.create({
+      file: await toFile(Buffer.from(inputFile()), 'emails.jsonl'),
+      purpose: 'batch',
+    });
+    const created = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+    });
+    const completed = async () =>
+      (await client.batches.retrieve(created.id)).request_counts?.completed ?? 0;
+    const untilCompleted = async (n: number) => {
+      let done = 0;
+      await waitUntil(async () => (done = await completed()) >= n, 60_000);
+      return done;
+    };
+
+    expect(await untilCompleted(80)).toBeLessThan(lines);
+    await runner.kill9();
+    runner = await startRunner(configPath);
+    processes.push(runner);
+
+    expect(await untilCompleted(250)).toBeLessThan(lines);
+    await gateway.process.kill9();
+    gateway = await startGatewayProcess(configPath);
+    processes.push(gateway.process);
+    client = sdk(gateway.url);
+
+    expect(await untilCompleted(400)).toBeLessThan(lines);
+    await runner.kill9();
+    runner = await startRunner(configPath);
+    processes.push(runner);
+
+    await waitUntil(
+      async () => (await client.batches.retrieve(created.id)).status === 'completed',
+      90_000,
+    );
+    const batch = await client.batches.retrieve(created.id);
+    expect(batch.request_counts).toEqual({ total: lines, completed: lines, failed: 0 });
+    expect(batch.error_file_id).toBeNull();
+
+    const output = (await (await client.files.content(batch.output_file_id as string)).text())
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text) as { custom_id: string; response: { request_id: string } });
+    expect(output).toHaveLength(lines);
+    expect(new Set(output.map((line) => line.custom_id)).size).toBe(lines);
+
+    const calls = servers.sim.calls({ deployment: install.simName('triage') });
+    expect(calls).toHaveLength(lines);
+    expect(new Set(calls.map((call) => call.key))).toEqual(
+      new Set(Array.from({ length: lines }, (_, i) => promptOf(i))),
+    );
+
+    const usage = await readUsageEvents(pipeline.nc, install.prefix);
+    expect(usage.invalid).toBe(0);
+    const jobIds = usage.events.map((event) => event.job_id);
+    expect(jobIds).toHaveLength(lines);
+    expect(new Set(jobIds).size).toBe(lines);
+    expect(new Set(output.map((line) => line.response.request_id))).toEqual(new Set(jobIds));
+  });
+});
