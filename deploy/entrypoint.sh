@@ -6,7 +6,7 @@
 set -eu
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-usage="usage: entrypoint.sh <gateway|worker|fallback|metering|provider-sim|cli> [flags of that process]"
+usage="usage: entrypoint.sh <gateway|worker|fallback|metering|batch|provider-sim|cli> [flags of that process]"
 
 if [ "$#" -eq 0 ]; then
   echo "$usage" >&2
@@ -27,6 +27,9 @@ case "$service" in
     ;;
   metering)
     exec node "$root/dist/services/metering/main.mjs" "$@"
+    ;;
+  batch)
+    exec node "$root/dist/services/batch/main.mjs" "$@"
     ;;
   provider-sim)
     exec node "$root/dist/services/provider-sim/main.mjs" "$@"

@@ -9,6 +9,7 @@ export interface ComposeService {
   environment?: Record<string, string>;
   volumes?: string[];
   healthcheck?: { test: string[] };
+  depends_on?: Record<string, unknown>;
 }
 
 /** The services of deploy/docker-compose.yml (merge keys resolved). */

@@ -42,8 +42,9 @@ const config = loadDeployConfig('deploy/config/config.yaml', environmentOf(gatew
 const pools = new Set([...providersByModel(config).values()].flatMap((set) => [...set]));
 
 describe('deploy/docker-compose.yml', () => {
-  it('runs NATS with JetStream, Redis, the gateway, one worker per pool, fallback, metering, the admin CLI, Prometheus and Grafana', () => {
-    const expected = ['nats', 'redis', 'gateway', 'fallback', 'metering', 'provider-sim', 'admin'];
+  it('runs NATS with JetStream, Redis, the gateway, one worker per pool, fallback, metering, the batch runner, the admin CLI, Prometheus and Grafana', () => {
+    const expected = ['nats', 'redis', 'gateway', 'fallback', 'metering', 'batch'];
+    expected.push('provider-sim', 'admin');
     expected.push('prometheus', 'grafana', ...[...pools].map((pool) => `worker-${pool}`));
     expect(Object.keys(services).sort()).toEqual(expected.sort());
     expect(readRepoFile('deploy/nats/nats-server.conf')).toMatch(/^jetstream: enabled$/m);
@@ -161,13 +162,21 @@ describe('deploy/docker-compose.yml', () => {
     expect(services['admin']?.environment?.['NATS_USER']).toBe('switchyard-admin');
   });
 
-  it('runs Redis with a password from a required variable, and gives the services a REDIS_URL with it', () => {
+  it('runs Redis with a password from a required variable, and gives a REDIS_URL with it to the services that use Redis only', () => {
     const redis = must(services['redis'], 'the redis service');
     expect(redis.command?.join(' ')).toContain('--requirepass "$$REDIS_PASSWORD"');
     expect(requiredVariable(redis.environment?.['REDIS_PASSWORD'])).toBe('REDIS_PASSWORD');
     expect(requiredVariable(redis.environment?.['REDISCLI_AUTH'])).toBe('REDIS_PASSWORD');
     expect(redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     for (const [name, service] of projectServices) {
+      // The batch runner uses NATS only: no Redis password, no provider key, no Redis to wait for.
+      if (name === 'batch') {
+        const environment = environmentOf(service);
+        expect(Object.values(environment).join(' ')).not.toContain(secrets['REDIS_PASSWORD']);
+        expect(Object.keys(environment).filter((v) => v.endsWith('_API_KEY'))).toEqual([]);
+        expect(Object.keys(service.depends_on ?? {})).toEqual(['nats']);
+        continue;
+      }
       expect(environmentOf(service)['REDIS_URL'], name).toBe(
         `redis://:${secrets['REDIS_PASSWORD']}@redis:6379`,
       );

@@ -19,7 +19,13 @@ import {
   yamlDocuments,
   yamlFile,
 } from './deploy-repo.test-support';
-import { admits, type NetworkPolicy, type Pod } from './network-policy.test-support';
+import {
+  admits,
+  connects,
+  letsOut,
+  type NetworkPolicy,
+  type Pod,
+} from './network-policy.test-support';
 
 interface Probe {
   httpGet: { path: string; port: string | number };
@@ -127,7 +133,9 @@ describe('deploy/k8s', () => {
   it('runs every process through an entry point with flags its main.ts accepts', () => {
     const arms = entrypointArms();
     const started = deployments.map((m) => containerOf(m).args[0]);
-    expect(new Set(started)).toEqual(new Set(['gateway', 'worker', 'fallback', 'metering']));
+    expect(new Set(started)).toEqual(
+      new Set(['gateway', 'worker', 'fallback', 'metering', 'batch']),
+    );
     for (const m of deployments) {
       const [entry, args] = splitCommand(containerOf(m).args);
       expect(arms.has(entry)).toBe(true);
@@ -276,7 +284,7 @@ describe('deploy/k8s', () => {
     for (const m of deployments) expect(containerOf(m).args).not.toContain('--insecure');
   });
 
-  it('lets only Switchyard’s pods reach NATS and Redis, Prometheus the metrics, KEDA the NATS monitor, anyone the gateway', () => {
+  it('lets only Switchyard’s pods reach NATS and Redis (the batch runner NATS only), Prometheus the metrics, KEDA the NATS monitor, anyone the gateway', () => {
     const policies = manifests.filter(
       (m) => m.kind === 'NetworkPolicy',
     ) as unknown as NetworkPolicy[];
@@ -291,8 +299,15 @@ describe('deploy/k8s', () => {
     for (const m of deployments) {
       const pod = podOf(m);
       const name = m.metadata.name;
-      expect(admits(policies, natsPod, 4222, pod), `${name} → NATS`).toBe(true);
-      expect(admits(policies, redisPod, 6379, pod), `${name} → Redis`).toBe(true);
+      expect(connects(policies, pod, 4222, natsPod), `${name} → NATS`).toBe(true);
+      // The batch runner uses NATS only: it may not reach Redis, nor anything but NATS and DNS.
+      const batch = m === named('Deployment', 'batch');
+      expect(connects(policies, pod, 6379, redisPod), `${name} → Redis`).toBe(!batch);
+      expect(connects(policies, pod, gatewayPort, podOf(gateway)), `${name} → gateway`).toBe(
+        !batch,
+      );
+      expect(letsOut(policies, pod, 443, { namespace: 'internet', labels: {} })).toBe(!batch);
+      expect(letsOut(policies, pod, 53, { namespace: 'kube-system', labels: {} })).toBe(true);
       expect(admits(policies, pod, gatewayPort, outsider), `anyone → ${name}`).toBe(m === gateway);
       const [entry, args] = splitCommand(containerOf(m).args);
       const metrics = metricsPort(entry, args);

@@ -5,14 +5,19 @@ export interface NetworkPolicy {
   spec: {
     podSelector: { matchLabels?: Record<string, string> };
     policyTypes: string[];
-    ingress?: {
-      from?: {
-        podSelector?: { matchLabels?: Record<string, string> };
-        namespaceSelector?: { matchLabels?: Record<string, string> };
-      }[];
-      ports?: { port: number | string; protocol?: string }[];
-    }[];
+    ingress?: { from?: Peer[]; ports?: PolicyPort[] }[];
+    egress?: { to?: Peer[]; ports?: PolicyPort[] }[];
   };
+}
+
+/** A peer of a rule (only selectors; no ipBlock). */
+interface Peer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+}
+interface PolicyPort {
+  port: number | string;
+  protocol?: string;
 }
 
 /** A pod: its namespace and labels. */
@@ -27,6 +32,55 @@ export function selects(
   labels: Record<string, string>,
 ) {
   return Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value);
+}
+
+/** Whether `peer` (a rule's peer, as written in a policy of `home`'s namespace) matches `pod`. */
+function peerMatches(peer: Peer, pod: Pod, home: string) {
+  const namespace =
+    peer.namespaceSelector === undefined
+      ? pod.namespace === home
+      : selects(peer.namespaceSelector.matchLabels, {
+          'kubernetes.io/metadata.name': pod.namespace,
+        });
+  return namespace && selects(peer.podSelector?.matchLabels, pod.labels);
+}
+
+/**
+ * Whether `policies` (those of `source`'s namespace) let `source` open a connection to `port`
+ * of `target`, as Kubernetes decides it for egress: a pod no Egress policy selects may connect
+ * anywhere; otherwise some egress rule of a policy selecting it must match the port (any, when
+ * the rule names none) and the target (any, when the rule names no peer).
+ */
+export function letsOut(
+  policies: readonly NetworkPolicy[],
+  source: Pod,
+  port: number,
+  target: Pod,
+) {
+  const isolating = policies.filter(
+    (policy) =>
+      policy.spec.policyTypes.includes('Egress') &&
+      selects(policy.spec.podSelector.matchLabels, source.labels),
+  );
+  if (isolating.length === 0) return true;
+  return isolating.some((policy) =>
+    (policy.spec.egress ?? []).some(
+      (rule) =>
+        (rule.ports === undefined || rule.ports.some((allowed) => allowed.port === port)) &&
+        (rule.to === undefined ||
+          rule.to.some((peer) => peerMatches(peer, target, source.namespace))),
+    ),
+  );
+}
+
+/** Whether `source` may connect to `port` of `target`: its egress and the target's ingress allow it. */
+export function connects(
+  policies: readonly NetworkPolicy[],
+  source: Pod,
+  port: number,
+  target: Pod,
+) {
+  return letsOut(policies, source, port, target) && admits(policies, target, port, source);
 }
 
 /**
@@ -48,15 +102,7 @@ export function admits(policies: readonly NetworkPolicy[], target: Pod, port: nu
       (rule) =>
         (rule.ports === undefined || rule.ports.some((allowed) => allowed.port === port)) &&
         (rule.from === undefined ||
-          rule.from.some((peer) => {
-            const namespace =
-              peer.namespaceSelector === undefined
-                ? source.namespace === target.namespace
-                : selects(peer.namespaceSelector.matchLabels, {
-                    'kubernetes.io/metadata.name': source.namespace,
-                  });
-            return namespace && selects(peer.podSelector?.matchLabels, source.labels);
-          })),
+          rule.from.some((peer) => peerMatches(peer, source, target.namespace))),
     ),
   );
 }

@@ -80,7 +80,7 @@ describe('the README walk-through (npm start = switchyard up)', () => {
 
     const pids = up.servicePids();
     expect([...pids.keys()].sort()).toEqual(
-      ['fallback', 'gateway', 'provider-sim', 'worker-anthropic', 'worker-openai']
+      ['batch', 'fallback', 'gateway', 'provider-sim', 'worker-anthropic', 'worker-openai']
         .concat(pids.has('metering') ? ['metering'] : [])
         .sort(),
     );
@@ -88,10 +88,12 @@ describe('the README walk-through (npm start = switchyard up)', () => {
     expect(await up.exited, up.output()).toBe(0);
     for (const [name, pid] of pids) expect(isAlive(pid), `${name} (pid ${pid})`).toBe(false);
     const gatewayStopped = indexOfLine(up, 'stopped gateway');
+    const batchStopped = indexOfLine(up, 'stopped batch');
     const workerStopped = indexOfLine(up, 'stopped worker-anthropic');
     const simulatorStopped = indexOfLine(up, 'stopped provider-sim');
     expect(gatewayStopped).toBeGreaterThan(0);
-    expect(workerStopped).toBeGreaterThan(gatewayStopped);
+    expect(batchStopped).toBeGreaterThan(gatewayStopped);
+    expect(workerStopped).toBeGreaterThan(batchStopped);
     expect(simulatorStopped).toBeGreaterThan(workerStopped);
   });
 });

@@ -16,8 +16,8 @@ export const upCommand: CliCommand = {
   usage: `  up [--config <file>] [--demo] [--port 4000] [--host 127.0.0.1] [--sim-port 4010]
                               Start the whole stack on this machine (what npm start runs):
                               NATS and Redis (NATS_URL / REDIS_URL, else started from PATH,
-                              else in Docker), the worker pools, the fallback router, metering
-                              and the gateway on --host:--port. Without ./config.yaml (or with
+                              else in Docker), the worker pools, the fallback router, metering,
+                              the batch runner and the gateway on --host:--port. Without ./config.yaml (or with
                               --demo) the demo config runs against the bundled provider
                               simulator on --sim-port. Without a master key the gateway runs
                               with --insecure and only on 127.0.0.1. Ctrl-C stops it all.`,

@@ -45,9 +45,9 @@ const loopback = '127.0.0.1';
  * `switchyard up`, what `npm start` runs: the whole stack on this machine. Loads the config
  * (the demo config when there is none), makes sure NATS and Redis are there, provisions the
  * JetStream topology, starts the provider simulator (demo), the fallback router, metering,
- * one worker pool per provider and the gateway as child processes, waits until the gateway is
- * ready and prints how to use it. Without a master key the gateway runs with `--insecure` on
- * 127.0.0.1 only, and the log and the banner say so. Returns 0 after Ctrl-C / SIGTERM stopped
+ * the batch runner, one worker pool per provider and the gateway as child processes, waits
+ * until the gateway is ready and prints how to use it. Without a master key the gateway runs
+ * with `--insecure` on 127.0.0.1 only, and the log and the banner say so. Returns 0 after Ctrl-C / SIGTERM stopped
  * it in order, 1 when a service exited on its own or never got ready (the stack is stopped
  * then too).
  */

@@ -1,6 +1,7 @@
 import { parseConfig } from '@switchyard/config';
 import { describe, expect, it } from 'vitest';
 import { planServices, providersOf } from './service-plan';
+import { stopOrder } from './stack';
 
 const config = parseConfig(
   [
@@ -30,6 +31,7 @@ describe('planServices', () => {
       'provider-sim',
       'fallback',
       'metering',
+      'batch',
       'worker-anthropic',
       'worker-openai',
       'gateway',
@@ -39,6 +41,12 @@ describe('planServices', () => {
     expect(worker?.args).toEqual(['--provider', 'openai', '--config', '/abs/config.yaml']);
     expect(worker?.script).toMatch(/dist\/services\/worker\/main\.mjs$/);
     expect(worker?.stopTimeoutMs).toBe(15_000);
+    const batch = specs.find((spec) => spec.name === 'batch');
+    expect(batch?.args).toEqual(['--config', '/abs/config.yaml']);
+    expect(batch?.script).toMatch(/dist\/services\/batch\/main\.mjs$/);
+    // Stack.stop() stops only the roles stopOrder lists.
+    for (const spec of specs) expect(stopOrder, spec.name).toContain(spec.role);
+    expect(stopOrder.indexOf('batch')).toBeLessThan(stopOrder.indexOf('worker'));
     expect(specs.at(-1)?.args).toEqual([
       '--config',
       '/abs/config.yaml',

@@ -21,7 +21,7 @@ export function providersOf(config: SwitchyardConfig): string[] {
 
 /**
  * The services of the stack, in start order: the simulator (demo only), the fallback router,
- * metering, one worker pool per provider, the gateway last
+ * metering, the batch runner, one worker pool per provider, the gateway last
  * (with `--insecure` when the config has no master key: `up` then keeps it on loopback, see
  * gatewayHost).
  */
@@ -49,6 +49,13 @@ export function planServices(options: ServicePlanOptions): ServiceSpec[] {
     name: 'metering',
     role: 'metering',
     script: builtServiceMain('metering'),
+    args: withConfig,
+    stopTimeoutMs: 10_000,
+  });
+  specs.push({
+    name: 'batch',
+    role: 'batch',
+    script: builtServiceMain('batch'),
     args: withConfig,
     stopTimeoutMs: 10_000,
   });

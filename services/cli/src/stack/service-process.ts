@@ -17,7 +17,7 @@ export interface ServiceSpec {
   stopTimeoutMs: number;
 }
 
-export type ServiceRole = 'simulator' | 'fallback' | 'metering' | 'worker' | 'gateway';
+export type ServiceRole = 'simulator' | 'fallback' | 'metering' | 'batch' | 'worker' | 'gateway';
 
 /** How a process ended. */
 export interface ExitStatus {

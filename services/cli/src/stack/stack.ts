@@ -9,9 +9,13 @@ import {
   type ServiceSpec,
 } from './service-process';
 
-/** The order the stack stops in: the edge first, so nothing new comes in; the simulator last. */
+/**
+ * The order the stack stops in: the edge first, so nothing new comes in (the gateway, then the
+ * batch runner, which submits jobs; its batches resume when it runs again); the simulator last.
+ */
 export const stopOrder: readonly ServiceRole[] = [
   'gateway',
+  'batch',
   'worker',
   'fallback',
   'metering',
