@@ -152,7 +152,12 @@ describe('loadConfig', () => {
         maxInFlightByModel: { 'gpt-4o-model': 200 },
       },
       gateway: { maxInFlight: 2_000, backlog: 1_024 },
-      batches: { maxInFlight: 1_000, maxFileBytes: 209_715_200, maxRequestsPerFile: 50_000, leaseMs: 15_000 },
+      batches: {
+        maxInFlight: 1_000,
+        maxFileBytes: 209_715_200,
+        maxRequestsPerFile: 50_000,
+        leaseMs: 15_000,
+      },
       tenants: {
         default: {},
         acme: { maxBudget: 250, budgetDurationMs: 30 * 86_400_000 },

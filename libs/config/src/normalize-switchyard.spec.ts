@@ -31,7 +31,12 @@ describe('the switchyard section', () => {
         maxInFlightByModel: {},
       },
       gateway: { maxInFlight: 10_000, backlog: 4_096 },
-      batches: { maxInFlight: 1_000, maxFileBytes: 209_715_200, maxRequestsPerFile: 50_000, leaseMs: 15_000 },
+      batches: {
+        maxInFlight: 1_000,
+        maxFileBytes: 209_715_200,
+        maxRequestsPerFile: 50_000,
+        leaseMs: 15_000,
+      },
       tenants: { default: {} },
     });
   });

@@ -3,13 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The services tools/build.mjs compiles into dist/services/<name>/main.mjs. */
 export type BuiltService =
-  | 'gateway'
-  | 'worker'
-  | 'fallback'
-  | 'metering'
-  | 'batch'
-  | 'provider-sim'
-  | 'cli';
+  'gateway' | 'worker' | 'fallback' | 'metering' | 'batch' | 'provider-sim' | 'cli';
 
 /**
  * The compiled main of a service, as production runs it. Vitest builds dist/ before the tests
