@@ -1,5 +1,8 @@
 import { bucketSettingsOf, startBatchRunner, type BatchRunner } from '@switchyard/batch';
+import { jetstream } from '@nats-io/jetstream';
+import { Objm } from '@nats-io/obj';
 import { BatchStore, completionWindowMs, newBatchRecord } from '@switchyard/batches';
+import { filesBucketName } from '@switchyard/contracts';
 import OpenAI, { BadRequestError, ConflictError, NotFoundError, toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayStack, type GatewayStack } from '../gateway/gateway-stack.test-support';
@@ -278,6 +281,14 @@ describe('openai SDK: Files and Batch API', () => {
         purpose: 'assistants',
       }),
     ).rejects.toBeInstanceOf(BadRequestError);
+    // The refused upload's bytes, stored before its purpose was read, are gone too.
+    const bucket = await new Objm(jetstream(stack.pipeline.nc)).open(
+      filesBucketName(stack.install.prefix),
+    );
+    const unlisted = (await bucket.list()).filter(
+      (info) => info.metadata?.['purpose'] === undefined,
+    );
+    expect(unlisted).toEqual([]);
     const file = await acme.files.create({
       file: await toFile(Buffer.from(jsonl([line('a')])), 'a.jsonl'),
       purpose: 'batch',

@@ -13,6 +13,7 @@ import {
   tenantInboxPrefix,
   type ServiceRole,
 } from '@switchyard/contracts';
+import { startBatchRunner, type BatchRunner } from '@switchyard/batch';
 import { startFallbackRouter, type FallbackRouter } from '@switchyard/fallback';
 import { startGateway, type RunningGateway } from '@switchyard/gateway';
 import { startMetering, type Metering } from '@switchyard/metering';
@@ -51,6 +52,8 @@ describe('tenant isolation with the generated NATS authorization config', () => 
   let fallbackNc: NatsConnection;
   let gatewayNc: NatsConnection;
   let meteringNc: NatsConnection;
+  let batchNc: NatsConnection;
+  let batchRunner: BatchRunner;
   let gateway: RunningGateway;
   let metering: Metering;
   let redis: Redis;
@@ -125,11 +128,12 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     // The test's own reads (stream state, usage) use the admin user; every service runs as its
     // own role's user, as deploy/ runs them.
     service = await connectRole('admin');
-    [workerNc, fallbackNc, gatewayNc, meteringNc] = await Promise.all([
+    [workerNc, fallbackNc, gatewayNc, meteringNc, batchNc] = await Promise.all([
       connectRole('worker'),
       connectRole('fallback'),
       connectRole('gateway'),
       connectRole('metering'),
+      connectRole('batch'),
     ]);
     redis = new Redis(redisServer.url);
     worker = await startWorker({
@@ -146,6 +150,12 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     });
     metering = await startMetering({ config: install.config, nc: meteringNc, redis });
     gateway = await startGateway({ config: install.config, nc: gatewayNc, redis, port: 0 });
+    batchRunner = await startBatchRunner({
+      config: install.config,
+      nc: batchNc,
+      logger: quietLogger,
+      progressEveryMs: 100,
+    });
     acme = await connectTenant('acme');
     acmeErrors = watchServerErrors(acme);
     globex = await connectTenant('globex');
@@ -156,7 +166,17 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     await router?.stop();
     await gateway?.close(0);
     await metering?.stop();
-    for (const nc of [acme, globex, service, workerNc, fallbackNc, gatewayNc, meteringNc]) {
+    await batchRunner?.stop();
+    for (const nc of [
+      acme,
+      globex,
+      service,
+      workerNc,
+      fallbackNc,
+      gatewayNc,
+      meteringNc,
+      batchNc,
+    ]) {
       if (nc !== undefined) await closeNats(nc);
     }
     redis?.disconnect();
@@ -204,6 +224,59 @@ describe('tenant isolation with the generated NATS authorization config', () => 
       const spend = await querySpend(service, subjects, { by: 'tenant', since: '1h' });
       return spend.rows.some((row) => row.key === 'default' && row.requests === 1);
     }, 20_000);
+  });
+
+  it('runs a batch uploaded over HTTP, the gateway and the batch runner each as its own role', async () => {
+    const expected = await directAnswer(servers, 'openai');
+    const lines = ['a', 'b', 'c'].map((id) =>
+      JSON.stringify({
+        custom_id: id,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'chat', messages: questionMessages },
+      }),
+    );
+    const form = new FormData();
+    form.append('purpose', 'batch');
+    form.append('file', new Blob([lines.join('\n')]), 'input.jsonl');
+    const upload = await fetch(`${gateway.url}/v1/files`, { method: 'POST', body: form });
+    expect(upload.status).toBe(200);
+    const file = (await upload.json()) as { id: string };
+    const created = await fetch(`${gateway.url}/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        input_file_id: file.id,
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    let batch: { status: string; output_file_id: string | null } = {
+      status: '',
+      output_file_id: null,
+    };
+    await waitUntil(async () => {
+      batch = (await (await fetch(`${gateway.url}/v1/batches/${id}`)).json()) as typeof batch;
+      return batch.status === 'completed';
+    }, 30_000);
+    const output = await (
+      await fetch(`${gateway.url}/v1/files/${batch.output_file_id}/content`)
+    ).text();
+    const answers = output
+      .trim()
+      .split('\n')
+      .map(
+        (text) =>
+          JSON.parse(text) as {
+            response: { body: { choices: { message: { content: string } }[] } };
+          },
+      );
+    expect(answers.map((a) => a.response.body.choices[0]?.message.content)).toEqual([
+      expected,
+      expected,
+      expected,
+    ]);
   });
 
   it('answers a tenant’s plain NATS chat request on its own subject, streamed too, and refuses another tenant’s', async () => {

@@ -51,13 +51,13 @@ export class BatchStore {
   /** Opens the bucket, creating it when it does not exist (safe from every process at once). */
   static async open(nc: NatsConnection, settings: BucketSettings): Promise<BatchStore> {
     const name = batchesBucketName(settings.streamPrefix);
-    const kv = await new Kvm(jetstream(nc, bucketApiOptions)).create(name, {
+    const kv = await new Kvm(jetstream(nc, bucketApiOptions())).create(name, {
       history: 1,
       replicas: settings.replicas,
       storage: settings.storage === 'memory' ? StorageType.Memory : StorageType.File,
       description: 'Switchyard batches: the state of each /v1/batches batch',
     });
-    const jsm = await jetstreamManager(nc, bucketApiOptions);
+    const jsm = await jetstreamManager(nc, bucketApiOptions());
     const { config } = await jsm.streams.info(`KV_${name}`);
     if (config.num_replicas !== settings.replicas) {
       await jsm.streams.update(`KV_${name}`, { num_replicas: settings.replicas });

@@ -7,5 +7,12 @@ export interface BucketSettings {
   readonly storage: 'file' | 'memory';
 }
 
-/** Opening a bucket is a start-up step: a busy server gets more than the default 5 s. */
-export const bucketApiOptions = { timeout: 15_000 } as const;
+/**
+ * Options of the JetStream clients that open a bucket: a start-up step, so a busy server gets
+ * more than the default 5 s. A new object per call: nats.js writes the connection's inbox prefix
+ * into the options it is given, so one shared object would hand one connection's prefix to the
+ * next (and its watches to subjects that connection may not subscribe to).
+ */
+export function bucketApiOptions(): { timeout: number } {
+  return { timeout: 15_000 };
+}

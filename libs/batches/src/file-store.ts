@@ -77,12 +77,12 @@ export class FileStore {
   /** Opens the bucket, creating it when it does not exist (safe from every process at once). */
   static async open(nc: NatsConnection, settings: BucketSettings): Promise<FileStore> {
     const name = filesBucketName(settings.streamPrefix);
-    const os = await new Objm(jetstream(nc, bucketApiOptions)).create(name, {
+    const os = await new Objm(jetstream(nc, bucketApiOptions())).create(name, {
       replicas: settings.replicas,
       storage: settings.storage === 'memory' ? StorageType.Memory : StorageType.File,
       description: 'Switchyard files: batch input, output and error files',
     });
-    const jsm = await jetstreamManager(nc, bucketApiOptions);
+    const jsm = await jetstreamManager(nc, bucketApiOptions());
     const { config } = await jsm.streams.info(`OBJ_${name}`);
     if (config.num_replicas !== settings.replicas) {
       await jsm.streams.update(`OBJ_${name}`, { num_replicas: settings.replicas });
@@ -158,6 +158,16 @@ export class FileStore {
     const limit = options.limit ?? 10_000;
     const data = files.slice(start, start + limit);
     return { data, hasMore: start + limit < files.length };
+  }
+
+  /**
+   * Removes a file stored by {@link put}, with or without a purpose: an upload refused after
+   * its bytes were stored. Unlike {@link delete}, it finds files not listed yet.
+   */
+  async discard(tenant: string, id: string): Promise<void> {
+    if ((await this.os.info(objectName(tenant, id))) !== null) {
+      await this.os.delete(objectName(tenant, id));
+    }
   }
 
   /** Deletes a file of `tenant`; false when there was no such file. */

@@ -97,7 +97,8 @@ export async function uploadFile(
     if (file === null) throw new Error(`file ${stored.id} vanished after it was stored`);
     return file;
   } catch (error) {
-    if (stored !== undefined) await ctx.files.delete(caller.tenant, stored.id).catch(() => false);
+    if (stored !== undefined)
+      await ctx.files.discard(caller.tenant, stored.id).catch(() => undefined);
     if (error instanceof FileTooLargeError || isMultipartTooLarge(error)) {
       throw tooLarge(maxFileBytes);
     }

@@ -5,7 +5,7 @@ import { errorAnswer } from './openai-error';
 
 /**
  * Answers a JSON route: authenticates the caller, runs `handle` and sends what it returns
- * (200), or the OpenAI error of what it threw. `handle` may send the reply itself (a file's
+ * (200, as OpenAI answers its POSTs too), or the OpenAI error of what it threw. `handle` may send the reply itself (a file's
  * bytes); it then returns `reply`.
  */
 export async function serveJson(
@@ -17,7 +17,7 @@ export async function serveJson(
   try {
     const caller = await ctx.auth.authenticate(req.headers);
     const body = await handle(caller);
-    if (body !== reply) await reply.send(body);
+    if (body !== reply) await reply.code(200).send(body);
   } catch (error) {
     const answer = errorAnswer(error);
     await reply.code(answer.status).headers(answer.headers).send(answer.body);
