@@ -1,6 +1,6 @@
 import { newBatchRecord, type BatchObject } from '@switchyard/batches';
 import { describe, expect, it } from 'vitest';
-import { batchListLines, batchProgressLine, batchStatusLines } from './batch-view';
+import { batchListLines, batchProgressLine, batchStatusLines, etaText } from './batch-view';
 
 const createdMs = Date.UTC(2026, 0, 31, 12, 0, 0);
 
@@ -88,5 +88,23 @@ describe('batchProgressLine', () => {
       batch({ status: 'in_progress', request_counts: { total: 3, completed: 1, failed: 1 } }),
     );
     expect(line).toBe('batch_one in_progress: 2/3 done (66%), 1 failed');
+  });
+});
+
+describe('etaText', () => {
+  const counts = (total: number, completed: number, failed = 0) =>
+    batch({ status: 'in_progress', request_counts: { total, completed, failed } });
+
+  it('is ? before the lines are counted or while none was answered in the watch', () => {
+    expect(etaText({ answered: 0, atMs: 0 }, batch(), 5_000)).toBe('?');
+    expect(etaText({ answered: 3, atMs: 0 }, counts(10, 3), 5_000)).toBe('?');
+    expect(etaText({ answered: 0, atMs: 5_000 }, counts(10, 0), 5_000)).toBe('?');
+  });
+
+  it('is the lines left at the rate answered since the watch began, and 0s when all are', () => {
+    // 4 answered in 2 s since the start: 2/s, 6 left → 3 s.
+    expect(etaText({ answered: 0, atMs: 1_000 }, counts(10, 3, 1), 3_000)).toBe('3s');
+    expect(etaText({ answered: 0, atMs: 0 }, counts(1000, 10), 10_000)).toBe('16m30s');
+    expect(etaText({ answered: 0, atMs: 0 }, counts(10, 9, 1), 1)).toBe('0s');
   });
 });

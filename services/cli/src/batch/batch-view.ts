@@ -1,5 +1,6 @@
 import type { BatchObject } from '@switchyard/batches';
 import { isoTime, textTable } from '../text-table';
+import { formatSeconds } from './batch-progress';
 
 /** A unix-seconds time of a batch as ISO 8601, or `-` when it has not happened. */
 const when = (unixSeconds: number | null) =>
@@ -83,4 +84,24 @@ export function batchProgressLine(batch: BatchObject): string {
   if (total === 0) return `${batch.id} ${batch.status}`;
   const percent = Math.floor(((completed + failed) * 100) / total);
   return `${batch.id} ${batch.status}: ${completed + failed}/${total} done (${percent}%), ${failed} failed`;
+}
+
+/** Where the answered count of a watched batch stood when the watch began. */
+export interface WatchStart {
+  answered: number;
+  atMs: number;
+}
+
+/**
+ * The time left of a watched batch at the rate it was answered since the watch began: `0s`
+ * when every line is answered, `?` before the runner has counted them or while nothing was
+ * answered in the watch.
+ */
+export function etaText(start: WatchStart, batch: BatchObject, nowMs: number): string {
+  const { total, completed, failed } = batch.request_counts;
+  const answered = completed + failed;
+  if (total > 0 && answered >= total) return '0s';
+  const rate = (answered - start.answered) / (nowMs - start.atMs);
+  if (total === 0 || !(rate > 0)) return '?';
+  return formatSeconds((total - answered) / rate / 1000);
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { finalBatchStatuses, type BatchObject, type BatchStore } from '@switchyard/batches';
 import cliProgress from 'cli-progress';
 import { findBatch } from './batch-stores';
-import { batchProgressLine } from './batch-view';
+import { batchProgressLine, etaText, type WatchStart } from './batch-view';
 
 /** What {@link watchBatch} follows and where it draws. */
 export interface BatchWatch {
@@ -43,38 +43,43 @@ function lineView(err: Writable, everyMs: number): ProgressView {
       lastLine = line;
       lastAt = now;
     },
-    end() {},
+    end() {
+      // Each line ended itself.
+    },
   };
 }
 
-/** A cli-progress bar redrawn in place on the terminal: answered of total, failed, ETA. */
+/**
+ * A cli-progress bar redrawn in place on the terminal: answered of total, failed, and the time
+ * left at the rate seen since the runner counted the lines.
+ */
 function barView(err: Writable): ProgressView {
   const bar = new cliProgress.SingleBar(
     {
       stream: err,
-      format:
-        '{status} [{bar}] {percentage}% | {value}/{total} | {failed} failed | ETA {eta_formatted}',
+      format: '{status} [{bar}] {percentage}% | {value}/{total} | {failed} failed | ETA {eta_left}',
       emptyOnZero: true,
-      hideCursor: true,
-      etaBuffer: 20,
     },
     cliProgress.Presets.shades_classic,
   );
-  let started = false;
+  let start: WatchStart | undefined;
   return {
     show(batch) {
       const { total, completed, failed } = batch.request_counts;
-      const payload = { status: batch.status, failed };
-      if (!started) {
+      const now = Date.now();
+      if (start === undefined || (start.answered === 0 && total === 0)) {
+        start = { answered: completed + failed, atMs: now };
+      }
+      const payload = { status: batch.status, failed, eta_left: etaText(start, batch, now) };
+      if (!bar.isActive) {
         bar.start(total, completed + failed, payload);
-        started = true;
         return;
       }
       if (total !== bar.getTotal()) bar.setTotal(total);
       bar.update(completed + failed, payload);
     },
     end() {
-      if (started) bar.stop();
+      if (bar.isActive) bar.stop();
     },
   };
 }
