@@ -2,8 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
+import { Objm } from '@nats-io/obj';
 import { startBatchRunner, type BatchRunner } from '@switchyard/batch';
-import { BatchStore, type BatchObject } from '@switchyard/batches';
+import { BatchStore, FileStore, type BatchObject } from '@switchyard/batches';
+import { filesBucketName } from '@switchyard/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInstallation,
@@ -55,11 +58,19 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-/** `switchyard batch …` as a child process (standard error is a pipe: no progress bar). */
+/**
+ * `switchyard batch …` as a child process (standard error is a pipe: no progress bar), with the
+ * installation's config unless `args` name one.
+ */
 function batchCli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(
     process.execPath,
-    ['bin/switchyard.mjs', 'batch', ...args, '--config', join(dir, 'config.yaml')],
+    [
+      'bin/switchyard.mjs',
+      'batch',
+      ...args,
+      ...(args.includes('--config') ? [] : ['--config', join(dir, 'config.yaml')]),
+    ],
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -237,8 +248,9 @@ describe('switchyard batch submit … download against the batch runner, workers
     expect(header).toMatch(/^ID +STATUS +CREATED +DONE +FAILED +INPUT FILE$/);
     expect(rows.map((row) => row.split(/ +/)[0])).toEqual([second, first]);
     const limited = await batchCli('list', '--tenant', 'lister', '--limit', '1');
+    // The columns are as wide as this listing's cells (the statuses move on in between).
     expect(limited.out.trimEnd().split('\n')).toEqual([
-      header,
+      expect.stringMatching(/^ID +STATUS +CREATED/),
       expect.stringMatching(new RegExp(`^${second} `)),
       '… more than 1; --limit shows more',
     ]);
@@ -265,5 +277,38 @@ describe('switchyard batch submit … download against the batch runner, workers
     const refused = await batchCli('cancel', first, '--tenant', 'lister');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain(`cannot cancel batch ${first}: its status is completed`);
+  });
+
+  it('refuses a file past max_requests_per_file or max_file_bytes, and keeps none of it', async () => {
+    const limited = join(dir, 'limited.yaml');
+    writeFileSync(
+      limited,
+      install.yaml.replace(
+        'batches: { max_in_flight: 8 }',
+        'batches: { max_in_flight: 8, max_requests_per_file: 3, max_file_bytes: 2000 }',
+      ),
+    );
+    const submitLimited = (path: string) =>
+      batchCli('submit', path, '--tenant', 'limited', '--config', limited);
+    const tooMany = await submitLimited(inputFile('four', 'triage', 4));
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.err).toMatch(/four\.jsonl has 4 lines; a batch may have at most 3/);
+    const big = join(dir, 'big.jsonl');
+    writeFileSync(big, `${'x'.repeat(3000)}\n`);
+    const tooLarge = await submitLimited(big);
+    expect(tooLarge.code).toBe(1);
+    expect(tooLarge.err).toMatch(/big\.jsonl is larger than 2000 bytes/);
+    const { streamPrefix, replicas, storage } = install.config.switchyard.nats;
+    const files = await FileStore.open(pipeline.nc, { streamPrefix, replicas, storage });
+    expect((await files.list('limited')).data).toEqual([]);
+    // Not even an object without a purpose (which the Files API would not list) is left.
+    const objects = await new Objm(jetstream(pipeline.nc)).open(filesBucketName(streamPrefix));
+    const stored = async () =>
+      (await objects.list()).filter((info) => info.name.startsWith('limited/'));
+    expect(await stored()).toEqual([]);
+    expect((await batches.list('limited', { limit: 10 })).data).toEqual([]);
+    expect((await submitLimited(inputFile('three', 'triage', 3))).code).toBe(0);
+    expect((await files.list('limited')).data).toHaveLength(1);
+    expect(await stored()).toHaveLength(1);
   });
 });
