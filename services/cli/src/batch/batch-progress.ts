@@ -21,7 +21,8 @@ export function progressLine(counts: ProgressCounts, elapsedMs: number): string 
   return `${done}/${counts.total} done, ${counts.failed} failed, ${rate.toFixed(1)}/s, ETA ${left === 0 ? '0s' : eta}`;
 }
 
-function formatSeconds(seconds: number): string {
+/** A duration in seconds, rounded up, as `42s`, `3m05s` or `2h07m`. */
+export function formatSeconds(seconds: number): string {
   const s = Math.ceil(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;

@@ -65,3 +65,40 @@ describe('switchyard batch run: refusing bad input before connecting to anything
     expect((await runCommand(batchCommand, ['run'])).code).toBe(2);
   });
 });
+
+describe('switchyard batch submit|status|list|cancel|download: refusing a wrong command line', () => {
+  const server = (...argv: string[]) =>
+    runCommand(batchCommand, [...argv, '--config', demoConfigPath]);
+
+  it('wants exactly the arguments of each subcommand', async () => {
+    for (const argv of [
+      ['submit'],
+      ['submit', 'a.jsonl', 'b.jsonl'],
+      ['status'],
+      ['list', 'batch_x'],
+      ['cancel'],
+      ['download', 'batch_x', 'more'],
+    ]) {
+      expect((await server(...argv)).code, argv.join(' ')).toBe(2);
+    }
+  });
+
+  it('refuses the options of another subcommand, a bad tenant, metadata or limit', async () => {
+    await expect(server('list', '--watch')).rejects.toThrow('batch list does not take --watch');
+    await expect(server('status', 'batch_x', '-o', 'out.jsonl')).rejects.toThrow(
+      'batch status does not take --output',
+    );
+    await expect(server('cancel', 'batch_x', '--metadata', 'a=b')).rejects.toThrow(
+      'batch cancel does not take --metadata',
+    );
+    const { input, output } = files(good('a'));
+    await expect(batch(input, '-o', output, '--watch')).rejects.toThrow(
+      'batch run does not take --watch',
+    );
+    await expect(server('list', '--tenant', 'a.b')).rejects.toThrow(/--tenant must be/);
+    await expect(server('list', '--limit', '0')).rejects.toThrow(/--limit must be/);
+    await expect(server('submit', input, '--metadata', 'nokey')).rejects.toThrow(
+      '--metadata must be key=value, got "nokey"',
+    );
+  });
+});
