@@ -1,14 +1,23 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isObject } from '../json';
-import { anthropicError } from './anthropic.errors';
+import { anthropicError, anthropicVersions } from './anthropic.errors';
 import { parseAnthropicRequest } from './anthropic.request';
 import { anthropicSim } from './anthropic.sim';
 import { geminiError } from './gemini.errors';
 import { geminiSim } from './gemini.sim';
 import { jsonResponse, type ErrorCase, type ProviderSim, type WireResponse } from './provider';
 
-/** The `anthropic_version` Vertex AI wants in a Claude request body. */
+/** The `anthropic_version` Vertex AI documents for a Claude request body. */
 export const vertexAnthropicVersion = 'vertex-2023-10-16';
+
+/**
+ * The versions accepted in the body: Vertex's own, and Anthropic's API versions, which
+ * @anthropic-ai/vertex-sdk 1.x copies there from its `anthropic-version` header.
+ */
+const acceptedVersions: ReadonlySet<unknown> = new Set([
+  vertexAnthropicVersion,
+  ...anthropicVersions,
+]);
 
 function bearer(headers: IncomingHttpHeaders): string | undefined {
   const value = headers['authorization'];
@@ -65,8 +74,8 @@ export const vertexGeminiSim: ProviderSim = {
 
 /**
  * Claude on Vertex AI (`…/publishers/anthropic/models/{model}:rawPredict`, `:streamRawPredict`):
- * Anthropic's Messages body without `model` (the path names it) and with `anthropic_version:
- * vertex-2023-10-16` instead of the header; Anthropic's answers and model errors, Vertex's own
+ * Anthropic's Messages body without `model` (the path names it) and with `anthropic_version`
+ * (`vertex-2023-10-16`, or an Anthropic API version) instead of the header; Anthropic's answers and model errors, Vertex's own
  * (Google-shaped) sign-in, quota and not-found errors; Google access tokens only.
  */
 export const vertexAnthropicSim: ProviderSim = {
@@ -79,7 +88,7 @@ export const vertexAnthropicSim: ProviderSim = {
     if (!isObject(body))
       return { kind: 'invalid_request', message: 'Input should be a valid dictionary' };
     const { anthropic_version: version, ...rest } = body;
-    if (version !== vertexAnthropicVersion) {
+    if (!acceptedVersions.has(version)) {
       return {
         kind: 'invalid_request',
         message: `anthropic_version: Input should be '${vertexAnthropicVersion}'`,
