@@ -27,11 +27,11 @@ describe('Google and Anthropic SDKs against the Vertex AI simulator', () => {
   const toSimulator = () => {
     const transporter = new gaxios.Gaxios();
     transporter.interceptors.request.add({
-      resolved: async (options) => {
+      resolved: (options) => {
         if (options.url.href === 'https://oauth2.googleapis.com/token') {
           options.url = new URL(`${sim.url}/token`);
         }
-        return options;
+        return Promise.resolve(options);
       },
     });
     return transporter;

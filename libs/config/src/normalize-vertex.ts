@@ -155,5 +155,5 @@ function credentialsOf(
       return 'invalid';
     }
   }
-  return parsed.data as GoogleCredentialsJson;
+  return parsed.data;
 }

@@ -50,9 +50,9 @@ async function clientFor(credentials: GoogleCredentialsJson | undefined): Promis
   const tokenUri = credentials.token_uri;
   if (tokenUri !== undefined && tokenUri !== googleTokenUrl) {
     client.transporter.interceptors.request.add({
-      resolved: async (options) => {
+      resolved: (options) => {
         if (options.url.href === googleTokenUrl) options.url = new URL(tokenUri);
-        return options;
+        return Promise.resolve(options);
       },
     });
   }

@@ -28,8 +28,12 @@ export function toVertexAnthropicBody(
   context: AdapterContext,
   stream: boolean,
 ): Record<string, unknown> {
-  const { model: _model, ...body } = buildAnthropicBody(request, context, stream);
-  return { anthropic_version: VERTEX_ANTHROPIC_VERSION, ...body };
+  const body: Record<string, unknown> = {
+    anthropic_version: VERTEX_ANTHROPIC_VERSION,
+    ...buildAnthropicBody(request, context, stream),
+  };
+  delete body['model'];
+  return body;
 }
 
 /**

@@ -20,8 +20,7 @@ const acceptedVersions: ReadonlySet<unknown> = new Set([
 ]);
 
 function bearer(headers: IncomingHttpHeaders): string | undefined {
-  const value = headers['authorization'];
-  const text = Array.isArray(value) ? value[0] : value;
+  const text = headers.authorization;
   return /^Bearer\s+(.+)$/i.exec(text?.trim() ?? '')?.[1]?.trim() || undefined;
 }
 
