@@ -9,7 +9,7 @@ import {
 } from '@switchyard/providers';
 import { startProviderSim, type ProviderSimHandle } from '@switchyard/provider-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conformanceProviders, simDeployment } from './conformance-deployments';
+import { conformanceProviders, providerOf, simDeployment } from './conformance-deployments';
 
 /**
  * The one suite every provider adapter passes against the simulator: text, multi-turn,
@@ -63,7 +63,7 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
 }
 
 describe.each(conformanceProviders)('%s adapter against the simulator', (provider) => {
-  const adapter = adapterFor(provider);
+  const adapter = adapterFor(providerOf(provider));
   const context = (options?: { timeoutSeconds?: number }) => {
     const { deployment, simName } = simDeployment(provider, sim.url, options);
     const ctx: AdapterContext = { deployment, dropParams: false };
@@ -218,7 +218,7 @@ describe.each(conformanceProviders)('%s adapter against the simulator', (provide
     sim.addFaults([{ deployment: simName, fault, count: 1 }]);
     const error = await failure(completeChat(adapter, ask('hello'), ctx));
     expect(error.type).toBe(type);
-    expect(error.toWire()).toMatchObject({ type, provider: provider });
+    expect(error.toWire()).toMatchObject({ type, provider: providerOf(provider) });
     check?.(error);
   });
 

@@ -1,6 +1,10 @@
-import { parseConfig, type Deployment } from '@switchyard/config';
+import { parseConfig, type Deployment, type Provider } from '@switchyard/config';
+import { testServiceAccount, vertexCredentialsParam } from './vertex-service-account';
 
-/** The adapters the conformance suite runs, each as the provider name in config. */
+/**
+ * The deployments the conformance suite runs: each the provider name in config, except where one
+ * provider serves different APIs (`vertex_ai_claude`: Claude on Vertex AI; see providerOf).
+ */
 export const conformanceProviders = [
   'openai',
   'azure',
@@ -8,8 +12,26 @@ export const conformanceProviders = [
   'gemini',
   'cohere',
   'bedrock',
+  'vertex_ai',
+  'vertex_ai_claude',
 ] as const;
 export type ConformanceProvider = (typeof conformanceProviders)[number];
+
+/** The provider (and so the adapter) a conformance case runs. */
+export function providerOf(name: ConformanceProvider): Provider {
+  return name === 'vertex_ai_claude' ? 'vertex_ai' : name;
+}
+
+/** One throwaway service account per simulator, signing in at its token endpoint. */
+const serviceAccounts = new Map<string, string>();
+function vertexCredentials(simUrl: string): string {
+  let param = serviceAccounts.get(simUrl);
+  if (param === undefined) {
+    param = vertexCredentialsParam(testServiceAccount(simUrl).credentials);
+    serviceAccounts.set(simUrl, param);
+  }
+  return param;
+}
 
 const litellmParams: Record<ConformanceProvider, (simUrl: string, name: string) => string[]> = {
   openai: (simUrl, name) => ['model: openai/gpt-4o-mini', `api_base: ${simUrl}/d/${name}/v1`],
@@ -35,10 +57,29 @@ const litellmParams: Record<ConformanceProvider, (simUrl: string, name: string) 
     'aws_secret_access_key: sim-secret',
     'aws_region_name: us-east-1',
   ],
+  // A service account whose JWT the simulator's token endpoint exchanges for a Bearer token.
+  vertex_ai: (simUrl, name) => [
+    'model: vertex_ai/gemini-2.0-flash',
+    'vertex_project: sim-project',
+    'vertex_location: us-central1',
+    `api_base: ${simUrl}/d/${name}/vertex`,
+    vertexCredentials(simUrl),
+  ],
+  vertex_ai_claude: (simUrl, name) => [
+    'model: vertex_ai/claude-3-5-haiku@20241022',
+    'vertex_project: sim-project',
+    'vertex_location: us-east5',
+    `api_base: ${simUrl}/d/${name}/vertex`,
+    vertexCredentials(simUrl),
+  ],
 };
 
 /** Providers whose deployments sign in without `api_key` (their credentials are in litellmParams). */
-const withoutApiKey: ReadonlySet<ConformanceProvider> = new Set(['bedrock']);
+const withoutApiKey: ReadonlySet<ConformanceProvider> = new Set([
+  'bedrock',
+  'vertex_ai',
+  'vertex_ai_claude',
+]);
 
 let counter = 0;
 

@@ -40,7 +40,7 @@ describe('switchyard up when something goes wrong', () => {
         '      rpm: fast',
         '  - model_name: b',
         '    litellm_params:',
-        '      model: vertex_ai/x',
+        '      model: sagemaker/x',
       ].join('\n'),
     );
     const broken = startUp([], {
@@ -52,7 +52,7 @@ describe('switchyard up when something goes wrong', () => {
     expect(broken.output()).toMatch(/config\.yaml is not a valid Switchyard config \(2 problems\)/);
     expect(broken.output()).toMatch(/config\.yaml:5:\d+ model_list\[0\]\.litellm_params\.rpm/);
     expect(broken.output()).toMatch(
-      /model_list\[1\]\.litellm_params\.model: provider "vertex_ai" is not supported/,
+      /model_list\[1\]\.litellm_params\.model: provider "sagemaker" is not supported/,
     );
     expect(broken.servicePids().size).toBe(0);
 

@@ -46,6 +46,40 @@ export interface AwsCredentials {
   readonly sessionToken?: string;
 }
 
+/**
+ * A Google credentials JSON as Google writes it (a service account key file, or another kind
+ * google-auth-library reads, such as `authorized_user`), handed to google-auth-library as it is.
+ * Holds secrets (`private_key`): never log it unredacted.
+ */
+export interface GoogleCredentialsJson {
+  /** `service_account`, `authorized_user`, `external_account`, … */
+  readonly type: string;
+  /** The service account's address: the `iss` of the JWT it signs in with. */
+  readonly client_email?: string;
+  /** The service account's PEM private key. */
+  readonly private_key?: string;
+  /** Where the service account exchanges its signed JWT for an access token. */
+  readonly token_uri?: string;
+  readonly project_id?: string;
+  readonly [field: string]: unknown;
+}
+
+/** Where a Vertex AI deployment runs and how it signs in (see normalize-vertex.ts). */
+export interface VertexSettings {
+  /** `vertex_project`, else VERTEXAI_PROJECT, else GOOGLE_CLOUD_PROJECT, else the credentials' `project_id`. */
+  readonly project: string;
+  /** `vertex_location`, else VERTEXAI_LOCATION, else `us-central1`; `global` is the global endpoint. */
+  readonly location: string;
+  /** Whose model it is: Google's Gemini (`generateContent`) or Anthropic's Claude (`rawPredict`). */
+  readonly publisher: 'google' | 'anthropic';
+  /**
+   * `vertex_credentials` (a file path or the JSON itself), else the file GOOGLE_APPLICATION_CREDENTIALS
+   * names. Absent: google-auth-library finds application default credentials itself (gcloud's
+   * well-known file, the metadata server).
+   */
+  readonly credentials?: GoogleCredentialsJson;
+}
+
 /** One provider endpoint serving a logical model: one `model_list` entry. */
 export interface Deployment {
   /**
@@ -74,6 +108,8 @@ export interface Deployment {
    * AWS_DEFAULT_REGION): signed for and, without an endpoint override, called.
    */
   readonly awsRegion?: string;
+  /** Project, location, publisher and Google credentials of a Vertex AI deployment. */
+  readonly vertex?: VertexSettings;
   /** Requests per minute this deployment may receive (`rpm`). Absent means unlimited. */
   readonly rpm?: number;
   /** Tokens per minute this deployment may receive (`tpm`). Absent means unlimited. */

@@ -21,6 +21,8 @@ export type {
   WorkerSettings,
   GatewaySettings,
   BatchSettings,
+  GoogleCredentialsJson,
+  VertexSettings,
 } from './config.types';
 export type { Env } from './env-refs';
 export { supportedProviders, isSupportedProvider, parseModelRef, type Provider } from './providers';

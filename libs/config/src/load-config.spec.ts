@@ -198,7 +198,7 @@ describe('loadConfig', () => {
     expect(problems[0]?.message).toBe('expected a positive integer, got "fast"');
     expect(problems[1]?.message).toBe('expected a positive number, got -2');
     expect(problems[2]?.message).toContain('is missing');
-    expect(problems[3]?.message).toContain('provider "vertex_ai" is not supported');
+    expect(problems[3]?.message).toContain('provider "sagemaker" is not supported');
     expect(problems[4]?.message).toBe(
       'deployment id "shared-id" is already used by model_list[2].model_info.id',
     );

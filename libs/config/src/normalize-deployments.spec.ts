@@ -47,9 +47,9 @@ describe('deployments', () => {
   });
 
   it('lists the supported providers when one is not', () => {
-    const [problem] = problemsOf(oneModel('model: vertex_ai/gemini-pro'));
+    const [problem] = problemsOf(oneModel('model: sagemaker/jumpstart-llama-3'));
     expect(problem?.message).toBe(
-      'provider "vertex_ai" is not supported; supported providers: openai, azure, anthropic, gemini, groq, mistral, deepseek, together_ai, fireworks_ai, openrouter, xai, perplexity, hosted_vllm, ollama, ollama_chat, lm_studio, cohere, cohere_chat, bedrock',
+      'provider "sagemaker" is not supported; supported providers: openai, azure, anthropic, gemini, groq, mistral, deepseek, together_ai, fireworks_ai, openrouter, xai, perplexity, hosted_vllm, ollama, ollama_chat, lm_studio, cohere, cohere_chat, bedrock, vertex_ai',
     );
   });
 

@@ -5,6 +5,7 @@ import { secondsToMs } from './durations';
 import type { Env } from './env-refs';
 import type { IndexedModelEntry, RawConfig } from './parse-raw';
 import { bedrockSettingsOf } from './normalize-bedrock';
+import { vertexSettingsOf } from './normalize-vertex';
 import { firstSetVariable, providerEnvDefaults } from './provider-env-defaults';
 import { parseModelRef, type Provider } from './providers';
 import { callDefaultNames, type RawModelEntry } from './raw-config.schema';
@@ -157,7 +158,10 @@ export function normalizeDeployments(
       env,
       (key, message) => problems.push(problemAt(locate, at('litellm_params', key), message, 'key')),
     );
-    if (bedrock === undefined) continue;
+    const vertex = vertexSettingsOf(ref.provider, ref.providerModel, params, env, (key, message) =>
+      problems.push(problemAt(locate, at('litellm_params', key), message, 'key')),
+    );
+    if (bedrock === undefined || vertex === undefined) continue;
     deployments.push({
       id,
       modelName: entry.model_name,
@@ -165,6 +169,7 @@ export function normalizeDeployments(
       providerModel: bedrock.providerModel,
       ...(bedrock.aws === undefined ? {} : { aws: bedrock.aws }),
       ...(bedrock.awsRegion === undefined ? {} : { awsRegion: bedrock.awsRegion }),
+      ...vertex,
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(apiBase === undefined ? {} : { apiBase }),
       ...(apiVersion === undefined ? {} : { apiVersion }),

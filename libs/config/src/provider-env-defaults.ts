@@ -51,6 +51,8 @@ export const providerEnvDefaults = {
     apiBase: ['AWS_BEDROCK_RUNTIME_ENDPOINT'],
     apiVersion: [],
   },
+  // Google credentials, project and location are read by normalizeDeployments (normalize-vertex.ts).
+  vertex_ai: { apiKey: [], apiBase: [], apiVersion: [] },
 } as const satisfies Record<Provider, ProviderEnvDefaults>;
 
 /** The first of `names` that is set to a non-empty value in `env`, with that value. */

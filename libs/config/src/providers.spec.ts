@@ -18,7 +18,7 @@ describe('parseModelRef', () => {
   });
 
   it('refuses unsupported providers, listing the supported ones', () => {
-    const ref = parseModelRef('vertex_ai/gemini-1.5-pro');
+    const ref = parseModelRef('sagemaker/jumpstart-llama-3');
     expect(ref.ok).toBe(false);
     if (!ref.ok) expect(ref.message).toContain(supportedProviders.join(', '));
   });
@@ -31,6 +31,6 @@ describe('parseModelRef', () => {
 describe('isSupportedProvider', () => {
   it('knows every listed provider and nothing else', () => {
     for (const provider of supportedProviders) expect(isSupportedProvider(provider)).toBe(true);
-    expect(isSupportedProvider('vertex_ai')).toBe(false);
+    expect(isSupportedProvider('sagemaker')).toBe(false);
   });
 });

@@ -22,6 +22,7 @@ export const supportedProviders = [
   'cohere',
   'cohere_chat',
   'bedrock',
+  'vertex_ai',
 ] as const;
 
 /** A provider Switchyard can call. */

@@ -1,13 +1,18 @@
 import type { AdapterContext } from './adapter';
 import { ProviderError } from './provider-error';
 import { entraTokens } from './openai/providers/azure-entra';
+import { googleTokens } from './vertex/google-tokens';
 
 /**
  * The call's context with the access token its deployment signs in with, where it needs one
- * fetched (an Azure deployment with an Entra ID client secret). Rejects with a ProviderError.
+ * fetched (an Azure deployment with an Entra ID client secret; a Vertex AI deployment, with its
+ * Google credentials). Rejects with a ProviderError.
  */
 export async function withAccessToken(context: AdapterContext): Promise<AdapterContext> {
-  const entra = context.deployment.entra;
+  const { entra, vertex } = context.deployment;
+  if (vertex !== undefined) {
+    return { ...context, accessToken: await googleTokens.token(vertex.credentials) };
+  }
   if (entra?.kind !== 'client_secret') return context;
   return { ...context, accessToken: await entraTokens.token(entra) };
 }
@@ -17,9 +22,9 @@ export async function withAccessToken(context: AdapterContext): Promise<AdapterC
  * that the next call signs in again instead of failing until the token expires.
  */
 export function noteCallFailure(context: AdapterContext, error: unknown): void {
-  const entra = context.deployment.entra;
-  if (entra?.kind !== 'client_secret' || context.accessToken === undefined) return;
-  if (error instanceof ProviderError && error.type === 'auth') {
-    entraTokens.forget(entra, context.accessToken);
-  }
+  if (context.accessToken === undefined) return;
+  if (!(error instanceof ProviderError) || error.type !== 'auth') return;
+  const { entra, vertex } = context.deployment;
+  if (vertex !== undefined) googleTokens.forget(vertex.credentials, context.accessToken);
+  else if (entra?.kind === 'client_secret') entraTokens.forget(entra, context.accessToken);
 }

@@ -33,3 +33,4 @@ export {
 export { anthropicAdapter } from './anthropic';
 export { geminiAdapter } from './gemini';
 export { cohereAdapter } from './cohere';
+export { vertexAdapter, GoogleTokens, googleCloudScope } from './vertex';

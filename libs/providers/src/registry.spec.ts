@@ -28,7 +28,7 @@ describe('adapterFor', () => {
   it('refuses an unknown provider with a bad_request ProviderError', () => {
     let error: unknown;
     try {
-      adapterFor('vertex_ai');
+      adapterFor('sagemaker');
     } catch (caught) {
       error = caught;
     }
@@ -36,7 +36,7 @@ describe('adapterFor', () => {
     expect(error).toMatchObject({
       type: 'bad_request',
       code: 'unsupported_provider',
-      provider: 'vertex_ai',
+      provider: 'sagemaker',
     });
   });
 

@@ -5,6 +5,7 @@ import { bedrockAdapter } from './bedrock';
 import { geminiAdapter } from './gemini';
 import { openAiCompatibleAdapters } from './openai';
 import { ProviderError } from './provider-error';
+import { vertexAdapter } from './vertex';
 
 const adapters: ReadonlyMap<string, ProviderAdapter> = new Map(
   [
@@ -13,6 +14,7 @@ const adapters: ReadonlyMap<string, ProviderAdapter> = new Map(
     geminiAdapter,
     cohereAdapter,
     bedrockAdapter,
+    vertexAdapter,
   ].flatMap((adapter) => adapter.providers.map((provider) => [provider, adapter] as const)),
 );
 

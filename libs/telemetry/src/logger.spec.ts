@@ -66,6 +66,26 @@ describe('createLogger', () => {
     expect(text).toContain('provider call failed');
   });
 
+  it('never writes a Google private key or access token, in objects or in text', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ name: 'worker', destination });
+    // Not a real key: PEM armour around filler, which is all the patterns look at.
+    const pem = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC-not-a-key\n-----END PRIVATE KEY-----\n`;
+    log.info({
+      deployment: { vertex: { credentials: { client_email: 'sa@p.iam', private_key: pem } } },
+      litellm_params: { vertex_credentials: '/etc/keys/sa.json' },
+    });
+    log.warn(`credentials ${JSON.stringify({ private_key: pem })} refused`);
+    log.warn(`cut off: -----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC`);
+    log.info('Authorization ya29.a0AfB_byC-not-a-real-token-1234567890');
+    const text = lines.join('\n');
+    expect(lines).toHaveLength(4);
+    for (const secret of ['MIIEvQIBADANBgkq', '/etc/keys/sa.json', 'ya29.a0AfB']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain('sa@p.iam');
+  });
+
   it('redacts credentials inside URLs in strings, objects and errors', () => {
     const { lines, destination } = capture();
     const log = createLogger({ name: 'metering', destination });

@@ -22,6 +22,10 @@ const secretKeys = new Set([
   'token',
   'access_token',
   'refresh_token',
+  'private_key',
+  'privatekey',
+  'vertex_credentials',
+  'vertexcredentials',
 ]);
 
 export const REDACTED = '[redacted]';
@@ -45,12 +49,18 @@ function redactUrlCredentials(_match: string, scheme: string, user: string, pass
  * Secret-looking values inside free text, each with its replacement: credentials inside URLs
  * (`redis://:pw@host`, `nats://user:pass@host`, `https://user:pw@…`), bearer credentials, the
  * key formats of the providers Switchyard talks to (OpenAI and Anthropic `sk-…`, Google
- * `AIza…`), and keys passed as URL query parameters.
+ * `AIza…` and `ya29.…` access tokens), PEM private keys (a cut-off one to the end of the text),
+ * and keys passed as URL query parameters.
  */
 const secretPatterns: ReadonlyArray<
   readonly [RegExp, (match: string, ...groups: string[]) => string]
 > = [
   [urlCredentials, redactUrlCredentials],
+  // PEM private keys (a Google service account's), raw or JSON-escaped.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, () => REDACTED],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*/g, () => REDACTED],
+  // Google OAuth access tokens.
+  [/\bya29\.[A-Za-z0-9._-]{8,}/g, () => REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, () => REDACTED],
   [/\bsk-[A-Za-z0-9_-]{8,}/g, () => REDACTED],
   [/\bAIza[0-9A-Za-z_-]{20,}/g, () => REDACTED],

@@ -49,7 +49,10 @@ async function check(
   if (apiKey.startsWith(entraTokenPrefix) && !state.entraTokens.has(apiKey)) {
     return { ok: false, error: { kind: 'invalid_key', key: apiKey } };
   }
-  if (state.apiKeys !== undefined && !state.apiKeys.has(apiKey)) {
+  if (sim.issuedTokens === 'google') {
+    if (!state.googleTokens.has(apiKey))
+      return { ok: false, error: { kind: 'invalid_key', key: apiKey } };
+  } else if (state.apiKeys !== undefined && !state.apiKeys.has(apiKey)) {
     return { ok: false, error: { kind: 'invalid_key', key: apiKey } };
   }
   if (sim.verifyRequest !== undefined) {

@@ -6,8 +6,17 @@ export type RouteResult =
   | { kind: 'provider'; route: Route }
   | { kind: 'control'; path: string; query: URLSearchParams }
   | { kind: 'entra_token'; tenant: string }
+  | { kind: 'google_token' }
   | { kind: 'unknown'; provider: SimProviderName; deployment?: string; path: string };
 
+/** Google's OAuth 2.0 token endpoint (`https://oauth2.googleapis.com/token`); `/google` is optional. */
+const googleTokenPath = /^(?:\/google)?\/token$/;
+/**
+ * Vertex AI's publisher model methods, `/vertex` optional, API version v1 or v1beta1:
+ * `…/projects/{p}/locations/{l}/publishers/{google|anthropic}/models/{model}:{method}`.
+ */
+const vertexPath =
+  /^(?:\/vertex)?\/(?:v1|v1beta1)\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(google|anthropic)\/models\/([^/:]+):(generateContent|streamGenerateContent|rawPredict|streamRawPredict)$/;
 const deploymentPrefix = /^\/d\/([^/]+)(\/.*)$/;
 const entraTokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completions$/;
@@ -31,6 +40,8 @@ function decode(segment: string): string {
 }
 
 function guessProvider(path: string): SimProviderName {
+  if (path.includes('/publishers/anthropic/')) return 'vertex_anthropic';
+  if (path.includes('/publishers/') || path.includes('aiplatform')) return 'vertex_gemini';
   if (path.includes('cohere') || path.startsWith('/v2/')) return 'cohere';
   if (path.includes('bedrock') || path.includes('/converse')) return 'bedrock';
   if (path.includes('/deployments/')) return 'azure';
@@ -57,6 +68,7 @@ export function resolveRoute(method: string, url: string): RouteResult {
   let path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
   const entra = method === 'POST' ? entraTokenPath.exec(path) : null;
   if (entra) return { kind: 'entra_token', tenant: decode(entra[1] ?? '') };
+  if (method === 'POST' && googleTokenPath.test(path)) return { kind: 'google_token' };
   let deployment: string | undefined;
   const prefixed = deploymentPrefix.exec(path);
   if (prefixed) {
@@ -105,6 +117,22 @@ export function resolveRoute(method: string, url: string): RouteResult {
         provider: 'bedrock',
         pathModel: decode(bedrock[1] ?? ''),
         stream: bedrock[2] === 'converse-stream',
+        query,
+        ...withDeployment,
+      },
+    };
+  }
+  const vertex = vertexPath.exec(path);
+  if (vertex) {
+    const google = vertex[1] === 'google';
+    const action = vertex[3] ?? '';
+    return {
+      kind: 'provider',
+      route: {
+        provider: google ? 'vertex_gemini' : 'vertex_anthropic',
+        pathModel: decode(vertex[2] ?? ''),
+        stream: action.startsWith('stream'),
+        ...(google ? { sse: query.get('alt') === 'sse' } : {}),
         query,
         ...withDeployment,
       },

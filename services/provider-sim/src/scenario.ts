@@ -9,6 +9,8 @@ export const simProviders = [
   'gemini',
   'cohere',
   'bedrock',
+  'vertex_gemini',
+  'vertex_anthropic',
 ] as const;
 
 /** One of {@link simProviders}. */

@@ -13,6 +13,8 @@ import { geminiSim } from './providers/gemini.sim';
 import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
 import { handleEntraToken } from './entra-token';
+import { handleGoogleToken, serviceAccountKey } from './google-token';
+import { vertexAnthropicSim, vertexGeminiSim } from './providers/vertex.sim';
 import { resolveRoute } from './routing';
 import {
   parseFaultRules,
@@ -34,6 +36,8 @@ const sims: Record<SimProviderName, ProviderSim> = {
   gemini: geminiSim,
   cohere: cohereSim,
   bedrock: bedrockSim,
+  vertex_gemini: vertexGeminiSim,
+  vertex_anthropic: vertexAnthropicSim,
 };
 
 /** Options of {@link startProviderSim}. */
@@ -78,6 +82,11 @@ export interface ProviderSimHandle {
    * and/or `deployment` when given. The entries are copies: ask again to see a call end.
    */
   calls(query?: CallQuery): SimCall[];
+  /**
+   * Registers a Google service account's public key (PEM): from then on the token endpoint
+   * checks the signature of its JWTs against it. Kept across reset().
+   */
+  addGoogleServiceAccount(clientEmail: string, publicKeyPem: string): void;
   /** Back to the state right after start-up: scenario faults and settings, no counts or calls. */
   reset(): void;
 }
@@ -93,6 +102,8 @@ function createHandler(state: SimState, log: Logger) {
           return handleControl(req, res, routed.path, routed.query, state);
         case 'entra_token':
           return handleEntraToken(req, res, routed.tenant, state);
+        case 'google_token':
+          return handleGoogleToken(req, res, state);
         case 'provider':
           return handleProviderRequest(
             req,
@@ -194,6 +205,9 @@ export async function startProviderSim(
     },
     stats: () => state.stats.snapshot(),
     calls: (query) => state.calls.list(query),
+    addGoogleServiceAccount: (clientEmail, publicKeyPem) => {
+      state.googleServiceAccounts.set(clientEmail, serviceAccountKey(publicKeyPem));
+    },
     reset: () => state.reset(),
   };
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { CallLedger } from './call-ledger';
 import { FaultBook } from './faults';
 import { fnv1a } from './prompt';
@@ -39,6 +40,10 @@ export class SimState {
   readonly stats = new StatsBook();
   /** The Entra ID access tokens issued (entra-token.ts), which Azure requests may carry. */
   readonly entraTokens = new Set<string>();
+  /** The Google access tokens issued (google-token.ts), the only ones Vertex AI requests may carry. */
+  readonly googleTokens = new Set<string>();
+  /** Public keys of service accounts, by client email, that their JWTs must verify against. */
+  readonly googleServiceAccounts = new Map<string, KeyObject>();
   readonly calls: CallLedger;
   private runtimeDefaults: DeploymentSettings | undefined;
   private readonly runtimeProviders = new Map<string, DeploymentSettings>();
@@ -161,6 +166,7 @@ export class SimState {
   reset(): void {
     this.stats.reset();
     this.entraTokens.clear();
+    this.googleTokens.clear();
     this.calls.clear();
     this.faults.clear();
     this.loadScenarioFaults();

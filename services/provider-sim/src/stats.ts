@@ -28,6 +28,8 @@ export interface UsageCounters {
 export interface SimStats {
   /** Entra ID access tokens issued (`POST /<tenant>/oauth2/v2.0/token`), and requests refused. */
   entra: { tokensIssued: number; refused: number };
+  /** Google access tokens issued (`POST /token`, the JWT bearer grant), and requests refused. */
+  google: { tokensIssued: number; refused: number };
   total: UsageCounters;
   deployments: Record<string, UsageCounters>;
   providers: Record<string, UsageCounters>;
@@ -72,6 +74,7 @@ function copy(counters: UsageCounters): UsageCounters {
 export class StatsBook {
   private total = emptyCounters();
   private entra = { tokensIssued: 0, refused: 0 };
+  private google = { tokensIssued: 0, refused: 0 };
   private deployments = new Map<string, UsageCounters>();
   private providers = new Map<string, UsageCounters>();
   private models = new Map<string, UsageCounters>();
@@ -132,6 +135,7 @@ export class StatsBook {
       Object.fromEntries([...map].map(([key, counters]) => [key, copy(counters)]));
     return {
       entra: { ...this.entra },
+      google: { ...this.google },
       total: copy(this.total),
       deployments: record(this.deployments),
       providers: record(this.providers),
@@ -145,8 +149,15 @@ export class StatsBook {
     else this.entra.refused++;
   }
 
+  /** Counts a Google token request: a token issued, or refused. */
+  googleToken(issued: boolean): void {
+    if (issued) this.google.tokensIssued++;
+    else this.google.refused++;
+  }
+
   reset(): void {
     this.entra = { tokensIssued: 0, refused: 0 };
+    this.google = { tokensIssued: 0, refused: 0 };
     this.total = emptyCounters();
     this.deployments.clear();
     this.providers.clear();

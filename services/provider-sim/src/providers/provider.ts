@@ -133,6 +133,11 @@ export interface ProviderSim {
     headers: IncomingHttpHeaders;
     body: string;
   }): Promise<ErrorCase | undefined>;
+  /**
+   * Whose access tokens the API accepts, when only tokens the simulator issued will do (Vertex
+   * AI: `google`, see google-token.ts); absent: API keys.
+   */
+  readonly issuedTokens?: 'google';
   /** Content type of a stream on this route. */
   streamContentType(route: Route): string;
   /** The 200 answer for a blocked prompt, when the provider answers so (see the README). */

@@ -1,0 +1,2 @@
+export { vertexAdapter } from './vertex.adapter';
+export { GoogleTokens, googleCloudScope, googleTokens } from './google-tokens';
