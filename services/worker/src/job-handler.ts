@@ -1,4 +1,9 @@
-import { deploymentsTried, makeError, type SwitchyardError } from '@switchyard/contracts';
+import {
+  deploymentsTried,
+  isEmbeddingsJob,
+  makeError,
+  type SwitchyardError,
+} from '@switchyard/contracts';
 import type { JobHandler } from '@switchyard/messaging';
 import type { JobHandlerContext } from './job-handler-context';
 import { admitJob } from './job-admission';
@@ -102,8 +107,9 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       await answerUnsent(cancelledError(job), 'cancelled');
       return;
     }
+    // Embeddings answers are not cached yet: an embeddings job always calls its provider.
     const caching =
-      context.cache === undefined
+      context.cache === undefined || isEmbeddingsJob(job)
         ? { answered: false as const, ticket: noCacheTicket }
         : await cacheStep(context.cache, delivery, job, replies, settler, takenAt, log);
     if (caching.answered) {
