@@ -10,17 +10,18 @@ export type RouteResult =
 
 const deploymentPrefix = /^\/d\/([^/]+)(\/.*)$/;
 const entraTokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
-const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 /** Azure's v1 API; `/azure` tells it apart from OpenAI's own `/openai/v1/chat/completions`. */
-const azureV1Path = /^\/azure\/openai\/v1\/chat\/completions$/;
+const azureV1Path = /^\/azure\/openai\/v1\/(chat\/completions|embeddings)$/;
 const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
+const openAiEmbeddingsPath = /^(?:\/openai)?(?:\/v1)?\/embeddings$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
 /** Cohere's v2 Chat API; `/cohere` is optional. */
 const coherePath = /^(?:\/cohere)?\/v2\/chat$/;
 /** Bedrock Runtime's Converse API; the model id is one (percent-encoded) path segment. */
 const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream)$/;
 const geminiPath =
-  /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+  /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/;
 
 function decode(segment: string): string {
   try {
@@ -79,15 +80,27 @@ export function resolveRoute(method: string, url: string): RouteResult {
       route: {
         provider: 'azure',
         pathModel: decode(azure[1] ?? ''),
+        ...(azure[2] === 'embeddings' ? { embeddings: true } : {}),
         ...(apiVersion !== null ? { apiVersion } : {}),
         query,
         ...withDeployment,
       },
     };
   }
-  if (azureV1Path.test(path)) {
+  const azureV1 = azureV1Path.exec(path);
+  if (azureV1) {
     const apiVersion = query.get('api-version') ?? 'v1';
-    return { kind: 'provider', route: { provider: 'azure', apiVersion, query, ...withDeployment } };
+    const embeddings = azureV1[1] === 'embeddings' ? { embeddings: true } : {};
+    return {
+      kind: 'provider',
+      route: { provider: 'azure', apiVersion, query, ...embeddings, ...withDeployment },
+    };
+  }
+  if (openAiEmbeddingsPath.test(path)) {
+    return {
+      kind: 'provider',
+      route: { provider: 'openai', embeddings: true, query, ...withDeployment },
+    };
   }
   if (openAiPath.test(path))
     return { kind: 'provider', route: { provider: 'openai', query, ...withDeployment } };
@@ -118,6 +131,7 @@ export function resolveRoute(method: string, url: string): RouteResult {
         provider: 'gemini',
         pathModel: decode(gemini[1] ?? ''),
         stream: gemini[2] === 'streamGenerateContent',
+        ...(gemini[2] === 'batchEmbedContents' ? { embeddings: true } : {}),
         sse: query.get('alt') === 'sse',
         query,
         ...withDeployment,

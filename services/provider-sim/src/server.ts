@@ -12,6 +12,11 @@ import { bedrockSim } from './providers/bedrock.sim';
 import { geminiSim } from './providers/gemini.sim';
 import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
+import {
+  azureEmbeddingsSim,
+  geminiEmbeddingsSim,
+  openAiEmbeddingsSim,
+} from './providers/embeddings.sim';
 import { handleEntraToken } from './entra-token';
 import { resolveRoute } from './routing';
 import {
@@ -34,6 +39,13 @@ const sims: Record<SimProviderName, ProviderSim> = {
   gemini: geminiSim,
   cohere: cohereSim,
   bedrock: bedrockSim,
+};
+
+/** The APIs with an embeddings endpoint, by provider. */
+const embeddingsSims: Partial<Record<SimProviderName, ProviderSim>> = {
+  openai: openAiEmbeddingsSim,
+  azure: azureEmbeddingsSim,
+  gemini: geminiEmbeddingsSim,
 };
 
 /** Options of {@link startProviderSim}. */
@@ -97,7 +109,9 @@ function createHandler(state: SimState, log: Logger) {
           return handleProviderRequest(
             req,
             res,
-            sims[routed.route.provider],
+            (routed.route.embeddings === true
+              ? embeddingsSims[routed.route.provider]
+              : undefined) ?? sims[routed.route.provider],
             routed.route,
             state,
             log,

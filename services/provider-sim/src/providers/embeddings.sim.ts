@@ -1,0 +1,164 @@
+import type { SimRequest } from '../engine';
+import { embeddingDimensions, simEmbedding } from '../embeddings';
+import { asArray, asNumber, asString, isObject } from '../json';
+import type { AnswerContext, ErrorCase, ProviderSim, Route } from './provider';
+import { geminiSim } from './gemini.sim';
+import { azureSim, openAiSim } from './openai.sim';
+
+function invalid(message: string, param?: string): ErrorCase {
+  return { kind: 'invalid_request', message, ...(param !== undefined ? { param } : {}) };
+}
+
+/** An embeddings request in the simulator's neutral form: its texts form one user message. */
+function embeddingsRequest(
+  provider: SimRequest['provider'],
+  model: string,
+  texts: string[],
+  dimensions: number,
+  base64 = false,
+): SimRequest {
+  return {
+    provider,
+    model,
+    stream: false,
+    prompt: {
+      tools: [],
+      messages: [{ role: 'user', parts: texts.map((text) => ({ kind: 'text', text })) }],
+    },
+    lastUserText: texts.join('\n'),
+    endsWithUserTurn: true,
+    toolChoice: { mode: 'none' },
+    toolPreamble: false,
+    output: { kind: 'text' },
+    n: 1,
+    stop: [],
+    includeUsage: false,
+    embeddings: { texts, dimensions, base64 },
+  };
+}
+
+/** OpenAI's four input shapes as texts (a token-id list becomes its ids joined by spaces). */
+function openAiTexts(input: unknown): string[] | ErrorCase {
+  if (typeof input === 'string')
+    return input === '' ? invalid("'input' cannot be empty", 'input') : [input];
+  const list = asArray(input);
+  if (list === undefined || list.length === 0)
+    return invalid("'input' must be a string or a non-empty array", 'input');
+  if (list.every((item) => typeof item === 'number')) return [list.join(' ')];
+  const texts: string[] = [];
+  for (const item of list) {
+    if (typeof item === 'string' && item !== '') texts.push(item);
+    else if (Array.isArray(item) && item.length > 0) texts.push(item.join(' '));
+    else return invalid("'input' items must be non-empty strings or token arrays", 'input');
+  }
+  return texts;
+}
+
+/** Reads an OpenAI (or Azure) embeddings body. */
+function parseOpenAiEmbeddings(provider: 'openai' | 'azure') {
+  return (body: unknown, route: Route): SimRequest | ErrorCase => {
+    if (!isObject(body)) return invalid('the body must be a JSON object');
+    const model = asString(body['model']) ?? route.pathModel;
+    if (model === undefined) return invalid('you must provide a model parameter', 'model');
+    if (
+      body['encoding_format'] !== undefined &&
+      body['encoding_format'] !== 'float' &&
+      body['encoding_format'] !== 'base64'
+    ) {
+      return invalid("'encoding_format' must be float or base64", 'encoding_format');
+    }
+    const texts = openAiTexts(body['input']);
+    if (!Array.isArray(texts)) return texts;
+    const dimensions = asNumber(body['dimensions']);
+    const base64 = body['encoding_format'] === 'base64';
+    return embeddingsRequest(
+      provider,
+      model,
+      texts,
+      embeddingDimensions(model, dimensions),
+      base64,
+    );
+  };
+}
+
+/** The OpenAI embeddings answer: floats, or base64 float32s when the request asked. */
+function openAiEmbeddingsBody(context: AnswerContext): string {
+  const { texts = [], dimensions = 0, base64 = false } = context.request.embeddings ?? {};
+  const encode = (vector: number[]) =>
+    base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+  return JSON.stringify({
+    object: 'list',
+    data: texts.map((text, index) => ({
+      object: 'embedding',
+      index,
+      embedding: encode(simEmbedding(text, dimensions)),
+    })),
+    model: context.request.model,
+    usage: { prompt_tokens: context.usage.promptTokens, total_tokens: context.usage.promptTokens },
+  });
+}
+
+/** OpenAI's `/v1/embeddings`. */
+export const openAiEmbeddingsSim: ProviderSim = {
+  ...openAiSim,
+  parse: parseOpenAiEmbeddings('openai'),
+  body: openAiEmbeddingsBody,
+  frames: () => [],
+};
+
+/** Azure OpenAI's embeddings (`/openai/deployments/{d}/embeddings`, or the v1 API). */
+export const azureEmbeddingsSim: ProviderSim = {
+  ...azureSim,
+  parse: parseOpenAiEmbeddings('azure'),
+  body: openAiEmbeddingsBody,
+  frames: () => [],
+};
+
+/** Reads a Gemini `batchEmbedContents` body: one request per text. */
+function parseGeminiEmbeddings(body: unknown, route: Route): SimRequest | ErrorCase {
+  const model = route.pathModel ?? '';
+  const requests = isObject(body) ? asArray(body['requests']) : undefined;
+  if (requests === undefined || requests.length === 0) {
+    return invalid('* BatchEmbedContentsRequest.requests: contents is not specified');
+  }
+  const texts: string[] = [];
+  let dimensions: number | undefined;
+  for (const [i, request] of requests.entries()) {
+    const content = isObject(request) ? request['content'] : undefined;
+    const parts = isObject(content) ? asArray(content['parts']) : undefined;
+    const text = (parts ?? [])
+      .map((part) => (isObject(part) ? (asString(part['text']) ?? '') : ''))
+      .join('');
+    if (text === '')
+      return invalid(
+        `* BatchEmbedContentsRequest.requests[${i}].content: contents is not specified`,
+      );
+    const requestModel = isObject(request) ? asString(request['model']) : undefined;
+    if (requestModel !== undefined && requestModel !== `models/${model}`) {
+      return invalid(
+        `* BatchEmbedContentsRequest.requests[${i}].model: the model must be models/${model}`,
+      );
+    }
+    texts.push(text);
+    dimensions =
+      (isObject(request) ? asNumber(request['outputDimensionality']) : undefined) ?? dimensions;
+  }
+  return embeddingsRequest('gemini', model, texts, embeddingDimensions(model, dimensions));
+}
+
+/** The Gemini `batchEmbedContents` answer (no usage: Gemini reports none). */
+function geminiEmbeddingsBody(context: AnswerContext): string {
+  const { texts = [], dimensions = 0 } = context.request.embeddings ?? {};
+  return JSON.stringify({
+    embeddings: texts.map((text) => ({ values: simEmbedding(text, dimensions) })),
+  });
+}
+
+/** Gemini's `models/{m}:batchEmbedContents`. */
+export const geminiEmbeddingsSim: ProviderSim = {
+  ...geminiSim,
+  parse: parseGeminiEmbeddings,
+  body: geminiEmbeddingsBody,
+  frames: () => [],
+  blocked: () => undefined,
+};
