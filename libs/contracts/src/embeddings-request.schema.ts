@@ -43,6 +43,6 @@ export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
  */
 export function embeddingInputs(input: EmbeddingsInput): (string | number[])[] {
   if (typeof input === 'string') return [input];
-  if (input.every((item) => typeof item === 'number')) return [input as number[]];
-  return input as (string | number[])[];
+  if (input.every((item) => typeof item === 'number')) return [input];
+  return input;
 }

@@ -113,10 +113,13 @@ export interface ProviderAdapter {
    * (the caller's `encoding_format` is applied to the answer). Throws a ProviderError like
    * `buildRequest`. Absent: the provider has no embeddings.
    */
-  buildEmbeddingsRequest?(request: EmbeddingsRequest, context: AdapterContext): ProviderHttpRequest;
+  readonly buildEmbeddingsRequest?: (
+    request: EmbeddingsRequest,
+    context: AdapterContext,
+  ) => ProviderHttpRequest;
   /**
    * The vectors of a successful (2xx) embeddings response body, already parsed from JSON.
    * Throws a ProviderError (`server` / `malformed_response`) for a body it cannot read.
    */
-  parseEmbeddingsResponse?(body: unknown, context: AdapterContext): ProviderEmbeddings;
+  readonly parseEmbeddingsResponse?: (body: unknown, context: AdapterContext) => ProviderEmbeddings;
 }
