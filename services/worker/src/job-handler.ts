@@ -1,9 +1,4 @@
-import {
-  deploymentsTried,
-  isEmbeddingsJob,
-  makeError,
-  type SwitchyardError,
-} from '@switchyard/contracts';
+import { deploymentsTried, makeError, type SwitchyardError } from '@switchyard/contracts';
 import type { JobHandler } from '@switchyard/messaging';
 import type { JobHandlerContext } from './job-handler-context';
 import { admitJob } from './job-admission';
@@ -107,9 +102,8 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       await answerUnsent(cancelledError(job), 'cancelled');
       return;
     }
-    // Embeddings answers are not cached yet: an embeddings job always calls its provider.
     const caching =
-      context.cache === undefined || isEmbeddingsJob(job)
+      context.cache === undefined
         ? { answered: false as const, ticket: noCacheTicket }
         : await cacheStep(context.cache, delivery, job, replies, settler, takenAt, log);
     if (caching.answered) {

@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import type { Deployment } from '@switchyard/config';
 import type {
   CompletionUsage,
@@ -14,10 +15,8 @@ import type { CallOutcome, RunCallOptions } from './run-provider-call';
 export function base64Embedding(vector: readonly number[]): string {
   const floats = new Float32Array(vector);
   const bytes = Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
-  if (bytes.length > 1 && new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-    // A big-endian host: swap each float's bytes so the wire stays little-endian.
-    bytes.swap32();
-  }
+  // A big-endian host: swap each float's bytes so the wire stays little-endian.
+  if (endianness() === 'BE') bytes.swap32();
   return bytes.toString('base64');
 }
 
@@ -60,7 +59,7 @@ export async function runEmbeddingsCall(
     call.callEndedAt = Date.now();
     const usage = embeddingsUsage(answer.promptTokens, job, call.deployment);
     const encoding: EmbeddingEncoding = job.request.encoding_format ?? 'float';
-    const result: EmbeddingsResult = {
+    const completion: Omit<EmbeddingsResult, 'switchyard'> = {
       object: 'list',
       data: answer.vectors.map((vector, index) => ({
         object: 'embedding',
@@ -69,9 +68,10 @@ export async function runEmbeddingsCall(
       })),
       model: job.model,
       usage: { prompt_tokens: usage.prompt_tokens, total_tokens: usage.total_tokens },
-      switchyard: callResultMeta(call, usage),
     };
-    return { ok: true, final: result, usage };
+    const result: EmbeddingsResult = { ...completion, switchyard: callResultMeta(call, usage) };
+    const kept = options.keepCompletion === true ? { completion } : {};
+    return { ok: true, final: result, usage, ...kept };
   } catch (error) {
     call.callEndedAt = Date.now();
     return { ok: false, error, chunksSent: 0, streamedText: '' };
