@@ -3,7 +3,7 @@ import { startProviderSim, type ProviderSimHandle } from '@switchyard/provider-s
 import { adapterFor, createEmbeddings, ProviderError } from '@switchyard/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** The embeddings adapters against the simulator's embeddings APIs: no queue, one call each. */
+/** The embeddings adapters (OpenAI, Azure, Gemini, Cohere) against the simulator's embeddings APIs: no queue, one call each. */
 describe('embeddings adapters against the simulator', () => {
   let sim: ProviderSimHandle;
 
@@ -50,8 +50,12 @@ describe('embeddings adapters against the simulator', () => {
       'emb-gemini',
       `model: gemini/gemini-embedding-001, api_base: "${sim.url}/d/emb-gemini"`,
     );
+    const cohere = deployment(
+      'emb-cohere',
+      `model: cohere/embed-v4.0, api_base: "${sim.url}/d/emb-cohere/cohere"`,
+    );
     const answers = await Promise.all(
-      [openai, azureDated, azureV1, gemini].map((d) => embed(d, ['alpha', 'beta'], 24)),
+      [openai, azureDated, azureV1, gemini, cohere].map((d) => embed(d, ['alpha', 'beta'], 24)),
     );
     const [first] = answers;
     for (const answer of answers) {
@@ -63,8 +67,9 @@ describe('embeddings adapters against the simulator', () => {
     expect(first?.vectors[0]).not.toEqual(first?.vectors[1]);
     expect(answers[0]?.promptTokens).toBeGreaterThan(0);
     expect(answers[3]?.promptTokens).toBeUndefined();
+    expect(answers[4]?.promptTokens).toBe(answers[0]?.promptTokens);
     const stats = sim.stats().deployments;
-    for (const name of ['emb-openai', 'emb-azure', 'emb-azure-v1', 'emb-gemini']) {
+    for (const name of ['emb-openai', 'emb-azure', 'emb-azure-v1', 'emb-gemini', 'emb-cohere']) {
       expect(stats[name]?.requests, name).toBe(1);
     }
   });

@@ -7,6 +7,8 @@ const defaultDimensions: Readonly<Record<string, number>> = {
   'text-embedding-ada-002': 1536,
   'gemini-embedding-001': 3072,
   'text-embedding-004': 768,
+  'embed-v4.0': 1536,
+  'embed-english-v3.0': 1024,
 };
 
 /** The dimensions of a model's vectors: the request's, else the model's, else 1536. */

@@ -18,6 +18,8 @@ const openAiEmbeddingsPath = /^(?:\/openai)?(?:\/v1)?\/embeddings$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
 /** Cohere's v2 Chat API; `/cohere` is optional. */
 const coherePath = /^(?:\/cohere)?\/v2\/chat$/;
+/** Cohere's v2 Embed API. */
+const cohereEmbedPath = /^(?:\/cohere)?\/v2\/embed$/;
 /** Bedrock Runtime's Converse API; the model id is one (percent-encoded) path segment. */
 const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream)$/;
 const geminiPath =
@@ -109,6 +111,12 @@ export function resolveRoute(method: string, url: string): RouteResult {
   }
   if (coherePath.test(path)) {
     return { kind: 'provider', route: { provider: 'cohere', query, ...withDeployment } };
+  }
+  if (cohereEmbedPath.test(path)) {
+    return {
+      kind: 'provider',
+      route: { provider: 'cohere', embeddings: true, query, ...withDeployment },
+    };
   }
   const bedrock = bedrockPath.exec(path);
   if (bedrock) {

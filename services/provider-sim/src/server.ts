@@ -14,6 +14,7 @@ import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
 import {
   azureEmbeddingsSim,
+  cohereEmbeddingsSim,
   geminiEmbeddingsSim,
   openAiEmbeddingsSim,
 } from './providers/embeddings.sim';
@@ -46,6 +47,7 @@ const embeddingsSims: Partial<Record<SimProviderName, ProviderSim>> = {
   openai: openAiEmbeddingsSim,
   azure: azureEmbeddingsSim,
   gemini: geminiEmbeddingsSim,
+  cohere: cohereEmbeddingsSim,
 };
 
 /** Options of {@link startProviderSim}. */

@@ -105,10 +105,11 @@ describe('which adapters have embeddings', () => {
       'hosted_vllm',
       'ollama',
       'gemini',
+      'cohere',
     ]) {
       expect(adapterFor(provider).buildEmbeddingsRequest, provider).toBeDefined();
     }
-    for (const provider of ['anthropic', 'groq', 'deepseek', 'cohere', 'bedrock']) {
+    for (const provider of ['anthropic', 'groq', 'deepseek', 'bedrock']) {
       expect(adapterFor(provider).buildEmbeddingsRequest, provider).toBeUndefined();
     }
   });

@@ -2,6 +2,7 @@ import type { SimRequest } from '../engine';
 import { embeddingDimensions, simEmbedding } from '../embeddings';
 import { asArray, asNumber, asString, isObject } from '../json';
 import type { AnswerContext, ErrorCase, ProviderSim, Route } from './provider';
+import { cohereSim } from './cohere.sim';
 import { geminiSim } from './gemini.sim';
 import { azureSim, openAiSim } from './openai.sim';
 
@@ -161,4 +162,51 @@ export const geminiEmbeddingsSim: ProviderSim = {
   body: geminiEmbeddingsBody,
   frames: () => [],
   blocked: () => undefined,
+};
+
+/**
+ * Reads a Cohere v2 Embed body: `texts`, `model`, and `input_type` (required, as for Cohere's
+ * v3 and later models); `output_dimension` sets the dimensions.
+ */
+function parseCohereEmbeddings(body: unknown): SimRequest | ErrorCase {
+  if (!isObject(body)) return invalid('invalid request: the body must be a JSON object');
+  const model = asString(body['model']);
+  if (model === undefined) return invalid('invalid request: model must be specified');
+  const texts = asArray(body['texts']);
+  if (texts === undefined || texts.length === 0 || !texts.every((t) => typeof t === 'string')) {
+    return invalid('invalid request: texts must be a non-empty list of strings');
+  }
+  if (asString(body['input_type']) === undefined) {
+    return invalid('invalid request: valid input_type must be provided with the provided model');
+  }
+  const dimensions = asNumber(body['output_dimension']);
+  return embeddingsRequest(
+    'cohere',
+    model,
+    texts as string[],
+    embeddingDimensions(model, dimensions),
+  );
+}
+
+/** The Cohere v2 Embed answer: `embeddings.float` and the billed input tokens. */
+function cohereEmbeddingsBody(context: AnswerContext): string {
+  const { texts = [], dimensions = 0 } = context.request.embeddings ?? {};
+  return JSON.stringify({
+    id: context.id,
+    embeddings: { float: texts.map((text) => simEmbedding(text, dimensions)) },
+    texts,
+    meta: {
+      api_version: { version: '2' },
+      billed_units: { input_tokens: context.usage.promptTokens },
+    },
+    response_type: 'embeddings_by_type',
+  });
+}
+
+/** Cohere's `/v2/embed`. */
+export const cohereEmbeddingsSim: ProviderSim = {
+  ...cohereSim,
+  parse: parseCohereEmbeddings,
+  body: cohereEmbeddingsBody,
+  frames: () => [],
 };
