@@ -74,6 +74,35 @@ describe('embeddings adapters against the simulator', () => {
     }
   });
 
+  it('embeds on Bedrock through a SigV4-signed invoke: Titan one text, Cohere a list', async () => {
+    const aws = (name: string, model: string) =>
+      deployment(
+        name,
+        [
+          `model: bedrock/${model}`,
+          `aws_bedrock_runtime_endpoint: "${sim.url}/d/${name}/bedrock"`,
+          'aws_access_key_id: AKIDSIMULATOR, aws_secret_access_key: sim-secret',
+          'aws_region_name: us-east-1',
+        ].join(', '),
+      );
+    const titan = aws('emb-titan', 'amazon.titan-embed-text-v2:0');
+    const cohere = aws('emb-bedrock-cohere', 'cohere.embed-english-v3');
+    const openai = deployment(
+      'emb-openai-2',
+      `model: openai/text-embedding-3-small, api_base: "${sim.url}/d/emb-openai-2/v1"`,
+    );
+    const titanAnswer = await embed(titan, 'alpha', 16);
+    expect(titanAnswer.vectors).toEqual((await embed(openai, 'alpha', 16)).vectors);
+    expect(titanAnswer.promptTokens).toBeGreaterThan(0);
+    const cohereAnswer = await embed(cohere, ['alpha', 'beta']);
+    expect(cohereAnswer.vectors).toHaveLength(2);
+    expect(cohereAnswer.vectors[0]).toHaveLength(1024);
+    expect(cohereAnswer.promptTokens).toBeUndefined();
+    const tooMany = await embed(titan, ['a', 'b']).catch((e: unknown) => e);
+    expect(tooMany).toMatchObject({ type: 'bad_request', param: 'input' });
+    expect(sim.stats().deployments['emb-titan']?.requests).toBe(1);
+  });
+
   it("uses the model's default dimensions without a request for fewer", async () => {
     const large = deployment(
       'emb-large',

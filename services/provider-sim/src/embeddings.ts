@@ -9,6 +9,8 @@ const defaultDimensions: Readonly<Record<string, number>> = {
   'text-embedding-004': 768,
   'embed-v4.0': 1536,
   'embed-english-v3.0': 1024,
+  'amazon.titan-embed-text-v2:0': 1024,
+  'cohere.embed-english-v3': 1024,
 };
 
 /** The dimensions of a model's vectors: the request's, else the model's, else 1536. */

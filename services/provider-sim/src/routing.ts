@@ -21,7 +21,7 @@ const coherePath = /^(?:\/cohere)?\/v2\/chat$/;
 /** Cohere's v2 Embed API. */
 const cohereEmbedPath = /^(?:\/cohere)?\/v2\/embed$/;
 /** Bedrock Runtime's Converse API; the model id is one (percent-encoded) path segment. */
-const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream)$/;
+const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
 const geminiPath =
   /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/;
 
@@ -126,6 +126,7 @@ export function resolveRoute(method: string, url: string): RouteResult {
         provider: 'bedrock',
         pathModel: decode(bedrock[1] ?? ''),
         stream: bedrock[2] === 'converse-stream',
+        ...(bedrock[2] === 'invoke' ? { embeddings: true } : {}),
         query,
         ...withDeployment,
       },

@@ -14,6 +14,7 @@ import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
 import {
   azureEmbeddingsSim,
+  bedrockEmbeddingsSim,
   cohereEmbeddingsSim,
   geminiEmbeddingsSim,
   openAiEmbeddingsSim,
@@ -48,6 +49,7 @@ const embeddingsSims: Partial<Record<SimProviderName, ProviderSim>> = {
   azure: azureEmbeddingsSim,
   gemini: geminiEmbeddingsSim,
   cohere: cohereEmbeddingsSim,
+  bedrock: bedrockEmbeddingsSim,
 };
 
 /** Options of {@link startProviderSim}. */

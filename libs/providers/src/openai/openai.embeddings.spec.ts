@@ -106,10 +106,11 @@ describe('which adapters have embeddings', () => {
       'ollama',
       'gemini',
       'cohere',
+      'bedrock',
     ]) {
       expect(adapterFor(provider).buildEmbeddingsRequest, provider).toBeDefined();
     }
-    for (const provider of ['anthropic', 'groq', 'deepseek', 'bedrock']) {
+    for (const provider of ['anthropic', 'groq', 'deepseek', 'xai']) {
       expect(adapterFor(provider).buildEmbeddingsRequest, provider).toBeUndefined();
     }
   });

@@ -2,6 +2,7 @@ import type { SimRequest } from '../engine';
 import { embeddingDimensions, simEmbedding } from '../embeddings';
 import { asArray, asNumber, asString, isObject } from '../json';
 import type { AnswerContext, ErrorCase, ProviderSim, Route } from './provider';
+import { bedrockSim } from './bedrock.sim';
 import { cohereSim } from './cohere.sim';
 import { geminiSim } from './gemini.sim';
 import { azureSim, openAiSim } from './openai.sim';
@@ -208,5 +209,64 @@ export const cohereEmbeddingsSim: ProviderSim = {
   ...cohereSim,
   parse: parseCohereEmbeddings,
   body: cohereEmbeddingsBody,
+  frames: () => [],
+};
+
+/**
+ * Reads a Bedrock `invoke` body for an embedding model: Titan's `{inputText, dimensions?}` or
+ * Cohere's `{texts, input_type}`; the model is the path's.
+ */
+function parseBedrockEmbeddings(body: unknown, route: Route): SimRequest | ErrorCase {
+  const model = route.pathModel ?? '';
+  if (!isObject(body))
+    return invalid('Malformed input request, please reformat your input and try again.');
+  if (model.includes('titan-embed')) {
+    const text = asString(body['inputText']);
+    if (text === undefined || text === '') {
+      return invalid('Malformed input request: #: required key [inputText] not found');
+    }
+    const dimensions = embeddingDimensions(model, asNumber(body['dimensions']));
+    return embeddingsRequest('bedrock', model, [text], dimensions);
+  }
+  if (model.includes('cohere.embed')) {
+    const texts = asArray(body['texts']);
+    if (texts === undefined || texts.length === 0 || !texts.every((t) => typeof t === 'string')) {
+      return invalid('Malformed input request: #: required key [texts] not found');
+    }
+    if (asString(body['input_type']) === undefined) {
+      return invalid('Malformed input request: #: required key [input_type] not found');
+    }
+    return embeddingsRequest(
+      'bedrock',
+      model,
+      texts as string[],
+      embeddingDimensions(model, undefined),
+    );
+  }
+  return invalid(`The provided model ${model} does not support embeddings.`);
+}
+
+/** Titan's `{embedding, inputTextTokenCount}`, or Cohere's `{embeddings: {float}}` on Bedrock. */
+function bedrockEmbeddingsBody(context: AnswerContext): string {
+  const { texts = [], dimensions = 0 } = context.request.embeddings ?? {};
+  if (context.request.model.includes('titan-embed')) {
+    return JSON.stringify({
+      embedding: simEmbedding(texts[0] ?? '', dimensions),
+      inputTextTokenCount: context.usage.promptTokens,
+    });
+  }
+  return JSON.stringify({
+    id: context.id,
+    embeddings: { float: texts.map((text) => simEmbedding(text, dimensions)) },
+    texts,
+    response_type: 'embeddings_by_type',
+  });
+}
+
+/** Bedrock Runtime's `invoke` for amazon.titan-embed and cohere.embed models. */
+export const bedrockEmbeddingsSim: ProviderSim = {
+  ...bedrockSim,
+  parse: parseBedrockEmbeddings,
+  body: bedrockEmbeddingsBody,
   frames: () => [],
 };
