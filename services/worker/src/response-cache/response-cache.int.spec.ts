@@ -105,7 +105,10 @@ describe('the response cache against redis-server, nats-server and the simulator
     });
     const base64 = embeddingsResultSchema.parse(
       await install
-        .submit({ ...embeddingsJob(), request: { ...first.request, encoding_format: 'base64' as const } })
+        .submit({
+          ...embeddingsJob(),
+          request: { ...first.request, encoding_format: 'base64' as const },
+        })
         .then((inbox) => inbox.final()),
     );
     expect(await calls()).toBe(before + 2);
