@@ -18,10 +18,15 @@ export const quietLogger = createLogger({ name: 'pipeline-spec', level: 'silent'
 /** The providers the pipeline tests run deployments on. */
 export type PipelineProvider = 'openai' | 'anthropic' | 'gemini';
 
-const providerModel: Record<PipelineProvider, (simUrl: string, simName: string) => string> = {
-  openai: (sim, name) => `openai/gpt-4o-mini, api_base: "${sim}/d/${name}/v1"`,
-  anthropic: (sim, name) => `anthropic/claude-3-5-haiku-20241022, api_base: "${sim}/d/${name}"`,
-  gemini: (sim, name) => `gemini/gemini-2.0-flash, api_base: "${sim}/d/${name}"`,
+const providerModel: Record<
+  PipelineProvider,
+  (simUrl: string, simName: string, model?: string) => string
+> = {
+  openai: (sim, name, model = 'gpt-4o-mini') => `openai/${model}, api_base: "${sim}/d/${name}/v1"`,
+  anthropic: (sim, name, model = 'claude-3-5-haiku-20241022') =>
+    `anthropic/${model}, api_base: "${sim}/d/${name}"`,
+  gemini: (sim, name, model = 'gemini-2.0-flash') =>
+    `gemini/${model}, api_base: "${sim}/d/${name}"`,
 };
 
 /** The servers of one suite: nats-server, redis-server and the provider simulator. */
@@ -52,6 +57,8 @@ export async function startPipelineServers(): Promise<PipelineServers> {
 /** One deployment of a logical model: its provider and extra `litellm_params` entries. */
 export interface PipelineDeployment {
   provider: PipelineProvider;
+  /** The provider's model. @defaultValue gpt-4o-mini, claude-3-5-haiku-20241022, gemini-2.0-flash */
+  model?: string;
   /** Extra `litellm_params` as YAML flow entries, e.g. `rpm: 60, timeout: 3`. */
   params?: string;
   /** `model_info` as YAML flow entries, e.g. `max_input_tokens: 5`. */
@@ -99,9 +106,9 @@ export function createInstallation(
     index === 0 ? `${prefix}-${model}` : `${prefix}-${model}-${index}`;
   const deploymentLines = Object.entries(spec.models).flatMap(([model, deployments]) =>
     (typeof deployments === 'string' ? [{ provider: deployments }] : deployments).flatMap(
-      ({ provider, params, modelInfo }: PipelineDeployment, index) => [
+      ({ provider, model: name, params, modelInfo }: PipelineDeployment, index) => [
         `  - model_name: ${model}`,
-        `    litellm_params: { model: ${providerModel[provider](servers.sim.url, simName(model, index))}, api_key: sim-key${params === undefined ? '' : `, ${params}`} }`,
+        `    litellm_params: { model: ${providerModel[provider](servers.sim.url, simName(model, index), name)}, api_key: sim-key${params === undefined ? '' : `, ${params}`} }`,
         ...(modelInfo === undefined ? [] : [`    model_info: { ${modelInfo} }`]),
       ],
     ),

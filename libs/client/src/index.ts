@@ -3,7 +3,14 @@ export type { ClientContext } from './client-context';
 export { Completions } from './chat/completions';
 export { ChunkStream } from './chat/chunk-stream';
 export { ChunkOrder } from './chat/chunk-order';
-export { buildJob, newJobId, type JobContext } from './chat/build-job';
+export {
+  buildEmbeddingsJob,
+  buildJob,
+  newJobId,
+  type EmbeddingsCreateParams,
+  type JobContext,
+} from './chat/build-job';
+export { Embeddings } from './embeddings/embeddings';
 export type {
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsNonStreaming,

@@ -10,6 +10,7 @@ import {
 import { StreamPublisher } from '@switchyard/messaging';
 import { Batches } from './batches/batches';
 import { Completions } from './chat/completions';
+import { Embeddings } from './embeddings/embeddings';
 import { ReplyMux } from './chat/reply-mux';
 import type { ClientContext } from './client-context';
 
@@ -48,6 +49,8 @@ export interface SwitchyardOptions {
  */
 export class Switchyard {
   readonly chat: { readonly completions: Completions };
+  /** Embeddings through the queue (OpenAI's `client.embeddings`). */
+  readonly embeddings: Embeddings;
   readonly batches: Batches;
   readonly jobs: Jobs;
   /** The tenant, subjects and settings this client submits with. */
@@ -75,6 +78,7 @@ export class Switchyard {
       models: options.models === undefined ? undefined : new Set(options.models),
     };
     this.chat = { completions: new Completions(this.context) };
+    this.embeddings = new Embeddings(this.context);
     this.batches = new Batches(this.context);
     this.jobs = new Jobs(this.context);
   }

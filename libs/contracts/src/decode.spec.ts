@@ -200,7 +200,7 @@ describe('decodeReply', () => {
       retryable: true,
     });
     expect(result.error.message).toContain(
-      "object: Invalid discriminator value. Expected 'chat.completion' | 'chat.completion.chunk' | 'error'",
+      "object: Invalid discriminator value. Expected 'chat.completion' | 'chat.completion.chunk' | 'list' | 'error'",
     );
   });
 

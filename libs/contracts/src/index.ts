@@ -86,13 +86,41 @@ export {
 export { MAX_JSON_DEPTH, exceedsJsonDepth } from './json-depth';
 export {
   cacheControlSchema,
+  chatJobSchema,
   completionJobSchema,
+  embeddingsJobSchema,
+  isEmbeddingsJob,
+  isEmbeddingsRequest,
+  jobEndpointSchema,
   routeHopSchema,
   type CacheControl,
+  type ChatJob,
+  type ChatJobInput,
   type CompletionJob,
   type CompletionJobInput,
+  type EmbeddingsJob,
+  type JobEndpoint,
+  type JobRequest,
   type RouteHop,
 } from './job.schema';
+export {
+  MAX_EMBEDDING_INPUTS,
+  embeddingEncodingSchema,
+  embeddingInputs,
+  embeddingsInputSchema,
+  embeddingsRequestSchema,
+  type EmbeddingEncoding,
+  type EmbeddingsInput,
+  type EmbeddingsRequest,
+} from './embeddings-request.schema';
+export {
+  embeddingItemSchema,
+  embeddingsResultSchema,
+  embeddingsUsageSchema,
+  type EmbeddingItem,
+  type EmbeddingsResult,
+  type EmbeddingsUsage,
+} from './embeddings-result.schema';
 export { completionUsageSchema, type CompletionUsage } from './completion-usage.schema';
 export {
   budgetEventSchema,

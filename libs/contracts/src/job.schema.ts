@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema } from './chat-request.schema';
+import { embeddingsRequestSchema, type EmbeddingsRequest } from './embeddings-request.schema';
 import { jobPrioritySchema } from './priority';
 import { requestHashSchema } from './request-hash';
 import { deploymentAttemptSchema } from './error.schema';
@@ -33,11 +34,51 @@ export const routeHopSchema = z.object({
 });
 export type RouteHop = z.infer<typeof routeHopSchema>;
 
+/** The fields every job has, whatever it asks for. */
+const jobEnvelopeShape = {
+  v: contractVersionSchema,
+  id: jobIdSchema,
+  tenant: tenantIdSchema,
+  key_id: keyIdSchema.optional(),
+  model: logicalModelNameSchema,
+  submitted_at: epochMsSchema,
+  deadline: epochMsSchema.optional(),
+  cache: cacheControlSchema.optional(),
+  fallbacks: z.array(logicalModelNameSchema).max(16).optional(),
+  tags: tagsSchema.optional(),
+  route: z.array(routeHopSchema).default([]),
+  request_hash: requestHashSchema.optional(),
+  priority: jobPrioritySchema.optional(),
+};
+
 /**
- * A completion job, the message published on `llm.jobs.<tenant>.<model>`.
+ * What a job asks for: a chat completion (`chat`, also when `endpoint` is absent, so every job
+ * written before embeddings existed still reads as chat) or embeddings (`embeddings`).
+ */
+export const jobEndpointSchema = z.enum(['chat', 'embeddings']);
+export type JobEndpoint = z.infer<typeof jobEndpointSchema>;
+
+/** A chat-completions job: `request` is the OpenAI chat-completions body. */
+export const chatJobSchema = z.object({
+  ...jobEnvelopeShape,
+  endpoint: z.literal('chat').optional(),
+  request: chatCompletionRequestSchema,
+});
+
+/** An embeddings job: `request` is the OpenAI embeddings body. */
+export const embeddingsJobSchema = z.object({
+  ...jobEnvelopeShape,
+  endpoint: z.literal('embeddings'),
+  request: embeddingsRequestSchema,
+});
+
+/**
+ * A job, the message published on `llm.jobs.<tenant>.<model>`, told apart by `endpoint`
+ * (absent: chat).
  * - `id`: the idempotency key (sent as `Nats-Msg-Id`).
  * - `tenant`, `model`: equal to the subject's tenant and (decoded) model token.
- * - `request`: the OpenAI chat-completions body.
+ * - `endpoint`, `request`: the OpenAI chat-completions body (`chat`, the default) or the OpenAI
+ *   embeddings body (`embeddings`).
  * - `submitted_at`, `deadline`: epoch ms; a job past its deadline is failed, never sent.
  * - `key_id`: the virtual key the job was submitted with (its id, never the secret), if any.
  * - `fallbacks`: logical models to try, in order, before the configured fallbacks.
@@ -50,29 +91,36 @@ export type RouteHop = z.infer<typeof routeHopSchema>;
  *   submitted again with another request is refused instead of answered with this one's.
  */
 export const completionJobSchema = z
-  .object({
-    v: contractVersionSchema,
-    id: jobIdSchema,
-    tenant: tenantIdSchema,
-    key_id: keyIdSchema.optional(),
-    model: logicalModelNameSchema,
-    request: chatCompletionRequestSchema,
-    submitted_at: epochMsSchema,
-    deadline: epochMsSchema.optional(),
-    cache: cacheControlSchema.optional(),
-    fallbacks: z.array(logicalModelNameSchema).max(16).optional(),
-    tags: tagsSchema.optional(),
-    route: z.array(routeHopSchema).default([]),
-    request_hash: requestHashSchema.optional(),
-    priority: jobPrioritySchema.optional(),
-  })
+  .discriminatedUnion('endpoint', [chatJobSchema, embeddingsJobSchema])
   .refine((job) => job.deadline === undefined || job.deadline > job.submitted_at, {
     message: 'deadline must be later than submitted_at',
     path: ['deadline'],
   })
-  .meta({ description: 'A Switchyard completion job' });
+  .meta({ description: 'A Switchyard job (chat completion or embeddings)' });
 
 /** A job as decoded: `route` is always present. */
 export type CompletionJob = z.infer<typeof completionJobSchema>;
 /** A job as a producer writes it: `route` may be left out. */
 export type CompletionJobInput = z.input<typeof completionJobSchema>;
+/** A chat-completions job as decoded. */
+export type ChatJob = z.infer<typeof chatJobSchema>;
+/** A chat-completions job as a producer writes it (`endpoint` may be left out). */
+export type ChatJobInput = z.input<typeof chatJobSchema>;
+/** An embeddings job as decoded. */
+export type EmbeddingsJob = z.infer<typeof embeddingsJobSchema>;
+
+/** The body a job carries: a chat-completions or an embeddings request. */
+export type JobRequest = CompletionJob['request'];
+
+/**
+ * Whether a job's body is an embeddings request (it has `input` and no `messages`), for code
+ * that holds the body without its job.
+ */
+export function isEmbeddingsRequest(request: JobRequest): request is EmbeddingsRequest {
+  return !Array.isArray(request['messages']) && request['input'] !== undefined;
+}
+
+/** Whether a job asks for embeddings (else it is a chat completion). */
+export function isEmbeddingsJob(job: CompletionJob): job is EmbeddingsJob {
+  return job.endpoint === 'embeddings';
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { completionChunkSchema } from './chunk.schema';
+import { embeddingsResultSchema } from './embeddings-result.schema';
 import { switchyardErrorSchema } from './error.schema';
 import { jobIdSchema } from './ids.schema';
 import { completionResultSchema } from './result.schema';
@@ -23,11 +24,17 @@ export type ErrorReply = z.infer<typeof errorReplySchema>;
 
 /**
  * Anything that arrives on a job's reply subject, told apart by `object`: a finished result
- * (`chat.completion`), one chunk of a stream (`chat.completion.chunk`) or an error (`error`).
+ * (`chat.completion`), one chunk of a stream (`chat.completion.chunk`), an embeddings answer
+ * (`list`) or an error (`error`).
  * A non-streaming job gets one result or one error; a streaming job gets chunks ending with a
  * final chunk, or an error, which may come after some chunks.
  */
 export const replyMessageSchema = z
-  .discriminatedUnion('object', [completionResultSchema, completionChunkSchema, errorReplySchema])
+  .discriminatedUnion('object', [
+    completionResultSchema,
+    completionChunkSchema,
+    embeddingsResultSchema,
+    errorReplySchema,
+  ])
   .meta({ description: "A message on a Switchyard job's reply subject" });
 export type ReplyMessage = z.infer<typeof replyMessageSchema>;

@@ -1,4 +1,11 @@
-import type { ChatCompletionRequest, ChatMessage } from '@switchyard/contracts';
+import {
+  embeddingInputs,
+  isEmbeddingsRequest,
+  type ChatCompletionRequest,
+  type ChatMessage,
+  type EmbeddingsRequest,
+  type JobRequest,
+} from '@switchyard/contracts';
 import { countTokens, tokenEncodingFor, type TokenizerTarget } from './token-encoding';
 
 /** Characters per token of English text and JSON in OpenAI's tokenizers, on average. */
@@ -71,6 +78,16 @@ function promptPieces(request: ChatCompletionRequest): PromptPieces {
   return pieces;
 }
 
+/** An embeddings request's inputs: texts to tokenize, token-id lists counted by length. */
+function embeddingPieces(request: EmbeddingsRequest): PromptPieces {
+  const pieces: PromptPieces = { texts: [], fixedTokens: 0 };
+  for (const input of embeddingInputs(request.input)) {
+    if (typeof input === 'string') pieces.texts.push(input);
+    else pieces.fixedTokens += input.length;
+  }
+  return pieces;
+}
+
 /**
  * An estimate of the prompt tokens of `request` on `target` (a deployment), made before the
  * call for tpm and budget reservations and pre-call context-window checks (the provider's
@@ -85,12 +102,14 @@ function promptPieces(request: ChatCompletionRequest): PromptPieces {
  *
  * For any other model (and without a target) it is the documented approximation: the same
  * pieces, but ⌈characters / 4⌉ over all the text. Close for English and JSON, low for CJK text.
+ *
+ * An embeddings request counts its input texts the same way, with no per-message cost, and an
+ * input given as token ids counts its ids.
  */
-export function estimateInputTokens(
-  request: ChatCompletionRequest,
-  target?: TokenizerTarget,
-): number {
-  const { texts, fixedTokens } = promptPieces(request);
+export function estimateInputTokens(request: JobRequest, target?: TokenizerTarget): number {
+  const { texts, fixedTokens } = isEmbeddingsRequest(request)
+    ? embeddingPieces(request)
+    : promptPieces(request);
   const encoding = tokenEncodingFor(target);
   if (encoding === undefined) {
     const characters = texts.reduce((sum, text) => sum + text.length, 0);

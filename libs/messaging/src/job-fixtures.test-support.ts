@@ -1,9 +1,9 @@
-import type { CompletionJobInput } from '@switchyard/contracts';
+import type { ChatJobInput } from '@switchyard/contracts';
 
 let counter = 0;
 
 /** A valid job for specs; every call gets a fresh id unless one is given. */
-export function makeJob(overrides: Partial<CompletionJobInput> = {}): CompletionJobInput {
+export function makeJob(overrides: Partial<ChatJobInput> = {}): ChatJobInput {
   counter += 1;
   return {
     v: 1,

@@ -16,6 +16,8 @@ export const modelPriceSchema = z.strictObject({
   reasoning: perMillion.optional(),
   /** Other names of the same model at the same price (dated snapshots, `-latest`). */
   aliases: z.array(z.string().min(1)).optional(),
+  /** Anything a reader of the price should know (a free tier, an embeddings-only price). */
+  note: z.string().min(1).optional(),
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 

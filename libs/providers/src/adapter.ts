@@ -4,6 +4,7 @@ import type {
   CompletionChunk,
   CompletionResult,
   CompletionUsage,
+  EmbeddingsRequest,
   FinishReason,
 } from '@switchyard/contracts';
 import type { ProviderError } from './provider-error';
@@ -13,6 +14,15 @@ export type ProviderCompletion = Omit<CompletionResult, 'switchyard'>;
 
 /** An OpenAI `chat.completion.chunk` as a provider produced it, before Switchyard's block. */
 export type ProviderChunk = Omit<CompletionChunk, 'switchyard'>;
+
+/**
+ * Embeddings as a provider produced them: one vector of floats per input, in input order, and
+ * the prompt tokens the provider billed (undefined when it reports none: the caller estimates).
+ */
+export interface ProviderEmbeddings {
+  vectors: number[][];
+  promptTokens: number | undefined;
+}
 
 /** What an adapter knows about the call besides the request itself. */
 export interface AdapterContext {
@@ -98,4 +108,18 @@ export interface ProviderAdapter {
    * not server-sent events (Bedrock's binary event stream). Absent: the body is read as SSE.
    */
   createEventReader?(): { push(chunk: Uint8Array): SseEvent[] };
+  /**
+   * The provider request for an OpenAI-shaped embeddings request, always asking for floats
+   * (the caller's `encoding_format` is applied to the answer). Throws a ProviderError like
+   * `buildRequest`. Absent: the provider has no embeddings.
+   */
+  readonly buildEmbeddingsRequest?: (
+    request: EmbeddingsRequest,
+    context: AdapterContext,
+  ) => ProviderHttpRequest;
+  /**
+   * The vectors of a successful (2xx) embeddings response body, already parsed from JSON.
+   * Throws a ProviderError (`server` / `malformed_response`) for a body it cannot read.
+   */
+  readonly parseEmbeddingsResponse?: (body: unknown, context: AdapterContext) => ProviderEmbeddings;
 }

@@ -3,6 +3,7 @@ export type {
   ProviderAdapter,
   ProviderChunk,
   ProviderCompletion,
+  ProviderEmbeddings,
   ProviderHttpRequest,
   ResponseHeaders,
   SseEvent,
@@ -11,6 +12,7 @@ export type {
 } from './adapter';
 export { ProviderError, type ProviderErrorDetails } from './provider-error';
 export { completeChat, type ChatCallOptions } from './complete-chat';
+export { createEmbeddings, supportsEmbeddings } from './create-embeddings';
 export { EntraTokens, azureOpenAiScope } from './openai/providers/azure-entra';
 export { streamChat } from './stream-chat';
 export { adapterFor, adapterProviders } from './registry';

@@ -14,8 +14,22 @@ export async function prepareRequest(
   context: AdapterContext,
   options: { stream: boolean },
 ): Promise<{ authed: AdapterContext; httpRequest: ProviderHttpRequest }> {
+  return prepareBuiltRequest(adapter, context, (authed) =>
+    adapter.buildRequest(request, authed, options),
+  );
+}
+
+/**
+ * prepareRequest for any request the adapter builds (`build`, given the context with its
+ * access token): chat completions, embeddings.
+ */
+export async function prepareBuiltRequest(
+  adapter: ProviderAdapter,
+  context: AdapterContext,
+  build: (authed: AdapterContext) => ProviderHttpRequest,
+): Promise<{ authed: AdapterContext; httpRequest: ProviderHttpRequest }> {
   const authed = await withAccessToken(context);
-  const built = adapter.buildRequest(request, authed, options);
+  const built = build(authed);
   const httpRequest =
     adapter.signRequest === undefined ? built : await adapter.signRequest(built, authed);
   return { authed, httpRequest };

@@ -1,11 +1,11 @@
-import type { ChatCompletionCreateParams } from '@switchyard/client';
+import type { ChatCompletionCreateParams, SwitchyardJobOptions } from '@switchyard/client';
 import type { Caller } from './authenticate';
 import type { ChatRequest } from './chat-request';
 import type { JobHeaderOptions } from './job-headers';
 
 /** What the Switchyard client is asked to do for one HTTP request. */
-export interface ClientCall {
-  params: ChatCompletionCreateParams;
+export interface ClientCall<P = ChatCompletionCreateParams> {
+  params: P;
   /** How long to wait for the answer, when the request set a deadline. */
   timeoutMs?: number;
 }
@@ -16,12 +16,12 @@ export interface ClientCall {
  * `cache` and the headers) and lane (LiteLLM's
  * `priority`; interactive without it). Pure apart from `now`.
  */
-export function clientCall(
-  chat: ChatRequest,
+export function clientCall<R extends object = ChatRequest['request']>(
+  chat: Omit<ChatRequest, 'request'> & { request: R },
   options: JobHeaderOptions,
   caller: Caller,
   now: number,
-): ClientCall {
+): ClientCall<R & { model: string; switchyard: SwitchyardJobOptions }> {
   const tags = [...new Set([...(options.tags ?? []), ...(chat.tags ?? [])])];
   const deadline = options.deadlineMs === undefined ? undefined : now + options.deadlineMs;
   // The Cache-Control and x-switchyard-cache-ttl headers win over the body's `cache`.

@@ -29,7 +29,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Takes LiteLLM's `metadata.tags` list out of the body; other metadata stays. */
-function takeMetadataTags(body: Record<string, unknown>): string[] | undefined {
+export function takeMetadataTags(body: Record<string, unknown>): string[] | undefined {
   const { metadata } = body;
   if (!isObject(metadata) || !('tags' in metadata)) return undefined;
   const { tags, ...rest } = metadata;
@@ -39,7 +39,7 @@ function takeMetadataTags(body: Record<string, unknown>): string[] | undefined {
 }
 
 /** Takes LiteLLM's `priority` (an integer, lower is more urgent) out of the body, as a lane. */
-function takePriority(body: Record<string, unknown>): JobPriority | undefined {
+export function takePriority(body: Record<string, unknown>): JobPriority | undefined {
   if (!('priority' in body)) return undefined;
   const { priority } = body;
   delete body['priority'];
@@ -64,7 +64,7 @@ const liteLlmCacheFlags = {
  * Takes LiteLLM's `cache` object (`use-cache`, `no-cache`, `no-store`: booleans; `ttl`: seconds)
  * out of the body. Its other keys (`s-maxage`, `namespace`) are refused, not ignored.
  */
-function takeCache(body: Record<string, unknown>): CacheControl | undefined {
+export function takeCache(body: Record<string, unknown>): CacheControl | undefined {
   if (!('cache' in body)) return undefined;
   const { cache } = body;
   delete body['cache'];

@@ -3,6 +3,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '@switchyard/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GATEWAY_CONTEXT, type GatewayContext } from './gateway-context';
 import { handleChatCompletion } from './handle-chat-completion';
+import { handleEmbeddings } from './handle-embeddings';
 import { listModels } from './list-models';
 import { cancelBatch, createBatch, listBatches, retrieveBatch } from './batches-endpoint';
 import { deleteFile, listFiles, retrieveFile, sendFileContent, uploadFile } from './files-endpoint';
@@ -16,6 +17,11 @@ export class OpenAiController {
   @Post(['v1/chat/completions', 'chat/completions'])
   async chatCompletions(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await handleChatCompletion(this.ctx, req, reply);
+  }
+
+  @Post(['v1/embeddings', 'embeddings'])
+  async embeddings(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await handleEmbeddings(this.ctx, req, reply);
   }
 
   @Get(['v1/models', 'models'])

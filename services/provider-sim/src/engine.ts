@@ -37,6 +37,8 @@ export interface SimRequest {
   stop: readonly string[];
   /** OpenAI `stream_options.include_usage`. */
   includeUsage: boolean;
+  /** Set for an embeddings request: the texts to embed and the vectors' dimensions. */
+  embeddings?: { texts: string[]; dimensions: number; base64: boolean };
 }
 
 /** A tool call the simulated model makes. */

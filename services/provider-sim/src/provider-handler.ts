@@ -141,12 +141,16 @@ export async function handleProviderRequest(
   state.stats.request(target, request.stream);
   const settings = state.settings(deployment, sim.name);
   const measured = measurePrompt(request.prompt);
-  const choices = composeChoices(
-    request,
-    settings.replyTokens,
-    () => sim.newToolCallId(),
-    settings.randomReplies ? () => state.replySeed() : undefined,
-  );
+  // An embeddings request writes no text: its answer is vectors (see providers/embeddings.sim.ts).
+  const choices =
+    request.embeddings !== undefined
+      ? []
+      : composeChoices(
+          request,
+          settings.replyTokens,
+          () => sim.newToolCallId(),
+          settings.randomReplies ? () => state.replySeed() : undefined,
+        );
   const now = Date.now();
   const limiter = state.limiter(deployment, settings, now);
   const fault =

@@ -19,17 +19,20 @@ const vertexPath =
   /^(?:\/vertex)?\/(?:v1|v1beta1)\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(google|anthropic)\/models\/([^/:]+):(generateContent|streamGenerateContent|rawPredict|streamRawPredict)$/;
 const deploymentPrefix = /^\/d\/([^/]+)(\/.*)$/;
 const entraTokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
-const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 /** Azure's v1 API; `/azure` tells it apart from OpenAI's own `/openai/v1/chat/completions`. */
-const azureV1Path = /^\/azure\/openai\/v1\/chat\/completions$/;
+const azureV1Path = /^\/azure\/openai\/v1\/(chat\/completions|embeddings)$/;
 const openAiPath = /^(?:\/openai)?(?:\/v1)?\/chat\/completions$/;
+const openAiEmbeddingsPath = /^(?:\/openai)?(?:\/v1)?\/embeddings$/;
 const anthropicPath = /^(?:\/anthropic)?(?:\/v1)?\/messages$/;
 /** Cohere's v2 Chat API; `/cohere` is optional. */
 const coherePath = /^(?:\/cohere)?\/v2\/chat$/;
+/** Cohere's v2 Embed API. */
+const cohereEmbedPath = /^(?:\/cohere)?\/v2\/embed$/;
 /** Bedrock Runtime's Converse API; the model id is one (percent-encoded) path segment. */
-const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream)$/;
+const bedrockPath = /^(?:\/bedrock)?\/model\/([^/]+)\/(converse|converse-stream|invoke)$/;
 const geminiPath =
-  /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+  /^(?:\/gemini)?\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/;
 
 function decode(segment: string): string {
   try {
@@ -91,15 +94,27 @@ export function resolveRoute(method: string, url: string): RouteResult {
       route: {
         provider: 'azure',
         pathModel: decode(azure[1] ?? ''),
+        ...(azure[2] === 'embeddings' ? { embeddings: true } : {}),
         ...(apiVersion !== null ? { apiVersion } : {}),
         query,
         ...withDeployment,
       },
     };
   }
-  if (azureV1Path.test(path)) {
+  const azureV1 = azureV1Path.exec(path);
+  if (azureV1) {
     const apiVersion = query.get('api-version') ?? 'v1';
-    return { kind: 'provider', route: { provider: 'azure', apiVersion, query, ...withDeployment } };
+    const embeddings = azureV1[1] === 'embeddings' ? { embeddings: true } : {};
+    return {
+      kind: 'provider',
+      route: { provider: 'azure', apiVersion, query, ...embeddings, ...withDeployment },
+    };
+  }
+  if (openAiEmbeddingsPath.test(path)) {
+    return {
+      kind: 'provider',
+      route: { provider: 'openai', embeddings: true, query, ...withDeployment },
+    };
   }
   if (openAiPath.test(path))
     return { kind: 'provider', route: { provider: 'openai', query, ...withDeployment } };
@@ -109,6 +124,12 @@ export function resolveRoute(method: string, url: string): RouteResult {
   if (coherePath.test(path)) {
     return { kind: 'provider', route: { provider: 'cohere', query, ...withDeployment } };
   }
+  if (cohereEmbedPath.test(path)) {
+    return {
+      kind: 'provider',
+      route: { provider: 'cohere', embeddings: true, query, ...withDeployment },
+    };
+  }
   const bedrock = bedrockPath.exec(path);
   if (bedrock) {
     return {
@@ -117,6 +138,7 @@ export function resolveRoute(method: string, url: string): RouteResult {
         provider: 'bedrock',
         pathModel: decode(bedrock[1] ?? ''),
         stream: bedrock[2] === 'converse-stream',
+        ...(bedrock[2] === 'invoke' ? { embeddings: true } : {}),
         query,
         ...withDeployment,
       },
@@ -146,6 +168,7 @@ export function resolveRoute(method: string, url: string): RouteResult {
         provider: 'gemini',
         pathModel: decode(gemini[1] ?? ''),
         stream: gemini[2] === 'streamGenerateContent',
+        ...(gemini[2] === 'batchEmbedContents' ? { embeddings: true } : {}),
         sse: query.get('alt') === 'sse',
         query,
         ...withDeployment,

@@ -12,6 +12,13 @@ import { bedrockSim } from './providers/bedrock.sim';
 import { geminiSim } from './providers/gemini.sim';
 import { azureSim, openAiSim } from './providers/openai.sim';
 import type { ProviderSim } from './providers/provider';
+import {
+  azureEmbeddingsSim,
+  bedrockEmbeddingsSim,
+  cohereEmbeddingsSim,
+  geminiEmbeddingsSim,
+  openAiEmbeddingsSim,
+} from './providers/embeddings.sim';
 import { handleEntraToken } from './entra-token';
 import { handleGoogleToken, serviceAccountKey } from './google-token';
 import { vertexAnthropicSim, vertexGeminiSim } from './providers/vertex.sim';
@@ -38,6 +45,15 @@ const sims: Record<SimProviderName, ProviderSim> = {
   bedrock: bedrockSim,
   vertex_gemini: vertexGeminiSim,
   vertex_anthropic: vertexAnthropicSim,
+};
+
+/** The APIs with an embeddings endpoint, by provider. */
+const embeddingsSims: Partial<Record<SimProviderName, ProviderSim>> = {
+  openai: openAiEmbeddingsSim,
+  azure: azureEmbeddingsSim,
+  gemini: geminiEmbeddingsSim,
+  cohere: cohereEmbeddingsSim,
+  bedrock: bedrockEmbeddingsSim,
 };
 
 /** Options of {@link startProviderSim}. */
@@ -108,7 +124,9 @@ function createHandler(state: SimState, log: Logger) {
           return handleProviderRequest(
             req,
             res,
-            sims[routed.route.provider],
+            (routed.route.embeddings === true
+              ? embeddingsSims[routed.route.provider]
+              : undefined) ?? sims[routed.route.provider],
             routed.route,
             state,
             log,

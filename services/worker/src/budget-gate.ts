@@ -8,7 +8,8 @@ import {
   CONTRACT_VERSION,
   makeError,
   type BudgetEvent,
-  type ChatCompletionRequest,
+  isEmbeddingsRequest,
+  type JobRequest,
   type CompletionJob,
   type CompletionUsage,
   type SwitchyardError,
@@ -90,8 +91,9 @@ export interface BudgetGateOptions {
 
 const noHold: BudgetHold = { settle: () => Promise.resolve(), release: () => Promise.resolve() };
 
-/** The output tokens a reservation counts: what the caller allows, at most the deployment's. */
-export function outputReserveTokens(request: ChatCompletionRequest, deployment: Deployment) {
+/** The output tokens a reservation counts: what the caller allows, at most the deployment's (none for embeddings). */
+export function outputReserveTokens(request: JobRequest, deployment: Deployment) {
+  if (isEmbeddingsRequest(request)) return 0;
   const asked = request.max_completion_tokens ?? request.max_tokens ?? defaultOutputReserveTokens;
   return Math.min(asked, deployment.limits.maxOutputTokens ?? asked);
 }

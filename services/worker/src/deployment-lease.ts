@@ -1,5 +1,5 @@
 import type { Deployment } from '@switchyard/config';
-import type { ChatCompletionRequest } from '@switchyard/contracts';
+import type { JobRequest } from '@switchyard/contracts';
 import type { Reservation } from '@switchyard/limits';
 import type { DeploymentBoard } from './deployment-board';
 import { rankDeployments, type DeploymentScore, type RandomSource } from './deployment-picker';
@@ -48,7 +48,7 @@ export function holdsPrompt(deployment: Deployment, tokens: number): boolean {
  */
 export function estimatesFor(
   limits: WorkerLimits,
-  request: ChatCompletionRequest,
+  request: JobRequest,
   deployments: readonly Deployment[],
 ): Map<Deployment, number> {
   const estimate = inputEstimator(limits, request);
@@ -58,7 +58,7 @@ export function estimatesFor(
 /** The estimate of `request` on a deployment, counted on first use once per tokenizer target. */
 function inputEstimator(
   limits: WorkerLimits,
-  request: ChatCompletionRequest,
+  request: JobRequest,
 ): (deployment: Deployment) => number {
   const byModel = new Map<string, number>();
   return (deployment) => {
@@ -83,7 +83,7 @@ function inputEstimator(
 export async function leaseDeployment(
   board: DeploymentBoard,
   limits: WorkerLimits,
-  request: ChatCompletionRequest,
+  request: JobRequest,
   options: LeaseOptions,
 ): Promise<LeaseOutcome> {
   const estimate = inputEstimator(limits, request);

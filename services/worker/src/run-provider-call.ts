@@ -1,6 +1,7 @@
 import {
   CONTRACT_VERSION,
   generationOf,
+  isEmbeddingsJob,
   type CompletionChunk,
   type CompletionResult,
   type CompletionUsage,
@@ -18,6 +19,7 @@ import type { JobReplies } from './job-replies';
 import type { CachedAnswer } from './response-cache/cached-answer';
 import { StreamAccumulator } from './response-cache/stream-accumulator';
 import { callResultMeta, type ProviderCall } from './answer-accounting';
+import { runEmbeddingsCall } from './run-embeddings-call';
 
 /**
  * How a provider call went. On success, `final` is the job's last message (the result, or the
@@ -48,14 +50,17 @@ export interface RunCallOptions {
  * `switchyard` block is added. For `request.stream`, every chunk but the last is sent as it
  * arrives, with `switchyard.seq` and the delivery's `generation`; the last carries usage and
  * the result metadata and is returned. Fills in the call's timings. Never throws: a failure is
- * returned with what had been streamed (a stream that failed midway cannot be retried).
+ * returned with what had been streamed (a stream that failed midway cannot be retried). An
+ * embeddings job is served by runEmbeddingsCall.
  */
 export async function runProviderCall(
   call: ProviderCall,
   options: RunCallOptions,
 ): Promise<CallOutcome> {
+  const { job } = call;
+  if (isEmbeddingsJob(job)) return runEmbeddingsCall(call, job, options);
   const context: AdapterContext = { deployment: call.deployment, dropParams: options.dropParams };
-  const request = withCallDefaults(call.job.request, call.deployment);
+  const request = withCallDefaults(job.request, call.deployment);
   call.callStartedAt = Date.now();
   let chunksSent = 0;
   let streamedText = '';

@@ -6,6 +6,7 @@ import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
 import {
   createSubjects,
   streamNames,
+  type ChatJobInput,
   type CompletionJobInput,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
@@ -302,10 +303,7 @@ function isFinal(message: Record<string, unknown>): boolean {
 let jobCounter = 0;
 
 /** A valid job for `model`; override any field. */
-export function makeJob(
-  model: string,
-  overrides: Partial<CompletionJobInput> = {},
-): CompletionJobInput {
+export function makeJob(model: string, overrides: Partial<ChatJobInput> = {}): ChatJobInput {
   jobCounter += 1;
   return {
     v: 1,

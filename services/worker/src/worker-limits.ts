@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest } from '@switchyard/contracts';
+import type { JobRequest } from '@switchyard/contracts';
 import type { CooldownTracker, RateLimiter, TokenizerTarget } from '@switchyard/limits';
 
 /**
@@ -9,5 +9,5 @@ import type { CooldownTracker, RateLimiter, TokenizerTarget } from '@switchyard/
 export interface WorkerLimits {
   readonly rateLimiter: RateLimiter;
   readonly cooldown: CooldownTracker;
-  estimateInputTokens(request: ChatCompletionRequest, target?: TokenizerTarget): number;
+  estimateInputTokens(request: JobRequest, target?: TokenizerTarget): number;
 }

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { requestHash, type CompletionJobInput } from '@switchyard/contracts';
-import type { ChatCompletionCreateParams } from './chat-params';
+import {
+  requestHash,
+  type ChatJobInput,
+  type CompletionJobInput,
+  type EmbeddingsRequest,
+} from '@switchyard/contracts';
+import type { ChatCompletionCreateParams, SwitchyardJobOptions } from './chat-params';
 
 /** What a job needs besides the call's parameters. */
 export interface JobContext {
@@ -33,6 +38,38 @@ export function buildJob(
   context: JobContext,
 ): CompletionJobInput & { id: string } {
   const { model, switchyard: extras = {}, ...request } = params;
+  return { ...jobEnvelope(model, request, extras, context), request };
+}
+
+/**
+ * The body of `client.embeddings.create`: an OpenAI embeddings body whose `model` is a
+ * Switchyard logical model, plus the optional `switchyard` extras.
+ */
+export type EmbeddingsCreateParams = EmbeddingsRequest & {
+  model: string;
+  switchyard?: SwitchyardJobOptions;
+};
+
+/** The embeddings job an embeddings create call publishes (as buildJob, `endpoint: embeddings`). */
+export function buildEmbeddingsJob(
+  params: EmbeddingsCreateParams,
+  context: JobContext,
+): CompletionJobInput & { id: string } {
+  const { model, switchyard: extras = {}, ...request } = params;
+  return {
+    ...jobEnvelope(model, request, extras, context),
+    endpoint: 'embeddings',
+    request,
+  };
+}
+
+/** The fields of a job besides its request and endpoint. */
+function jobEnvelope(
+  model: string,
+  request: unknown,
+  extras: SwitchyardJobOptions,
+  context: JobContext,
+): Omit<ChatJobInput, 'request' | 'endpoint'> & { id: string } {
   const { job_id, cache, fallbacks, tags, key_id, priority } = extras;
   const submittedAt = context.now ?? Date.now();
   const waitEnds = context.waitMs === undefined ? undefined : submittedAt + context.waitMs;
@@ -46,7 +83,6 @@ export function buildJob(
     tenant: context.tenant,
     ...(key_id === undefined ? {} : { key_id }),
     model,
-    request,
     submitted_at: submittedAt,
     ...(deadline === undefined ? {} : { deadline }),
     ...(cache === undefined ? {} : { cache }),

@@ -44,6 +44,9 @@ export class ChunkStream implements AsyncIterable<CompletionChunk> {
         if ('failure' in event) throw event.failure;
         const { reply } = event;
         if (reply.object === 'error') throw errorFromWire(reply.error, reply.switchyard.job_id);
+        if (reply.object === 'list') {
+          throw new Error(`job ${this.jobId} was answered with embeddings, not a stream`);
+        }
         if (reply.object === 'chat.completion') {
           if (yielded === 0) yield resultAsChunk(reply);
           return;

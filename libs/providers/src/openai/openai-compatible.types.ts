@@ -104,6 +104,15 @@ export interface OpenAiCompatibleProvider {
    * that may close the stream without it, where a finish reason on every choice also counts.
    */
   readonly streamEnd: 'done' | 'done_or_finish';
+  /**
+   * How the provider serves OpenAI's embeddings API; absent when it has none. `url`: the
+   * endpoint for a base URL (@defaultValue `${apiBase}/embeddings`); `dimensionsField`: its
+   * name for `dimensions` (@defaultValue `dimensions`).
+   */
+  readonly embeddings?: {
+    readonly url?: (apiBase: string, deployment: Deployment) => string;
+    readonly dimensionsField?: string;
+  };
   /** Where the facts in this entry come from. */
   readonly references: readonly string[];
 }

@@ -62,7 +62,7 @@ export function resolveApiBase(config: OpenAiCompatibleProvider, deployment: Dep
  * The request's credentials: an access token (fetched for the call, or Azure's
  * `azure_ad_token`) as a bearer, else the API key as the provider takes it.
  */
-function authHeaders(
+export function authHeaders(
   config: OpenAiCompatibleProvider,
   context: AdapterContext,
 ): Record<string, string> {

@@ -30,6 +30,8 @@ export interface Route {
   stream?: boolean;
   /** Gemini: `alt=sse` (otherwise a stream is one JSON array). */
   sse?: boolean;
+  /** An embeddings endpoint (OpenAI's and Azure's `/embeddings`, Gemini's `:batchEmbedContents`). */
+  embeddings?: boolean;
   /** Azure's `api-version`; `v1` on Azure's v1 API without one. */
   apiVersion?: string;
   query: URLSearchParams;

@@ -42,7 +42,8 @@ function originOf(hit: CacheHit, now: number): AnswerOrigin {
 }
 
 /**
- * The replies of a cache hit, each with its msg id: the whole result, or for a streaming
+ * The replies of a cache hit, each with its msg id: the whole result (a completion or an
+ * embeddings list), or for a streaming
  * request the answer replayed as a stream — one chunk with every choice's content and tool
  * calls, then the final chunk with the finish reasons, the usage and the metadata.
  */
@@ -50,7 +51,7 @@ export function cacheHitReplies(hit: CacheHit, now = Date.now()): [ReplyMessage,
   const { job, answer } = hit;
   const completion = { ...answer.completion, model: job.model };
   const meta = resultMeta(originOf(hit, now), 0);
-  if (job.request.stream !== true) {
+  if (completion.object === 'list' || job.request.stream !== true) {
     return [[{ ...completion, switchyard: meta }, `${job.id}:final`]];
   }
   const generation = generationOf(job.route.length, hit.attempt);

@@ -1,9 +1,9 @@
-import type { CompletionJob } from '@switchyard/contracts';
+import type { ChatJob } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
 import { cacheKeyFor } from './cache-key';
 import { canonicalJson } from './canonical-json';
 
-const job = (overrides: Partial<CompletionJob> = {}): CompletionJob => ({
+const job = (overrides: Partial<ChatJob> = {}): ChatJob => ({
   v: 1,
   id: 'job-1',
   tenant: 'acme',
@@ -24,7 +24,7 @@ describe('canonicalJson', () => {
 });
 
 describe('cacheKeyFor', () => {
-  const key = (j: CompletionJob) => cacheKeyFor(j, 'sy:', 'ns');
+  const key = (j: ChatJob) => cacheKeyFor(j, 'sy:', 'ns');
 
   it('is the same for requests that differ only in how the answer is delivered or in job fields', () => {
     const base = key(job());

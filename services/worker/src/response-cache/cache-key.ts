@@ -18,7 +18,14 @@ export function cacheKeyFor(job: CompletionJob, keyPrefix: string, namespace = '
     Object.entries(job.request).filter(([field]) => !deliveryOnlyFields.has(field)),
   );
   const digest = createHash('sha256')
-    .update(canonicalJson({ model: job.model, request }))
+    .update(
+      canonicalJson({
+        model: job.model,
+        request,
+        // Chat keys stay as they were; an embeddings request never shares a chat entry.
+        ...(job.endpoint === 'embeddings' ? { endpoint: job.endpoint } : {}),
+      }),
+    )
     .digest('hex');
   return `${keyPrefix}cache:${namespace}:${job.tenant}:${digest}`;
 }

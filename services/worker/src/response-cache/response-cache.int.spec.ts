@@ -3,6 +3,7 @@ import {
   completionChunkSchema,
   completionJobSchema,
   completionResultSchema,
+  embeddingsResultSchema,
   type CompletionJob,
 } from '@switchyard/contracts';
 import { Redis } from 'ioredis';
@@ -77,6 +78,41 @@ describe('the response cache against redis-server, nats-server and the simulator
     expect(install.usageEvents().filter((event) => event.job_id === again.id)).toMatchObject([
       { status: 'cache_hit', cost_usd: 0, prompt_tokens: 0, completion_tokens: 0 },
     ]);
+  });
+
+  it('answers a repeated embeddings request from the cache, apart from chat entries', async () => {
+    count += 1;
+    const embeddingsJob = () => ({
+      ...freshJob(),
+      endpoint: 'embeddings' as const,
+      request: { input: [`embed ${count} at ${Date.now()}`, 'second'], dimensions: 16 },
+    });
+    const first = embeddingsJob();
+    const before = await calls();
+    const answer = embeddingsResultSchema.parse(
+      await install.submit(first).then((inbox) => inbox.final()),
+    );
+    const again = { ...embeddingsJob(), request: first.request };
+    const hit = embeddingsResultSchema.parse(
+      await install.submit(again).then((inbox) => inbox.final()),
+    );
+    expect(await calls()).toBe(before + 1);
+    expect(answer.switchyard.cache_hit).toBe(false);
+    expect(hit).toMatchObject({
+      data: answer.data,
+      usage: answer.usage,
+      switchyard: { job_id: again.id, cache_hit: true, cost_usd: 0 },
+    });
+    const base64 = embeddingsResultSchema.parse(
+      await install
+        .submit({
+          ...embeddingsJob(),
+          request: { ...first.request, encoding_format: 'base64' as const },
+        })
+        .then((inbox) => inbox.final()),
+    );
+    expect(await calls()).toBe(before + 2);
+    expect(typeof base64.data[0]?.embedding).toBe('string');
   });
 
   it('replays a cached answer as a stream, and caches a streamed answer for a whole one', async () => {

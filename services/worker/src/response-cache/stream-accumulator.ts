@@ -2,7 +2,7 @@ import type { CompletionUsage, ResultChoice, ToolCall } from '@switchyard/contra
 import type { ProviderChunk } from '@switchyard/providers';
 import type { CachedAnswer } from './cached-answer';
 
-type Completion = CachedAnswer['completion'];
+type Completion = Extract<CachedAnswer['completion'], { object: 'chat.completion' }>;
 
 interface ChoiceDraft {
   content: string | null;

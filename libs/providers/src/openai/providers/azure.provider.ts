@@ -33,6 +33,15 @@ export const azureProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: true, names: true },
   streamUsage: 'stream_options',
   streamEnd: 'done',
+  embeddings: {
+    url: (apiBase, deployment) => {
+      const version = deployment.apiVersion?.trim() || 'v1';
+      const v1Query = v1ApiVersions[version];
+      if (v1Query !== undefined) return `${apiBase}/openai/v1/embeddings${v1Query}`;
+      const name = encodeURIComponent(deployment.providerModel);
+      return `${apiBase}/openai/deployments/${name}/embeddings?api-version=${encodeURIComponent(version)}`;
+    },
+  },
   references: [
     'https://learn.microsoft.com/azure/ai-services/openai/reference',
     'https://learn.microsoft.com/azure/ai-services/openai/concepts/content-filter',

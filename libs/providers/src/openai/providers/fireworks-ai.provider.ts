@@ -34,5 +34,6 @@ export const fireworksAiProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: false, names: true },
   streamUsage: 'stream_options',
   streamEnd: 'done',
+  embeddings: {},
   references: ['https://docs.fireworks.ai/api-reference/post-chatcompletions'],
 };

@@ -31,5 +31,6 @@ export const hostedVllmProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: true, names: true },
   streamUsage: 'stream_options',
   streamEnd: 'done',
+  embeddings: {},
   references: ['https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html'],
 };

@@ -11,5 +11,6 @@ export const lmStudioProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: false, names: true },
   streamUsage: 'stream_options',
   streamEnd: 'done',
+  embeddings: {},
   references: ['https://lmstudio.ai/docs/app/api/endpoints/openai'],
 };

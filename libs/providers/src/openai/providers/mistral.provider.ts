@@ -28,6 +28,7 @@ export const mistralProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: false, names: false },
   streamUsage: 'always',
   streamEnd: 'done',
+  embeddings: { dimensionsField: 'output_dimension' },
   references: [
     'https://docs.mistral.ai/api/#tag/chat/operation/chat_completion_v1_chat_completions_post',
   ],

@@ -24,6 +24,7 @@ export const ollamaProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: false, names: true },
   streamUsage: 'stream_options',
   streamEnd: 'done',
+  embeddings: {},
   references: ['https://docs.ollama.com/api/openai-compatibility'],
 };
 

@@ -32,5 +32,9 @@ export const openAiProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: true, names: true },
   streamUsage: 'stream_options',
   streamEnd: 'done',
-  references: ['https://platform.openai.com/docs/api-reference/chat/create'],
+  embeddings: {},
+  references: [
+    'https://platform.openai.com/docs/api-reference/chat/create',
+    'https://platform.openai.com/docs/api-reference/embeddings/create',
+  ],
 };

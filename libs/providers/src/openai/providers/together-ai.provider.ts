@@ -11,5 +11,6 @@ export const togetherAiProvider: OpenAiCompatibleProvider = {
   messages: { developerRole: false, names: true },
   streamUsage: 'stream_options',
   streamEnd: 'done',
+  embeddings: {},
   references: ['https://docs.together.ai/reference/chat-completions-1'],
 };
