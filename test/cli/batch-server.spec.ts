@@ -34,7 +34,7 @@ beforeAll(async () => {
   servers = await startPipelineServers();
   install = createInstallation(servers, 'cli-batches', {
     models: { triage: 'openai', slow: 'openai' },
-    batches: '{ max_in_flight: 8 }',
+    batches: '{ max_in_flight: 8, lease_seconds: 3 }',
   });
   pipeline = await startPipeline(servers, install, ['openai']);
   runner = await startBatchRunner({
@@ -42,7 +42,6 @@ beforeAll(async () => {
     nc: pipeline.nc,
     logger: quietLogger,
     progressEveryMs: 100,
-    leaseMs: 3_000,
     settleGraceMs: 5_000,
   });
   const { streamPrefix, replicas, storage } = install.config.switchyard.nats;
@@ -284,7 +283,7 @@ describe('switchyard batch submit … download against the batch runner, workers
     writeFileSync(
       limited,
       install.yaml.replace(
-        'batches: { max_in_flight: 8 }',
+        'batches: { max_in_flight: 8, lease_seconds: 3 }',
         'batches: { max_in_flight: 8, max_requests_per_file: 3, max_file_bytes: 2000 }',
       ),
     );
