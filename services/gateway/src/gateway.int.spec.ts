@@ -63,7 +63,7 @@ describe('gateway requests on real NATS and Redis, no workers', () => {
     expect(await unknown.json()).toMatchObject({
       error: { code: 'model_not_found', param: 'model' },
     });
-    const route = await fetch(`${gw.gateway.url}/v1/embeddings`, {
+    const route = await fetch(`${gw.gateway.url}/v1/audio/speech`, {
       method: 'POST',
       headers: master,
     });
