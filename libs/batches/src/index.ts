@@ -15,6 +15,7 @@ export {
   type BatchRecord,
   type BatchStatus,
 } from './batch-record';
+export { cancelStep, type CancelStep } from './cancel-step';
 export { BatchStore, UnreadableBatchError, type BatchPage, type StoredBatch } from './batch-store';
 export type { BucketSettings } from './bucket-settings';
 export { FileTooLargeError } from './byte-counter';

@@ -1,9 +1,9 @@
 import {
   BATCH_ENDPOINT,
   COMPLETION_WINDOW,
+  cancelStep,
   isBatchId,
   newBatchRecord,
-  seconds,
   type BatchObject,
 } from '@switchyard/batches';
 import { formatIssues } from '@switchyard/contracts';
@@ -123,17 +123,9 @@ export async function cancelBatch(ctx: GatewayContext, req: FastifyRequest, call
   const id = batchId(req);
   let refused: string | undefined;
   const record = await ctx.batches.update(caller.tenant, id, (latest) => {
-    const { status } = latest.batch;
-    refused = undefined;
-    if (status === 'cancelling' || status === 'cancelled') return null;
-    if (status !== 'validating' && status !== 'in_progress') {
-      refused = status;
-      return null;
-    }
-    return {
-      ...latest,
-      batch: { ...latest.batch, status: 'cancelling', cancelling_at: seconds(Date.now()) },
-    };
+    const step = cancelStep(latest, Date.now());
+    refused = step.kind === 'refused' ? step.status : undefined;
+    return step.kind === 'cancel' ? step.record : null;
   });
   if (record === null) throw noSuchBatch(id);
   if (refused !== undefined) {

@@ -1,6 +1,6 @@
-import { BatchStatuses, newBatchRecord, type BatchStatus } from '@switchyard/batches';
+import { BatchStatuses, newBatchRecord, type BatchStatus } from './batch-record';
 import { describe, expect, it } from 'vitest';
-import { cancelStep } from './cancel-batch';
+import { cancelStep } from './cancel-step';
 
 const record = (status: BatchStatus) => {
   const fresh = newBatchRecord({
