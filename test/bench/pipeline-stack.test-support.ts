@@ -67,7 +67,8 @@ export async function spawnBuilt(
     output: () => text,
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+      // Beyond the worker's 5 s shutdown grace, so that a CPU profile is written on exit.
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       proc.kill('SIGTERM');
       await exited;
       clearTimeout(timer);
