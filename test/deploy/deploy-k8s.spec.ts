@@ -1,4 +1,4 @@
-import { modelConsumerName, batchConsumerName, streamNames } from '@switchyard/contracts';
+import { modelConsumerName, streamNames, tenantConsumerName } from '@switchyard/contracts';
 import { serviceUserName } from '@switchyard/nats-auth';
 import { describe, expect, it } from 'vitest';
 import {
@@ -216,7 +216,10 @@ describe('deploy/k8s', () => {
       expect(triggers.length).toBeGreaterThan(0);
       expect(triggers.map((t) => t.metadata['consumer']).sort()).toEqual(
         served
-          .flatMap((model) => [modelConsumerName(model), batchConsumerName('default', model)])
+          .flatMap((model) => [
+            modelConsumerName(model),
+            tenantConsumerName('default', model, 'batch'),
+          ])
           .sort(),
       );
       for (const { type, metadata } of triggers) {

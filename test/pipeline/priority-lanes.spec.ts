@@ -12,6 +12,7 @@ import {
 const batchJobs = 5_000;
 const interactiveJobs = 20;
 const secondTenantJobs = 20;
+const floodJobs = 2_000;
 const concurrency = 64;
 const providerMs = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,8 +21,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A model with a deep batch backlog of one tenant against a slow provider: interactive requests
  * for the same model are served next, not after the backlog; a second tenant's batch queued
  * behind it is done long before it (tenants take turns in the batch lane); and the backlog
- * still drains, every job served by exactly one provider call. Counts, not clocks: the first
- * tenant's batch calls that started meanwhile are what shows who went first.
+ * still drains, every job served by exactly one provider call. Tenants take turns in the
+ * interactive lane too: a second tenant's requests are answered while another tenant's flood of
+ * interactive requests still waits. Counts, not clocks: the first tenant's calls that started
+ * meanwhile are what shows who went first.
  */
 describe('pipeline: priority lanes', () => {
   let servers: PipelineServers;
@@ -134,4 +137,41 @@ describe('pipeline: priority lanes', () => {
     expect(batchCalls).toHaveLength(batchJobs);
     expect(new Set(batchCalls.map((call) => call.key)).size).toBe(batchJobs);
   }, 240_000);
+
+  it(`answers a second tenant's ${interactiveJobs} interactive requests ahead of another tenant's ${floodJobs} queued interactive requests`, async () => {
+    const tenantClient = (tenant: string) =>
+      new Switchyard({
+        nc: pipeline.nc,
+        tenant,
+        subjectRoot: install.prefix,
+        streamPrefix: install.prefix,
+        timeoutMs: 120_000,
+      });
+    const ask = (client: Switchyard, content: string) =>
+      client.chat.completions
+        .create({ model: 'triage', messages: [{ role: 'user', content }] })
+        .then((answer) => answer.object);
+    const flood = Array.from({ length: floodJobs }, (_, i) =>
+      ask(tenantClient('flood'), `flood-${i}`),
+    );
+    // The flood is running (it has every slot) before the second tenant asks.
+    while (callsOf('flood-').length < concurrency) await sleep(20);
+    const second = tenantClient('asker');
+    const secondAnswers = await Promise.all(
+      Array.from({ length: interactiveJobs }, (_, i) => ask(second, `asker-${i}`)),
+    );
+    const floodCallsMeanwhile = callsOf('flood-').length;
+    console.info(
+      `interactive tenant turns: the second tenant's ${interactiveJobs} requests were answered ` +
+        `after ${floodCallsMeanwhile} of the first tenant's ${floodJobs} calls had started`,
+    );
+    expect(secondAnswers).toEqual(Array(interactiveJobs).fill('chat.completion'));
+    // In one queue they would have waited for every flood call; in turns, for a few rounds.
+    expect(floodCallsMeanwhile).toBeLessThan(floodJobs / 2);
+    expect(await Promise.all(flood)).toEqual(Array(floodJobs).fill('chat.completion'));
+    expect(callsOf('asker-')).toHaveLength(interactiveJobs);
+    const floodCalls = callsOf('flood-');
+    expect(floodCalls).toHaveLength(floodJobs);
+    expect(new Set(floodCalls.map((call) => call.key)).size).toBe(floodJobs);
+  }, 120_000);
 });

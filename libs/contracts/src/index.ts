@@ -246,7 +246,7 @@ export {
   FILES_BUCKET,
   BATCHES_BUCKET,
   modelConsumerName,
-  batchConsumerName,
+  tenantConsumerName,
   streamNames,
   type StreamKind,
 } from './streams';

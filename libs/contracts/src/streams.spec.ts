@@ -4,7 +4,7 @@ import {
   keysBucketName,
   MAX_JETSTREAM_NAME_LENGTH,
   modelConsumerName,
-  batchConsumerName,
+  tenantConsumerName,
   StreamNameError,
   StreamNames,
   streamNames,
@@ -107,12 +107,27 @@ describe('modelConsumerName', () => {
   });
 });
 
-describe('batchConsumerName', () => {
-  it('is batch-, the tenant, ~ and the subject token of the model', () => {
+describe('tenantConsumerName', () => {
+  const batchConsumerName = (tenant: string, model: string) =>
+    tenantConsumerName(tenant, model, 'batch');
+
+  it('is the lane, -, the tenant, ~ and the subject token of the model', () => {
     expect(batchConsumerName('acme', 'openai/gpt-4o')).toBe('batch-acme~openai~2Fgpt-4o');
     expect(batchConsumerName('beta-team', 'fast-triage-model')).toBe(
       'batch-beta-team~fast-triage-model',
     );
+    expect(tenantConsumerName('acme', 'openai/gpt-4o', 'interactive')).toBe(
+      'interactive-acme~openai~2Fgpt-4o',
+    );
+  });
+
+  it('names the lanes of one tenant and model apart', () => {
+    expect(tenantConsumerName('acme', 'm', 'interactive')).not.toBe(
+      tenantConsumerName('acme', 'm', 'batch'),
+    );
+    const tenant = 't'.repeat(64);
+    const long = `${'€'.repeat(100)}a`;
+    expect(tenantConsumerName(tenant, long, 'interactive')).toMatch(/^interactive~/);
   });
 
   it('gives every tenant and model its own valid JetStream name', () => {

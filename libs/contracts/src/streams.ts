@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { logicalModelNameSchema, tenantIdSchema } from './ids.schema';
+import type { JobPriority } from './priority';
 import { encodeSubjectToken } from './subject-token';
 
 /**
@@ -91,8 +92,10 @@ export const MAX_JETSTREAM_NAME_LENGTH = 255;
 const keptTokenLength = 180;
 
 /**
- * The durable consumer on the jobs stream that serves one logical model's interactive lane,
- * shared by every worker pool that serves it.
+ * The durable consumer on the jobs stream that serves one logical model's interactive lane for
+ * tenant `default` (the tenant of an installation without tenancy), shared by every worker pool
+ * that serves it. Provisioning makes it; its settings are those every tenant consumer of the
+ * model takes (see tenantConsumerName), and its existence is what says the model is served.
  *
  * It is `model-<subject token of the name>` (`openai/gpt-4o` → `model-openai~2Fgpt-4o`).
  * nats-server and nats.js refuse `.`, `*`, `>`, `/`, `\` and whitespace in consumer names;
@@ -110,14 +113,16 @@ export function modelConsumerName(model: string): string {
 }
 
 /**
- * The durable consumer of one tenant's batch lane of a model: `batch-<tenant>~<model token>`
- * (`acme`, `openai/gpt-4o` → `batch-acme~openai~2Fgpt-4o`). A tenant id never contains `~`,
- * so the first `~` ends it. Workers create these as they find a tenant's batch jobs waiting
- * (one consumer per tenant is what lets them take turns between tenants), and the server
- * removes one that no worker pulled from for a while. Too long a name becomes
- * `batch~<tenant>~<the token's start>~<SHA-256 of tenant and model>`, as for modelConsumerName.
+ * The durable consumer of one tenant's lane of a model: `<lane>-<tenant>~<model token>`
+ * (`acme`, `openai/gpt-4o`, batch → `batch-acme~openai~2Fgpt-4o`; interactive →
+ * `interactive-acme~openai~2Fgpt-4o`). A tenant id never contains `~`, so the first `~` ends it.
+ * One consumer per tenant is what lets workers take turns between tenants: workers create them
+ * as they find a tenant's jobs waiting, and the server removes one that no worker pulled from
+ * for a while. The interactive lane of tenant `default` is the model's own consumer
+ * (modelConsumerName), never one of these. Too long a name becomes
+ * `<lane>~<tenant>~<the token's start>~<SHA-256 of tenant and model>`, as for modelConsumerName.
  */
-export function batchConsumerName(tenant: string, model: string): string {
+export function tenantConsumerName(tenant: string, model: string, priority: JobPriority): string {
   const check = tenantIdSchema.safeParse(tenant);
   if (!check.success) {
     throw new StreamNameError(
@@ -125,10 +130,10 @@ export function batchConsumerName(tenant: string, model: string): string {
     );
   }
   const token = consumerToken(model);
-  const plain = `batch-${tenant}~${token}`;
+  const plain = `${priority}-${tenant}~${token}`;
   if (plain.length <= MAX_JETSTREAM_NAME_LENGTH) return plain;
-  const room = MAX_JETSTREAM_NAME_LENGTH - `batch~${tenant}~~`.length - nameHashLength;
-  return `batch~${tenant}~${keptToken(token, room)}~${nameHash(`${tenant}\n${model}`)}`;
+  const room = MAX_JETSTREAM_NAME_LENGTH - `${priority}~${tenant}~~`.length - nameHashLength;
+  return `${priority}~${tenant}~${keptToken(token, room)}~${nameHash(`${tenant}\n${model}`)}`;
 }
 
 const nameHashLength = 32;

@@ -6,10 +6,10 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
-  batchConsumerName,
   createSubjects,
   modelConsumerName,
   streamNames,
+  tenantConsumerName,
   type JobPriority,
   type SwitchyardSubjects,
 } from '@switchyard/contracts';
@@ -21,6 +21,7 @@ import { consumeJobs, type ConsumeJobsOptions, type JobConsumer } from './consum
 import { makeJob, waitFor } from './job-fixtures.test-support';
 import { provisionTopology } from './provision-topology';
 import { publishJob } from './publish-job';
+import { tenantConsumerConfig } from './topology-plan';
 
 const logger = createLogger({ name: 'messaging-spec', level: 'silent' });
 const model = 'fast-triage-model';
@@ -70,7 +71,7 @@ describe('consumeJobs against nats-server', () => {
         streamPrefix: prefix,
         subjects,
         pullExpiresMs: 1_000,
-        batchScanMs: 100,
+        tenantScanMs: 100,
         logger,
         ...options,
       });
@@ -93,7 +94,15 @@ describe('consumeJobs against nats-server', () => {
         await jsm.consumers.add(names.jobs, config);
       };
     };
-    return { start, queued, info, publish, removeConsumer };
+    /** Makes a tenant's consumer of a lane, as a worker that found the tenant's jobs would. */
+    const addTenantConsumer = async (tenant: string, priority: JobPriority) => {
+      const { config } = await info();
+      await jsm.consumers.add(
+        names.jobs,
+        tenantConsumerConfig(config, { tenant, model, priority }, prefix),
+      );
+    };
+    return { start, queued, info, publish, removeConsumer, addTenantConsumer };
   }
 
   it('never runs more jobs at once than its concurrency', async () => {
@@ -356,7 +365,7 @@ describe('consumeJobs against nats-server', () => {
     });
     await waitFor(() => order.length === 10, 3_000, 'the batch to fill every slot');
     expect(consumer.consumerName).toBe(modelConsumerName(model));
-    expect(consumer.batchConsumerNames).toEqual([batchConsumerName('default', model)]);
+    expect(consumer.tenantConsumerNames).toEqual([tenantConsumerName('default', model, 'batch')]);
     for (let i = 0; i < 20; i += 1) await lanes.publish('interactive');
     // The first interactive job starts at once (its lane's own open pull); the rest wait for slots.
     await waitFor(() => order.length === 11, 3_000, 'the first interactive job');
@@ -396,10 +405,61 @@ describe('consumeJobs against nats-server', () => {
     // In one queue the second tenant's jobs would come last (positions 60-69); in turns they
     // are done while most of the first tenant's backlog still waits.
     expect(order.lastIndexOf('light')).toBeLessThan(45);
-    expect(consumer.batchConsumerNames).toEqual([
-      batchConsumerName('deep', model),
-      batchConsumerName('light', model),
+    expect(consumer.tenantConsumerNames).toEqual([
+      tenantConsumerName('deep', model, 'batch'),
+      tenantConsumerName('light', model, 'batch'),
     ]);
     await waitFor(async () => (await lanes.queued()) === 0, 3_000, 'every job acked');
+  });
+
+  it('takes turns between tenants in the interactive lane too', async () => {
+    const lanes = await setUp('interactive-turns', 0);
+    for (let i = 0; i < 60; i += 1) await lanes.publish('interactive', 'deep');
+    const order: string[] = [];
+    const consumer = await lanes.start({
+      concurrency: 2,
+      handler: async (delivery) => {
+        order.push(delivery.ok ? delivery.job.tenant : 'invalid');
+        await sleep(15);
+        await delivery.control.ack();
+      },
+    });
+    await waitFor(() => order.length >= 5, 3_000, 'the first tenant’s jobs to start');
+    for (let i = 0; i < 10; i += 1) await lanes.publish('interactive', 'light');
+    for (let i = 0; i < 10; i += 1) await lanes.publish('interactive', 'default');
+    await waitFor(() => order.length === 80, 15_000, 'every tenant’s jobs');
+    // In one queue the later tenants' jobs would come last (positions 60-79); in turns they
+    // are done while most of the first tenant's backlog still waits.
+    for (const tenant of ['light', 'default']) {
+      expect(order.filter((t) => t === tenant)).toHaveLength(10);
+      expect(order.lastIndexOf(tenant)).toBeLessThan(55);
+    }
+    expect(consumer.tenantConsumerNames).toEqual([
+      tenantConsumerName('deep', model, 'interactive'),
+      tenantConsumerName('light', model, 'interactive'),
+    ]);
+    await waitFor(async () => (await lanes.queued()) === 0, 3_000, 'every job acked');
+  });
+
+  it('keeps a pull open on each tenant’s interactive consumer: a job is taken without waiting for the scan', async () => {
+    const lanes = await setUp('doorbells', 0);
+    for (const tenant of ['acme', 'beta']) await lanes.addTenantConsumer(tenant, 'interactive');
+    const taken: string[] = [];
+    await lanes.start({
+      concurrency: 4,
+      tenantScanMs: 60_000,
+      handler: async (delivery) => {
+        taken.push(delivery.ok ? delivery.job.tenant : 'invalid');
+        await delivery.control.ack();
+      },
+    });
+    await sleep(300);
+    for (const tenant of ['beta', 'acme', 'default', 'acme']) {
+      await lanes.publish('interactive', tenant);
+      await sleep(20);
+    }
+    // The scan runs once a minute here: only the consumers' open pulls can take these.
+    await waitFor(() => taken.length === 4, 3_000, 'the jobs of every known consumer');
+    expect([...taken].sort()).toEqual(['acme', 'acme', 'beta', 'default']);
   });
 });

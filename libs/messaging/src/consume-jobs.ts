@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
+  DEFAULT_TENANT,
   JobPriorities,
   modelConsumerName,
   streamNames,
@@ -12,7 +13,7 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { TraceAttributes, inSpan, tracer, type Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
-import { BatchTenantSources, type JobSource } from './job-sources';
+import { newJobSource, TenantSources, type JobSource } from './job-sources';
 import { pullSize, type LaneState } from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
 import { serverSupports } from './server-version';
@@ -24,7 +25,7 @@ export type JobDelivery = ReadJobMessageResult & {
   model: string;
   /** The lane whose consumer delivered the job. */
   priority: JobPriority;
-  /** The consumer that delivered the job: the model's, or a tenant's batch consumer. */
+  /** The consumer that delivered the job: the model's, or one of a tenant's lane. */
   consumer: string;
   /** 1-based: the JetStream delivery count (1 the first time, 2 after one nak or AckWait…). */
   attempt: number;
@@ -38,7 +39,7 @@ export type JobDelivery = ReadJobMessageResult & {
   streamSequence: number;
   /** When the stream stored the job (epoch ms). */
   storedAtMs: number;
-  /** How many more jobs wait in the consumer that delivered the job (the tenant's, in the batch lane). */
+  /** How many more jobs wait in the consumer that delivered the job (its tenant's). */
   pending: number;
   /**
    * How often a handler of this consumer failed on this very message before (threw, or left
@@ -79,10 +80,11 @@ export interface ConsumeJobsOptions {
    */
   pullExpiresMs?: number;
   /**
-   * How often the stream is asked which tenants have batch jobs of the model waiting: the
-   * longest a tenant's first batch job waits to be seen. @defaultValue 1_000
+   * How often the stream is asked which tenants have jobs of the model waiting: the longest a
+   * tenant's first batch job waits to be seen, and a new tenant's first interactive job (one
+   * whose consumer no worker pulls from yet). @defaultValue 1_000
    */
-  batchScanMs?: number;
+  tenantScanMs?: number;
   /**
    * How often `working()` is sent while a handler runs, so AckWait never redelivers a live
    * job; 0 sends none. @defaultValue a third of the consumer's AckWait
@@ -111,14 +113,14 @@ export interface StopSummary {
   handedBack: number;
 }
 
-/** A running pull loop over one model's consumers: its own (interactive), and tenants' batch ones. */
+/** A running pull loop over one model's consumers: its own, and its tenants' lanes. */
 export interface JobConsumer {
   readonly model: string;
   readonly stream: string;
-  /** The model's consumer (its interactive lane). */
+  /** The model's consumer (the interactive lane of tenant `default`). */
   readonly consumerName: string;
-  /** The tenants' batch consumers this loop has found jobs in, by name. */
-  readonly batchConsumerNames: readonly string[];
+  /** The tenants' consumers (interactive and batch) this loop pulls from, by name. */
+  readonly tenantConsumerNames: readonly string[];
   /** Jobs being handled now. */
   readonly inFlight: number;
   readonly paused: boolean;
@@ -160,14 +162,18 @@ const never = new Promise<never>(() => undefined);
 /**
  * Pulls jobs from a model's consumers and hands each to `handler`, at most `concurrency` at a
  * time across both priority lanes: interactive jobs first, with a share kept for batch jobs
- * while both wait (see pullSize). The interactive lane is the model's durable consumer
- * (provisioned by provisionTopology); the batch lane is a consumer per tenant (see
- * BatchTenantSources), pulled in turns, each tenant with waiting jobs getting an equal part of
- * every pull. It pulls only as many jobs as it has free slots, so a job never waits in this
- * process while another worker is free, and it never pulls while paused or stopping. Each
- * message is read at the boundary (see readJobMessage): the handler gets the job or the
- * `invalid_job` error, with the reply subject and the trace context either way. Pull failures
- * (server restarting, consumer being re-created) are logged and retried with backoff.
+ * while both wait (see pullSize). Each lane is a consumer per tenant (see TenantSources), pulled
+ * in turns, each tenant with waiting jobs getting an equal part of every pull, so a tenant with
+ * a deep backlog never starves another; tenant `default`'s interactive jobs are the model's own
+ * consumer's (provisioned by provisionTopology). While a free slot remains, every interactive
+ * consumer that is known to hold nothing keeps a one-job pull open (its doorbell), so an
+ * interactive job is taken the moment it arrives; batch jobs, and a tenant's first jobs on a
+ * busy worker, are found by the stream scan every `tenantScanMs`. It pulls only as many jobs as
+ * it has free slots, so a job never waits in this process while another worker is free, and it
+ * never pulls while paused or stopping. Each message is read at the boundary (see
+ * readJobMessage): the handler gets the job or the `invalid_job` error, with the reply subject
+ * and the trace context either way. Pull failures (server restarting, consumer being
+ * re-created) are logged and retried with backoff.
  *
  * Throws when the model's consumer does not exist.
  */
@@ -182,32 +188,30 @@ export async function consumeJobs(
   const name = modelConsumerName(options.model);
   const consumer = await js.consumers.get(stream, name);
   const info = await consumer.info(true);
-  const modelSource: JobSource = {
-    name,
-    consumer,
-    tenant: null,
-    backlog: 0,
-    inFlight: 0,
-    highestFirstDelivery: 0,
-  };
-  const interactiveSources = [modelSource];
-  const batch = new BatchTenantSources({
-    js,
-    jsm,
-    stream,
-    model: options.model,
-    subjects,
-    modelConsumer: info.config,
-    filterUpdates: serverSupports(nc, 'consumerFilterUpdate'),
-    logger: loggerOrDefault(options.logger),
-  });
+  const logger = loggerOrDefault(options.logger);
+  const tenantsOf = (priority: JobPriority, own?: JobSource) =>
+    new TenantSources({
+      js,
+      jsm,
+      stream,
+      model: options.model,
+      priority,
+      subjects,
+      modelConsumer: info.config,
+      filterUpdates: serverSupports(nc, 'consumerFilterUpdate'),
+      ...(own === undefined ? {} : { own }),
+      logger,
+    });
+  const interactive = tenantsOf('interactive', newJobSource(name, consumer, DEFAULT_TENANT, true));
+  const batch = tenantsOf('batch');
+  try {
+    await interactive.adoptExisting();
+  } catch (error) {
+    logger.warn({ err: error }, "listing the tenants' consumers failed; the scan finds them");
+  }
   const loop = new JobPullLoop(
     nc,
-    {
-      interactive: new Lane('interactive', () => interactiveSources),
-      batch: new Lane('batch', () => batch.sources),
-    },
-    batch,
+    { interactive: new Lane('interactive', interactive), batch: new Lane('batch', batch) },
     {
       ...options,
       subjects,
@@ -231,42 +235,28 @@ type LoopOptions = ConsumeJobsOptions & {
 class Lane implements LaneState {
   inFlight = 0;
   claimed = 0;
-  openPull: ConsumerMessages | undefined;
   private turn = 0;
 
   constructor(
     readonly priority: JobPriority,
-    readonly sources: () => readonly JobSource[],
+    readonly tenants: TenantSources,
   ) {}
+
+  get sources(): readonly JobSource[] {
+    return this.tenants.sources;
+  }
 
   /** Jobs known to wait in all the lane's consumers. */
   get backlog(): number {
-    return this.sources().reduce((sum, source) => sum + source.backlog, 0);
-  }
-
-  /**
-   * The interactive lane with nothing in flight, nothing known to wait and no pull open: it
-   * gets a one-job pull of its own. (An idle batch lane waits for the stream to show jobs.)
-   */
-  get idle(): boolean {
-    return (
-      this.priority === 'interactive' &&
-      this.inFlight === 0 &&
-      this.backlog === 0 &&
-      this.claimed === 0
-    );
+    return this.sources.reduce((sum, source) => sum + source.backlog, 0);
   }
 
   /**
    * Where the next pull of `size` jobs goes, and how many of them: the next consumer in turn
-   * with jobs known to wait, for an equal part of the pull (the interactive lane's one
-   * consumer takes the whole pull).
+   * with jobs known to wait, for an equal part of the pull.
    */
   nextPull(size: number): { source: JobSource; size: number } | null {
-    const all = this.sources();
-    if (this.priority === 'interactive')
-      return all[0] === undefined ? null : { source: all[0], size };
-    const waiting = all.filter((source) => source.backlog > 0);
+    const waiting = this.sources.filter((source) => source.backlog > 0);
     const source = waiting[this.turn++ % Math.max(1, waiting.length)];
     if (source === undefined) return null;
     const part = Math.ceil(size / waiting.length);
@@ -274,8 +264,8 @@ class Lane implements LaneState {
   }
 }
 
-/** A batch pull waits this long at most: a tenant's jobs may all be taken by other workers. */
-const batchPullExpiresMs = 1_000;
+/** A tenant's pull waits this long at most: its jobs may all be taken by other workers. */
+const tenantPullExpiresMs = 1_000;
 
 class JobPullLoop implements JobConsumer {
   readonly model: string;
@@ -288,7 +278,7 @@ class JobPullLoop implements JobConsumer {
   /** The attributes every `process` span of this consumer has (computed once, not per job). */
   private readonly spanAttributes: Attributes;
   private readonly pullExpiresMs: number;
-  private readonly batchScanMs: number;
+  private readonly tenantScanMs: number;
   private readonly progressIntervalMs: number;
   private readonly unsettledNakDelayMs: number;
   private readonly handBackWaitMs: number;
@@ -305,14 +295,19 @@ class JobPullLoop implements JobConsumer {
   /** The stream sequences of the jobs being handled in this process. */
   private readonly inFlightSequences = new Set<number>();
   private readonly changed = new Wakeup();
-  private loopDone: Promise<void> = Promise.resolve();
+  /** Every pull open now, so that a stop past its grace can end them. */
+  private readonly openPulls = new Set<ConsumerMessages>();
+  /** One-job pulls kept open on idle interactive consumers (see ringDoorbell). */
+  private doorbells = 0;
+  /** The consumers with a doorbell loop running. */
+  private readonly withDoorbell = new Set<JobSource>();
+  private loops: Promise<void>[] = [];
   private finishedSinceStop = 0;
   private graceOver = false;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly lanes: Readonly<Record<JobPriority, Lane>>,
-    private readonly batch: BatchTenantSources,
     private readonly options: LoopOptions,
   ) {
     this.model = options.model;
@@ -323,7 +318,7 @@ class JobPullLoop implements JobConsumer {
     this.limit = checkConcurrency(options.concurrency);
     this.isPaused = options.startPaused ?? false;
     this.pullExpiresMs = Math.max(minPullExpiresMs, options.pullExpiresMs ?? 5_000);
-    this.batchScanMs = Math.max(50, options.batchScanMs ?? 1_000);
+    this.tenantScanMs = Math.max(50, options.tenantScanMs ?? 1_000);
     this.progressIntervalMs =
       options.progressIntervalMs ?? Math.max(250, Math.floor(options.ackWaitMs / 3));
     this.unsettledNakDelayMs = options.unsettledNakDelayMs ?? 1_000;
@@ -336,8 +331,10 @@ class JobPullLoop implements JobConsumer {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
-  get batchConsumerNames(): readonly string[] {
-    return this.batch.sources.map((source) => source.name);
+  get tenantConsumerNames(): readonly string[] {
+    return JobPriorities.flatMap((priority) =>
+      this.lanes[priority].sources.filter((source) => !source.own).map((source) => source.name),
+    );
   }
 
   get inFlight(): number {
@@ -353,16 +350,20 @@ class JobPullLoop implements JobConsumer {
   }
 
   start(): void {
-    this.loopDone = Promise.all([
+    const main = [
       ...JobPriorities.map((priority) =>
         this.run(this.lanes[priority]).catch((error: unknown) => {
           this.log.error({ err: error, priority }, 'job pull loop failed');
         }),
       ),
-      this.scanBatchTenants(),
-    ]).then(() => {
+      this.scanTenants(),
+    ];
+    this.loops = [...main];
+    // The loops end by themselves when the connection closes.
+    void Promise.all(main).then(() => {
       if (!this.stopping) this.resolveClosed();
     });
+    this.startDoorbells();
   }
 
   pause(forMs?: number): void {
@@ -395,16 +396,17 @@ class JobPullLoop implements JobConsumer {
       this.stopSignal.abort();
       this.changed.notify();
     }
+    const loopsDone = () => Promise.all(this.loops).then(() => undefined);
     const graceOver = graceMs === undefined ? never : delayed(Math.max(0, graceMs));
-    const allFinished = this.loopDone.then(() => this.allJobsDone());
+    const allFinished = loopsDone().then(() => this.allJobsDone());
     const outcome = await Promise.race([
       allFinished.then(() => 'finished' as const),
       graceOver.then(() => 'grace over' as const),
     ]);
     let handedBack = 0;
     if (outcome === 'grace over') {
-      for (const priority of JobPriorities) await this.lanes[priority].openPull?.close();
-      await this.loopDone;
+      await Promise.all([...this.openPulls].map((pull) => pull.close()));
+      await loopsDone();
       const running = [...this.jobs];
       this.graceOver = true;
       for (const job of running) {
@@ -434,30 +436,101 @@ class JobPullLoop implements JobConsumer {
     return !this.stopping && !this.nc.isClosed() && !this.nc.isDraining();
   }
 
-  /** Asks the stream which tenants have batch jobs waiting, every batchScanMs while running. */
-  private async scanBatchTenants(): Promise<void> {
+  /** Asks the stream which tenants have jobs waiting in each lane, every tenantScanMs while running. */
+  private async scanTenants(): Promise<void> {
     let failing = false;
     while (this.running) {
       try {
-        if (await this.batch.refresh()) this.changed.notify();
+        let changed = false;
+        for (const priority of JobPriorities) {
+          if (await this.lanes[priority].tenants.refresh()) changed = true;
+        }
+        this.startDoorbells();
+        if (changed) this.changed.notify();
         failing = false;
       } catch (error) {
         if (!this.running) break;
-        if (!failing)
-          this.log.warn({ err: error }, 'reading the batch jobs waiting failed; retrying');
+        if (!failing) this.log.warn({ err: error }, 'reading the jobs waiting failed; retrying');
         failing = true;
       }
-      await sleep(this.batchScanMs, this.stopSignal.signal);
+      await sleep(this.tenantScanMs, this.stopSignal.signal);
     }
   }
 
-  /** Where the lane pulls next and how many; null to wait. An idle lane pulls one, unclaimed. */
-  private nextPull(lane: Lane): { source: JobSource; size: number; claims: boolean } | null {
+  /** Where the lane pulls next and how many; null to wait. */
+  private nextPull(lane: Lane): { source: JobSource; size: number } | null {
     if (this.isPaused) return null;
-    const idle = lane.idle;
-    const size = idle ? 1 : pullSize(lane.priority, this.limit, this.lanes);
-    const pull = size === 0 ? null : lane.nextPull(size);
-    return pull === null ? null : { ...pull, claims: !idle };
+    const size = pullSize(lane.priority, this.limit, this.lanes);
+    return size === 0 ? null : lane.nextPull(size);
+  }
+
+  private mayRing(lane: Lane, source: JobSource): boolean {
+    if (this.isPaused || source.openPulls > 0 || lane.backlog > 0) return false;
+    // With every slot taken (by batch jobs), the model's own consumer still keeps one open, so
+    // that an interactive job of tenant `default` starts at once (one job beyond the limit).
+    const outsideBudget = source.own && lane.inFlight === 0 && this.doorbells === 0;
+    return this.freeSlots > 0 || outsideBudget;
+  }
+
+  /** Slots neither handling a job, nor claimed by a pull, nor held by a doorbell. */
+  private get freeSlots(): number {
+    const claimed = JobPriorities.reduce((sum, priority) => sum + this.lanes[priority].claimed, 0);
+    return this.limit - this.jobs.size - claimed - this.doorbells;
+  }
+
+  /** Starts the doorbell of each interactive consumer that has none. */
+  private startDoorbells(): void {
+    const lane = this.lanes.interactive;
+    for (const source of lane.sources) {
+      if (this.withDoorbell.has(source) || !this.running) continue;
+      this.withDoorbell.add(source);
+      const loop = this.ringDoorbell(lane, source)
+        .catch((error: unknown) =>
+          this.log.error({ err: error, consumer: source.name }, 'doorbell loop failed'),
+        )
+        .finally(() => this.withDoorbell.delete(source));
+      this.loops.push(loop);
+    }
+  }
+
+  /**
+   * Keeps a one-job pull open on an interactive consumer while nothing is known to wait in the
+   * lane, no other pull is open on the consumer and a slot is free: its next job is taken the
+   * moment it arrives, and that job's pending count tells the lane what else waits. Doorbells
+   * open only on free slots (but for the model's own consumer's, see mayRing), and the lane's
+   * pulls do not count them: when jobs arrive on several at once after the lane's pulls took
+   * the other slots, the worker runs that many jobs beyond its concurrency (at most one per
+   * doorbell). While the lane has jobs waiting, no doorbell opens: a tenant whose jobs arrive
+   * then is found by the scan. Ends when the consumer is forgotten (gone) or the loop stops.
+   */
+  private async ringDoorbell(lane: Lane, source: JobSource): Promise<void> {
+    let failures = 0;
+    while (this.running && lane.sources.includes(source)) {
+      if (!this.mayRing(lane, source)) {
+        await this.changed.wait();
+        continue;
+      }
+      this.doorbells += 1;
+      source.openPulls += 1;
+      let pull: ConsumerMessages | undefined;
+      try {
+        pull = await source.consumer.fetch({ max_messages: 1, expires: this.pullExpiresMs });
+        this.openPulls.add(pull);
+        for await (const msg of pull) {
+          source.backlog = msg.info.pending;
+          this.accept(lane, source, msg);
+        }
+        failures = 0;
+      } catch (error) {
+        if (!this.running) break;
+        failures = await this.afterPullFailure(lane, source, error, failures);
+      } finally {
+        if (pull !== undefined) this.openPulls.delete(pull);
+        this.doorbells -= 1;
+        source.openPulls -= 1;
+        this.changed.notify();
+      }
+    }
   }
 
   private async run(lane: Lane): Promise<void> {
@@ -468,16 +541,18 @@ class JobPullLoop implements JobConsumer {
         await this.changed.wait();
         continue;
       }
-      const { source, size, claims } = next;
+      const { source, size } = next;
       let delivered = 0;
-      if (claims) lane.claimed += size;
+      lane.claimed += size;
+      source.openPulls += 1;
+      let pull: ConsumerMessages | undefined;
       try {
-        const expires = source.tenant === null ? this.pullExpiresMs : batchPullExpiresMs;
-        const pull = await source.consumer.fetch({ max_messages: size, expires });
-        lane.openPull = pull;
+        const expires = source.own ? this.pullExpiresMs : tenantPullExpiresMs;
+        pull = await source.consumer.fetch({ max_messages: size, expires });
+        this.openPulls.add(pull);
         for await (const msg of pull) {
           delivered += 1;
-          if (claims) lane.claimed -= 1;
+          lane.claimed -= 1;
           source.backlog = msg.info.pending;
           this.accept(lane, source, msg);
         }
@@ -485,21 +560,33 @@ class JobPullLoop implements JobConsumer {
         failures = 0;
       } catch (error) {
         if (!this.running) break;
-        // A tenant's consumer may be gone (removed while idle): the next scan makes it again.
-        if (source.tenant !== null) this.batch.forget(source);
-        failures += 1;
-        const retryMs = Math.min(maxRetryDelayMs, 250 * 2 ** Math.min(failures, 6));
-        this.log.warn(
-          { err: error, retryMs, priority: lane.priority, consumer: source.name },
-          'pulling jobs failed; retrying',
-        );
-        await sleep(retryMs, this.stopSignal.signal);
+        failures = await this.afterPullFailure(lane, source, error, failures);
       } finally {
-        lane.openPull = undefined;
-        if (claims) lane.claimed -= size - delivered;
+        if (pull !== undefined) this.openPulls.delete(pull);
+        source.openPulls -= 1;
+        lane.claimed -= size - delivered;
         this.changed.notify();
       }
     }
+  }
+
+  /** Logs a failed pull and waits out its backoff; resolves the failures so far. */
+  private async afterPullFailure(
+    lane: Lane,
+    source: JobSource,
+    error: unknown,
+    failuresBefore: number,
+  ): Promise<number> {
+    // A tenant's consumer may be gone (removed while idle): the next scan makes it again.
+    if (!source.own) lane.tenants.forget(source);
+    const failures = failuresBefore + 1;
+    const retryMs = Math.min(maxRetryDelayMs, 250 * 2 ** Math.min(failures, 6));
+    this.log.warn(
+      { err: error, retryMs, priority: lane.priority, consumer: source.name },
+      'pulling jobs failed; retrying',
+    );
+    await sleep(retryMs, this.stopSignal.signal);
+    return failures;
   }
 
   private accept(lane: Lane, source: JobSource, msg: JsMsg): void {

@@ -4,26 +4,30 @@ import type {
   JetStreamClient,
   JetStreamManager,
 } from '@nats-io/jetstream';
-import type { SwitchyardSubjects } from '@switchyard/contracts';
+import type { JobPriority, SwitchyardSubjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
 import { ensureConsumer } from './ensure-consumer';
 import { describeError } from './jetstream-api-errors';
-import { batchConsumerConfig } from './topology-plan';
+import { tenantConsumerConfig } from './topology-plan';
 
 /** One consumer a lane pulls from, and what the pull loop knows of it. */
 export interface JobSource {
   readonly name: string;
   readonly consumer: Consumer;
-  /** The tenant of a batch lane's consumer; null for the model's interactive consumer. */
-  readonly tenant: string | null;
+  /** The tenant whose jobs the consumer holds (`default` for the model's own consumer). */
+  readonly tenant: string;
+  /** The model's own consumer (made by provisioning, never forgotten), not a tenant's. */
+  readonly own: boolean;
   /**
    * Jobs known to wait: the last delivery's pending count, 0 once a pull came back short; for
-   * a tenant's batch consumer also what the stream holds for it (less what this process is
+   * a tenant's consumer also what the stream holds for it (less what this process is
    * handling) when nothing else is known.
    */
   backlog: number;
   /** Jobs from this consumer being handled in this process. */
   inFlight: number;
+  /** Pulls open on this consumer now (the lane's, and the one-job pull kept while it is idle). */
+  openPulls: number;
   /**
    * The highest stream sequence this process got a first delivery (delivery count 1) of from
    * this consumer. A consumer hands out first deliveries in stream order, so a first delivery
@@ -33,72 +37,115 @@ export interface JobSource {
   highestFirstDelivery: number;
 }
 
-/** Options of {@link BatchTenantSources}. */
-export interface BatchTenantSourcesOptions {
+/** A new source's counters, all zero. */
+export function newJobSource(
+  name: string,
+  consumer: Consumer,
+  tenant: string,
+  own = false,
+): JobSource {
+  return {
+    name,
+    consumer,
+    tenant,
+    own,
+    backlog: 0,
+    inFlight: 0,
+    openPulls: 0,
+    highestFirstDelivery: 0,
+  };
+}
+
+/** Options of {@link TenantSources}. */
+export interface TenantSourcesOptions {
   js: JetStreamClient;
   jsm: JetStreamManager;
   stream: string;
   model: string;
+  /** The lane whose tenants' consumers these are. */
+  priority: JobPriority;
   subjects: SwitchyardSubjects;
-  /** The model's own consumer's settings, which tenants' batch consumers take. */
+  /** The model's own consumer's settings, which tenants' consumers take. */
   modelConsumer: Readonly<ConsumerConfig>;
   /** The server can change a consumer's filter in place (see ensureConsumer). */
   filterUpdates: boolean;
+  /** The model's own consumer, when it serves one tenant of this lane: first in `sources`. */
+  own?: JobSource;
   logger: Logger;
 }
 
 /**
- * The batch lane of one model: a consumer per tenant whose batch jobs wait, so that a worker
- * can take turns between tenants instead of serving one tenant's backlog before the next
- * tenant's first job (nats-server 2.9 has no priority groups or multi-filter consumers, and a
- * work queue refuses overlapping consumers, so turns need a consumer each).
+ * One lane of one model as a consumer per tenant whose jobs wait, so that a worker can take
+ * turns between tenants instead of serving one tenant's backlog before the next tenant's
+ * first job (nats-server 2.9 has no priority groups or multi-filter consumers, and a work
+ * queue refuses overlapping consumers, so turns need a consumer each). In the interactive lane
+ * tenant `default` is served by the model's own consumer (`own`), which leads the list.
  *
- * refresh() reads which tenants have batch jobs in the stream (the stream's per-subject counts
- * under `<root>.jobs.*.<model>.batch`), makes the consumers of new ones (see batchConsumerConfig;
- * the server removes one nobody pulled from for an hour) and updates what each is known to hold.
+ * refresh() reads which tenants have jobs of the lane in the stream (the stream's per-subject
+ * counts under `<root>.jobs.*.<model>`, or `….batch`), makes the consumers of new ones (see
+ * tenantConsumerConfig; the server removes one nobody pulled from for an hour) and updates what
+ * each is known to hold. adoptExisting() takes the lane's consumers that already exist, so that
+ * a worker that starts keeps a pull open on each interactive one at once.
  */
-export class BatchTenantSources {
+export class TenantSources {
   private readonly byTenant = new Map<string, JobSource>();
-  private list: readonly JobSource[] = [];
+  private list: readonly JobSource[];
   /** Tenants whose consumer could not be made, so that each failure is logged once. */
   private readonly refused = new Set<string>();
 
-  constructor(private readonly options: BatchTenantSourcesOptions) {}
+  constructor(private readonly options: TenantSourcesOptions) {
+    this.list = options.own === undefined ? [] : [options.own];
+  }
 
-  /** The tenants' consumers, in the order they were found. */
+  /** The lane's consumers: the model's own first (if it serves the lane), then the tenants' in the order they were found. */
   get sources(): readonly JobSource[] {
     return this.list;
   }
 
   /** Forgets a consumer that is gone (removed while idle); refresh() makes it again if needed. */
   forget(source: JobSource): void {
-    const tenant = source.tenant ?? '';
-    if (this.byTenant.get(tenant) !== source) return;
-    this.byTenant.delete(tenant);
-    this.list = [...this.byTenant.values()];
+    if (this.byTenant.get(source.tenant) !== source) return;
+    this.byTenant.delete(source.tenant);
+    this.relist();
   }
 
-  /** Reads the stream's batch subjects of the model; resolves whether anything changed. */
+  /** Takes the lane's tenant consumers that exist on the stream; resolves how many it took. */
+  async adoptExisting(): Promise<number> {
+    const { jsm, js, stream, model, priority, subjects } = this.options;
+    let adopted = 0;
+    for await (const info of jsm.consumers.list(stream)) {
+      const parsed = subjects.parse(info.config.filter_subject ?? '');
+      if (!parsed.ok || parsed.kind !== 'jobs' || parsed.model !== model) continue;
+      if (parsed.priority !== priority || this.isOwnLane(parsed.tenant)) continue;
+      if (this.byTenant.has(parsed.tenant)) continue;
+      this.add(newJobSource(info.name, await js.consumers.get(stream, info.name), parsed.tenant));
+      adopted += 1;
+    }
+    return adopted;
+  }
+
+  /** Reads the stream's subjects of the lane; resolves whether anything changed. */
   async refresh(): Promise<boolean> {
-    const { jsm, stream, model, subjects } = this.options;
-    const filter = subjects.jobsForModel(model, 'batch');
+    const { jsm, stream, model, priority, subjects } = this.options;
+    const filter = subjects.jobsForModel(model, priority);
     const info = await jsm.streams.info(stream, { subjects_filter: filter });
     const counts = new Map<string, number>();
     for (const [subject, count] of Object.entries(info.state.subjects ?? {})) {
       const parsed = subjects.parse(subject);
-      if (parsed.ok && parsed.kind === 'jobs' && parsed.model === model && count > 0) {
-        counts.set(parsed.tenant, count);
-      }
+      if (!parsed.ok || parsed.kind !== 'jobs' || parsed.model !== model) continue;
+      if (parsed.priority === priority && count > 0) counts.set(parsed.tenant, count);
     }
     let changed = false;
-    for (const source of this.byTenant.values()) {
-      if (!counts.has(source.tenant ?? '') && source.backlog > 0) {
+    for (const source of this.list) {
+      if (!counts.has(source.tenant) && source.backlog > 0) {
         source.backlog = 0;
         changed = true;
       }
     }
     for (const [tenant, count] of counts) {
-      const source = this.byTenant.get(tenant) ?? (await this.open(tenant));
+      const source = this.isOwnLane(tenant)
+        ? (this.options.own ?? null)
+        : (this.byTenant.get(tenant) ?? (await this.open(tenant)));
       // The count includes jobs being handled (here and by other workers): only jobs beyond
       // this process's own are taken to wait.
       if (source !== null && source.backlog === 0 && count > source.inFlight) {
@@ -109,32 +156,44 @@ export class BatchTenantSources {
     return changed;
   }
 
+  /** The tenant whose jobs of this lane the model's own consumer holds. */
+  private isOwnLane(tenant: string): boolean {
+    return this.options.own?.tenant === tenant;
+  }
+
+  private add(source: JobSource): void {
+    this.byTenant.set(source.tenant, source);
+    this.relist();
+  }
+
+  private relist(): void {
+    const { own } = this.options;
+    this.list = [...(own === undefined ? [] : [own]), ...this.byTenant.values()];
+  }
+
   private async open(tenant: string): Promise<JobSource | null> {
-    const { js, jsm, stream, model, subjects, logger } = this.options;
-    const config = batchConsumerConfig(this.options.modelConsumer, tenant, model, subjects.root);
+    const { js, jsm, stream, model, priority, subjects, logger } = this.options;
+    const config = tenantConsumerConfig(
+      this.options.modelConsumer,
+      { tenant, model, priority },
+      subjects.root,
+    );
     try {
       await ensureConsumer(jsm, stream, config, {
         filterUpdates: this.options.filterUpdates,
         logger,
       });
-      const source: JobSource = {
-        name: config.durable_name,
-        consumer: await js.consumers.get(stream, config.durable_name),
-        tenant,
-        backlog: 0,
-        inFlight: 0,
-        highestFirstDelivery: 0,
-      };
-      this.byTenant.set(tenant, source);
-      this.list = [...this.byTenant.values()];
+      const name = config.durable_name;
+      const source = newJobSource(name, await js.consumers.get(stream, name), tenant);
+      this.add(source);
       this.refused.delete(tenant);
       return source;
     } catch (error) {
       if (!this.refused.has(tenant)) {
         this.refused.add(tenant);
         logger.error(
-          { tenant, consumer: config.durable_name, err: describeError(error) },
-          'cannot make the batch consumer of a tenant; its batch jobs wait until it can be made',
+          { tenant, priority, consumer: config.durable_name, err: describeError(error) },
+          "cannot make the consumer of a tenant's lane; its jobs wait until it can be made",
         );
       }
       return null;

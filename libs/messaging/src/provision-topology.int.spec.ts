@@ -8,7 +8,7 @@ import { closeNats, connectNats } from './connection';
 import { makeJob } from './job-fixtures.test-support';
 import { TopologyConflictError } from './messaging.errors';
 import { ensureConsumer } from './ensure-consumer';
-import { BATCH_CONSUMER_IDLE_MS, batchConsumerConfig } from './topology-plan';
+import { TENANT_CONSUMER_IDLE_MS, tenantConsumerConfig } from './topology-plan';
 import { provisionTopology } from './provision-topology';
 import { publishJob } from './publish-job';
 import { serverSupports } from './server-version';
@@ -65,17 +65,16 @@ describe('provisionTopology against nats-server', () => {
     const consumer = await jsm.consumers.info(names.jobs, 'model-openai~2Fgpt-4o');
     expect(consumer.config).toMatchObject({
       durable_name: 'model-openai~2Fgpt-4o',
-      filter_subject: `${settings.subjectRoot}.jobs.*.openai~2Fgpt-4o`,
+      filter_subject: `${settings.subjectRoot}.jobs.default.openai~2Fgpt-4o`,
       ack_policy: 'explicit',
       deliver_policy: 'all',
       ack_wait: 60_000_000_000,
     });
     // A tenant's batch consumer, as a worker makes it: the server keeps every setting (its
     // idle removal too), so making it again changes nothing.
-    const tenantBatch = batchConsumerConfig(
+    const tenantBatch = tenantConsumerConfig(
       consumer.config,
-      'acme',
-      'openai/gpt-4o',
+      { tenant: 'acme', model: 'openai/gpt-4o', priority: 'batch' },
       settings.subjectRoot,
     );
     expect(await ensureConsumer(jsm, names.jobs, tenantBatch)).toBe('created');
@@ -83,7 +82,7 @@ describe('provisionTopology against nats-server', () => {
     const batch = await jsm.consumers.info(names.jobs, 'batch-acme~openai~2Fgpt-4o');
     expect(batch.config).toMatchObject({
       filter_subject: `${settings.subjectRoot}.jobs.acme.openai~2Fgpt-4o.batch`,
-      inactive_threshold: BATCH_CONSUMER_IDLE_MS * 1_000_000,
+      inactive_threshold: TENANT_CONSUMER_IDLE_MS * 1_000_000,
       ack_wait: 60_000_000_000,
     });
 
@@ -156,11 +155,42 @@ describe('provisionTopology against nats-server', () => {
     const info = () => jsm.consumers.info(names.jobs, modelConsumerName('m'));
     if (serverSupports(nc, 'consumerFilterUpdate')) {
       expect((await attempt).consumers[0]?.outcome).toBe('updated');
-      expect((await info()).config.filter_subject).toBe(`${settings.subjectRoot}.jobs.*.m`);
+      expect((await info()).config.filter_subject).toBe(`${settings.subjectRoot}.jobs.default.m`);
     } else {
       await expect(attempt).rejects.toThrow(/filter_subject: .*does not delete consumers/);
       expect((await info()).config.filter_subject).toBe(`${settings.subjectRoot}.jobs.*.elsewhere`);
     }
+  });
+
+  it('replaces a model consumer of every tenant (an earlier version’s) once no job is in flight', async () => {
+    const settings = isolated('legacy', ['m']);
+    const names = streamNames(settings.streamPrefix);
+    await provisionTopology(nc, { ...settings, models: [] });
+    await jsm.consumers.add(names.jobs, {
+      durable_name: modelConsumerName('m'),
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: `${settings.subjectRoot}.jobs.*.m`,
+    });
+    const subjects = createSubjects(settings.subjectRoot);
+    const js = jetstream(nc);
+    for (const tenant of ['acme', 'default', 'acme']) {
+      await publishJob(js, makeJob({ model: 'm', tenant }), { subjects });
+    }
+    const legacy = await js.consumers.get(names.jobs, modelConsumerName('m'));
+    const inFlight = await legacy.next({ expires: 2_000 });
+    expect(inFlight).not.toBeNull();
+    if (!serverSupports(nc, 'consumerFilterUpdate')) {
+      await expect(provisionTopology(nc, settings)).rejects.toThrow(
+        /has 1 jobs in flight.*Stop the workers of the earlier version/,
+      );
+    }
+    await inFlight?.ackAck();
+
+    const result = await provisionTopology(nc, settings);
+    expect(result.consumers[0]?.filterSubject).toBe(`${settings.subjectRoot}.jobs.default.m`);
+    // The stream kept the jobs not acked: default's waits in the new consumer, acme's for its own.
+    expect((await jsm.streams.info(names.jobs)).state.messages).toBe(2);
+    expect((await jsm.consumers.info(names.jobs, modelConsumerName('m'))).num_pending).toBe(1);
   });
 
   it('gives models whose names are prefixes of each other their own jobs', async () => {
@@ -179,7 +209,7 @@ describe('provisionTopology against nats-server', () => {
     }
   });
 
-  it('leaves consumers it does not own alone and reports them, but not tenants’ batch consumers', async () => {
+  it('leaves consumers it does not own alone and reports them, but not tenants’ lane consumers', async () => {
     const settings = isolated('unknown', ['kept']);
     const first = await provisionTopology(nc, settings);
     const names = streamNames(settings.streamPrefix);
@@ -189,10 +219,16 @@ describe('provisionTopology against nats-server', () => {
       filter_subject: `${settings.subjectRoot}.jobs.*.retired-model`,
     });
     const own = await jsm.consumers.info(names.jobs, first.consumers[0]?.name ?? '');
-    await jsm.consumers.add(
-      names.jobs,
-      batchConsumerConfig(own.config, 'acme', 'kept', settings.subjectRoot),
-    );
+    for (const priority of ['interactive', 'batch'] as const) {
+      await jsm.consumers.add(
+        names.jobs,
+        tenantConsumerConfig(
+          own.config,
+          { tenant: 'acme', model: 'kept', priority },
+          settings.subjectRoot,
+        ),
+      );
+    }
     const again = await provisionTopology(nc, settings);
     expect(again.unknownConsumers).toEqual(['operator-made']);
     expect((await jsm.consumers.info(names.jobs, 'operator-made')).name).toBe('operator-made');

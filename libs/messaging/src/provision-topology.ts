@@ -1,11 +1,12 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { createSubjects, type StreamKind } from '@switchyard/contracts';
+import { createSubjects, tenantConsumerName, type StreamKind } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { ensureConsumer } from './ensure-consumer';
 import { ensureStream, type ProvisionOutcome } from './ensure-stream';
 import { retryWhileJetStreamUnavailable } from './jetstream-unavailable';
+import { replaceLegacyModelConsumer } from './legacy-model-consumer';
 import { planCapabilities, serverSupports } from './server-version';
 import { planTopology, type TopologySettings } from './topology-plan';
 
@@ -32,7 +33,7 @@ export interface ProvisionedTopology {
   }[];
   /**
    * Consumers on the jobs stream that no configured model owns (a model removed from the
-   * config, or one an operator made); tenants' batch consumers of configured models are not
+   * config, or one an operator made); tenants' lane consumers of configured models are not
    * listed. They are left alone, never deleted: delete one with `nats consumer rm` once its
    * jobs are drained.
    */
@@ -45,15 +46,17 @@ const consumerParallelism = 8;
 /**
  * Creates or updates Switchyard's JetStream topology: the streams LLM_JOBS (work queue),
  * LLM_DLQ, LLM_USAGE and LLM_RESULTS, and one durable pull consumer per logical model on
- * LLM_JOBS, filtered to `<root>.jobs.*.<model token>`: the model's interactive lane (workers
- * make the batch lane's consumers, one per tenant; see batchConsumerConfig). README.md gives
- * every setting and why.
+ * LLM_JOBS, filtered to `<root>.jobs.default.<model token>`: the interactive lane of tenant
+ * `default` (workers make every other tenant's consumers, one per tenant and lane; see
+ * tenantConsumerConfig). README.md gives every setting and why.
  *
  * Idempotent and safe to run from every replica at start-up at the same time: each stream
  * and consumer is created when missing, updated when a managed setting differs, and left as
  * it is otherwise; creates that race are resolved by comparing and updating. Nothing is
- * deleted or re-created: a stream whose retention or storage differs, or a consumer that
- * cannot be changed in place, is a TopologyConflictError that says what to do. Consumers no
+ * deleted or re-created, with one exception: a model consumer an earlier version left filtered
+ * to every tenant, on a server that cannot narrow it in place, is replaced while it has no job
+ * in flight (see replaceLegacyModelConsumer). A stream whose retention or storage differs, or a
+ * consumer that cannot be changed in place, is a TopologyConflictError that says what to do. Consumers no
  * configured model owns are reported in `unknownConsumers` and left alone.
  *
  * Uses nats-server 2.10+ features (metadata, filter updates) only when the server has them.
@@ -93,29 +96,40 @@ async function provisionOnce(
     filterUpdates: serverSupports(nc, 'consumerFilterUpdate'),
     logger: log,
   };
+  const subjects = createSubjects(options.subjectRoot);
   const consumers: ProvisionedTopology['consumers'] = [];
   for (let i = 0; i < plan.consumers.length; i += consumerParallelism) {
     const chunk = plan.consumers.slice(i, i + consumerParallelism);
     const done = await Promise.all(
-      chunk.map(async ({ model, config }) => ({
-        model,
-        name: config.durable_name,
-        filterSubject: config.filter_subject,
-        outcome: await ensureConsumer(jsm, plan.jobsStream, config, consumerOptions),
-      })),
+      chunk.map(async ({ model, config }) => {
+        if (!consumerOptions.filterUpdates) {
+          const legacy = subjects.jobsForModel(model);
+          await replaceLegacyModelConsumer(jsm, plan.jobsStream, config, legacy, log);
+        }
+        return {
+          model,
+          name: config.durable_name,
+          filterSubject: config.filter_subject,
+          outcome: await ensureConsumer(jsm, plan.jobsStream, config, consumerOptions),
+        };
+      }),
     );
     consumers.push(...done);
   }
 
   const known = new Set(consumers.map((consumer) => consumer.name));
-  const subjects = createSubjects(options.subjectRoot);
-  const isTenantBatchConsumer = (filter: string | undefined): boolean => {
+  const isTenantConsumer = (name: string, filter: string | undefined): boolean => {
     const parsed = subjects.parse(filter ?? '');
-    return parsed.ok && parsed.priority === 'batch' && options.models.includes(parsed.model);
+    return (
+      parsed.ok &&
+      parsed.kind === 'jobs' &&
+      options.models.includes(parsed.model) &&
+      name === tenantConsumerName(parsed.tenant, parsed.model, parsed.priority)
+    );
   };
   const unknownConsumers: string[] = [];
   for await (const info of jsm.consumers.list(plan.jobsStream)) {
-    if (!known.has(info.name) && !isTenantBatchConsumer(info.config.filter_subject)) {
+    if (!known.has(info.name) && !isTenantConsumer(info.name, info.config.filter_subject)) {
       unknownConsumers.push(info.name);
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BATCH_CONSUMER_IDLE_MS,
-  batchConsumerConfig,
+  TENANT_CONSUMER_IDLE_MS,
+  tenantConsumerConfig,
   planTopology,
   TopologyDefaults,
   type ManagedConsumerConfig,
@@ -50,7 +50,7 @@ describe('planTopology', () => {
         model: 'fast-triage-model',
         config: expect.objectContaining({
           durable_name: 'model-fast-triage-model',
-          filter_subject: 'llm.jobs.*.fast-triage-model',
+          filter_subject: 'llm.jobs.default.fast-triage-model',
           ack_policy: 'explicit',
           deliver_policy: 'all',
           ack_wait: nanos(300_000),
@@ -61,13 +61,14 @@ describe('planTopology', () => {
     ]);
   });
 
-  it('makes a tenant’s batch consumer from the model’s own, removed by the server when idle', () => {
+  it('makes a tenant’s lane consumers from the model’s own, removed by the server when idle', () => {
     const plan = planTopology(
       { ...base, maxAckPending: 50, subjectRoot: 't1.llm' },
       { metadata: true, exactDiscardNewBytes: true },
     );
     const own = plan.consumers[0]?.config as ManagedConsumerConfig;
-    expect(batchConsumerConfig(own, 'acme', 'fast-triage-model', 't1.llm')).toEqual({
+    const lane = { tenant: 'acme', model: 'fast-triage-model' };
+    expect(tenantConsumerConfig(own, { ...lane, priority: 'batch' }, 't1.llm')).toEqual({
       durable_name: 'batch-acme~fast-triage-model',
       description: 'Switchyard batch jobs of tenant acme for logical model "fast-triage-model"',
       filter_subject: 't1.llm.jobs.acme.fast-triage-model.batch',
@@ -77,17 +78,27 @@ describe('planTopology', () => {
       ack_wait: nanos(300_000),
       max_deliver: -1,
       max_ack_pending: 50,
-      inactive_threshold: nanos(BATCH_CONSUMER_IDLE_MS),
+      inactive_threshold: nanos(TENANT_CONSUMER_IDLE_MS),
       metadata: {
         'switchyard.model': 'fast-triage-model',
         'switchyard.priority': 'batch',
         'switchyard.tenant': 'acme',
       },
     });
-    const withoutMetadata = { ...own, metadata: undefined };
-    expect(batchConsumerConfig(withoutMetadata, 'acme', 'fast-triage-model')).not.toHaveProperty(
-      'metadata',
+    expect(tenantConsumerConfig(own, { ...lane, priority: 'interactive' }, 't1.llm')).toMatchObject(
+      {
+        durable_name: 'interactive-acme~fast-triage-model',
+        description:
+          'Switchyard interactive jobs of tenant acme for logical model "fast-triage-model"',
+        filter_subject: 't1.llm.jobs.acme.fast-triage-model',
+        max_ack_pending: 50,
+        metadata: { 'switchyard.priority': 'interactive', 'switchyard.tenant': 'acme' },
+      },
     );
+    const withoutMetadata = { ...own, metadata: undefined };
+    expect(
+      tenantConsumerConfig(withoutMetadata, { ...lane, priority: 'batch' }),
+    ).not.toHaveProperty('metadata');
   });
 
   it('caps each model at its own max_ack_pending, else the shared one (10,000 by default)', () => {
@@ -127,7 +138,7 @@ describe('planTopology', () => {
       'T1_LLM_ANSWERS',
       'T1_LLM_CANCELS',
     ]);
-    expect(plan.consumers[0]?.config.filter_subject).toBe('t1.llm.jobs.*.fast-triage-model');
+    expect(plan.consumers[0]?.config.filter_subject).toBe('t1.llm.jobs.default.fast-triage-model');
     expect(
       planTopology({ ...base, streamPrefix: '' }, { metadata: false, exactDiscardNewBytes: true })
         .jobsStream,

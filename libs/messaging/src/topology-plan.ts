@@ -10,12 +10,14 @@ import {
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import {
-  batchConsumerName,
   createSubjects,
+  DEFAULT_TENANT,
   modelConsumerName,
   streamNames,
+  tenantConsumerName,
   DEFAULT_SUBJECT_ROOT,
   USAGE_MAX_AGE_MS,
+  type JobPriority,
   type StreamKind,
 } from '@switchyard/contracts';
 
@@ -141,8 +143,9 @@ export interface StreamPlan {
 }
 
 /**
- * One wanted model consumer on the jobs stream: the model's interactive lane. Its batch lane
- * has a consumer per tenant, made by workers as tenants' batch jobs arrive (batchConsumerConfig).
+ * One wanted model consumer on the jobs stream: the interactive lane of tenant `default`. Every
+ * other tenant's interactive lane, and every tenant's batch lane, has a consumer of its own,
+ * made by workers as the tenant's jobs arrive (tenantConsumerConfig).
  */
 export interface ConsumerPlan {
   model: string;
@@ -288,8 +291,8 @@ export function planTopology(
     model,
     config: {
       durable_name: modelConsumerName(model),
-      description: `Switchyard interactive jobs of logical model ${JSON.stringify(model)}`,
-      filter_subject: subjects.jobsForModel(model),
+      description: `Switchyard interactive jobs of tenant ${DEFAULT_TENANT} for logical model ${JSON.stringify(model)}`,
+      filter_subject: subjects.jobs(DEFAULT_TENANT, model),
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       replay_policy: ReplayPolicy.Instant,
@@ -304,43 +307,44 @@ export function planTopology(
 }
 
 /**
- * How long a tenant's batch consumer may go without a pull before the server removes it. Workers
- * pull from it while the tenant's batch jobs wait, and make it again when new ones arrive; the
- * jobs are the stream's, so removing the consumer loses none.
+ * How long a tenant's consumer may go without a pull before the server removes it. Workers
+ * pull from it while the tenant's jobs wait (and keep a pull open on an interactive one), and
+ * make it again when new ones arrive; the jobs are the stream's, so removing the consumer loses
+ * none.
  */
-export const BATCH_CONSUMER_IDLE_MS = hour;
+export const TENANT_CONSUMER_IDLE_MS = hour;
 
 /**
- * The consumer of one tenant's batch lane of a model (see batchConsumerName): the settings of
- * the model's own consumer (AckWait, deliveries, max ack pending, as provisioning left them),
- * filtered to `<root>.jobs.<tenant>.<model>.batch`, removed by the server after
- * BATCH_CONSUMER_IDLE_MS without a pull. Pure; workers make it when they find the tenant's
- * batch jobs waiting.
+ * The consumer of one tenant's lane of a model (see tenantConsumerName): the settings of the
+ * model's own consumer (AckWait, deliveries, max ack pending, as provisioning left them),
+ * filtered to `<root>.jobs.<tenant>.<model>` (interactive) or `….batch`, removed by the server
+ * after TENANT_CONSUMER_IDLE_MS without a pull. Pure; workers make it when they find the
+ * tenant's jobs waiting.
  */
-export function batchConsumerConfig(
+export function tenantConsumerConfig(
   modelConsumer: Readonly<ConsumerConfig>,
-  tenant: string,
-  model: string,
+  lane: { tenant: string; model: string; priority: JobPriority },
   subjectRoot: string = DEFAULT_SUBJECT_ROOT,
 ): ManagedConsumerConfig {
+  const { tenant, model, priority } = lane;
   const metadata = modelConsumer.metadata;
   return {
-    durable_name: batchConsumerName(tenant, model),
-    description: `Switchyard batch jobs of tenant ${tenant} for logical model ${JSON.stringify(model)}`,
-    filter_subject: createSubjects(subjectRoot).jobs(tenant, model, 'batch'),
+    durable_name: tenantConsumerName(tenant, model, priority),
+    description: `Switchyard ${priority} jobs of tenant ${tenant} for logical model ${JSON.stringify(model)}`,
+    filter_subject: createSubjects(subjectRoot).jobs(tenant, model, priority),
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     replay_policy: ReplayPolicy.Instant,
     ack_wait: modelConsumer.ack_wait ?? nanos(30_000),
     max_deliver: modelConsumer.max_deliver ?? TopologyDefaults.maxDeliver,
     max_ack_pending: modelConsumer.max_ack_pending ?? TopologyDefaults.maxAckPending,
-    inactive_threshold: nanos(BATCH_CONSUMER_IDLE_MS),
+    inactive_threshold: nanos(TENANT_CONSUMER_IDLE_MS),
     ...(metadata === undefined
       ? {}
       : {
           metadata: {
             'switchyard.model': model,
-            'switchyard.priority': 'batch',
+            'switchyard.priority': priority,
             'switchyard.tenant': tenant,
           },
         }),

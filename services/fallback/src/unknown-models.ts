@@ -83,8 +83,8 @@ async function answerJob(
   options: UnknownModelsOptions,
 ): Promise<void> {
   const { nc, jsm, subjects, jobsStream, log } = options;
-  // The model's own consumer exists once a worker serves it (batch jobs too: workers then make
-  // the tenants' batch consumers).
+  // The model's own consumer exists once a worker serves it (every tenant's jobs too: workers
+  // then make the tenants' lane consumers).
   if (await consumerExists(jsm, jobsStream, modelConsumerName(model))) return;
   const jobId = jobIdOf(msg);
   const replyTo = readReplyTo(msg.headers);

@@ -53,7 +53,7 @@ export class ReadinessCheck {
         `stream:${stream}`,
         async () => (await this.manager()).streams.info(stream),
       ]),
-      // A model's batch lane has consumers per tenant, made by workers as batch jobs arrive.
+      // The model's own consumer (tenants' lanes have consumers workers make as jobs arrive).
       ...Object.keys(this.config.models).map((model): [string, () => Promise<unknown>] => {
         const consumer = modelConsumerName(model);
         return [

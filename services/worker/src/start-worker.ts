@@ -295,13 +295,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   };
 }
 
-/** The jobs of a consumer's model that wait undelivered: its own and its tenants' batch lanes. */
+/** The jobs of a consumer's model that wait undelivered: its own and its tenants' lanes. */
 async function jobsWaiting(
   jsm: JetStreamManager,
   stream: string,
   consumer: JobConsumer,
 ): Promise<number> {
-  const names = [consumer.consumerName, ...consumer.batchConsumerNames];
+  const names = [consumer.consumerName, ...consumer.tenantConsumerNames];
   const pending = await Promise.all(
     names.map((name) =>
       jsm.consumers.info(stream, name).then(

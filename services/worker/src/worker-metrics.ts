@@ -80,7 +80,7 @@ export class WorkerMetrics {
     meter
       .createObservableGauge('switchyard_consumer_pending', {
         description:
-          'Jobs waiting in a consumer of a model (its own, or a tenant’s batch consumer), as of its last delivery to this worker',
+          'Jobs waiting in a consumer of a model (its own, or one of a tenant’s lanes), as of its last delivery to this worker',
       })
       .addCallback((result) => {
         for (const { model, consumer, jobs } of this.pending.values()) {

@@ -1,7 +1,12 @@
 import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { createSubjects, modelConsumerName, streamNames } from '@switchyard/contracts';
+import {
+  createSubjects,
+  modelConsumerName,
+  streamNames,
+  tenantConsumerName,
+} from '@switchyard/contracts';
 import { cooldownOptionsFrom, createCooldownTracker } from '@switchyard/limits';
 import { discoverServices } from '@switchyard/messaging';
 import type { Redis } from 'ioredis';
@@ -18,7 +23,7 @@ export interface PoolStatus {
 }
 
 /**
- * A consumer's counts from JetStream (a model's own, or a tenant's batch consumer of it), or
+ * A consumer's counts from JetStream (a model's own, or one of a tenant's lanes of it), or
  * `missing` when a model's consumer is not provisioned.
  */
 export type ConsumerStatus =
@@ -104,16 +109,21 @@ async function gatherConsumers(
       }
     }),
   );
-  // The batch lanes: a consumer per tenant whose batch jobs the workers found.
-  const batch: ConsumerStatus[] = [];
+  // The tenants' lanes: a consumer per tenant (and lane) whose jobs the workers found.
+  const tenants: ConsumerStatus[] = [];
   for await (const info of jsm.consumers.list(stream)) {
     const parsed = subjects.parse(info.config.filter_subject ?? '');
-    if (parsed.ok && parsed.priority === 'batch' && models.includes(parsed.model)) {
-      batch.push(counts(parsed.model, info));
+    if (
+      parsed.ok &&
+      parsed.kind === 'jobs' &&
+      models.includes(parsed.model) &&
+      info.name === tenantConsumerName(parsed.tenant, parsed.model, parsed.priority)
+    ) {
+      tenants.push(counts(parsed.model, info));
     }
   }
-  batch.sort((a, b) => a.model.localeCompare(b.model) || a.consumer.localeCompare(b.consumer));
-  return [...own, ...batch];
+  tenants.sort((a, b) => a.model.localeCompare(b.model) || a.consumer.localeCompare(b.consumer));
+  return [...own, ...tenants];
 }
 
 async function gatherDeployments(
