@@ -12,7 +12,9 @@ const tableOf: Readonly<Record<string, string>> = { azure: 'openai', cohere_chat
 
 /**
  * Bedrock's cross-region inference profile ids put a geography before the model id
- * (`us.anthropic.claude-…`, `eu.…`, `apac.…`); the on-demand price of the model id applies.
+ * (`us.anthropic.claude-…`, `eu.…`, `apac.…`, `global.…`). A profile the table lists is priced
+ * as listed (geographic profiles of recent Claude models cost 10% more); any other is priced
+ * as its model id, as the global profile is.
  */
 const bedrockGeoPrefix = /^(?:us|eu|apac|us-gov|jp|au|ca|global)\./;
 
@@ -37,8 +39,8 @@ export function overridePrice(pricing: DeploymentPricing): TokenPrice {
 /**
  * The price of a provider's model: the override when given, else the built-in table's entry
  * for exactly that name or one of its listed aliases (no prefix guessing: a dated snapshot
- * not listed may have another price; only a Bedrock inference profile's geography is
- * dropped), else undefined — the price is unknown.
+ * not listed may have another price; only a Bedrock inference profile not in the table is
+ * looked up again without its geography), else undefined — the price is unknown.
  */
 export function priceFor(
   provider: string,
@@ -46,9 +48,10 @@ export function priceFor(
   overrides?: DeploymentPricing,
 ): TokenPrice | undefined {
   if (overrides !== undefined) return overridePrice(overrides);
-  const model =
-    provider === 'bedrock' ? providerModel.replace(bedrockGeoPrefix, '') : providerModel;
-  return builtIn.get(tableOf[provider] ?? provider)?.get(model);
+  const models = builtIn.get(tableOf[provider] ?? provider);
+  const exact = models?.get(providerModel);
+  if (exact !== undefined || provider !== 'bedrock') return exact;
+  return models?.get(providerModel.replace(bedrockGeoPrefix, ''));
 }
 
 /**
