@@ -23,27 +23,50 @@ import { contractVersionSchema } from './version';
  * request hashes the same. The fallback router records the final error of a job whose
  * fallbacks are spent the same way (`answered`, no usage).
  */
-export const answerRecordSchema = z
-  .object({
-    v: contractVersionSchema,
-    job_id: jobIdSchema,
-    tenant: tenantIdSchema,
-    hop: z.int().nonnegative(),
-    outcome: z.enum(['answered', 'dead_lettered']),
-    reply: replyMessageSchema.optional(),
-    dead_letter: z.object({ error_type: errorTypeSchema, job: completionJobSchema }).optional(),
-    usage: z.array(usageEventSchema),
-    request_hash: requestHashSchema.optional(),
-    at: epochMsSchema,
-  })
-  .refine((record) => (record.outcome === 'answered') === (record.reply !== undefined), {
-    message: 'an answered record has a reply, a dead-lettered one none',
-    path: ['reply'],
-  })
-  .refine((record) => (record.outcome === 'dead_lettered') === (record.dead_letter !== undefined), {
-    message: 'a dead-lettered record has its dead letter',
-    path: ['dead_letter'],
-  })
-  .meta({ description: 'How a Switchyard job was settled, kept by job id' });
+const recordFields = z.object({
+  v: contractVersionSchema,
+  job_id: jobIdSchema,
+  tenant: tenantIdSchema,
+  hop: z.int().nonnegative(),
+  outcome: z.enum(['answered', 'dead_lettered']),
+  reply: replyMessageSchema.optional(),
+  dead_letter: z.object({ error_type: errorTypeSchema, job: completionJobSchema }).optional(),
+  usage: z.array(usageEventSchema),
+  request_hash: requestHashSchema.optional(),
+  at: epochMsSchema,
+});
+
+export const answerRecordSchema = withSettlementChecks(recordFields).meta({
+  description: 'How a Switchyard job was settled, kept by job id',
+});
 export type AnswerRecord = z.infer<typeof answerRecordSchema>;
 export type AnswerRecordInput = z.input<typeof answerRecordSchema>;
+
+/**
+ * A record's own fields, with its reply, dead letter and usage events taken as they are: what
+ * a writer checks of a record it built from parts that were checked where they were made (the
+ * provider's answer as it was read, the usage events as they are published). Reading a record
+ * checks all of it (answerRecordSchema).
+ */
+export const answerRecordEnvelopeSchema = withSettlementChecks(
+  recordFields.extend({
+    reply: z.unknown().optional(),
+    dead_letter: z.unknown().optional(),
+    usage: z.array(z.unknown()),
+  }),
+);
+
+/** An answered record has a reply, a dead-lettered one its dead letter, and neither the other. */
+function withSettlementChecks<
+  T extends z.ZodType<{ outcome: string; reply?: unknown; dead_letter?: unknown }>,
+>(schema: T) {
+  return schema
+    .refine((record) => (record.outcome === 'answered') === (record.reply !== undefined), {
+      message: 'an answered record has a reply, a dead-lettered one none',
+      path: ['reply'],
+    })
+    .refine(
+      (record) => (record.outcome === 'dead_lettered') === (record.dead_letter !== undefined),
+      { message: 'a dead-lettered record has its dead letter', path: ['dead_letter'] },
+    );
+}

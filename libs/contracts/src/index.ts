@@ -253,6 +253,7 @@ export {
 export { HeaderNames, type HeaderName } from './headers';
 export {
   answerRecordSchema,
+  answerRecordEnvelopeSchema,
   type AnswerRecord,
   type AnswerRecordInput,
 } from './answer-record.schema';

@@ -95,7 +95,8 @@ export function jobReplies(options: JobRepliesOptions): JobReplies {
       'publishing a reply',
       () => publishReply(nc, replyTo, encoded.body, { js: streams, subjects, msgId, traceContext }),
       {
-        log: logger.child({ replyTo, msgId }),
+        log: logger,
+        context: { replyTo, msgId },
         ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
       },
     );

@@ -12,12 +12,13 @@ const maxRetryDelayMs = 2_000;
  * backoff for up to `retryMs`. Every write this is used for is idempotent (a `Nats-Msg-Id`),
  * so a write that was stored but not confirmed is stored once. Resolves true once stored;
  * false, after logging, when it still failed at the end or the message fails its contract
- * (an InvalidMessageError, which no retry can mend).
+ * (an InvalidMessageError, which no retry can mend). `context` goes into those log lines (it is
+ * not made into a child logger up front: most writes never log).
  */
 export async function retryDurably(
   what: string,
   write: () => Promise<unknown>,
-  options: { log: Logger; retryMs?: number },
+  options: { log: Logger; context?: Record<string, unknown>; retryMs?: number },
 ): Promise<boolean> {
   const giveUpAt = Date.now() + (options.retryMs ?? durableRetryMs);
   for (let attempt = 1; ; attempt++) {
@@ -26,10 +27,10 @@ export async function retryDurably(
       return true;
     } catch (error) {
       if (error instanceof InvalidMessageError || Date.now() >= giveUpAt) {
-        options.log.error({ err: error, attempt }, `${what} failed`);
+        options.log.error({ ...options.context, err: error, attempt }, `${what} failed`);
         return false;
       }
-      options.log.warn({ err: error, attempt }, `${what} failed; retrying`);
+      options.log.warn({ ...options.context, err: error, attempt }, `${what} failed; retrying`);
       const delay = Math.min(firstRetryDelayMs * 2 ** (attempt - 1), maxRetryDelayMs);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
