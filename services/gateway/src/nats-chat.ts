@@ -10,7 +10,7 @@ import type { HeaderBag } from './job-headers';
 import { bodyTooLarge, parseJsonBody } from './json-body';
 import { failureAnswer } from './openai-error';
 import { endRequestSpan, inRequestSpan } from './request-span';
-import { submitChat } from './submit-chat';
+import { submitChat } from './submit-job';
 
 /** What the NATS chat endpoint needs besides the gateway's context. */
 export interface NatsChatOptions {
