@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Ask Switchyard for a chat completion with a plain NATS request, in Python 3's standard
-library only: the NATS text protocol over a socket (CONNECT, SUB, HPUB, MSG/HMSG).
+"""Ask Switchyard for a chat completion or embeddings with a plain NATS request, in Python 3's
+standard library only: the NATS text protocol over a socket (CONNECT, SUB, HPUB, MSG/HMSG).
 
     ask.py [--server nats://127.0.0.1:4222] [--user U --password P] [--timeout 30]
            [--header 'x-switchyard-deadline-ms: 5000'] ... SUBJECT BODY
 
-SUBJECT is <root>.chat.<tenant>.<model token> (llm.chat.default.fast-triage-model), BODY an
-OpenAI chat-completions request as JSON. The answer arrives on an inbox of the tenant,
+SUBJECT is <root>.chat.<tenant>.<model token> (llm.chat.default.fast-triage-model) with BODY an
+OpenAI chat-completions request as JSON, or <root>.embeddings.<tenant>.<model token> with BODY
+an OpenAI embeddings request (the answer is OpenAI's list of embeddings). The answer arrives on
+an inbox of the tenant,
 _INBOX.<tenant>.<random> (the only reply subject Switchyard answers). Each message of the
 answer is printed as one JSON line: {"headers": {...}, "body": <the JSON body, or null>}.
 A streamed answer is one message per chunk, then an empty message (Switchyard-Stream: end);
@@ -78,7 +80,7 @@ def next_message(sock, buf):
 
 
 def main():
-    args = argparse.ArgumentParser(description="a plain NATS chat request to Switchyard")
+    args = argparse.ArgumentParser(description="a plain NATS request to Switchyard")
     args.add_argument("--server", default="nats://127.0.0.1:4222")
     args.add_argument("--user")
     args.add_argument("--password")

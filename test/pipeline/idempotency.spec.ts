@@ -18,7 +18,11 @@ describe('pipeline: a job id chosen by the caller is an idempotency key', () => 
   beforeAll(async () => {
     servers = await startPipelineServers();
     install = createInstallation(servers, 'pipe-idem', {
-      models: { triage: 'openai', strict: 'openai' },
+      models: {
+        triage: 'openai',
+        strict: 'openai',
+        embed: [{ provider: 'openai', model: 'text-embedding-3-small' }],
+      },
       router: '{ num_retries: 0, allowed_fails: 100, cooldown_time: 1 }',
       nats: 'duplicate_window_seconds: 1',
     });
@@ -93,5 +97,30 @@ describe('pipeline: a job id chosen by the caller is an idempotency key', () => 
     expect(again).toBeInstanceOf(ContentPolicyError);
     expect((again as ContentPolicyError).message).toBe((first as ContentPolicyError).message);
     expect(calls('strict') - before).toBe(1);
+  });
+
+  it('answers an embeddings job id submitted again from its record, and refuses it for other input', async () => {
+    const before = calls('embed');
+    const embed = (input: string) =>
+      pipeline.client.embeddings.create({
+        model: 'embed',
+        input,
+        dimensions: 4,
+        switchyard: { job_id: 'idem-embed' },
+      });
+    const [first, second] = await Promise.all([embed('red train'), embed('red train')]);
+    const again = await embed('red train');
+    for (const answer of [second, again]) {
+      expect(answer.data).toEqual(first.data);
+      expect(answer.switchyard).toMatchObject({
+        job_id: 'idem-embed',
+        cost_usd: first.switchyard.cost_usd,
+      });
+    }
+    await expect(embed('green train')).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+      status: 409,
+    });
+    expect(calls('embed') - before).toBe(1);
   });
 });

@@ -16,17 +16,32 @@ import { simDeployment } from '../providers/conformance-deployments';
 export const quietLogger = createLogger({ name: 'pipeline-spec', level: 'silent' });
 
 /** The providers the pipeline tests run deployments on. */
-export type PipelineProvider = 'openai' | 'anthropic' | 'gemini';
+export type PipelineProvider = 'openai' | 'anthropic' | 'gemini' | 'cohere' | 'bedrock';
 
-const providerModel: Record<
+/**
+ * The `litellm_params` flow entries of a deployment of `provider` on the simulator deployment
+ * `simName`: its model (`model`, else the provider's default) and credentials (an API key;
+ * Bedrock's AWS keys, signed with SigV4 and checked by the simulator against sim-secret).
+ */
+const providerParams: Record<
   PipelineProvider,
   (simUrl: string, simName: string, model?: string) => string
 > = {
-  openai: (sim, name, model = 'gpt-4o-mini') => `openai/${model}, api_base: "${sim}/d/${name}/v1"`,
+  openai: (sim, name, model = 'gpt-4o-mini') =>
+    `model: openai/${model}, api_base: "${sim}/d/${name}/v1", api_key: sim-key`,
   anthropic: (sim, name, model = 'claude-3-5-haiku-20241022') =>
-    `anthropic/${model}, api_base: "${sim}/d/${name}"`,
+    `model: anthropic/${model}, api_base: "${sim}/d/${name}", api_key: sim-key`,
   gemini: (sim, name, model = 'gemini-2.0-flash') =>
-    `gemini/${model}, api_base: "${sim}/d/${name}"`,
+    `model: gemini/${model}, api_base: "${sim}/d/${name}", api_key: sim-key`,
+  cohere: (sim, name, model = 'command-a-03-2025') =>
+    `model: cohere/${model}, api_base: "${sim}/d/${name}/cohere", api_key: sim-key`,
+  bedrock: (sim, name, model = 'anthropic.claude-3-5-haiku-20241022-v1:0') =>
+    [
+      `model: bedrock/${model}`,
+      `aws_bedrock_runtime_endpoint: "${sim}/d/${name}/bedrock"`,
+      'aws_access_key_id: AKIDSIMULATOR, aws_secret_access_key: sim-secret',
+      'aws_region_name: us-east-1',
+    ].join(', '),
 };
 
 /** The servers of one suite: nats-server, redis-server and the provider simulator. */
@@ -57,7 +72,7 @@ export async function startPipelineServers(): Promise<PipelineServers> {
 /** One deployment of a logical model: its provider and extra `litellm_params` entries. */
 export interface PipelineDeployment {
   provider: PipelineProvider;
-  /** The provider's model. @defaultValue gpt-4o-mini, claude-3-5-haiku-20241022, gemini-2.0-flash */
+  /** The provider's model. @defaultValue each provider's chat model in providerParams */
   model?: string;
   /** Extra `litellm_params` as YAML flow entries, e.g. `rpm: 60, timeout: 3`. */
   params?: string;
@@ -108,7 +123,7 @@ export function createInstallation(
     (typeof deployments === 'string' ? [{ provider: deployments }] : deployments).flatMap(
       ({ provider, model: name, params, modelInfo }: PipelineDeployment, index) => [
         `  - model_name: ${model}`,
-        `    litellm_params: { model: ${providerModel[provider](servers.sim.url, simName(model, index), name)}, api_key: sim-key${params === undefined ? '' : `, ${params}`} }`,
+        `    litellm_params: { ${providerParams[provider](servers.sim.url, simName(model, index), name)}${params === undefined ? '' : `, ${params}`} }`,
         ...(modelInfo === undefined ? [] : [`    model_info: { ${modelInfo} }`]),
       ],
     ),

@@ -27,7 +27,11 @@ describe('one trace per job, from the producer through retries and a fallback to
     provider.register();
     servers = await startPipelineServers();
     install = createInstallation(servers, 'pipe-trace', {
-      models: { limited: 'openai', backup: 'anthropic' },
+      models: {
+        limited: 'openai',
+        backup: 'anthropic',
+        embed: [{ provider: 'openai', model: 'text-embedding-3-small' }],
+      },
       router:
         '{ num_retries: 1, allowed_fails: 100, cooldown_time: 1, fallbacks: [{ limited: [backup] }] }',
     });
@@ -102,5 +106,57 @@ describe('one trace per job, from the producer through retries and a fallback to
       'gen_ai.usage.output_tokens': result.usage.completion_tokens,
     });
     expect(calls[2]?.parentSpanContext?.spanId).toBe(backup?.spanContext().spanId);
+  });
+
+  it('gives every embeddings call its own `embeddings <provider model>` client span', async () => {
+    servers.sim.addFaults([
+      { deployment: install.simName('embed'), fault: 'rate_limit; retry_after=1', count: 1 },
+    ]);
+    const jobId = `traced-embed-${Date.now()}`;
+    const result = await pipeline.client.embeddings.create({
+      model: 'embed',
+      input: ['red train', 'green train'],
+      dimensions: 8,
+      switchyard: { job_id: jobId },
+    });
+    expect(result.data).toHaveLength(2);
+    const deadline = Date.now() + 5_000;
+    const ended = () =>
+      exporter
+        .getFinishedSpans()
+        .filter(
+          (span) => span.name === 'process embed' && span.attributes['switchyard.job.id'] === jobId,
+        );
+    while (ended().length < 2) {
+      if (Date.now() > deadline)
+        throw new Error('the process spans of the embeddings job never ended');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const processes = ended();
+    const traceId = processes[0]?.spanContext().traceId;
+    const calls = exporter
+      .getFinishedSpans()
+      .filter((span) => span.spanContext().traceId === traceId && span.kind === SpanKind.CLIENT);
+    expect(calls.map((span) => span.name)).toEqual([
+      'embeddings text-embedding-3-small',
+      'embeddings text-embedding-3-small',
+    ]);
+    const common = {
+      'gen_ai.operation.name': 'embeddings',
+      'gen_ai.system': 'openai',
+      'gen_ai.request.model': 'text-embedding-3-small',
+      'gen_ai.request.encoding_formats': ['float'],
+      'gen_ai.embeddings.dimension.count': 8,
+    };
+    expect(calls[0]?.attributes).toMatchObject({ ...common, 'error.type': 'rate_limit' });
+    expect(calls[1]?.attributes).toMatchObject({
+      ...common,
+      'gen_ai.usage.input_tokens': result.usage.prompt_tokens,
+    });
+    expect(calls[1]?.attributes['error.type']).toBeUndefined();
+    expect(calls.map((span) => span.parentSpanContext?.spanId)).toEqual(
+      processes.map((span) => span.spanContext().spanId),
+    );
+    expect(servers.sim.stats().deployments[install.simName('embed')]?.requests).toBe(2);
   });
 });

@@ -103,7 +103,11 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     };
     // `idle` is served by no running worker (no gemini pool here): its jobs wait in the queue.
     install = createInstallation(servers, 'tenancy', {
-      models: { chat: 'openai', idle: 'gemini' },
+      models: {
+        chat: 'openai',
+        embed: [{ provider: 'openai', model: 'text-embedding-3-small' }],
+        idle: 'gemini',
+      },
     });
     const configPath = join(dataDir, 'auth.conf');
     await writeFile(
@@ -311,6 +315,23 @@ describe('tenant isolation with the generated NATS authorization config', () => 
     expect(text).toBe(expected);
 
     expect(await tryPublish(acme, acmeErrors, subjects.chat('globex', 'chat'))).toBe('denied');
+  });
+
+  it('answers a tenant’s plain NATS embeddings request on its own subject, and refuses another tenant’s', async () => {
+    const subjects = createSubjects(install.prefix);
+    const answer = await acme.request(
+      subjects.embeddings('acme', 'embed'),
+      JSON.stringify({ input: 'acme embeds this', dimensions: 8 }),
+      { timeout: 20_000 },
+    );
+    expect(answer.headers).toBeUndefined();
+    const list = answer.json<{ object: string; data: { embedding: number[] }[] }>();
+    expect(list.object).toBe('list');
+    expect(list.data[0]?.embedding).toHaveLength(8);
+    expect(sim.calls({ key: 'acme embeds this' })).toHaveLength(1);
+    expect(await tryPublish(acme, acmeErrors, subjects.embeddings('globex', 'embed'))).toBe(
+      'denied',
+    );
   });
 
   it('runs a tenant’s batch end to end: its results land in, and are read from, its own subjects', async () => {

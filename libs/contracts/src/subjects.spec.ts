@@ -34,6 +34,26 @@ describe('subjects (default root llm)', () => {
     });
   });
 
+  it('builds the embeddings request subjects: per tenant and model, every tenant, a tenant', () => {
+    expect(subjects.embeddings(DEFAULT_TENANT, 'text-embed')).toBe(
+      'llm.embeddings.default.text-embed',
+    );
+    expect(subjects.embeddings('acme', 'openai/text-embedding-3-small')).toBe(
+      'llm.embeddings.acme.openai~2Ftext-embedding-3-small',
+    );
+    expect(subjects.embeddingsAll).toBe('llm.embeddings.*.*');
+    expect(subjects.embeddingsForTenant('acme')).toBe('llm.embeddings.acme.>');
+    expect(subjects.parse('llm.embeddings.acme.openai~2Ftext-embedding-3-small')).toEqual({
+      ok: true,
+      kind: 'embeddings',
+      tenant: 'acme',
+      model: 'openai/text-embedding-3-small',
+      priority: 'interactive',
+    });
+    expect(subjects.parse('llm.embeddings.acme.m.batch')).toMatchObject({ ok: false });
+    expect(() => subjects.embeddingsForTenant('a.b')).toThrow(SubjectError);
+  });
+
   it("knows a tenant's inboxes from every other subject", () => {
     expect(isTenantInbox('acme', '_INBOX.acme.abc')).toBe(true);
     expect(isTenantInbox('acme', '_INBOX.acme.abc.1')).toBe(true);
@@ -176,16 +196,14 @@ describe('subjects.parse', () => {
       fc.property(
         tenant,
         model,
-        fc.constantFrom('jobs', 'batch jobs', 'dlq', 'usage'),
+        fc.constantFrom('jobs', 'batch jobs', 'dlq', 'usage', 'chat', 'embeddings'),
         (t, m, kind) => {
           const subject =
             kind === 'jobs'
               ? subjects.jobs(t, m)
               : kind === 'batch jobs'
                 ? subjects.jobs(t, m, 'batch')
-                : kind === 'dlq'
-                  ? subjects.dlq(t, m)
-                  : subjects.usage(t, m);
+                : subjects[kind](t, m);
           expect(subjects.parse(subject)).toEqual({
             ok: true,
             kind: kind === 'batch jobs' ? 'jobs' : kind,
@@ -201,9 +219,12 @@ describe('subjects.parse', () => {
 
   it.each([
     ['nats.jobs.acme.m', 'does not start with "llm."'],
-    ['llm.jobs.acme', 'expected llm.<jobs|dlq|usage|chat>.<tenant>.<model token>'],
-    ['llm.jobs.acme.m.extra', 'expected llm.<jobs|dlq|usage|chat>.<tenant>.<model token>'],
-    ['llm.results.b1.x', '"results" is not one of jobs, dlq, usage, chat'],
+    ['llm.jobs.acme', 'expected llm.<jobs|dlq|usage|chat|embeddings>.<tenant>.<model token>'],
+    [
+      'llm.jobs.acme.m.extra',
+      'expected llm.<jobs|dlq|usage|chat|embeddings>.<tenant>.<model token>',
+    ],
+    ['llm.results.b1.x', '"results" is not one of jobs, dlq, usage, chat, embeddings'],
     ['llm.jobs.*.m', 'invalid tenant "*"'],
     ['llm.jobs.acme.>', 'contains ">"'],
     ['llm.jobs.acme.a~2e', 'two uppercase hex digits'],

@@ -11,13 +11,20 @@ export class SubjectError extends Error {
 }
 
 /**
- * The subject families that carry a tenant and a model: `<root>.<kind>.<tenant>.<model>`.
- * `chat` is the core-NATS request-reply subject the gateway answers (not stored).
+ * The plain NATS request subjects the gateway answers (core NATS request-reply, not stored),
+ * one per OpenAI API it takes over NATS: `<root>.chat.…` and `<root>.embeddings.…`.
  */
-export const ModelSubjectKinds = ['jobs', 'dlq', 'usage', 'chat'] as const;
+export const RequestSubjectKinds = ['chat', 'embeddings'] as const;
+export type RequestSubjectKind = (typeof RequestSubjectKinds)[number];
+
+/**
+ * The subject families that carry a tenant and a model: `<root>.<kind>.<tenant>.<model>`:
+ * the streams' jobs, dead letters and usage, and the {@link RequestSubjectKinds}.
+ */
+export const ModelSubjectKinds = ['jobs', 'dlq', 'usage', ...RequestSubjectKinds] as const;
 export type ModelSubjectKind = (typeof ModelSubjectKinds)[number];
 
-/** A jobs, dead-letter, usage or chat subject read back into its parts. */
+/** A jobs, dead-letter, usage, chat or embeddings subject read back into its parts. */
 export interface ParsedModelSubject {
   kind: ModelSubjectKind;
   tenant: string;
@@ -54,6 +61,15 @@ export interface SwitchyardSubjects {
   readonly chatAll: string;
   /** `<root>.chat.<tenant>.>`: the chat requests a tenant may send (for NATS permissions). */
   chatForTenant(tenant: string): string;
+  /**
+   * `<root>.embeddings.<tenant>.<model token>` (core NATS, not stored): a plain NATS request
+   * with an OpenAI embeddings body, answered by the gateway as a chat request is.
+   */
+  embeddings(tenant: string, model: string): string;
+  /** `<root>.embeddings.*.*`: every tenant's embeddings requests (the gateway's endpoint subject). */
+  readonly embeddingsAll: string;
+  /** `<root>.embeddings.<tenant>.>`: the embeddings requests a tenant may send (for NATS permissions). */
+  embeddingsForTenant(tenant: string): string;
   /**
    * `<root>.results.<tenant>.<batch>`: where a tenant's batch results and errors are collected
    * durably (the tenant token lets NATS permissions keep batches apart).
@@ -122,7 +138,8 @@ export interface SwitchyardSubjects {
     readonly cancels: string;
   };
   /**
-   * Reads a jobs, dead-letter or usage subject back into its tenant and model. Never throws:
+   * Reads a jobs, dead-letter, usage, chat or embeddings subject back into its tenant and model
+   * (the kind says which). Never throws:
    * a subject that is not one (wrong root or family, wrong number of tokens, an invalid tenant,
    * a model token that is not canonical) gives `ok: false` with the reason.
    */
@@ -239,6 +256,9 @@ export function createSubjects(root: string = DEFAULT_SUBJECT_ROOT): SwitchyardS
     chat: (tenant, model) => modelSubject('chat', tenant, model),
     chatAll: `${root}.chat.*.*`,
     chatForTenant: (tenant) => `${root}.chat.${checkTenant(tenant)}.>`,
+    embeddings: (tenant, model) => modelSubject('embeddings', tenant, model),
+    embeddingsAll: `${root}.embeddings.*.*`,
+    embeddingsForTenant: (tenant) => `${root}.embeddings.${checkTenant(tenant)}.>`,
     results: (tenant, batchId) => {
       if (!batchIdSchema.safeParse(batchId).success) {
         throw new SubjectError(

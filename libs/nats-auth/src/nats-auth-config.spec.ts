@@ -8,12 +8,13 @@ import {
 } from './index';
 
 describe('tenantPermissions', () => {
-  it('allows publishing only the tenant’s jobs, chat requests and cancels, and reading only its inboxes, batch results and budget events', () => {
+  it('allows publishing only the tenant’s jobs, chat and embeddings requests and cancels, and reading only its inboxes, batch results and budget events', () => {
     expect(tenantPermissions('acme', { subjectRoot: 'sy.llm' })).toEqual({
       publish: {
         allow: [
           'sy.llm.jobs.acme.>',
           'sy.llm.chat.acme.>',
+          'sy.llm.embeddings.acme.>',
           'sy.llm.cancel.acme.>',
           '$JS.API.STREAM.INFO.LLM_RESULTS',
           '$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.sy.llm.results.acme.>',
@@ -89,7 +90,7 @@ describe('servicePermissions', () => {
       expect.arrayContaining(['llm.jobs.>', 'llm.cancel.>']),
     );
     expect(allOf('gateway').subscribe).toEqual(
-      expect.arrayContaining(['_INBOX.*.>', 'llm.chat.*.*', 'llm.answers.>']),
+      expect.arrayContaining(['_INBOX.*.>', 'llm.chat.*.*', 'llm.embeddings.*.*', 'llm.answers.>']),
     );
     expect(allOf('gateway').publish).toContain('_INBOX.*.>');
     expect(allOf('worker').publish).toEqual(
@@ -135,7 +136,7 @@ describe('natsAuthConfig', () => {
       '    { user: "switchyard-admin", password: "adm", permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"] } } }',
     );
     expect(lines[4]).toBe(
-      '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.chat.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*", "$JS.API.DIRECT.GET.LLM_ANSWERS.llm.answers.acme.>"] }, subscribe: { allow: ["_INBOX.acme.>", "llm.events.budget.acme", "llm.answers.acme.>"] } } }',
+      '    { user: "acme", password: "a-pw", permissions: { publish: { allow: ["llm.jobs.acme.>", "llm.chat.acme.>", "llm.embeddings.acme.>", "llm.cancel.acme.>", "$JS.API.STREAM.INFO.LLM_RESULTS", "$JS.API.CONSUMER.CREATE.LLM_RESULTS.*.llm.results.acme.>", "$JS.API.CONSUMER.MSG.NEXT.LLM_RESULTS.*", "$JS.API.CONSUMER.INFO.LLM_RESULTS.*", "$JS.API.CONSUMER.DELETE.LLM_RESULTS.*", "$JS.API.DIRECT.GET.LLM_ANSWERS.llm.answers.acme.>"] }, subscribe: { allow: ["_INBOX.acme.>", "llm.events.budget.acme", "llm.answers.acme.>"] } } }',
     );
     expect(lines[5]).toMatch(/^ {4}\{ user: "globex-app", password: "\$2a\$11\$hash", /);
   });

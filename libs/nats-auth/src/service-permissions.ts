@@ -94,7 +94,8 @@ function follow(stream: string): string[] {
  * and to `$SRV.>`. Beyond that:
  * - `gateway`: submit and cancel jobs of any tenant (it authenticates tenants itself), read
  *   every tenant's inboxes, where the answers it relays arrive, and read the keys bucket;
- *   answer plain chat requests (`<root>.chat.*.*`) on the requester's inbox, a tenant inbox
+ *   answer plain chat and embeddings requests (`<root>.chat.*.*`, `<root>.embeddings.*.*`) on
+ *   the requester's inbox, a tenant inbox
  *   (the chunks of a streamed answer are many messages, more than `allow_responses` allows);
  *   follow answer records as they are stored (a job submitted again waits for the first's);
  *   use the files and batches buckets (`/v1/files`, `/v1/batches`);
@@ -145,7 +146,12 @@ export function servicePermissions(
         ...batchBuckets(options.streamPrefix),
       ],
       // Answer records as they are stored: a job submitted again waits for the first's.
-      subscribe: [tenantInboxes, subjects.chatAll, subjects.streamSubjects.answers],
+      subscribe: [
+        tenantInboxes,
+        subjects.chatAll,
+        subjects.embeddingsAll,
+        subjects.streamSubjects.answers,
+      ],
     },
     worker: {
       publish: [

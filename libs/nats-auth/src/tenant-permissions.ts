@@ -27,7 +27,8 @@ export class NatsAuthConfigError extends Error {
 /**
  * What a tenant's NATS user may do. Publish: its own jobs subject `<root>.jobs.<tenant>.>`
  * (the stream's acknowledgement is a reply, so no `$JS.API` subject is needed), its own plain
- * chat requests `<root>.chat.<tenant>.>` (the gateway answers on its inbox), and the
+ * chat and embeddings requests `<root>.chat.<tenant>.>` and `<root>.embeddings.<tenant>.>`
+ * (the gateway answers on its inbox), and the
  * cancellations of its own jobs `<root>.cancel.<tenant>.>` (workers match a cancel to a job by
  * tenant and id, so no tenant can cancel another's job). Subscribe: its own inboxes
  * `_INBOX.<tenant>.>` (see tenantInboxPrefix in @switchyard/contracts),
@@ -48,6 +49,7 @@ export function tenantPermissions(
       allow: [
         subjects.jobsForTenant(id),
         subjects.chatForTenant(id),
+        subjects.embeddingsForTenant(id),
         subjects.cancelForTenant(id),
         ...readOwnResults(subjects.resultsForTenant(id), streamNames(options.streamPrefix).results),
         // Its own jobs' recorded answers, by job id (a direct get names the subject).

@@ -11,7 +11,8 @@ export type {
   StreamSummary,
 } from './adapter';
 export { ProviderError, type ProviderErrorDetails } from './provider-error';
-export { completeChat, type ChatCallOptions } from './complete-chat';
+export { completeChat } from './complete-chat';
+export type { ChatCallOptions } from './provider-call';
 export { createEmbeddings, supportsEmbeddings } from './create-embeddings';
 export { EntraTokens, azureOpenAiScope } from './openai/providers/azure-entra';
 export { streamChat } from './stream-chat';

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { noteCallFailure } from './access-token';
-import { prepareRequest } from './prepare-request';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { AdapterContext, ProviderAdapter, ProviderChunk, StreamSummary } from './adapter';
-import type { ChatCallOptions } from './complete-chat';
-import { defaultProviderHttp, type ProviderExchange } from './http/provider-http';
-import { bodyExcerpt, errorFromResponse, MAX_ERROR_BODY_BYTES } from './http/response-body';
+import type { ProviderExchange } from './http/provider-http';
+import { bodyExcerpt, MAX_ERROR_BODY_BYTES } from './http/response-body';
+import { openProviderCall, type ChatCallOptions } from './provider-call';
 import { ProviderError } from './provider-error';
 import { SseParser } from './sse/sse-parser';
 import { recordProviderAnswer, startProviderSpan } from './provider-span';
@@ -63,7 +61,7 @@ export async function* streamChat(
   context: AdapterContext,
   options: ChatCallOptions = {},
 ): AsyncGenerator<ProviderChunk, void, undefined> {
-  const span = startProviderSpan(context, true);
+  const span = startProviderSpan(context, { name: 'chat', stream: true });
   const finishReasons = new Set<string>();
   try {
     for await (const chunk of sendStream(adapter, request, context, options)) {
@@ -95,22 +93,14 @@ async function* sendStream(
   options: ChatCallOptions,
 ): AsyncGenerator<ProviderChunk, void, undefined> {
   const deployment = context.deployment;
-  const { authed, httpRequest } = await prepareRequest(adapter, request, context, {
-    stream: true,
-  });
-  const http = options.http ?? defaultProviderHttp;
-  const exchange = await http.open(httpRequest, {
-    provider: deployment.provider,
-    timeoutMs: deployment.timeoutMs,
-    cutCode: 'stream_cut',
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const exchange = await openProviderCall(
+    adapter,
+    context,
+    options,
+    (authed) => adapter.buildRequest(request, authed, { stream: true }),
+    'stream_cut',
+  );
   try {
-    if (exchange.status < 200 || exchange.status > 299) {
-      const error = await errorFromResponse(adapter, exchange, options.signal);
-      noteCallFailure(authed, error);
-      throw error;
-    }
     if (notAStream.test(exchange.headers['content-type'] ?? '')) {
       await notAStreamError(exchange, deployment.provider);
     }

@@ -17,6 +17,8 @@ export const TraceAttributes = {
   genAiResponseFinishReasons: 'gen_ai.response.finish_reasons',
   genAiInputTokens: 'gen_ai.usage.input_tokens',
   genAiOutputTokens: 'gen_ai.usage.output_tokens',
+  genAiRequestEncodingFormats: 'gen_ai.request.encoding_formats',
+  genAiEmbeddingsDimensions: 'gen_ai.embeddings.dimension.count',
   errorType: 'error.type',
   serverAddress: 'server.address',
   jobId: 'switchyard.job.id',

@@ -2,6 +2,7 @@ import type { ChatCompletionCreateParams, SwitchyardJobOptions } from '@switchya
 import type { Caller } from './authenticate';
 import type { ChatRequest } from './chat-request';
 import type { JobHeaderOptions } from './job-headers';
+import type { JobRequest } from './job-request';
 
 /** What the Switchyard client is asked to do for one HTTP request. */
 export interface ClientCall<P = ChatCompletionCreateParams> {
@@ -17,7 +18,7 @@ export interface ClientCall<P = ChatCompletionCreateParams> {
  * `priority`; interactive without it). Pure apart from `now`.
  */
 export function clientCall<R extends object = ChatRequest['request']>(
-  chat: Omit<ChatRequest, 'request'> & { request: R },
+  chat: JobRequest<R>,
   options: JobHeaderOptions,
   caller: Caller,
   now: number,

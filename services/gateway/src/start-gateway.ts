@@ -18,7 +18,7 @@ import {
 } from '@switchyard/telemetry';
 import type { Redis } from 'ioredis';
 import { Authenticator, type KeyVerifier } from './authenticate';
-import { registerChatEndpoint } from './chat-endpoint';
+import { registerSwitchyardService } from './switchyard-service';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
@@ -60,7 +60,7 @@ export interface RunningGateway {
   /** `http://<host>:<port>`, without a trailing slash. */
   readonly url: string;
   /**
-   * Stops accepting connections and NATS chat requests, lets requests in flight finish for
+   * Stops accepting connections and plain NATS requests, lets requests in flight finish for
    * `graceMs`, aborts the rest (their jobs are cancelled) and closes the server.
    */
   close(graceMs?: number): Promise<void>;
@@ -73,9 +73,9 @@ function urlOf(address: AddressInfo): string {
 
 /**
  * Starts the OpenAI-compatible HTTP gateway (NestJS on Fastify): `/v1/chat/completions` (and
- * SSE), `/v1/models`, `/health/liveness`, `/health/readiness`, `/metrics`; and the `switchyard`
- * NATS micro service, whose `chat` endpoint answers plain NATS requests on
- * `<root>.chat.<tenant>.<model token>` (see nats-chat.ts). Jobs go out
+ * SSE), `/v1/embeddings`, `/v1/models`, `/health/liveness`, `/health/readiness`, `/metrics`;
+ * and the `switchyard` NATS micro service, whose `chat` and `embeddings` endpoints answer plain
+ * NATS requests on `<root>.chat|embeddings.<tenant>.<model token>` (see nats-request.ts). Jobs go out
  * through one Switchyard client per tenant on `nc`. It does not provision the topology (the
  * workers do); readiness says whether it is there. Without a `keys` option it opens the
  * installation's virtual keys bucket (creating it when missing).
@@ -158,7 +158,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     metadata: { url, subject_root: config.switchyard.nats.subjectRoot },
     stats: () => ({ in_flight: ctx.inFlight.size }),
   });
-  const chatService = await registerChatEndpoint(nc, ctx, {
+  const natsService = await registerSwitchyardService(nc, ctx, {
     subjects: createSubjects(config.switchyard.nats.subjectRoot),
     bodyLimit,
   });
@@ -168,7 +168,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url,
     close(graceMs = HttpLimits.shutdownGraceMs) {
       closed ??= (async () => {
-        await Promise.all([service.stop(), chatService.stop()]);
+        await Promise.all([service.stop(), natsService.stop()]);
         const closing = app.close();
         await ctx.inFlight.drain(graceMs);
         // Connections that served a stream or went idle after close began are closed here:

@@ -1,7 +1,6 @@
 import type { CompletionResult } from '@switchyard/contracts';
 import type { ClientContext } from '../client-context';
-import { errorFromWire } from '../errors/switchyard.error';
-import { publishClientJob } from '../publish-client-job';
+import { finalAnswer, sendJob } from '../send-job';
 import type {
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsNonStreaming,
@@ -9,9 +8,8 @@ import type {
   RequestOptions,
 } from './chat-params';
 import { ChunkStream } from './chunk-stream';
-import { ReplyInbox } from './reply-inbox';
 import { buildJob } from './build-job';
-import { answerOf, earlierRecord } from './earlier-answer';
+import { answerOf } from './earlier-answer';
 
 /** `client.chat.completions`: request-reply and streaming completions over NATS. */
 export class Completions {
@@ -50,42 +48,11 @@ export class Completions {
   ): Promise<ChunkStream | CompletionResult> {
     const timeoutMs = options.timeout ?? this.client.timeoutMs;
     const job = buildJob(params, { tenant: this.client.tenant, waitMs: timeoutMs });
-    const wait = { timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) };
-    if (job.request_hash !== undefined) {
-      // A job id the caller chose: a job already settled (or on its way) under it answers.
-      const earlier = await this.client.replies.record(job.id);
-      if (earlier !== null) return answerOf(await earlierRecord(this.client, job.id, wait), job);
-    }
-    const inbox = new ReplyInbox(this.client.nc, job.id, {
-      mux: this.client.replies,
-      timeoutMs,
-      cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    let stored;
-    try {
-      stored = await publishClientJob(this.client, job, inbox.subject);
-    } catch (error) {
-      inbox.close();
-      throw error;
-    }
-    if (stored.duplicate) {
-      // The stream already had this job id: its answers go to the first caller's inbox, so
-      // this caller waits for the job's answer record (and never cancels the job).
-      inbox.close();
-      return answerOf(await earlierRecord(this.client, job.id, wait), job);
-    }
-    if (params.stream === true) return new ChunkStream(job.id, inbox);
-    try {
-      for (;;) {
-        const event = await inbox.next();
-        if ('failure' in event) throw event.failure;
-        const { reply } = event;
-        if (reply.object === 'chat.completion') return reply;
-        if (reply.object === 'error') throw errorFromWire(reply.error, reply.switchyard.job_id);
-      }
-    } finally {
-      inbox.close();
-    }
+    const sent = await sendJob(this.client, job, options, (record) => answerOf(record, job));
+    if ('earlier' in sent) return sent.earlier;
+    if (params.stream === true) return new ChunkStream(job.id, sent.inbox);
+    return finalAnswer(sent.inbox, (reply) =>
+      reply.object === 'chat.completion' ? reply : undefined,
+    );
   }
 }

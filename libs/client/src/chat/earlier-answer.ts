@@ -4,6 +4,7 @@ import {
   type AnswerRecord,
   type CompletionJobInput,
   type CompletionResult,
+  type ReplyMessage,
 } from '@switchyard/contracts';
 import type { ClientContext } from '../client-context';
 import { AbortError, ConflictError, TimeoutError, errorFromWire } from '../errors/switchyard.error';
@@ -15,16 +16,15 @@ export interface EarlierAnswerWait {
 }
 
 /**
- * The answer a job submitted again under its id gets: the earlier job's final answer, as its
- * record says (a result, or the error it failed with, thrown). Refused with a ConflictError
- * when the id was used for another request (`idempotency_key_reused`: the fingerprints of
- * the two requests differ) or the earlier job was a stream (`stream_not_replayable`: its text
- * went to its first caller in chunks; the record keeps only the last).
+ * The final reply recorded for a job submitted again under its id: a result is returned (for
+ * the caller to check its kind), an error reply thrown as the SwitchyardError subclass of its
+ * type. Refused with a ConflictError when the id was used for another request
+ * (`idempotency_key_reused`: the fingerprints of the two requests differ).
  */
-export function answerOf(
+export function recordedReply(
   record: AnswerRecord,
-  job: CompletionJobInput & { id: string },
-): CompletionResult {
+  job: { id: string; request_hash?: string | undefined },
+): Exclude<ReplyMessage, { object: 'error' }> | undefined {
   if (record.request_hash !== job.request_hash) {
     throw new ConflictError(
       makeError(
@@ -37,6 +37,20 @@ export function answerOf(
   }
   const reply = record.reply;
   if (reply?.object === 'error') throw errorFromWire(reply.error, job.id);
+  return reply;
+}
+
+/**
+ * The answer a chat job submitted again under its id gets: the earlier job's final answer, as
+ * its record says (see recordedReply). Refused with a ConflictError `stream_not_replayable` when
+ * the earlier job was a stream (its text went to its first caller in chunks; the record keeps
+ * only the last).
+ */
+export function answerOf(
+  record: AnswerRecord,
+  job: CompletionJobInput & { id: string },
+): CompletionResult {
+  const reply = recordedReply(record, job);
   if (reply?.object !== 'chat.completion') {
     throw new ConflictError(
       makeError(

@@ -2,10 +2,9 @@ import { makeError, type AnswerRecord, type EmbeddingsResult } from '@switchyard
 import type { ClientContext } from '../client-context';
 import { buildEmbeddingsJob, type EmbeddingsCreateParams } from '../chat/build-job';
 import type { RequestOptions } from '../chat/chat-params';
-import { earlierRecord } from '../chat/earlier-answer';
-import { ReplyInbox } from '../chat/reply-inbox';
-import { ConflictError, ServerError, errorFromWire } from '../errors/switchyard.error';
-import { publishClientJob } from '../publish-client-job';
+import { recordedReply } from '../chat/earlier-answer';
+import { ServerError } from '../errors/switchyard.error';
+import { finalAnswer, sendJob } from '../send-job';
 
 /** `client.embeddings`: embeddings over NATS, through the same queue as chat completions. */
 export class Embeddings {
@@ -24,41 +23,12 @@ export class Embeddings {
   ): Promise<EmbeddingsResult> {
     const timeoutMs = options.timeout ?? this.client.timeoutMs;
     const job = buildEmbeddingsJob(params, { tenant: this.client.tenant, waitMs: timeoutMs });
-    const wait = { timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) };
-    if (job.request_hash !== undefined) {
-      const earlier = await this.client.replies.record(job.id);
-      if (earlier !== null)
-        return embeddingsOf(await earlierRecord(this.client, job.id, wait), job);
-    }
-    const inbox = new ReplyInbox(this.client.nc, job.id, {
-      mux: this.client.replies,
-      timeoutMs,
-      cancelSubject: this.client.subjects.cancel(this.client.tenant, job.id),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    const sent = await sendJob(this.client, job, options, (record) => embeddingsOf(record, job));
+    if ('earlier' in sent) return sent.earlier;
+    return finalAnswer(sent.inbox, (reply) => {
+      if (reply.object === 'list') return reply;
+      throw unexpectedReply(job.id, reply.object);
     });
-    let stored;
-    try {
-      stored = await publishClientJob(this.client, job, inbox.subject);
-    } catch (error) {
-      inbox.close();
-      throw error;
-    }
-    if (stored.duplicate) {
-      inbox.close();
-      return embeddingsOf(await earlierRecord(this.client, job.id, wait), job);
-    }
-    try {
-      for (;;) {
-        const event = await inbox.next();
-        if ('failure' in event) throw event.failure;
-        const { reply } = event;
-        if (reply.object === 'list') return reply;
-        if (reply.object === 'error') throw errorFromWire(reply.error, reply.switchyard.job_id);
-        throw unexpectedReply(job.id, reply.object);
-      }
-    } finally {
-      inbox.close();
-    }
   }
 }
 
@@ -74,18 +44,7 @@ function embeddingsOf(
   record: AnswerRecord,
   job: { id: string; request_hash?: string | undefined },
 ): EmbeddingsResult {
-  if (record.request_hash !== job.request_hash) {
-    throw new ConflictError(
-      makeError(
-        'conflict',
-        'idempotency_key_reused',
-        `job id ${job.id} was already used for another request; use a new id for a new request`,
-      ),
-      job.id,
-    );
-  }
-  const reply = record.reply;
-  if (reply?.object === 'error') throw errorFromWire(reply.error, job.id);
+  const reply = recordedReply(record, job);
   if (reply?.object !== 'list') throw unexpectedReply(job.id, reply?.object ?? 'nothing');
   return reply;
 }

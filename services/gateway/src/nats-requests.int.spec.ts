@@ -1,9 +1,10 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { createSubjects, tenantInboxPrefix } from '@switchyard/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { createSubjects, streamNames, tenantInboxPrefix } from '@switchyard/contracts';
 import { closeNats, connectNats, discoverServices } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatService } from './chat-endpoint';
+import { SwitchyardService } from './switchyard-service';
 import {
   specMessages,
   startSpecGateway,
@@ -13,7 +14,7 @@ import {
 
 const logger = createLogger({ name: 'nats-chat-spec', level: 'silent' });
 
-describe('the chat endpoint of the switchyard NATS micro service (no workers)', () => {
+describe('the chat and embeddings endpoints of the switchyard NATS micro service (no workers)', () => {
   let servers: Awaited<ReturnType<typeof startSpecServers>>;
   let gw: SpecGateway;
   /** A connection whose inboxes are tenant `default`'s, as a tenant's must be. */
@@ -21,7 +22,7 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
 
   beforeAll(async () => {
     servers = await startSpecServers();
-    gw = await startSpecGateway(servers, { label: 'nats-chat' });
+    gw = await startSpecGateway(servers, { label: 'nats-requests' });
     tenant = await connectNats({
       servers: servers.nats.url,
       name: 'tenant-default',
@@ -36,7 +37,7 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
   });
 
   const stats = async () => {
-    const [found] = await discoverServices(gw.nc, { name: ChatService.name, timeoutMs: 500 });
+    const [found] = await discoverServices(gw.nc, { name: SwitchyardService.name, timeoutMs: 500 });
     return found;
   };
 
@@ -68,7 +69,45 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
     expect(after.refused_replies - before.refused_replies).toBe(2);
   });
 
-  it('shows in nats micro info and stats: the chat endpoint, its subject, queue group and counts', async () => {
+  it('answers an embeddings request for an unknown model with a 404, sending no job', async () => {
+    const subjects = createSubjects(gw.prefix);
+    const answer = await tenant.request(
+      subjects.embeddings('default', 'no-such-embedder'),
+      JSON.stringify({ input: 'blue train' }),
+      { timeout: 5_000 },
+    );
+    expect(answer.headers?.get('Nats-Service-Error-Code')).toBe('404');
+    const body = answer.json<{ error: { type: string; code: string; param: string } }>();
+    expect(body.error).toMatchObject({
+      type: 'not_found_error',
+      code: 'model_not_found',
+      param: 'model',
+    });
+    expect(answer.headers?.get('Nats-Service-Error')).toContain('"no-such-embedder"');
+    // Nothing was queued for it: the jobs stream holds no message of the tenant.
+    const jsm = await jetstreamManager(gw.nc);
+    const info = await jsm.streams.info(streamNames(gw.prefix).jobs, {
+      subjects_filter: subjects.jobsForTenant('default'),
+    });
+    expect(info.state.messages).toBe(0);
+    // An embeddings body sent to the chat endpoint is refused by the chat schema, and the
+    // reverse by the embeddings schema: each endpoint reads its own API.
+    const onChat = await tenant.request(
+      subjects.chat('default', 'alpha'),
+      JSON.stringify({ input: 'blue train' }),
+      { timeout: 5_000 },
+    );
+    expect(onChat.headers?.get('Nats-Service-Error-Code')).toBe('400');
+    const onEmbeddings = await tenant.request(
+      subjects.embeddings('default', 'alpha'),
+      JSON.stringify({ messages: specMessages }),
+      { timeout: 5_000 },
+    );
+    expect(onEmbeddings.headers?.get('Nats-Service-Error-Code')).toBe('400');
+    expect(onEmbeddings.json<{ error: { param: string } }>().error.param).toBe('input');
+  });
+
+  it('shows in nats micro info and stats: both endpoints, their subjects, queue group and counts', async () => {
     const found = await stats();
     expect(found?.info).toMatchObject({
       name: 'switchyard',
@@ -81,16 +120,34 @@ describe('the chat endpoint of the switchyard NATS micro service (no workers)', 
         queue_group: 'switchyard',
       }),
     );
+    expect(found?.info.endpoints).toContainEqual(
+      expect.objectContaining({
+        name: 'embeddings',
+        subject: `${gw.prefix}.embeddings.*.*`,
+        queue_group: 'switchyard',
+      }),
+    );
     const chat = found?.stats?.endpoints?.find((e) => e.name === 'chat');
-    expect(chat?.num_requests).toBe(4);
+    expect(chat?.num_requests).toBe(5);
     expect(chat?.data).toEqual({
       in_flight: 0,
-      answered: 1,
-      errors: 1,
+      answered: 2,
+      errors: 2,
       refused_replies: 2,
       bad_subjects: 1,
-      by_status: { '413': 1 },
+      by_status: { '400': 1, '413': 1 },
     });
+    const embeddings = found?.stats?.endpoints?.find((e) => e.name === 'embeddings');
+    expect(embeddings?.num_requests).toBe(2);
+    expect(embeddings?.data).toEqual({
+      in_flight: 0,
+      answered: 2,
+      errors: 2,
+      refused_replies: 0,
+      bad_subjects: 0,
+      by_status: { '400': 1, '404': 1 },
+    });
+    expect(found?.status).toEqual({ chat: chat?.data, embeddings: embeddings?.data });
   });
 
   it('answers 503 past the in-flight limit, and gateway_stopping to a request a stopping gateway aborts', async () => {

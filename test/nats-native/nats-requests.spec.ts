@@ -21,6 +21,7 @@ import {
   startGatewayStack,
   type GatewayStack,
 } from '../gateway/gateway-stack.test-support';
+import { readUsageEvents } from '../cluster/usage-events.test-support';
 import { askWithPython, type AskedMessage } from './ask-python.test-support';
 
 interface Completion {
@@ -35,6 +36,14 @@ interface Chunk {
   choices: { delta: { content?: string | null } }[];
   usage?: { total_tokens: number } | null;
   switchyard: { seq: number; final?: boolean; job_id: string };
+}
+
+interface EmbeddingsList {
+  object: string;
+  model: string;
+  data: { object: string; index: number; embedding: number[] | string }[];
+  usage: { prompt_tokens: number; total_tokens: number };
+  switchyard: { job_id: string; cost_usd: number | null };
 }
 
 interface ErrorBody {
@@ -73,9 +82,17 @@ describe('a plain NATS request from a Python standard-library client', () => {
   beforeAll(async () => {
     tracing.register();
     // `idle` is served by a gemini pool this suite never starts: its jobs wait in the queue.
-    stack = await startGatewayStack('nats-chat', { models: { chat: 'openai', idle: 'gemini' } }, [
-      'openai',
-    ]);
+    stack = await startGatewayStack(
+      'nats-requests',
+      {
+        models: {
+          chat: 'openai',
+          embed: [{ provider: 'openai', model: 'text-embedding-3-small' }],
+          idle: 'gemini',
+        },
+      },
+      ['openai'],
+    );
     subjects = createSubjects(stack.install.prefix);
     server = stack.servers.nats.url;
   });
@@ -154,6 +171,89 @@ describe('a plain NATS request from a Python standard-library client', () => {
     const span = await endedSpan('nats chat no-such-model');
     expect(span.attributes['http.response.status_code']).toBe(404);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('gets OpenAI’s list of embeddings: one job through JetStream, one provider call, one usage event', async () => {
+    const text = uniquePrompt();
+    const asked = await askWithPython(server, subjects.embeddings('default', 'embed'), {
+      input: text,
+      dimensions: 16,
+    });
+    expect(asked.status).toBe(0);
+    expect(asked.messages).toHaveLength(1);
+    const [message] = asked.messages as [AskedMessage];
+    expect(message.headers).toEqual({});
+    const list = message.body as EmbeddingsList;
+    expect(list.object).toBe('list');
+    expect(list.model).toBe('embed');
+    expect(list.data).toHaveLength(1);
+    const vector = list.data[0]?.embedding as number[];
+    expect(vector).toHaveLength(16);
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+    const calls = stack.servers.sim.calls({ key: text });
+    expect(calls.map((call) => call.outcome)).toEqual(['completed']);
+    expect(list.usage.prompt_tokens).toBe(calls[0]?.promptTokens);
+    const { events } = await readUsageEvents(stack.pipeline.nc, stack.install.prefix);
+    const billed = events.filter((event) => event.job_id === list.switchyard.job_id);
+    expect(billed).toHaveLength(1);
+    expect(billed[0]).toMatchObject({
+      tenant: 'default',
+      model: 'embed',
+      prompt_tokens: list.usage.prompt_tokens,
+      completion_tokens: 0,
+    });
+    // text-embedding-3-small: $0.02 per 1M tokens.
+    expect(billed[0]?.cost_usd).toBeCloseTo((list.usage.prompt_tokens * 0.02) / 1e6, 12);
+    expect(list.switchyard.cost_usd).toBe(billed[0]?.cost_usd);
+    const jsm = await jetstreamManager(stack.pipeline.nc);
+    const record = await jsm.streams.getMessage(streamNames(stack.install.prefix).answers, {
+      last_by_subj: subjects.answers('default', list.switchyard.job_id),
+    });
+    expect(record?.json<{ reply: { object: string } }>().reply.object).toBe('list');
+    const span = await endedSpan('nats embeddings embed');
+    expect(span.kind).toBe(SpanKind.SERVER);
+    expect(span.attributes['http.response.status_code']).toBe(200);
+  });
+
+  it('gets base64 embeddings, and errors with the Nats-Service-Error headers, on the embeddings subject', async () => {
+    const text = uniquePrompt();
+    const asked = await askWithPython(server, subjects.embeddings('default', 'embed'), {
+      model: 'embed',
+      input: [text, text],
+      encoding_format: 'base64',
+    });
+    expect(asked.status).toBe(0);
+    const list = (asked.messages[0] as AskedMessage).body as EmbeddingsList;
+    expect(list.data.map((item) => [item.index, typeof item.embedding])).toEqual([
+      [0, 'string'],
+      [1, 'string'],
+    ]);
+    // 1,536 little-endian float32s.
+    expect(Buffer.from(list.data[0]?.embedding as string, 'base64')).toHaveLength(1536 * 4);
+    expect(stack.servers.sim.calls({ key: `${text}\n${text}` })).toHaveLength(1);
+
+    for (const [body, status, code] of [
+      [{ input: [] }, 400, 'invalid_field'],
+      [{ model: 'chat', input: 'x' }, 400, 'model_mismatch'],
+    ] as const) {
+      const refused = await askWithPython(server, subjects.embeddings('default', 'embed'), body);
+      expect(refused.status).toBe(1);
+      const [message] = refused.messages as [AskedMessage];
+      const error = (message.body as ErrorBody).error;
+      expect(error.code).toBe(code);
+      expect(message.headers).toEqual({
+        'Nats-Service-Error-Code': String(status),
+        'Nats-Service-Error': error.message,
+      });
+    }
+    const unknown = await askWithPython(
+      server,
+      subjects.embeddings('default', 'no-such-embedder'),
+      { input: 'x' },
+    );
+    expect(unknown.status).toBe(1);
+    expect((unknown.messages[0]?.body as ErrorBody).error.code).toBe('model_not_found');
+    expect(unknown.messages[0]?.headers['Nats-Service-Error-Code']).toBe('404');
   });
 
   it('gets a 504 timeout error it can read when the deadline passes before an answer', async () => {
