@@ -47,6 +47,20 @@ export interface AwsCredentials {
 }
 
 /**
+ * A profile of the AWS shared files a Bedrock deployment signs with (`aws_profile_name`, else
+ * AWS_PROFILE, else `default`). Config checks at start-up that it exists and holds credentials;
+ * the worker resolves them from the files at call time, again before they expire.
+ */
+export interface AwsProfileRef {
+  /** The profile's name: `[name]` in the credentials file, `[profile name]` in the config file. */
+  readonly name: string;
+  /** AWS_SHARED_CREDENTIALS_FILE, else `~/.aws/credentials`. */
+  readonly credentialsFile: string;
+  /** AWS_CONFIG_FILE, else `~/.aws/config`. */
+  readonly configFile: string;
+}
+
+/**
  * A Google credentials JSON as Google writes it (a service account key file, or another kind
  * google-auth-library reads, such as `authorized_user`), handed to google-auth-library as it is.
  * Holds secrets (`private_key`): never log it unredacted.
@@ -101,11 +115,17 @@ export interface Deployment {
   readonly apiVersion?: string;
   /** Entra ID credentials of an Azure deployment; absent means the api-key. */
   readonly entra?: AzureEntraCredentials;
-  /** The AWS credentials of a Bedrock deployment signing with SigV4 (absent with a Bedrock API key). */
+  /**
+   * The AWS credentials of a Bedrock deployment signing with SigV4 with keys of its own (absent
+   * with a profile or a Bedrock API key).
+   */
   readonly aws?: AwsCredentials;
+  /** The AWS profile a Bedrock deployment signs with, when it signs with one. */
+  readonly awsProfile?: AwsProfileRef;
   /**
    * The AWS region of a Bedrock deployment (`aws_region_name`, else AWS_REGION, else
-   * AWS_DEFAULT_REGION): signed for and, without an endpoint override, called.
+   * AWS_DEFAULT_REGION, else the profile's `region`): signed for and, without an endpoint
+   * override, called.
    */
   readonly awsRegion?: string;
   /** Project, location, publisher and Google credentials of a Vertex AI deployment. */
