@@ -61,9 +61,10 @@ export interface AwsProfileRef {
 }
 
 /**
- * A Google credentials JSON as Google writes it (a service account key file, or another kind
- * google-auth-library reads, such as `authorized_user`), handed to google-auth-library as it is.
- * Holds secrets (`private_key`): never log it unredacted.
+ * A Google credentials JSON as Google writes it (a service account key file, a user's
+ * credentials of type `authorized_user` as gcloud writes them, or another kind
+ * google-auth-library reads), handed to google-auth-library. Holds secrets (`private_key`,
+ * `client_secret`, `refresh_token`): never log it unredacted.
  */
 export interface GoogleCredentialsJson {
   /** `service_account`, `authorized_user`, `external_account`, … */
@@ -72,8 +73,13 @@ export interface GoogleCredentialsJson {
   readonly client_email?: string;
   /** The service account's PEM private key. */
   readonly private_key?: string;
-  /** Where the service account exchanges its signed JWT for an access token. */
+  /**
+   * Where the service account exchanges its signed JWT, or the user their refresh token, for an
+   * access token (Google's `https://oauth2.googleapis.com/token` when absent).
+   */
   readonly token_uri?: string;
+  /** The project a user's calls are billed to and counted against (`x-goog-user-project`). */
+  readonly quota_project_id?: string;
   readonly project_id?: string;
   readonly [field: string]: unknown;
 }
@@ -88,8 +94,9 @@ export interface VertexSettings {
   readonly publisher: 'google' | 'anthropic';
   /**
    * `vertex_credentials` (a file path or the JSON itself), else the file GOOGLE_APPLICATION_CREDENTIALS
-   * names. Absent: google-auth-library finds application default credentials itself (gcloud's
-   * well-known file, the metadata server).
+   * names, else gcloud's application default credentials file (in CLOUDSDK_CONFIG, else
+   * `~/.config/gcloud`) when it exists. Absent: google-auth-library looks for application default
+   * credentials itself (on Google Cloud, the metadata server).
    */
   readonly credentials?: GoogleCredentialsJson;
 }
