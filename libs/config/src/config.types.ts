@@ -47,9 +47,24 @@ export interface AwsCredentials {
 }
 
 /**
- * A Google credentials JSON as Google writes it (a service account key file, or another kind
- * google-auth-library reads, such as `authorized_user`), handed to google-auth-library as it is.
- * Holds secrets (`private_key`): never log it unredacted.
+ * A profile of the AWS shared files a Bedrock deployment signs with (`aws_profile_name`, else
+ * AWS_PROFILE, else `default`). Config checks at start-up that it exists and holds credentials;
+ * the worker resolves them from the files at call time, again before they expire.
+ */
+export interface AwsProfileRef {
+  /** The profile's name: `[name]` in the credentials file, `[profile name]` in the config file. */
+  readonly name: string;
+  /** AWS_SHARED_CREDENTIALS_FILE, else `~/.aws/credentials`. */
+  readonly credentialsFile: string;
+  /** AWS_CONFIG_FILE, else `~/.aws/config`. */
+  readonly configFile: string;
+}
+
+/**
+ * A Google credentials JSON as Google writes it (a service account key file, a user's
+ * credentials of type `authorized_user` as gcloud writes them, or another kind
+ * google-auth-library reads), handed to google-auth-library. Holds secrets (`private_key`,
+ * `client_secret`, `refresh_token`): never log it unredacted.
  */
 export interface GoogleCredentialsJson {
   /** `service_account`, `authorized_user`, `external_account`, … */
@@ -58,8 +73,13 @@ export interface GoogleCredentialsJson {
   readonly client_email?: string;
   /** The service account's PEM private key. */
   readonly private_key?: string;
-  /** Where the service account exchanges its signed JWT for an access token. */
+  /**
+   * Where the service account exchanges its signed JWT, or the user their refresh token, for an
+   * access token (Google's `https://oauth2.googleapis.com/token` when absent).
+   */
   readonly token_uri?: string;
+  /** The project a user's calls are billed to and counted against (`x-goog-user-project`). */
+  readonly quota_project_id?: string;
   readonly project_id?: string;
   readonly [field: string]: unknown;
 }
@@ -74,8 +94,9 @@ export interface VertexSettings {
   readonly publisher: 'google' | 'anthropic';
   /**
    * `vertex_credentials` (a file path or the JSON itself), else the file GOOGLE_APPLICATION_CREDENTIALS
-   * names. Absent: google-auth-library finds application default credentials itself (gcloud's
-   * well-known file, the metadata server).
+   * names, else gcloud's application default credentials file (in CLOUDSDK_CONFIG, else
+   * `~/.config/gcloud`) when it exists. Absent: google-auth-library looks for application default
+   * credentials itself (on Google Cloud, the metadata server).
    */
   readonly credentials?: GoogleCredentialsJson;
 }
@@ -101,11 +122,17 @@ export interface Deployment {
   readonly apiVersion?: string;
   /** Entra ID credentials of an Azure deployment; absent means the api-key. */
   readonly entra?: AzureEntraCredentials;
-  /** The AWS credentials of a Bedrock deployment signing with SigV4 (absent with a Bedrock API key). */
+  /**
+   * The AWS credentials of a Bedrock deployment signing with SigV4 with keys of its own (absent
+   * with a profile or a Bedrock API key).
+   */
   readonly aws?: AwsCredentials;
+  /** The AWS profile a Bedrock deployment signs with, when it signs with one. */
+  readonly awsProfile?: AwsProfileRef;
   /**
    * The AWS region of a Bedrock deployment (`aws_region_name`, else AWS_REGION, else
-   * AWS_DEFAULT_REGION): signed for and, without an endpoint override, called.
+   * AWS_DEFAULT_REGION, else the profile's `region`): signed for and, without an endpoint
+   * override, called.
    */
   readonly awsRegion?: string;
   /** Project, location, publisher and Google credentials of a Vertex AI deployment. */

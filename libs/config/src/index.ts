@@ -4,6 +4,7 @@ export { ConfigError, formatProblem, type ConfigProblem } from './config-error';
 export type {
   AzureEntraCredentials,
   AwsCredentials,
+  AwsProfileRef,
   CacheSettings,
   Deployment,
   DeploymentLimits,
@@ -36,3 +37,10 @@ export {
 export { defaultTenantId } from './normalize-switchyard';
 export { jobsAckWaitMs, longestCallMs, topologyOf, type TopologyOfConfig } from './jobs-ack-wait';
 export { serviceNatsOptions, type ServiceNatsOptions } from './nats-login';
+export {
+  awsSharedFilePaths,
+  readAwsSharedFiles,
+  type AwsProfileSettings,
+  type AwsSharedFilePaths,
+  type AwsSharedFiles,
+} from './aws-shared-files';

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { readAwsSharedFiles } from './aws-shared-files';
 import { ConfigError } from './config-error';
 import type { LoadedConfig } from './config.types';
 import type { Env } from './env-refs';
-import { parseConfig } from './parse-config';
+import { mayUseAwsProfiles } from './normalize-bedrock';
+import { finishConfig, startConfig } from './parse-config';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -18,7 +20,9 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * Reads and parses the config file at `path` (see {@link parseConfig}); problems refer to the
- * file by `path` as given.
+ * file by `path` as given. When a Bedrock deployment may sign with an AWS profile, the AWS shared
+ * credentials and config files are read too (AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE of
+ * `env`, else `~/.aws/credentials` and `~/.aws/config`).
  * @throws ConfigError when the file is missing or unreadable, or its content is invalid.
  */
 export async function loadConfig(path: string, options: LoadConfigOptions): Promise<LoadedConfig> {
@@ -35,5 +39,13 @@ export async function loadConfig(path: string, options: LoadConfigOptions): Prom
           : `cannot read the config file (${code ?? 'unknown error'})`;
     throw new ConfigError(path, [{ path: '', message }], { cause: error });
   }
-  return parseConfig(text, { env: options.env, source: path });
+  const draft = startConfig(text, { env: options.env, source: path });
+  const awsSharedFiles = mayUseAwsProfiles(draft.parsed.raw.modelEntries)
+    ? await readAwsSharedFiles(options.env)
+    : undefined;
+  return finishConfig(draft, {
+    env: options.env,
+    source: path,
+    ...(awsSharedFiles === undefined ? {} : { awsSharedFiles }),
+  });
 }

@@ -1,4 +1,5 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
+import type { AwsSharedFiles } from './aws-shared-files';
 import type { ConfigProblem } from './config-error';
 import type { AzureEntraCredentials, Deployment, DeploymentPricing } from './config.types';
 import { secondsToMs } from './durations';
@@ -64,6 +65,7 @@ export function normalizeDeployments(
   raw: RawConfig,
   env: Env,
   locate: YamlLocator,
+  awsFiles: AwsSharedFiles | undefined,
 ): NormalizedDeployments {
   const problems: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
@@ -156,6 +158,7 @@ export function normalizeDeployments(
       params,
       apiKey,
       env,
+      awsFiles,
       (key, message) => problems.push(problemAt(locate, at('litellm_params', key), message, 'key')),
     );
     const vertex = vertexSettingsOf(ref.provider, ref.providerModel, params, env, (key, message) =>
@@ -168,6 +171,7 @@ export function normalizeDeployments(
       provider: ref.provider,
       providerModel: bedrock.providerModel,
       ...(bedrock.aws === undefined ? {} : { aws: bedrock.aws }),
+      ...(bedrock.awsProfile === undefined ? {} : { awsProfile: bedrock.awsProfile }),
       ...(bedrock.awsRegion === undefined ? {} : { awsRegion: bedrock.awsRegion }),
       ...vertex,
       ...(apiKey === undefined ? {} : { apiKey }),

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,9 +75,53 @@ describe('vertex_ai deployments', () => {
     expect(deployment?.vertex?.credentials?.private_key).toBe(privateKey);
   });
 
-  it('leave credentials to application default discovery when none are named', () => {
+  it('read gcloud’s application default credentials file from CLOUDSDK_CONFIG, else ~/.config/gcloud', () => {
+    const user = {
+      type: 'authorized_user',
+      client_id: 'client.apps.googleusercontent.com',
+      client_secret: 'user-client-secret',
+      refresh_token: 'user-refresh-token',
+      quota_project_id: 'quota-project',
+    };
+    const cloudsdk = join(dir, 'cloudsdk');
+    mkdirSync(cloudsdk, { recursive: true });
+    writeFileSync(join(cloudsdk, 'application_default_credentials.json'), JSON.stringify(user));
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.config', 'gcloud'), { recursive: true });
+    writeFileSync(
+      join(home, '.config', 'gcloud', 'application_default_credentials.json'),
+      JSON.stringify({ ...user, refresh_token: 'home-refresh-token' }),
+    );
+    const gemini = oneModel('model: vertex_ai/gemini-2.0-flash, vertex_project: p');
+    expect(
+      deploymentOf(gemini, { CLOUDSDK_CONFIG: cloudsdk, HOME: home })?.vertex?.credentials,
+    ).toEqual(user);
+    if (process.platform !== 'win32') {
+      expect(deploymentOf(gemini, { HOME: home })?.vertex?.credentials).toMatchObject({
+        refresh_token: 'home-refresh-token',
+      });
+    }
+    expect(
+      deploymentOf(gemini, { CLOUDSDK_CONFIG: cloudsdk, GOOGLE_APPLICATION_CREDENTIALS: keyFile })
+        ?.vertex?.credentials?.type,
+    ).toBe('service_account');
+    const noRefresh = join(dir, 'no-refresh');
+    mkdirSync(noRefresh, { recursive: true });
+    writeFileSync(
+      join(noRefresh, 'application_default_credentials.json'),
+      JSON.stringify({ ...user, refresh_token: '' }),
+    );
+    const problems = messages(gemini, { CLOUDSDK_CONFIG: noRefresh });
+    expect(problems).toEqual([
+      `model: gcloud's application default credentials file "${join(noRefresh, 'application_default_credentials.json')}" is a user's credentials (authorized_user) without a valid refresh_token`,
+    ]);
+    expect(problems.join('\n')).not.toContain('user-client-secret');
+  });
+
+  it('leave credentials to application default discovery when none are named or found', () => {
     const deployment = deploymentOf(oneModel('model: vertex_ai/gemini-2.0-flash'), {
       VERTEXAI_PROJECT: 'p',
+      CLOUDSDK_CONFIG: join(dir, 'no-such-dir'),
     });
     expect(deployment?.vertex).toEqual({
       project: 'p',

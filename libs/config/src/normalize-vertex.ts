@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { GoogleCredentialsJson, VertexSettings } from './config.types';
 import type { Env } from './env-refs';
@@ -20,6 +21,16 @@ const serviceAccountSchema = z.looseObject({
   private_key: z.string().min(1),
   token_uri: z.url({ protocol: /^https?$/ }).optional(),
 });
+const authorizedUserSchema = z.looseObject({
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+  refresh_token: z.string().min(1),
+  token_uri: z.url({ protocol: /^https?$/ }).optional(),
+  quota_project_id: z.string().min(1).optional(),
+});
+
+/** The file gcloud writes a user's application default credentials to, in its config dir. */
+const gcloudAdcFileName = 'application_default_credentials.json';
 
 type Params = RawModelEntry['litellm_params'];
 type Problem = (key: string, message: string) => void;
@@ -99,34 +110,90 @@ export function vertexSettingsOf(
 }
 
 /**
- * The Google credentials of a Vertex AI deployment: `vertex_credentials`, which is the credentials
- * JSON itself when it starts with `{` and otherwise the path of a file holding it (as LiteLLM
- * reads it), else the file GOOGLE_APPLICATION_CREDENTIALS names. Read once, here, so that a
- * missing or broken file stops the start-up. Problems never quote the content (it holds the key).
+ * gcloud's application default credentials file (`gcloud auth application-default login`),
+ * where google-auth-library looks for it: in CLOUDSDK_CONFIG, else `%APPDATA%/gcloud` on
+ * Windows, else `$HOME/.config/gcloud`. Undefined when there is no such directory.
+ */
+export function gcloudAdcFile(env: Env): string | undefined {
+  const configDir =
+    firstSetVariable(env, ['CLOUDSDK_CONFIG'])?.value ??
+    (process.platform === 'win32'
+      ? mapDefined(firstSetVariable(env, ['APPDATA'])?.value, (appData) => join(appData, 'gcloud'))
+      : mapDefined(firstSetVariable(env, ['HOME'])?.value, (home) =>
+          join(home, '.config', 'gcloud'),
+        ));
+  return configDir === undefined ? undefined : join(configDir, gcloudAdcFileName);
+}
+
+function mapDefined<T, U>(value: T | undefined, map: (value: T) => U): U | undefined {
+  return value === undefined ? undefined : map(value);
+}
+
+/** Where a deployment's credentials JSON comes from, and how problems name it. */
+type CredentialsSource =
+  | { readonly kind: 'inline'; readonly text: string }
+  | { readonly kind: 'file'; readonly path: string; readonly origin: string; readonly key: string };
+
+/**
+ * Where the credentials of a deployment are, as application default credentials are found: the
+ * deployment's `vertex_credentials` (the JSON itself when it starts with `{`, as LiteLLM reads
+ * it, else a file's path), else the file GOOGLE_APPLICATION_CREDENTIALS names, else gcloud's
+ * application default credentials file when it exists. Undefined: none of them (on Google Cloud
+ * google-auth-library then asks the metadata server).
+ */
+function credentialsSource(params: Params, env: Env): CredentialsSource | undefined {
+  const inFile = params.vertex_credentials?.trim();
+  if (inFile !== undefined) {
+    return inFile.startsWith('{')
+      ? { kind: 'inline', text: inFile }
+      : {
+          kind: 'file',
+          path: inFile,
+          origin: `the vertex_credentials file "${inFile}"`,
+          key: 'vertex_credentials',
+        };
+  }
+  const fromEnv = firstSetVariable(env, ['GOOGLE_APPLICATION_CREDENTIALS'])?.value;
+  if (fromEnv !== undefined) {
+    return {
+      kind: 'file',
+      path: fromEnv,
+      origin: `the file GOOGLE_APPLICATION_CREDENTIALS names ("${fromEnv}")`,
+      key: 'model',
+    };
+  }
+  const gcloud = gcloudAdcFile(env);
+  if (gcloud === undefined || !existsSync(gcloud)) return undefined;
+  return {
+    kind: 'file',
+    path: gcloud,
+    origin: `gcloud's application default credentials file "${gcloud}"`,
+    key: 'model',
+  };
+}
+
+/**
+ * The Google credentials of a Vertex AI deployment (see credentialsSource), read once, here, so
+ * that a missing or broken file stops the start-up. A service account key needs `client_email`
+ * and `private_key`, a user's credentials (`authorized_user`) `client_id`, `client_secret` and
+ * `refresh_token`; other types are handed to google-auth-library as they are. Problems never
+ * quote the content (it holds the key).
  */
 function credentialsOf(
   params: Params,
   env: Env,
   problem: Problem,
 ): GoogleCredentialsJson | undefined | 'invalid' {
-  const inFile = params.vertex_credentials?.trim();
-  const fromEnv =
-    inFile === undefined ? firstSetVariable(env, ['GOOGLE_APPLICATION_CREDENTIALS']) : undefined;
-  if (inFile === undefined && fromEnv === undefined) return undefined;
-  const key = inFile === undefined ? 'model' : 'vertex_credentials';
-  const origin =
-    inFile === undefined
-      ? `the file GOOGLE_APPLICATION_CREDENTIALS names ("${fromEnv?.value}")`
-      : inFile.startsWith('{')
-        ? 'vertex_credentials'
-        : `the vertex_credentials file "${inFile}"`;
+  const source = credentialsSource(params, env);
+  if (source === undefined) return undefined;
+  const key = source.kind === 'inline' ? 'vertex_credentials' : source.key;
+  const origin = source.kind === 'inline' ? 'vertex_credentials' : source.origin;
   let text: string;
-  if (inFile?.startsWith('{') === true) {
-    text = inFile;
+  if (source.kind === 'inline') {
+    text = source.text;
   } else {
-    const path = inFile ?? fromEnv?.value ?? '';
     try {
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(source.path, 'utf8');
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
       problem(key, `cannot read ${origin} (${code})`);
@@ -145,15 +212,21 @@ function credentialsOf(
     problem(key, `${origin} is not a Google credentials JSON (it has no "type")`);
     return 'invalid';
   }
-  if (parsed.data.type === 'service_account') {
-    const account = serviceAccountSchema.safeParse(parsed.data);
-    if (!account.success) {
-      const fields = [
-        ...new Set(account.error.issues.map((issue) => String(issue.path[0] ?? '?'))),
-      ];
-      problem(key, `${origin} is a service account key without a valid ${fields.join(', ')}`);
-      return 'invalid';
-    }
+  const fieldsSchema =
+    parsed.data.type === 'service_account'
+      ? serviceAccountSchema
+      : parsed.data.type === 'authorized_user'
+        ? authorizedUserSchema
+        : undefined;
+  const checked = fieldsSchema?.safeParse(parsed.data);
+  if (checked !== undefined && !checked.success) {
+    const fields = [...new Set(checked.error.issues.map((issue) => String(issue.path[0] ?? '?')))];
+    const what =
+      parsed.data.type === 'service_account'
+        ? 'a service account key'
+        : "a user's credentials (authorized_user)";
+    problem(key, `${origin} is ${what} without a valid ${fields.join(', ')}`);
+    return 'invalid';
   }
   return parsed.data;
 }

@@ -1,3 +1,4 @@
+import type { AwsSharedFiles } from './aws-shared-files';
 import type { ConfigProblem } from './config-error';
 import type { LogicalModel, SwitchyardConfig } from './config.types';
 import type { Env } from './env-refs';
@@ -19,11 +20,17 @@ export interface NormalizeResult {
 
 /**
  * Turns the validated parts of config.yaml into the camelCase, millisecond-based typed config
- * and runs the checks that span several parts (providers, ids, fallback targets). The config
+ * and runs the checks that span several parts (providers, ids, fallback targets). `awsFiles`
+ * are the AWS shared files Bedrock profiles are looked up in (undefined: not read). The config
  * is only meaningful when `problems` is empty.
  */
-export function normalize(raw: RawConfig, env: Env, locate: YamlLocator): NormalizeResult {
-  const deployments = normalizeDeployments(raw, env, locate);
+export function normalize(
+  raw: RawConfig,
+  env: Env,
+  locate: YamlLocator,
+  awsFiles: AwsSharedFiles | undefined,
+): NormalizeResult {
+  const deployments = normalizeDeployments(raw, env, locate, awsFiles);
   const fallbacks = resolveFallbacks(raw, locate);
   const router = normalizeRouter(raw, fallbacks.defaultFallbacks, locate);
   const cache = normalizeCache(raw, locate);

@@ -1,4 +1,5 @@
 import type { AdapterContext } from './adapter';
+import { awsProfileCredentials } from './bedrock/aws-profile-credentials';
 import { ProviderError } from './provider-error';
 import { entraTokens } from './openai/providers/azure-entra';
 import { googleTokens } from './vertex/google-tokens';
@@ -18,13 +19,15 @@ export async function withAccessToken(context: AdapterContext): Promise<AdapterC
 }
 
 /**
- * After a failed call: a fetched token the provider refused (an auth error) is forgotten, so
- * that the next call signs in again instead of failing until the token expires.
+ * After a failed call: a fetched token, or an AWS profile's credentials, the provider refused
+ * (an auth error) are forgotten, so that the next call signs in again (reads the profile
+ * again) instead of failing until they expire.
  */
 export function noteCallFailure(context: AdapterContext, error: unknown): void {
-  if (context.accessToken === undefined) return;
   if (!(error instanceof ProviderError) || error.type !== 'auth') return;
-  const { entra, vertex } = context.deployment;
+  const { awsProfile, entra, vertex } = context.deployment;
+  if (awsProfile !== undefined) awsProfileCredentials.forget(awsProfile);
+  if (context.accessToken === undefined) return;
   if (vertex !== undefined) googleTokens.forget(vertex.credentials, context.accessToken);
   else if (entra?.kind === 'client_secret') entraTokens.forget(entra, context.accessToken);
 }

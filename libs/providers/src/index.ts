@@ -37,3 +37,4 @@ export { anthropicAdapter } from './anthropic';
 export { geminiAdapter } from './gemini';
 export { cohereAdapter } from './cohere';
 export { vertexAdapter, GoogleTokens, googleCloudScope } from './vertex';
+export { AwsProfileCredentials, type ResolvedAwsCredentials } from './bedrock';

@@ -9,6 +9,16 @@ export const googleTokenPrefix = 'sim-google-';
 /** The grant a service account signs in with: its signed JWT as the assertion (RFC 7523). */
 export const jwtBearerGrant = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
+/** The grant a user's credentials (gcloud's application default credentials) sign in with. */
+export const refreshTokenGrant = 'refresh_token';
+
+/** The OAuth client and refresh token of a user the token endpoint knows (see refreshProblem). */
+export interface GoogleAuthorizedUser {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly refreshToken: string;
+}
+
 /** How long an issued token lives, in seconds, as Google's answers say. */
 const tokenLifetimeSeconds = 3599;
 /** Google refuses assertions that live longer than an hour; a minute of clock skew is allowed. */
@@ -72,18 +82,56 @@ function assertionProblem(
   return good ? undefined : 'Invalid JWT Signature.';
 }
 
+/**
+ * What is wrong with a refresh_token grant, as Google answers it; undefined when it is good:
+ * the refresh token must have been registered (addGoogleAuthorizedUser), for the OAuth client
+ * that presents it with its secret.
+ */
+function refreshProblem(
+  form: URLSearchParams,
+  users: ReadonlyMap<string, GoogleAuthorizedUser>,
+): { status: number; error: string; description: string } | undefined {
+  for (const name of ['refresh_token', 'client_id'] as const) {
+    if (!form.get(name)) {
+      return {
+        status: 400,
+        error: 'invalid_request',
+        description: `Missing required parameter: ${name}`,
+      };
+    }
+  }
+  const user = users.get(form.get('refresh_token') ?? '');
+  if (user === undefined) {
+    return {
+      status: 400,
+      error: 'invalid_grant',
+      description: 'Token has been expired or revoked.',
+    };
+  }
+  if (user.clientId !== form.get('client_id') || user.clientSecret !== form.get('client_secret')) {
+    return { status: 401, error: 'invalid_client', description: 'Unauthorized' };
+  }
+  return undefined;
+}
+
 /** The public key of a service account, for {@link handleGoogleToken} to check its JWTs against. */
 export function serviceAccountKey(publicKeyPem: string): KeyObject {
   return createPublicKey(publicKeyPem);
 }
 
 /**
- * Google's OAuth 2.0 token endpoint for service accounts (`POST /token`, a form of `grant_type`
- * `urn:ietf:params:oauth:grant-type:jwt-bearer` and `assertion`, the service account's JWT): a
- * `sim-google-…` Bearer token that Vertex AI routes then accept, or Google's error JSON (400
- * `unsupported_grant_type`, 400 `invalid_grant`). The assertion must be an RS256 JWT whose `iss`
- * is an email, with an audience and a lifetime of at most an hour; when the service account's
- * public key was registered (addGoogleServiceAccount) its signature must verify against it.
+ * Google's OAuth 2.0 token endpoint (`POST /token`, a form) for two grants:
+ *
+ * - `urn:ietf:params:oauth:grant-type:jwt-bearer` with `assertion`, a service account's JWT:
+ *   an RS256 JWT whose `iss` is an email, with an audience and a lifetime of at most an hour;
+ *   when the service account's public key was registered (addGoogleServiceAccount) its signature
+ *   must verify against it;
+ * - `refresh_token` with `refresh_token`, `client_id` and `client_secret` (a user's credentials,
+ *   such as gcloud's application default credentials): the refresh token must have been
+ *   registered (addGoogleAuthorizedUser) for that client and secret.
+ *
+ * Answers a `sim-google-…` Bearer token that Vertex AI routes then accept, or Google's error JSON
+ * (400 `unsupported_grant_type`, `invalid_request`, `invalid_grant`; 401 `invalid_client`).
  */
 export async function handleGoogleToken(
   req: IncomingMessage,
@@ -93,11 +141,16 @@ export async function handleGoogleToken(
   const body = await readBody(req, 64 * 1024);
   if (!body.ok) return;
   const form = new URLSearchParams(body.text);
-  const refuse = (error: string, description: string) => {
+  const refuse = (error: string, description: string, status = 400) => {
     state.stats.googleToken(false);
-    answer(res, 400, { error, error_description: description });
+    answer(res, status, { error, error_description: description });
   };
   const grant = form.get('grant_type');
+  if (grant === refreshTokenGrant) {
+    const problem = refreshProblem(form, state.googleAuthorizedUsers);
+    if (problem !== undefined) return refuse(problem.error, problem.description, problem.status);
+    return issue(res, state, { scope: 'https://www.googleapis.com/auth/cloud-platform' });
+  }
   if (grant !== jwtBearerGrant) {
     return refuse('unsupported_grant_type', `Invalid grant_type: ${grant ?? ''}`);
   }
@@ -109,12 +162,18 @@ export async function handleGoogleToken(
     Math.floor(Date.now() / 1000),
   );
   if (problem !== undefined) return refuse('invalid_grant', problem);
+  issue(res, state, {});
+}
+
+/** Issues a new access token (remembered, so that Vertex AI routes accept it) and answers it. */
+function issue(res: ServerResponse, state: SimState, extra: { scope?: string }): void {
   const token = `${googleTokenPrefix}${randomBytes(24).toString('base64url')}`;
   state.googleTokens.add(token);
   state.stats.googleToken(true);
   answer(res, 200, {
     access_token: token,
     expires_in: tokenLifetimeSeconds,
+    ...extra,
     token_type: 'Bearer',
   });
 }

@@ -30,3 +30,4 @@ export {
   type CallQuery,
   type SimCall,
 } from './call-ledger';
+export type { GoogleAuthorizedUser } from './google-token';

@@ -20,7 +20,7 @@ import {
   openAiEmbeddingsSim,
 } from './providers/embeddings.sim';
 import { handleEntraToken } from './entra-token';
-import { handleGoogleToken, serviceAccountKey } from './google-token';
+import { handleGoogleToken, serviceAccountKey, type GoogleAuthorizedUser } from './google-token';
 import { vertexAnthropicSim, vertexGeminiSim } from './providers/vertex.sim';
 import { resolveRoute } from './routing';
 import {
@@ -103,6 +103,13 @@ export interface ProviderSimHandle {
    * checks the signature of its JWTs against it. Kept across reset().
    */
   addGoogleServiceAccount(clientEmail: string, publicKeyPem: string): void;
+  /**
+   * Registers a user's OAuth client and refresh token (as in gcloud's application default
+   * credentials): from then on the token endpoint's refresh_token grant accepts that refresh
+   * token, from that client with that secret; no other refresh token is accepted. Kept across
+   * reset().
+   */
+  addGoogleAuthorizedUser(user: GoogleAuthorizedUser): void;
   /** Back to the state right after start-up: scenario faults and settings, no counts or calls. */
   reset(): void;
 }
@@ -225,6 +232,9 @@ export async function startProviderSim(
     calls: (query) => state.calls.list(query),
     addGoogleServiceAccount: (clientEmail, publicKeyPem) => {
       state.googleServiceAccounts.set(clientEmail, serviceAccountKey(publicKeyPem));
+    },
+    addGoogleAuthorizedUser: (user) => {
+      state.googleAuthorizedUsers.set(user.refreshToken, { ...user });
     },
     reset: () => state.reset(),
   };

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { CallLedger } from './call-ledger';
 import { FaultBook } from './faults';
+import type { GoogleAuthorizedUser } from './google-token';
 import { fnv1a } from './prompt';
 import { createRandom } from './latency';
 import { PromptCache } from './prompt-cache';
@@ -44,6 +45,8 @@ export class SimState {
   readonly googleTokens = new Set<string>();
   /** Public keys of service accounts, by client email, that their JWTs must verify against. */
   readonly googleServiceAccounts = new Map<string, KeyObject>();
+  /** Users whose refresh tokens the token endpoint accepts, by refresh token. */
+  readonly googleAuthorizedUsers = new Map<string, GoogleAuthorizedUser>();
   readonly calls: CallLedger;
   private runtimeDefaults: DeploymentSettings | undefined;
   private readonly runtimeProviders = new Map<string, DeploymentSettings>();

@@ -4,6 +4,7 @@ import type { AdapterContext, ProviderEmbeddings, ProviderHttpRequest } from '..
 import { ProviderError } from '../provider-error';
 import { BEDROCK_PROVIDER, bedrockBadParameter } from './bedrock.errors';
 import { bedrockRuntimeEndpoint } from './bedrock.request';
+import { bedrockBearerKey } from './bedrock.sign';
 
 /** The embedding model families Bedrock's `invoke` is spoken for, by model id. */
 type EmbeddingFamily = 'titan' | 'cohere';
@@ -96,9 +97,8 @@ export function buildBedrockEmbeddingsRequest(
     'content-type': 'application/json',
     accept: 'application/json',
   };
-  if (deployment.aws === undefined && deployment.apiKey !== undefined) {
-    headers['authorization'] = `Bearer ${deployment.apiKey}`;
-  }
+  const bearer = bedrockBearerKey(deployment);
+  if (bearer !== undefined) headers['authorization'] = `Bearer ${bearer}`;
   return { method: 'POST', url: invokeUrl(context), headers, body: JSON.stringify(body) };
 }
 

@@ -2,6 +2,7 @@ import type { ChatCompletionRequest } from '@switchyard/contracts';
 import type { AdapterContext, ProviderHttpRequest } from '../adapter';
 import { bedrockBadParameter } from './bedrock.errors';
 import { toConverseConversation } from './bedrock.messages';
+import { bedrockBearerKey } from './bedrock.sign';
 import { toToolConfig } from './bedrock.tools';
 import type { ConverseRequestBody } from './bedrock.types';
 
@@ -93,9 +94,8 @@ export function buildBedrockRequest(
     'content-type': 'application/json',
     accept: options.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
   };
-  if (context.deployment.aws === undefined && context.deployment.apiKey !== undefined) {
-    headers['authorization'] = `Bearer ${context.deployment.apiKey}`;
-  }
+  const bearer = bedrockBearerKey(context.deployment);
+  if (bearer !== undefined) headers['authorization'] = `Bearer ${bearer}`;
   return {
     method: 'POST',
     url: converseUrl(context, options.stream),

@@ -1,21 +1,38 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { Deployment } from '@switchyard/config';
 import type { AdapterContext, ProviderHttpRequest } from '../adapter';
+import { awsProfileCredentials } from './aws-profile-credentials';
 
 /** The SigV4 service name of Bedrock Runtime. */
 export const BEDROCK_SIGNING_SERVICE = 'bedrock';
 
 /**
+ * The Bedrock API key a deployment sends as `Authorization: Bearer`: its `api_key` when it has
+ * no AWS credentials to sign with (keys of its own or a profile); undefined otherwise.
+ */
+export function bedrockBearerKey(deployment: Deployment): string | undefined {
+  return deployment.aws === undefined && deployment.awsProfile === undefined
+    ? deployment.apiKey
+    : undefined;
+}
+
+/**
  * The request signed with AWS Signature Version 4 for the deployment's credentials and region
  * (service `bedrock`), as the AWS SDK signs it: `host`, `x-amz-date`, `x-amz-content-sha256`
  * and, for temporary credentials, `x-amz-security-token` are added with the `authorization`
- * header. A deployment without AWS credentials (a Bedrock API key) is returned unchanged.
+ * header. The credentials are the deployment's own keys, or its AWS profile's (resolved by
+ * awsProfileCredentials). A deployment with neither (a Bedrock API key) is returned unchanged.
+ * Rejects with a ProviderError when the profile's credentials cannot be resolved.
  */
 export async function signBedrockRequest(
   request: ProviderHttpRequest,
   context: AdapterContext,
 ): Promise<ProviderHttpRequest> {
-  const { aws, awsRegion } = context.deployment;
+  const { awsProfile, awsRegion } = context.deployment;
+  const aws =
+    context.deployment.aws ??
+    (awsProfile === undefined ? undefined : await awsProfileCredentials.credentials(awsProfile));
   if (aws === undefined) return request;
   const url = new URL(request.url);
   const signer = new SignatureV4({

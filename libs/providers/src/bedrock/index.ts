@@ -1,1 +1,2 @@
 export { bedrockAdapter } from './bedrock.adapter';
+export { AwsProfileCredentials, type ResolvedAwsCredentials } from './aws-profile-credentials';

@@ -1,5 +1,5 @@
 import type { GoogleCredentialsJson } from '@switchyard/config';
-import { GoogleAuth, JWT, gaxios, type AuthClient } from 'google-auth-library';
+import { GoogleAuth, JWT, UserRefreshClient, gaxios, type AuthClient } from 'google-auth-library';
 import { ProviderError } from '../provider-error';
 import { VERTEX_PROVIDER } from './vertex.constants';
 
@@ -23,11 +23,14 @@ interface CachedToken {
 
 /**
  * A fresh client for the credentials: a JWT client for a service account key (google-auth-library
- * signs the RS256 assertion and exchanges it, the JWT bearer grant, at the key's `token_uri`),
- * else GoogleAuth for any other credentials JSON, or to find application default credentials
- * (gcloud's well-known file, the metadata server) when there is none.
+ * signs the RS256 assertion and exchanges it, the JWT bearer grant, at the key's `token_uri`), a
+ * UserRefreshClient for a user's credentials (`authorized_user`, gcloud's application default
+ * credentials: the refresh token grant, at `token_uri` when the JSON names one), else GoogleAuth
+ * for any other credentials JSON, or to find application default credentials (the metadata
+ * server) when there is none.
  */
 async function clientFor(credentials: GoogleCredentialsJson | undefined): Promise<AuthClient> {
+  if (credentials?.type === 'authorized_user') return userClient(credentials);
   if (credentials?.type !== 'service_account') {
     const auth = new GoogleAuth({
       scopes: [googleCloudScope],
@@ -59,6 +62,26 @@ async function clientFor(credentials: GoogleCredentialsJson | undefined): Promis
   return client;
 }
 
+/**
+ * A client refreshing a user's access token with their refresh token. google-auth-library reads no
+ * `token_uri` from such a JSON (the Python library does); it is honoured through the client's
+ * `endpoints.oauth2TokenUrl`.
+ */
+function userClient(credentials: GoogleCredentialsJson): UserRefreshClient {
+  const text = (field: string) => {
+    const value = credentials[field];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const tokenUri = text('token_uri');
+  return new UserRefreshClient({
+    clientId: text('client_id'),
+    clientSecret: text('client_secret'),
+    refreshToken: text('refresh_token'),
+    ...(tokenUri === undefined ? {} : { endpoints: { oauth2TokenUrl: tokenUri } }),
+    transporterOptions: { timeout: tokenTimeoutMs },
+  });
+}
+
 /** The ProviderError for a failed token request, without the assertion or the key. */
 function tokenError(credentials: GoogleCredentialsJson | undefined, error: unknown): ProviderError {
   const who =
@@ -66,7 +89,9 @@ function tokenError(credentials: GoogleCredentialsJson | undefined, error: unkno
       ? `service account ${credentials.client_email}`
       : credentials === undefined
         ? 'application default credentials'
-        : `${credentials.type} credentials`;
+        : credentials.type === 'authorized_user' && typeof credentials['client_id'] === 'string'
+          ? `authorized_user credentials of OAuth client ${credentials['client_id']}`
+          : `${credentials.type} credentials`;
   if (error instanceof gaxios.GaxiosError && error.response !== undefined) {
     const status = error.response.status;
     const data: unknown = error.response.data;

@@ -37,7 +37,9 @@ export function toVertexAnthropicBody(
 }
 
 /**
- * The HTTP request for a chat request on Vertex AI, with the access token as a Bearer:
+ * The HTTP request for a chat request on Vertex AI, with the access token as a Bearer (and, for
+ * user credentials naming a `quota_project_id`, that project as `x-goog-user-project`, as
+ * Google's client libraries send it):
  *
  * - Gemini (`publishers/google`): Gemini's `generateContent` body (see toGeminiRequestBody),
  *   `:generateContent`, or `:streamGenerateContent?alt=sse` for a stream;
@@ -62,6 +64,7 @@ export function buildVertexRequest(
   const body = google
     ? toGeminiRequestBody(request, context)
     : toVertexAnthropicBody(request, context, options.stream);
+  const quotaProject = vertex.credentials?.quota_project_id;
   return {
     method: 'POST',
     url: vertexModelUrl(vertex, apiBase, providerModel, method),
@@ -71,6 +74,7 @@ export function buildVertexRequest(
       ...(context.accessToken === undefined
         ? {}
         : { authorization: `Bearer ${context.accessToken}` }),
+      ...(quotaProject === undefined ? {} : { 'x-goog-user-project': quotaProject }),
     },
     body: JSON.stringify(body),
   };

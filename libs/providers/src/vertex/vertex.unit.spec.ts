@@ -40,6 +40,28 @@ describe('the Vertex AI request', () => {
     });
   });
 
+  it('names a user’s quota project in x-goog-user-project, and none for a service account', () => {
+    const user = JSON.stringify(
+      JSON.stringify({
+        type: 'authorized_user',
+        client_id: 'c',
+        client_secret: 's',
+        refresh_token: 'r',
+        quota_project_id: 'billing-project',
+      }),
+    );
+    const built = vertexAdapter.buildRequest(
+      { messages },
+      contextOf('gemini-2.0-flash', `, vertex_credentials: ${user}`),
+      { stream: false },
+    );
+    expect(built.headers['x-goog-user-project']).toBe('billing-project');
+    const plain = vertexAdapter.buildRequest({ messages }, contextOf('gemini-2.0-flash'), {
+      stream: false,
+    });
+    expect(plain.headers['x-goog-user-project']).toBeUndefined();
+  });
+
   it('streams Gemini with alt=sse, and uses the global host and api_base', () => {
     const global = vertexAdapter.buildRequest({ messages }, contextOf('gemini-2.5-pro'), {
       stream: true,
