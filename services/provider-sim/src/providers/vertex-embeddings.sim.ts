@@ -100,8 +100,8 @@ function parseVertexEmbeddings(body: unknown, route: Route): SimRequest | ErrorC
 
 /**
  * The `:predict` answer: per text, its vector and `statistics` (`token_count`, `truncated`:
- * the simulator never truncates), and `metadata.billableCharacterCount` (characters without
- * white space, as Vertex AI bills them). The token counts add up to the tokens the simulator
+ * the simulator never truncates), and `metadata.billableCharacterCount` (the simulator counts
+ * the texts' code points without white space). The token counts add up to the tokens the simulator
  * served for the call: each text's own, the first also the framing the simulator counts once
  * per prompt (see measurePrompt).
  */
