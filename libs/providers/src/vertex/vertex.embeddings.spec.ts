@@ -81,9 +81,10 @@ describe('Vertex AI embeddings request', () => {
       }),
     );
     const texts = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
-    expect(
-      JSON.parse(build({ input: texts(250) }, contextOf('text-embedding-005')).body).instances,
-    ).toHaveLength(250);
+    const full = JSON.parse(build({ input: texts(250) }, contextOf('text-embedding-005')).body) as {
+      instances: unknown[];
+    };
+    expect(full.instances).toHaveLength(250);
     expect(() => build({ input: texts(251) }, contextOf('text-embedding-005'))).toThrow(
       /at most 250 inputs per call; this request has 251/,
     );
