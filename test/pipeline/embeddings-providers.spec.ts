@@ -17,13 +17,13 @@ import {
 /** One embeddings deployment the suite sends jobs to, and what its answers must show. */
 interface EmbeddingsCase {
   model: string;
-  provider: 'cohere' | 'bedrock';
+  provider: 'cohere' | 'bedrock' | 'vertex_ai';
   providerModel: string;
   /** USD per million input tokens (libs/pricing prices.json). */
   inputPrice: number;
   /** The vectors' length when the request names none. */
   dimensions: number;
-  /** Texts per job: Titan embeds one text per call. */
+  /** Texts per job: Titan and Vertex AI's gemini-embedding-001 embed one text per call. */
   texts: number;
   /** Whether the provider reports the input tokens (else the worker counts them). */
   reportsTokens: boolean;
@@ -57,20 +57,39 @@ const cases: readonly EmbeddingsCase[] = [
     texts: 2,
     reportsTokens: false,
   },
+  {
+    model: 'embed-vertex',
+    provider: 'vertex_ai',
+    providerModel: 'text-embedding-005',
+    inputPrice: 0.1,
+    dimensions: 768,
+    texts: 2,
+    reportsTokens: true,
+  },
+  {
+    model: 'embed-vertex-gemini',
+    provider: 'vertex_ai',
+    providerModel: 'gemini-embedding-001',
+    inputPrice: 0.15,
+    dimensions: 3072,
+    texts: 1,
+    reportsTokens: true,
+  },
 ];
 
 /** Jobs sent per deployment, all at once; the first call to reach the simulator gets a 429. */
 const jobsPerCase = 5;
 
 /**
- * Cohere (`POST /v2/embed`) and Bedrock (SigV4-signed `invoke`: Titan and Cohere models)
+ * Cohere (`POST /v2/embed`), Bedrock (SigV4-signed `invoke`: Titan and Cohere models) and
+ * Vertex AI (`:predict` with a Google access token: text-embedding-005, gemini-embedding-001)
  * embeddings deployments through the whole queue: the client publishes each job to JetStream,
  * a worker pool of the provider calls the simulator, settles the job (answer record, usage
  * event) and answers on the client's inbox. Counts are exact: one answer per job; one
  * simulator call and one usage event per call (a 429 costs one more of each, and is retried);
  * each answer priced from the price table.
  */
-describe('Cohere and Bedrock embeddings through the queue', () => {
+describe('Cohere, Bedrock and Vertex AI embeddings through the queue', () => {
   let servers: PipelineServers;
   let install: Installation;
   let pipeline: RunningPipeline;
@@ -86,7 +105,7 @@ describe('Cohere and Bedrock embeddings through the queue', () => {
         cases.map((c) => [c.model, [{ provider: c.provider, model: c.providerModel }]]),
       ),
     });
-    pipeline = await startPipeline(servers, install, ['cohere', 'bedrock']);
+    pipeline = await startPipeline(servers, install, ['cohere', 'bedrock', 'vertex_ai']);
     spy = await connectNats({
       servers: servers.nats.url,
       name: 'answers-spy',

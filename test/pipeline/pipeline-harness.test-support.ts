@@ -11,17 +11,20 @@ import { startWorker, type RunningWorker } from '@switchyard/worker';
 import { adapterFor, completeChat } from '@switchyard/providers';
 import { Redis } from 'ioredis';
 import { simDeployment } from '../providers/conformance-deployments';
+import { testServiceAccount, vertexCredentialsParam } from '../providers/vertex-service-account';
 
 /** The logger of every in-process service in the pipeline tests. */
 export const quietLogger = createLogger({ name: 'pipeline-spec', level: 'silent' });
 
 /** The providers the pipeline tests run deployments on. */
-export type PipelineProvider = 'openai' | 'anthropic' | 'gemini' | 'cohere' | 'bedrock';
+export type PipelineProvider =
+  'openai' | 'anthropic' | 'gemini' | 'cohere' | 'bedrock' | 'vertex_ai';
 
 /**
  * The `litellm_params` flow entries of a deployment of `provider` on the simulator deployment
  * `simName`: its model (`model`, else the provider's default) and credentials (an API key;
- * Bedrock's AWS keys, signed with SigV4 and checked by the simulator against sim-secret).
+ * Bedrock's AWS keys, signed with SigV4 and checked by the simulator against sim-secret; for
+ * Vertex AI a throwaway service account, its JWT exchanged at the simulator's token endpoint).
  */
 const providerParams: Record<
   PipelineProvider,
@@ -41,6 +44,13 @@ const providerParams: Record<
       `aws_bedrock_runtime_endpoint: "${sim}/d/${name}/bedrock"`,
       'aws_access_key_id: AKIDSIMULATOR, aws_secret_access_key: sim-secret',
       'aws_region_name: us-east-1',
+    ].join(', '),
+  vertex_ai: (sim, name, model = 'gemini-2.0-flash') =>
+    [
+      `model: vertex_ai/${model}`,
+      'vertex_project: sim-project, vertex_location: us-central1',
+      `api_base: "${sim}/d/${name}/vertex"`,
+      vertexCredentialsParam(testServiceAccount(sim).credentials),
     ].join(', '),
 };
 

@@ -2,8 +2,12 @@ import { parseConfig, type Deployment } from '@switchyard/config';
 import { startProviderSim, type ProviderSimHandle } from '@switchyard/provider-sim';
 import { adapterFor, createEmbeddings, ProviderError } from '@switchyard/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServiceAccount, vertexCredentialsParam } from './vertex-service-account';
 
-/** The embeddings adapters (OpenAI, Azure, Gemini, Cohere) against the simulator's embeddings APIs: no queue, one call each. */
+/**
+ * The embeddings adapters (OpenAI, Azure, Gemini, Cohere, Bedrock, Vertex AI) against the
+ * simulator's embeddings APIs: no queue, one call each.
+ */
 describe('embeddings adapters against the simulator', () => {
   let sim: ProviderSimHandle;
 
@@ -15,11 +19,11 @@ describe('embeddings adapters against the simulator', () => {
   });
 
   /** A deployment named `name` on the simulator, from a `litellm_params` flow mapping body. */
-  function deployment(name: string, params: string): Deployment {
+  function deployment(name: string, params: string, apiKey = true): Deployment {
     const yaml = [
       'model_list:',
       `  - model_name: ${name}`,
-      `    litellm_params: { ${params}, api_key: sim-key }`,
+      `    litellm_params: { ${params}${apiKey ? ', api_key: sim-key' : ''} }`,
     ].join('\n');
     const parsed = parseConfig(yaml, { env: {} }).config.models[name]?.deployments[0];
     if (parsed === undefined) throw new Error('no deployment parsed');
@@ -101,6 +105,67 @@ describe('embeddings adapters against the simulator', () => {
     const tooMany = await embed(titan, ['a', 'b']).catch((e: unknown) => e);
     expect(tooMany).toMatchObject({ type: 'bad_request', param: 'input' });
     expect(sim.stats().deployments['emb-titan']?.requests).toBe(1);
+  });
+
+  it('embeds on Vertex AI through :predict, signed in with a service account, counting tokens', async () => {
+    const account = testServiceAccount(sim.url);
+    sim.addGoogleServiceAccount(account.credentials.client_email, account.publicKeyPem);
+    const vertex = (name: string, model: string) =>
+      deployment(
+        name,
+        [
+          `model: vertex_ai/${model}`,
+          'vertex_project: sim-project, vertex_location: us-central1',
+          `api_base: "${sim.url}/d/${name}/vertex"`,
+          vertexCredentialsParam(account.credentials),
+        ].join(', '),
+        false,
+      );
+    const textEmbedding = vertex('emb-vertex', 'text-embedding-005');
+    const gemini = vertex('emb-vertex-gemini', 'gemini-embedding-001');
+    const openai = deployment(
+      'emb-openai-3',
+      `model: openai/text-embedding-3-small, api_base: "${sim.url}/d/emb-openai-3/v1"`,
+    );
+    const tokensBefore = sim.stats().google.tokensIssued;
+    const [vertexAnswer, openAiAnswer] = await Promise.all([
+      embed(textEmbedding, ['alpha', 'beta'], 24),
+      embed(openai, ['alpha', 'beta'], 24),
+    ]);
+    expect(vertexAnswer.vectors).toEqual(openAiAnswer.vectors);
+    expect(vertexAnswer.promptTokens).toBe(openAiAnswer.promptTokens);
+    expect(vertexAnswer.promptTokens).toBe(
+      sim.calls({ deployment: 'emb-vertex' })[0]?.promptTokens,
+    );
+    expect((await embed(textEmbedding, 'x')).vectors[0]).toHaveLength(768);
+    const geminiAnswer = await embed(gemini, 'alpha');
+    expect(geminiAnswer.vectors[0]).toHaveLength(3072);
+    expect(geminiAnswer.promptTokens).toBeGreaterThan(0);
+    const tooMany = await embed(gemini, ['a', 'b']).catch((e: unknown) => e);
+    expect(tooMany).toMatchObject({ type: 'bad_request', param: 'input', provider: 'vertex_ai' });
+    expect(sim.stats().google.tokensIssued - tokensBefore).toBe(1);
+    expect(sim.stats().deployments['emb-vertex']?.requests).toBe(2);
+    expect(sim.stats().deployments['emb-vertex-gemini']?.requests).toBe(1);
+
+    sim.addFaults([{ deployment: 'emb-vertex', fault: 'rate_limit; retry_after=2', count: 1 }]);
+    const limited = await embed(textEmbedding, 'x').catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(ProviderError);
+    expect(limited).toMatchObject({
+      type: 'rate_limit',
+      retryAfterMs: 2_000,
+      provider: 'vertex_ai',
+    });
+    sim.addFaults([{ deployment: 'emb-vertex', fault: 'server_error', count: 1 }]);
+    expect(await embed(textEmbedding, 'x').catch((e: unknown) => e)).toMatchObject({
+      type: 'server',
+      provider: 'vertex_ai',
+    });
+    expect((await embed(textEmbedding, 'x')).vectors).toHaveLength(1);
+    expect(sim.stats().deployments['emb-vertex']?.faults).toEqual({
+      rate_limit: 1,
+      server_error: 1,
+    });
+    expect(sim.calls({ deployment: 'emb-vertex' })).toHaveLength(5);
   });
 
   it("uses the model's default dimensions without a request for fewer", async () => {

@@ -115,6 +115,36 @@ describe('Google and Anthropic SDKs against the Vertex AI simulator', () => {
     expect(sim.stats().deployments['sdk-gemini-refused']?.requests ?? 0).toBe(0);
   });
 
+  it('@google/genai: embedContent on Vertex is :predict, with token counts per text', async () => {
+    const client = genai('sdk-vertex-embed');
+    const answer = await client.models.embedContent({
+      model: 'text-embedding-005',
+      contents: ['Where is the blue train going?', 'To the sea.'],
+      config: { outputDimensionality: 64, taskType: 'RETRIEVAL_DOCUMENT', autoTruncate: true },
+    });
+    expect(answer.embeddings).toHaveLength(2);
+    expect(answer.embeddings?.map((e) => e.values?.length)).toEqual([64, 64]);
+    expect(Math.hypot(...(answer.embeddings?.[0]?.values ?? []))).toBeCloseTo(1, 6);
+    const counts = answer.embeddings?.map((e) => e.statistics?.tokenCount ?? 0) ?? [];
+    expect(counts.every((count) => count > 0)).toBe(true);
+    const [call] = sim.calls({ deployment: 'sdk-vertex-embed' });
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(call?.promptTokens);
+    expect(answer.embeddings?.map((e) => e.statistics?.truncated)).toEqual([false, false]);
+    // Characters without white space: 25 + 9.
+    expect(answer.metadata?.billableCharacterCount).toBe(34);
+    expect(call?.provider).toBe('vertex_gemini');
+
+    const single = await client.models.embedContent({
+      model: 'gemini-embedding-001',
+      contents: 'Where is the blue train going?',
+    });
+    expect(single.embeddings?.[0]?.values).toHaveLength(3072);
+    await expect(
+      client.models.embedContent({ model: 'gemini-embedding-001', contents: ['a', 'b'] }),
+    ).rejects.toThrow(/supports up to 1 instances per request, but 2/);
+    expect(sim.calls({ deployment: 'sdk-vertex-embed' })).toHaveLength(2);
+  });
+
   const claude = (deployment: string) =>
     new AnthropicVertex({
       projectId: 'sim-project',

@@ -90,7 +90,7 @@ export interface VertexSettings {
   readonly project: string;
   /** `vertex_location`, else VERTEXAI_LOCATION, else `us-central1`; `global` is the global endpoint. */
   readonly location: string;
-  /** Whose model it is: Google's Gemini (`generateContent`) or Anthropic's Claude (`rawPredict`). */
+  /** Whose model it is: Google's (Gemini's `generateContent`, text embeddings' `predict`) or Anthropic's Claude (`rawPredict`). */
   readonly publisher: 'google' | 'anthropic';
   /**
    * `vertex_credentials` (a file path or the JSON itself), else the file GOOGLE_APPLICATION_CREDENTIALS

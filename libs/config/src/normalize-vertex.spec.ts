@@ -52,6 +52,20 @@ describe('vertex_ai deployments', () => {
     expect(deployment?.vertex?.credentials).toEqual(serviceAccount);
   });
 
+  it('take Google’s text embedding models as the google publisher', () => {
+    for (const model of [
+      'text-embedding-005',
+      'text-multilingual-embedding-002',
+      'textembedding-gecko@003',
+      'gemini-embedding-001',
+    ]) {
+      expect(
+        deploymentOf(oneModel(`model: vertex_ai/${model}, vertex_project: p`))?.vertex,
+        model,
+      ).toMatchObject({ publisher: 'google' });
+    }
+  });
+
   it('take the credentials JSON itself, and the project from it when nothing else names one', () => {
     const inline = JSON.stringify(JSON.stringify(serviceAccount));
     const deployment = deploymentOf(
@@ -155,7 +169,7 @@ describe('vertex_ai deployments', () => {
 
   it('refuse other publishers, api_key, a missing project, odd locations and vertex keys elsewhere', () => {
     expect(messages(oneModel('model: vertex_ai/meta/llama-3.1-405b, vertex_project: p'))).toEqual([
-      'model: "vertex_ai/meta/llama-3.1-405b" is not supported: Switchyard calls Gemini (vertex_ai/gemini-…) and Claude (vertex_ai/claude-…) models on Vertex AI',
+      'model: "vertex_ai/meta/llama-3.1-405b" is not supported: Switchyard calls Gemini (vertex_ai/gemini-…), Google text embedding (vertex_ai/text-embedding-…, vertex_ai/text-multilingual-embedding-…) and Claude (vertex_ai/claude-…) models on Vertex AI',
     ]);
     expect(
       messages(oneModel('model: vertex_ai/gemini-2.0-flash, vertex_project: p, api_key: k')),

@@ -36,11 +36,16 @@ type Params = RawModelEntry['litellm_params'];
 type Problem = (key: string, message: string) => void;
 
 /**
- * Whose model a Vertex AI model name is: `gemini-…` is Google's (generateContent), `claude-…`
- * Anthropic's (rawPredict). Other publishers (Llama, Mistral, …) and endpoint ids are not spoken.
+ * Whose model a Vertex AI model name is: `gemini-…` is Google's (generateContent, and
+ * gemini-embedding-001's predict), and so are Google's text embedding models
+ * (`text-embedding-…`, `text-multilingual-embedding-…`, `textembedding-gecko…`: predict);
+ * `claude-…` is Anthropic's (rawPredict). Other publishers (Llama, Mistral, …) and endpoint ids
+ * are not spoken.
  */
 function publisherOf(model: string): VertexSettings['publisher'] | undefined {
-  if (/^gemini-/.test(model)) return 'google';
+  if (/^(?:gemini-|text-embedding-|text-multilingual-embedding-|textembedding-gecko)/.test(model)) {
+    return 'google';
+  }
   if (/^claude-/.test(model)) return 'anthropic';
   return undefined;
 }
@@ -69,7 +74,7 @@ export function vertexSettingsOf(
   if (publisher === undefined) {
     problem(
       'model',
-      `"vertex_ai/${providerModel}" is not supported: Switchyard calls Gemini (vertex_ai/gemini-…) and Claude (vertex_ai/claude-…) models on Vertex AI`,
+      `"vertex_ai/${providerModel}" is not supported: Switchyard calls Gemini (vertex_ai/gemini-…), Google text embedding (vertex_ai/text-embedding-…, vertex_ai/text-multilingual-embedding-…) and Claude (vertex_ai/claude-…) models on Vertex AI`,
     );
     return undefined;
   }

@@ -7,6 +7,8 @@ const defaultDimensions: Readonly<Record<string, number>> = {
   'text-embedding-ada-002': 1536,
   'gemini-embedding-001': 3072,
   'text-embedding-004': 768,
+  'text-embedding-005': 768,
+  'text-multilingual-embedding-002': 768,
   'embed-v4.0': 1536,
   'embed-english-v3.0': 1024,
   'amazon.titan-embed-text-v2:0': 1024,

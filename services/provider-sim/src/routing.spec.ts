@@ -75,6 +75,27 @@ describe('resolveRoute', () => {
     });
   });
 
+  it('routes Vertex AI :predict of a Google model as embeddings, and not an Anthropic one', () => {
+    expect(
+      provider(
+        'POST',
+        '/d/vx/vertex/v1/projects/p/locations/us-central1/publishers/google/models/text-embedding-005:predict',
+      ),
+    ).toMatchObject({
+      provider: 'vertex_gemini',
+      deployment: 'vx',
+      pathModel: 'text-embedding-005',
+      embeddings: true,
+      stream: false,
+    });
+    expect(
+      resolveRoute(
+        'POST',
+        '/v1/projects/p/locations/us-east5/publishers/anthropic/models/claude-3-5-haiku@20241022:predict',
+      ),
+    ).toMatchObject({ kind: 'unknown', provider: 'vertex_anthropic' });
+  });
+
   it('sends the control API and unknown paths elsewhere, guessing the error shape', () => {
     expect(resolveRoute('GET', '/_sim/stats')).toMatchObject({
       kind: 'control',

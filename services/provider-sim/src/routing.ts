@@ -13,10 +13,11 @@ export type RouteResult =
 const googleTokenPath = /^(?:\/google)?\/token$/;
 /**
  * Vertex AI's publisher model methods, `/vertex` optional, API version v1 or v1beta1:
- * `…/projects/{p}/locations/{l}/publishers/{google|anthropic}/models/{model}:{method}`.
+ * `…/projects/{p}/locations/{l}/publishers/{google|anthropic}/models/{model}:{method}`
+ * (`:predict` is Google's text embeddings).
  */
 const vertexPath =
-  /^(?:\/vertex)?\/(?:v1|v1beta1)\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(google|anthropic)\/models\/([^/:]+):(generateContent|streamGenerateContent|rawPredict|streamRawPredict)$/;
+  /^(?:\/vertex)?\/(?:v1|v1beta1)\/projects\/[^/]+\/locations\/[^/]+\/publishers\/(google|anthropic)\/models\/([^/:]+):(generateContent|streamGenerateContent|rawPredict|streamRawPredict|predict)$/;
 const deploymentPrefix = /^\/d\/([^/]+)(\/.*)$/;
 const entraTokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const azurePath = /^(?:\/azure)?\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
@@ -148,6 +149,7 @@ export function resolveRoute(method: string, url: string): RouteResult {
   if (vertex) {
     const google = vertex[1] === 'google';
     const action = vertex[3] ?? '';
+    if (action === 'predict' && !google) return unknown();
     return {
       kind: 'provider',
       route: {
@@ -155,6 +157,7 @@ export function resolveRoute(method: string, url: string): RouteResult {
         pathModel: decode(vertex[2] ?? ''),
         stream: action.startsWith('stream'),
         ...(google ? { sse: query.get('alt') === 'sse' } : {}),
+        ...(action === 'predict' ? { embeddings: true } : {}),
         query,
         ...withDeployment,
       },

@@ -19,6 +19,7 @@ import {
   geminiEmbeddingsSim,
   openAiEmbeddingsSim,
 } from './providers/embeddings.sim';
+import { vertexEmbeddingsSim } from './providers/vertex-embeddings.sim';
 import { handleEntraToken } from './entra-token';
 import { handleGoogleToken, serviceAccountKey, type GoogleAuthorizedUser } from './google-token';
 import { vertexAnthropicSim, vertexGeminiSim } from './providers/vertex.sim';
@@ -54,6 +55,7 @@ const embeddingsSims: Partial<Record<SimProviderName, ProviderSim>> = {
   gemini: geminiEmbeddingsSim,
   cohere: cohereEmbeddingsSim,
   bedrock: bedrockEmbeddingsSim,
+  vertex_gemini: vertexEmbeddingsSim,
 };
 
 /** Options of {@link startProviderSim}. */

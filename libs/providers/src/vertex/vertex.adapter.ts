@@ -4,6 +4,7 @@ import { AnthropicStreamDecoder } from '../anthropic/anthropic.stream';
 import { parseGeminiResponse } from '../gemini/gemini.response';
 import { GeminiStreamDecoder } from '../gemini/gemini.stream';
 import { VERTEX_PROVIDER } from './vertex.constants';
+import { buildVertexEmbeddingsRequest, parseVertexEmbeddings } from './vertex.embeddings';
 import { asVertex, classifyVertexError } from './vertex.errors';
 import { buildVertexRequest, vertexOf } from './vertex.request';
 
@@ -13,6 +14,7 @@ import { buildVertexRequest, vertexOf } from './vertex.request';
  * (`publishers/anthropic`, the Anthropic adapter's translation), signed in with a Google access
  * token (see access-token.ts and google-tokens.ts). Only the URL, the auth and, for Claude,
  * `anthropic_version` in the body differ from the vendors' own APIs; errors name `vertex_ai`.
+ * Embeddings: Google's text embedding models through `:predict` (vertex.embeddings.ts).
  */
 export const vertexAdapter: ProviderAdapter = {
   providers: [VERTEX_PROVIDER],
@@ -35,4 +37,7 @@ export const vertexAdapter: ProviderAdapter = {
     };
   },
   classifyError: classifyVertexError,
+  buildEmbeddingsRequest: (request, context) =>
+    asVertex(() => buildVertexEmbeddingsRequest(request, context)),
+  parseEmbeddingsResponse: (body) => asVertex(() => parseVertexEmbeddings(body)),
 };

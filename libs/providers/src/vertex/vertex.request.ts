@@ -64,18 +64,26 @@ export function buildVertexRequest(
   const body = google
     ? toGeminiRequestBody(request, context)
     : toVertexAnthropicBody(request, context, options.stream);
-  const quotaProject = vertex.credentials?.quota_project_id;
   return {
     method: 'POST',
     url: vertexModelUrl(vertex, apiBase, providerModel, method),
-    headers: {
-      'content-type': 'application/json',
-      accept: options.stream ? 'text/event-stream' : 'application/json',
-      ...(context.accessToken === undefined
-        ? {}
-        : { authorization: `Bearer ${context.accessToken}` }),
-      ...(quotaProject === undefined ? {} : { 'x-goog-user-project': quotaProject }),
-    },
+    headers: vertexHeaders(context, options.stream ? 'text/event-stream' : 'application/json'),
     body: JSON.stringify(body),
+  };
+}
+
+/**
+ * The headers of every Vertex AI call: a JSON body, the access token as a Bearer and, for user
+ * credentials naming a `quota_project_id`, that project as `x-goog-user-project`.
+ */
+export function vertexHeaders(context: AdapterContext, accept: string): Record<string, string> {
+  const quotaProject = vertexOf(context).credentials?.quota_project_id;
+  return {
+    'content-type': 'application/json',
+    accept,
+    ...(context.accessToken === undefined
+      ? {}
+      : { authorization: `Bearer ${context.accessToken}` }),
+    ...(quotaProject === undefined ? {} : { 'x-goog-user-project': quotaProject }),
   };
 }

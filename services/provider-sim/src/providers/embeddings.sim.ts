@@ -7,12 +7,13 @@ import { cohereSim } from './cohere.sim';
 import { geminiSim } from './gemini.sim';
 import { azureSim, openAiSim } from './openai.sim';
 
-function invalid(message: string, param?: string): ErrorCase {
+/** An `invalid_request` with the provider's message. */
+export function invalid(message: string, param?: string): ErrorCase {
   return { kind: 'invalid_request', message, ...(param !== undefined ? { param } : {}) };
 }
 
 /** An embeddings request in the simulator's neutral form: its texts form one user message. */
-function embeddingsRequest(
+export function embeddingsRequest(
   provider: SimRequest['provider'],
   model: string,
   texts: string[],

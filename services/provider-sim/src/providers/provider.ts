@@ -30,7 +30,10 @@ export interface Route {
   stream?: boolean;
   /** Gemini: `alt=sse` (otherwise a stream is one JSON array). */
   sse?: boolean;
-  /** An embeddings endpoint (OpenAI's and Azure's `/embeddings`, Gemini's `:batchEmbedContents`). */
+  /**
+   * An embeddings endpoint (OpenAI's and Azure's `/embeddings`, Gemini's `:batchEmbedContents`,
+   * Cohere's `/v2/embed`, Bedrock's `invoke`, Vertex AI's `:predict`).
+   */
   embeddings?: boolean;
   /** Azure's `api-version`; `v1` on Azure's v1 API without one. */
   apiVersion?: string;
