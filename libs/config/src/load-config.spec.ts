@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error';
@@ -13,6 +14,24 @@ const env = {
   GROQ_API_KEY: 'groq-test',
   REDIS_PASSWORD: 'p@ss word',
   LITELLM_MASTER_KEY: 'sk-master-test',
+  AWS_ACCESS_KEY_ID: 'AKIDTEST',
+  AWS_SECRET_ACCESS_KEY: 'aws-secret-test',
+  AWS_SESSION_TOKEN: 'aws-session-test',
+  AZURE_TENANT_ID: 'entra-tenant',
+  AZURE_CLIENT_ID: 'entra-client',
+  AZURE_CLIENT_SECRET: 'entra-secret',
+  COHERE_API_KEY: 'cohere-test',
+  // A throwaway service account key, made for this spec only.
+  VERTEX_CREDENTIALS: JSON.stringify({
+    type: 'service_account',
+    project_id: 'key-project',
+    private_key_id: 'k1',
+    private_key: generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString(),
+    client_email: 'switchyard@key-project.iam.gserviceaccount.com',
+    token_uri: 'https://oauth2.googleapis.com/token',
+  }),
 };
 
 const longBudgetWarning =
@@ -51,9 +70,45 @@ describe('loadConfig', () => {
   it('reads every documented LiteLLM key into typed values', async () => {
     const { config, warnings } = await loadConfig(fixture('every-key.yaml'), { env });
     expect(warnings.map((warning) => warning.replace(/^.*every-key\.yaml:/, ''))).toEqual([
-      `107:24 switchyard.tenants.acme.budget_duration: ${longBudgetWarning}`,
-      `110:24 switchyard.tenants.beta-team.budget_duration: ${longBudgetWarning}`,
+      `134:24 switchyard.tenants.acme.budget_duration: ${longBudgetWarning}`,
+      `137:24 switchyard.tenants.beta-team.budget_duration: ${longBudgetWarning}`,
     ]);
+    expect(config.models['bedrock-model']?.deployments[0]).toMatchObject({
+      provider: 'bedrock',
+      providerModel: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+      aws: {
+        accessKeyId: 'AKIDTEST',
+        secretAccessKey: 'aws-secret-test',
+        sessionToken: 'aws-session-test',
+      },
+      awsRegion: 'eu-west-1',
+      apiBase: 'https://bedrock-runtime.internal',
+    });
+    expect(config.models['vertex-model']?.deployments[0]?.vertex).toMatchObject({
+      project: 'my-project',
+      location: 'europe-west4',
+      publisher: 'google',
+      credentials: { client_email: 'switchyard@key-project.iam.gserviceaccount.com' },
+    });
+    expect(config.models['entra-model']?.deployments[0]).toMatchObject({
+      provider: 'azure',
+      apiVersion: 'v1',
+      entra: {
+        kind: 'client_secret',
+        tenantId: 'entra-tenant',
+        clientId: 'entra-client',
+        clientSecret: 'entra-secret',
+      },
+    });
+    expect(config.models['cohere-model']?.deployments[0]).toMatchObject({
+      provider: 'cohere_chat',
+      providerModel: 'command-r-plus',
+      apiKey: 'cohere-test',
+    });
+    expect(config.models['embedding-model']?.deployments[0]).toMatchObject({
+      provider: 'openai',
+      mode: 'embedding',
+    });
     const gpt = config.models['gpt-4o-model'];
     expect(gpt?.deployments[0]).toEqual({
       id: 'gpt-4o-eu',

@@ -213,12 +213,16 @@ describe('deployments', () => {
     );
   });
 
-  it('warns about a model that is not a chat model', () => {
-    const { warnings } = parse(
+  it('warns about a model that is neither a chat nor an embedding model', () => {
+    const embedding = parse(
       oneModel('model: openai/text-embedding-3-small', 'model_info: { mode: embedding }'),
     );
+    expect(embedding.warnings).toEqual([]);
+    const { warnings } = parse(
+      oneModel('model: openai/dall-e-3', 'model_info: { mode: image_generation }'),
+    );
     expect(warnings).toEqual([
-      'config.yaml:4:25 model_list[0].model_info.mode: model "m" has mode "embedding"; Switchyard serves chat completions only, so requests to it will fail',
+      'config.yaml:4:25 model_list[0].model_info.mode: model "m" has mode "image_generation"; Switchyard serves chat completions and embeddings only, so requests to it will fail',
     ]);
   });
 

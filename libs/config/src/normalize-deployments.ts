@@ -22,6 +22,9 @@ export const defaultTimeoutSeconds = 600;
 /** Providers that have no public endpoint, so a deployment must say where the server is. */
 const needsApiBase: ReadonlySet<Provider> = new Set(['azure', 'hosted_vllm']);
 
+/** The model_info modes Switchyard serves (`/v1/chat/completions`, `/v1/embeddings`). */
+const servedModes: ReadonlySet<string> = new Set(['chat', 'embedding']);
+
 /** Deployments in file order, and what is wrong with them. */
 export interface NormalizedDeployments {
   readonly deployments: readonly Deployment[];
@@ -134,12 +137,12 @@ export function normalizeDeployments(
     }
 
     const mode = info?.mode ?? 'chat';
-    if (mode !== 'chat') {
+    if (!servedModes.has(mode)) {
       warnings.push(
         problemAt(
           locate,
           at('model_info', 'mode'),
-          `model "${entry.model_name}" has mode "${mode}"; Switchyard serves chat completions only, so requests to it will fail`,
+          `model "${entry.model_name}" has mode "${mode}"; Switchyard serves chat completions and embeddings only, so requests to it will fail`,
         ),
       );
     }
