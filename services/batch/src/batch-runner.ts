@@ -15,7 +15,7 @@ interface ActiveRun {
   run: BatchRun;
   abort: AbortController;
   done: Promise<void>;
-  /** Another runner took the lease: the run stops (logged once). */
+  /** Another runner took the lease: the run stops (counted once). */
   leaseLost: boolean;
 }
 
@@ -44,7 +44,9 @@ export class BatchRunner {
   private readonly stopping = new AbortController();
   private watching: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: BatchRunnerOptions) {}
+  constructor(private readonly options: BatchRunnerOptions) {
+    options.metrics.observeRunning(() => this.running);
+  }
 
   /** Starts watching the bucket; batches waiting now are claimed at once. */
   start(): void {
@@ -103,6 +105,7 @@ export class BatchRunner {
   private loseLease(active: ActiveRun, record: BatchRecord): void {
     if (!active.leaseLost) {
       active.leaseLost = true;
+      this.options.metrics.leaseLost();
       this.options.logger.warn(
         { batch: record.batch.id, runner: record.lease?.runner },
         'the batch’s lease is no longer this runner’s: run stopped',
@@ -149,12 +152,15 @@ export class BatchRunner {
       );
       if (claimed === null || finalBatchStatuses.has(claimed.batch.status)) return;
       if (claimed.lease?.runner !== runnerId) {
+        this.options.metrics.claimed('lost');
         this.retryAt(claimed, afterLease(claimed));
         return;
       }
+      this.options.metrics.claimed('won');
       if (this.stopping.signal.aborted) return;
       this.begin(claimed);
     } catch (error) {
+      this.options.metrics.claimed('failed');
       this.options.logger.warn({ err: error, batch: record.batch.id }, 'claiming a batch failed');
       this.retryAt(record, Date.now() + this.options.retryMs);
     } finally {
@@ -201,6 +207,7 @@ export class BatchRunner {
       if (renewed === null) active.abort.abort();
       else this.loseLease(active, renewed);
     } catch (error) {
+      this.options.metrics.renewFailed();
       this.options.logger.warn({ err: error, batch: record.batch.id }, 'renewing a lease failed');
     }
   }

@@ -4,6 +4,7 @@ import { ConnectionError, SwitchyardError, type Switchyard } from '@switchyard/c
 import { makeError, makeErrorReply, type SwitchyardSubjects } from '@switchyard/contracts';
 import { publishReply } from '@switchyard/messaging';
 import type { AnswerTally } from './answer-tally';
+import type { BatchMetrics, SubmitOutcome } from './batch-metrics';
 
 /**
  * Publishes one line of a batch as a job (batch lane, the batch's key, the line's
@@ -16,16 +17,33 @@ export class LineSubmitter {
   constructor(
     private readonly nc: NatsConnection,
     private readonly subjects: SwitchyardSubjects,
+    private readonly metrics: BatchMetrics,
   ) {}
 
-  async submit(client: Switchyard, record: BatchRecord, request: BatchRequest): Promise<void> {
+  /** Submits one line; resolves to what the jobs stream did with it. */
+  async submit(
+    client: Switchyard,
+    record: BatchRecord,
+    request: BatchRequest,
+  ): Promise<SubmitOutcome> {
+    const outcome = await this.publish(client, record, request);
+    this.metrics.submitted(outcome);
+    return outcome;
+  }
+
+  private async publish(
+    client: Switchyard,
+    record: BatchRecord,
+    request: BatchRequest,
+  ): Promise<SubmitOutcome> {
     // The batch's key is billed, whatever key_id a line names.
     const extras = { ...request.job.switchyard };
     delete extras.key_id;
     if (record.key_id !== undefined) extras.key_id = record.key_id;
     const job = { ...request.job, switchyard: extras };
     try {
-      await client.batches.submit(record.batch.id, [job]);
+      const submission = await client.batches.submit(record.batch.id, [job]);
+      return submission.duplicates > 0 ? 'duplicate' : 'queued';
     } catch (error) {
       if (!(error instanceof SwitchyardError) || error instanceof ConnectionError) throw error;
       const refused = makeError('invalid_job', error.code, error.message);
@@ -35,6 +53,7 @@ export class LineSubmitter {
         makeErrorReply(refused, request.jobId),
         { subjects: this.subjects, msgId: `${record.tenant}.${request.jobId}:refused` },
       );
+      return 'refused';
     }
   }
 }
