@@ -257,9 +257,14 @@ export class BatchRun {
     });
   }
 
+  /**
+   * Changes the record (compare-and-set) and takes in what is stored, keeping the lines this
+   * run has submitted since: the stored count lags (a progress save started before the lines
+   * it did not see), and the lines a cancel or the window's end stops are the ones counted.
+   */
   private async update(change: (record: BatchRecord) => BatchRecord | null): Promise<void> {
     const stored = await this.ctx.batches.update(this.record.tenant, this.batch.id, change);
-    if (stored !== null) this.record = stored;
+    if (stored !== null) this.observe(stored);
   }
 }
 
