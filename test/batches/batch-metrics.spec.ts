@@ -65,7 +65,7 @@ describe('batch runner metrics', () => {
       'batch-metrics',
       {
         models: { triage: 'openai', refusing: 'openai', slow: 'openai' },
-        batches: '{ max_in_flight: 8, lease_seconds: 2 }',
+        batches: '{ max_in_flight: 8 }',
       },
       ['openai'],
     );
