@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUsageEvents } from '../cluster/usage-events.test-support';
 import {
@@ -13,37 +12,18 @@ import {
   type PipelineServers,
   type RunningPipeline,
 } from '../pipeline/pipeline-harness.test-support';
-import { spawnService, type ServiceProcess } from '../processes/service-process.test-support';
+import type { ServiceProcess } from '../processes/service-process.test-support';
+import {
+  batchInputFile,
+  completedBatch,
+  createBatch,
+  promptOf,
+  sdkOn,
+  startGatewayProcess,
+  startRunnerProcess as startRunner,
+} from './batch-processes.test-support';
 
 const lines = 600;
-const promptOf = (i: number) => `line-${i}: where is the blue train going?`;
-
-function inputFile(): string {
-  return Array.from({ length: lines }, (_, i) =>
-    JSON.stringify({
-      custom_id: `email-${i}`,
-      method: 'POST',
-      url: '/v1/chat/completions',
-      body: { model: 'triage', messages: [{ role: 'user', content: promptOf(i) }] },
-    }),
-  ).join('\n');
-}
-
-async function startGatewayProcess(
-  configPath: string,
-): Promise<{ process: ServiceProcess; url: string }> {
-  const gateway = await spawnService(
-    'gateway',
-    ['--config', configPath, '--port', '0', '--insecure'],
-    'gateway listening on',
-  );
-  const url = /gateway listening on (\S+)/.exec(gateway.output())?.[1];
-  if (url === undefined) throw new Error(`no gateway url in: ${gateway.output()}`);
-  return { process: gateway, url };
-}
-
-const startRunner = (configPath: string) =>
-  spawnService('batch', ['--config', configPath], 'batch runner started');
 
 /**
  * A 600-line batch run by the batch runner as a process of its own, killed with SIGKILL twice
@@ -82,18 +62,8 @@ describe('batch runner: kill -9 of the runner and the gateway in the middle of a
     processes.push(gateway.process);
     let runner = await startRunner(configPath);
     processes.push(runner);
-    const sdk = (url: string) =>
-      new OpenAI({ apiKey: 'none', baseURL: `${url}/v1`, maxRetries: 0 });
-    let client = sdk(gateway.url);
-    const file = await client.files.create({
-      file: await toFile(Buffer.from(inputFile()), 'emails.jsonl'),
-      purpose: 'batch',
-    });
-    const created = await client.batches.create({
-      input_file_id: file.id,
-      endpoint: '/v1/chat/completions',
-      completion_window: '24h',
-    });
+    let client = sdkOn(gateway.url);
+    const created = await createBatch(client, batchInputFile(lines));
     const completed = async () =>
       (await client.batches.retrieve(created.id)).request_counts?.completed ?? 0;
     const untilCompleted = async (n: number) => {
@@ -111,25 +81,16 @@ describe('batch runner: kill -9 of the runner and the gateway in the middle of a
     await gateway.process.kill9();
     gateway = await startGatewayProcess(configPath);
     processes.push(gateway.process);
-    client = sdk(gateway.url);
+    client = sdkOn(gateway.url);
 
     expect(await untilCompleted(400)).toBeLessThan(lines);
     await runner.kill9();
     runner = await startRunner(configPath);
     processes.push(runner);
 
-    await waitUntil(
-      async () => (await client.batches.retrieve(created.id)).status === 'completed',
-      90_000,
-    );
-    const batch = await client.batches.retrieve(created.id);
+    const { batch, output } = await completedBatch(client, created.id, 90_000);
     expect(batch.request_counts).toEqual({ total: lines, completed: lines, failed: 0 });
     expect(batch.error_file_id).toBeNull();
-
-    const output = (await (await client.files.content(batch.output_file_id as string)).text())
-      .trim()
-      .split('\n')
-      .map((text) => JSON.parse(text) as { custom_id: string; response: { request_id: string } });
     expect(output).toHaveLength(lines);
     expect(new Set(output.map((line) => line.custom_id)).size).toBe(lines);
 

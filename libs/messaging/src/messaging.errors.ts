@@ -20,8 +20,11 @@ export type MessagingErrorCode = (typeof MessagingErrorCodes)[keyof typeof Messa
  */
 export class InvalidMessageError extends Error {
   override readonly name = 'InvalidMessageError';
-  constructor(readonly error: SwitchyardError) {
-    super(error.message);
+  constructor(
+    readonly error: SwitchyardError,
+    options?: ErrorOptions,
+  ) {
+    super(error.message, options);
   }
 }
 

@@ -24,6 +24,7 @@ import { consumeJobs, type JobConsumer, type JobDelivery, type JobHandler } from
 import { makeJob, waitFor } from './job-fixtures.test-support';
 import { provisionTopology } from './provision-topology';
 import { publishDeadLetter } from './publish-dead-letter';
+import { InvalidMessageError } from './messaging.errors';
 import { publishJob } from './publish-job';
 import { publishReply } from './publish-reply';
 import { publishUsageEvent } from './publish-usage-event';
@@ -97,6 +98,17 @@ describe('publishing and consuming jobs against nats-server', () => {
     const again = await publishJob(js, job, { subjects, replyTo: '_INBOX.default.x' });
     expect([first.duplicate, again.duplicate, again.seq]).toEqual([false, true, first.seq]);
     expect((await jsm.streams.info(names.jobs)).state.messages).toBe(1);
+  });
+
+  it('refuses a job larger than max_payload for good, storing nothing', async () => {
+    const content = 'x'.repeat((nc.info?.max_payload ?? 1024 * 1024) + 1);
+    const job = makeJob({ model, request: { messages: [{ role: 'user', content }] } });
+    const publishing = publishJob(js, job, { subjects, replyTo: '_INBOX.default.x' });
+    await expect(publishing).rejects.toBeInstanceOf(InvalidMessageError);
+    await expect(publishing).rejects.toMatchObject({
+      error: { type: 'invalid_job', code: 'request_too_large' },
+    });
+    expect((await jsm.streams.info(names.jobs)).state.messages).toBe(0);
   });
 
   it('delivers a published job with its reply subject, and an ack empties the work queue', async () => {

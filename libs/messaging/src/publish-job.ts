@@ -1,4 +1,5 @@
 import type { PubAck } from '@nats-io/jetstream';
+import { InvalidArgumentError } from '@nats-io/nats-core';
 import type { Context } from '@opentelemetry/api';
 import {
   laneOf,
@@ -62,8 +63,10 @@ export function validateJob(job: CompletionJobInput): CompletionJob {
  * `duplicate: true`), `Switchyard-Reply-To`, `Switchyard-Contract`, and the W3C trace
  * context. After a timeout, publishing again with the same job is safe.
  *
- * Throws an InvalidMessageError for a job that fails the contract and an
- * InvalidReplySubjectError for a reply subject one cannot publish to; nothing is published.
+ * Throws an InvalidMessageError for a job that fails the contract or is larger than the
+ * server's `max_payload` (`request_too_large`: it can never be queued, so publishing it again
+ * is pointless) and an InvalidReplySubjectError for a reply subject one cannot publish to;
+ * nothing is published.
  * Throws a JobsStreamFullError when the jobs stream is full (`max_bytes`): it refuses new jobs
  * rather than dropping queued ones.
  */
@@ -91,10 +94,25 @@ export async function publishJob(
       },
     );
   } catch (error) {
+    if (isPayloadTooLarge(error)) {
+      throw new InvalidMessageError(
+        makeError(
+          'invalid_job',
+          'request_too_large',
+          `job ${valid.id} is larger than one NATS message may be (max_payload): it cannot be queued`,
+        ),
+        { cause: error },
+      );
+    }
     if (!isApiError(error, ApiErrorCodes.streamStoreFailed)) throw error;
     throw new JobsStreamFullError(
       `the jobs stream is full (${error.message}): job ${valid.id} was not queued`,
       { cause: error },
     );
   }
+}
+
+/** The client refuses to send a message over the server's `max_payload`. */
+function isPayloadTooLarge(error: unknown): boolean {
+  return error instanceof InvalidArgumentError && error.message.includes('max_payload');
 }

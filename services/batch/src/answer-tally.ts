@@ -11,11 +11,20 @@ export type LineOutcome = 'completed' | 'failed';
 export class AnswerTally {
   private readonly outcomes = new Map<string, LineOutcome>();
   private readonly waiters = new Set<() => void>();
+  /** Past the answers stored when {@link follow} began: answers now arrive as they are made. */
+  private live = false;
   completed = 0;
   failed = 0;
 
-  /** @param jobIds the batch's job ids: answers of other jobs are ignored. */
-  constructor(private readonly jobIds: ReadonlySet<string>) {}
+  /**
+   * @param jobIds the batch's job ids: answers of other jobs are ignored.
+   * @param onArrival called once for each answer that arrives while following (not for the
+   *   answers already stored when following began, which an earlier run saw arrive).
+   */
+  constructor(
+    private readonly jobIds: ReadonlySet<string>,
+    private readonly onArrival: (outcome: LineOutcome) => void = () => undefined,
+  ) {}
 
   get answered(): number {
     return this.outcomes.size;
@@ -33,6 +42,7 @@ export class AnswerTally {
     this.outcomes.set(jobId, outcome);
     if (outcome === 'completed') this.completed += 1;
     else this.failed += 1;
+    if (this.live) this.onArrival(outcome);
     for (const wake of this.waiters) wake();
   }
 
@@ -64,6 +74,7 @@ export class AnswerTally {
       this.accept(result.jobId, result.reply);
       lastSeq = result.seq;
     }
+    this.live = true;
     const following = (async () => {
       const results = client.batches.results(batchId, { fromSeq: lastSeq + 1, signal });
       for await (const result of results) this.accept(result.jobId, result.reply);

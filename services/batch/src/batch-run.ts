@@ -12,6 +12,7 @@ import type { Logger } from '@switchyard/telemetry';
 import { AnswerTally } from './answer-tally';
 import { writeBatchFiles, type UnrunReason } from './batch-files';
 import { readBatchLines } from './batch-lines';
+import type { BatchMetrics, FinalStatus } from './batch-metrics';
 import { submitLines, type LineSubmitter } from './submit-lines';
 
 /** What every batch run shares. */
@@ -30,6 +31,7 @@ export interface BatchRunContext {
   /** How long a cancelled or expired batch waits for the answers of jobs already sent. */
   settleGraceMs: number;
   logger: Logger;
+  metrics: BatchMetrics;
 }
 
 /** Why a run stopped submitting before every line was sent. */
@@ -70,6 +72,7 @@ export class BatchRun {
     if (finalBatchStatuses.has(this.batch.status)) return;
     if (this.batch.status === 'cancelling' && this.batch.in_progress_at === null) {
       await this.change((b) => ({ ...b, status: 'cancelled', cancelled_at: nowSeconds() }));
+      this.ctx.metrics.finished('cancelled');
       return;
     }
     const lines = await readBatchLines(this.ctx, this.record);
@@ -80,6 +83,7 @@ export class BatchRun {
         failed_at: nowSeconds(),
         errors: { object: 'list', data: lines.problems },
       }));
+      this.ctx.metrics.finished('failed');
       return;
     }
     const total = lines.requests.length;
@@ -100,7 +104,9 @@ export class BatchRun {
 
   private async execute(requests: readonly BatchRequest[], signal: AbortSignal): Promise<void> {
     const client = this.ctx.clientFor(this.record.tenant);
-    const tally = new AnswerTally(new Set(requests.map((r) => r.jobId)));
+    const tally = new AnswerTally(new Set(requests.map((r) => r.jobId)), (outcome) =>
+      this.ctx.metrics.answered(outcome),
+    );
     const reading = new AbortController();
     const stopReading = () => reading.abort();
     signal.addEventListener('abort', stopReading, { once: true });
@@ -179,13 +185,19 @@ export class BatchRun {
       unrun,
     });
     const all = written.completed + written.failed >= requests.length;
+    const status: Exclude<FinalStatus, 'failed'> = cancelled
+      ? 'cancelled'
+      : all
+        ? 'completed'
+        : 'expired';
     await this.change((b) => {
       const at = nowSeconds();
-      const ending = cancelled
-        ? { status: 'cancelled' as const, cancelled_at: at }
-        : all
-          ? { status: 'completed' as const, completed_at: at }
-          : { status: 'expired' as const, expired_at: at };
+      const ending =
+        status === 'cancelled'
+          ? { status, cancelled_at: at }
+          : status === 'completed'
+            ? { status, completed_at: at }
+            : { status, expired_at: at };
       return {
         ...b,
         ...ending,
@@ -198,6 +210,7 @@ export class BatchRun {
         },
       };
     });
+    this.ctx.metrics.finished(status);
     this.ctx.logger.info(
       { batch: this.batch.id, tenant: this.record.tenant, status: this.batch.status },
       'batch finished',
@@ -244,9 +257,14 @@ export class BatchRun {
     });
   }
 
+  /**
+   * Changes the record (compare-and-set) and takes in what is stored, keeping the lines this
+   * run has submitted since: the stored count lags (a progress save started before the lines
+   * it did not see), and the lines a cancel or the window's end stops are the ones counted.
+   */
   private async update(change: (record: BatchRecord) => BatchRecord | null): Promise<void> {
     const stored = await this.ctx.batches.update(this.record.tenant, this.batch.id, change);
-    if (stored !== null) this.record = stored;
+    if (stored !== null) this.observe(stored);
   }
 }
 

@@ -15,16 +15,25 @@ interface ActiveRun {
   run: BatchRun;
   abort: AbortController;
   done: Promise<void>;
+  /** Another runner took the lease: the run stops (counted once). */
+  leaseLost: boolean;
 }
 
 const keyOf = (record: BatchRecord) => `${record.tenant}.${record.batch.id}`;
+
+/** When to look at a batch again: just after its lease ends, spread over a second. */
+const afterLease = (record: BatchRecord) =>
+  (record.lease?.until_ms ?? Date.now()) + Math.floor(Math.random() * 1_000);
 
 /**
  * Runs the batches of the batches bucket. It watches every batch; one that is not final and
  * whose lease is free or lapsed it claims (compare-and-set on the record) and runs, renewing
  * the lease while it runs. Any number of runners can watch one bucket: each batch has one
  * runner at a time, and a runner that dies (kill -9) leaves a lease that lapses after
- * `leaseMs`, when another runner (or itself restarted) resumes the batch.
+ * `leaseMs`, when another runner (or itself restarted) resumes the batch. A runner that finds
+ * its lease taken (it stalled past it) stops its run and, like every runner that sees a
+ * batch leased to another, looks again when that lease ends: the batch is resumed even if the
+ * runner that took it dies before it writes again.
  */
 export class BatchRunner {
   private readonly active = new Map<string, ActiveRun>();
@@ -35,7 +44,9 @@ export class BatchRunner {
   private readonly stopping = new AbortController();
   private watching: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: BatchRunnerOptions) {}
+  constructor(private readonly options: BatchRunnerOptions) {
+    options.metrics.observeRunning(() => this.running);
+  }
 
   /** Starts watching the bucket; batches waiting now are claimed at once. */
   start(): void {
@@ -70,7 +81,7 @@ export class BatchRunner {
     const active = this.active.get(key);
     if (active !== undefined) {
       if (record.lease !== null && record.lease.runner !== this.options.runnerId) {
-        active.abort.abort();
+        this.loseLease(active, record);
       } else {
         active.run.observe(record);
       }
@@ -81,10 +92,27 @@ export class BatchRunner {
     this.backoff.delete(key);
     const lease = record.lease;
     if (lease !== null && lease.runner !== this.options.runnerId && lease.until_ms > Date.now()) {
-      this.retryAt(record, lease.until_ms + Math.floor(Math.random() * 1_000));
+      this.retryAt(record, afterLease(record));
       return;
     }
     void this.claim(record);
+  }
+
+  /**
+   * Another runner holds the lease of a batch this one runs: stops the run, and looks at the
+   * batch again when that lease ends, since the other runner may die before it writes again.
+   */
+  private loseLease(active: ActiveRun, record: BatchRecord): void {
+    if (!active.leaseLost) {
+      active.leaseLost = true;
+      this.options.metrics.leaseLost();
+      this.options.logger.warn(
+        { batch: record.batch.id, runner: record.lease?.runner },
+        'the batch’s lease is no longer this runner’s: run stopped',
+      );
+    }
+    active.abort.abort();
+    this.retryAt(record, afterLease(record));
   }
 
   private retryAt(record: BatchRecord, at: number): void {
@@ -122,9 +150,17 @@ export class BatchRunner {
           return { ...latest, lease: { runner: runnerId, until_ms: Date.now() + leaseMs } };
         },
       );
-      if (claimed?.lease?.runner !== runnerId || this.stopping.signal.aborted) return;
+      if (claimed === null || finalBatchStatuses.has(claimed.batch.status)) return;
+      if (claimed.lease?.runner !== runnerId) {
+        this.options.metrics.claimed('lost');
+        this.retryAt(claimed, afterLease(claimed));
+        return;
+      }
+      this.options.metrics.claimed('won');
+      if (this.stopping.signal.aborted) return;
       this.begin(claimed);
     } catch (error) {
+      this.options.metrics.claimed('failed');
       this.options.logger.warn({ err: error, batch: record.batch.id }, 'claiming a batch failed');
       this.retryAt(record, Date.now() + this.options.retryMs);
     } finally {
@@ -135,11 +171,16 @@ export class BatchRunner {
   private begin(record: BatchRecord): void {
     const key = keyOf(record);
     const run = new BatchRun(this.options, record);
-    const abort = new AbortController();
-    const renew = setInterval(() => void this.renew(record, abort), this.options.leaseMs / 3);
-    const done = (async () => {
+    const active: ActiveRun = {
+      run,
+      abort: new AbortController(),
+      done: Promise.resolve(),
+      leaseLost: false,
+    };
+    const renew = setInterval(() => void this.renew(record, active), this.options.leaseMs / 3);
+    active.done = (async () => {
       try {
-        await run.run(abort.signal);
+        await run.run(active.abort.signal);
       } catch (error) {
         this.options.logger.error({ err: error, batch: record.batch.id }, 'batch run failed');
         const retryAt = Date.now() + this.options.retryMs;
@@ -151,10 +192,10 @@ export class BatchRunner {
         await this.release(record);
       }
     })();
-    this.active.set(key, { run, abort, done });
+    this.active.set(key, active);
   }
 
-  private async renew(record: BatchRecord, abort: AbortController): Promise<void> {
+  private async renew(record: BatchRecord, active: ActiveRun): Promise<void> {
     const { runnerId, leaseMs } = this.options;
     try {
       const renewed = await this.options.batches.update(record.tenant, record.batch.id, (latest) =>
@@ -162,8 +203,11 @@ export class BatchRunner {
           ? { ...latest, lease: { runner: runnerId, until_ms: Date.now() + leaseMs } }
           : null,
       );
-      if (renewed?.lease?.runner !== runnerId) abort.abort();
+      if (renewed?.lease?.runner === runnerId) return;
+      if (renewed === null) active.abort.abort();
+      else this.loseLease(active, renewed);
     } catch (error) {
+      this.options.metrics.renewFailed();
       this.options.logger.warn({ err: error, batch: record.batch.id }, 'renewing a lease failed');
     }
   }

@@ -30,7 +30,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const metrics = createMetrics('switchyard-batch', { enabled: metricsPort !== undefined });
   const metricsServer =
     metricsPort === undefined ? undefined : await serveMetrics(metrics, metricsPort);
-  const runner = await startBatchRunner({ config, nc, logger: log });
+  if (metricsServer !== undefined) log.info({ url: metricsServer.url }, 'serving metrics');
+  const runner = await startBatchRunner({ config, nc, logger: log, metrics });
   const service = await registerService(nc, {
     name: 'switchyard-batch',
     version: '0.1.0',

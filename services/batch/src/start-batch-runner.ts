@@ -5,7 +5,8 @@ import { BatchStore, FileStore, type BucketSettings } from '@switchyard/batches'
 import { Switchyard } from '@switchyard/client';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { createSubjects } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/telemetry';
+import { createMetrics, type Logger, type Metrics } from '@switchyard/telemetry';
+import { BatchMetrics } from './batch-metrics';
 import { BatchRunner } from './batch-runner';
 import { LineSubmitter } from './submit-lines';
 
@@ -14,6 +15,8 @@ export interface StartBatchRunnerOptions {
   config: SwitchyardConfig;
   nc: NatsConnection;
   logger: Logger;
+  /** Where the runner's metrics are recorded (served on `/metrics` by main.ts). @defaultValue none */
+  metrics?: Metrics;
   /** @defaultValue 1000 */
   progressEveryMs?: number;
   /** @defaultValue 60000 */
@@ -48,17 +51,21 @@ export async function startBatchRunner(options: StartBatchRunnerOptions): Promis
     }
     return client;
   };
+  const metrics = new BatchMetrics(
+    (options.metrics ?? createMetrics('switchyard-batch', { enabled: false })).meter,
+  );
   const runner = new BatchRunner({
     files,
     batches,
     clientFor,
-    submitter: new LineSubmitter(nc, createSubjects(subjectRoot)),
+    submitter: new LineSubmitter(nc, createSubjects(subjectRoot), metrics),
     models: new Set(models),
     maxRequests: config.switchyard.batches.maxRequestsPerFile,
     maxInFlight: config.switchyard.batches.maxInFlight,
     progressEveryMs: options.progressEveryMs ?? 1_000,
     settleGraceMs: options.settleGraceMs ?? 60_000,
     logger,
+    metrics,
     runnerId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     leaseMs: config.switchyard.batches.leaseMs,
     retryMs: 5_000,
