@@ -6,6 +6,7 @@ import { filesBucketName } from '@switchyard/contracts';
 import OpenAI, { BadRequestError, ConflictError, NotFoundError, toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayStack, type GatewayStack } from '../gateway/gateway-stack.test-support';
+import { readUsageEvents } from '../cluster/usage-events.test-support';
 import { quietLogger, questionMessages } from '../pipeline/pipeline-harness.test-support';
 
 /** One input line of a batch: a chat completion for `model`. */
@@ -192,31 +193,40 @@ describe('openai SDK: Files and Batch API', () => {
     expect(codes.every((code) => code === 'cancelled' || code === 'batch_cancelled')).toBe(true);
     // With at most 8 lines in flight, most were never submitted.
     expect(codes.filter((code) => code === 'batch_cancelled').length).toBeGreaterThan(30);
-    // Each completed call is exactly one output line; every other call was aborted by the
-    // cancel and answered `cancelled`; none is left running.
+    // Every call ended (completed or aborted by the cancel); every output line is a completed
+    // call, and every other call's line was answered `cancelled` (a call can complete at the
+    // provider just as the cancel aborts it at the worker). Each call is billed exactly once:
+    // an output line's call with its usage, any other with its estimate.
     const ledger = stack.servers.sim.calls({ deployment: stack.install.simName('slow') });
     const outcome = (o: string) => ledger.filter((call) => call.outcome === o).length;
-    expect(outcome('completed')).toBe(done.length);
     expect(outcome('completed') + outcome('aborted')).toBe(ledger.length);
-    expect(outcome('aborted')).toBeLessThanOrEqual(codes.filter((c) => c === 'cancelled').length);
+    expect(done.length).toBeLessThanOrEqual(outcome('completed'));
+    const cancelledLines = codes.filter((c) => c === 'cancelled').length;
+    expect(ledger.length - done.length).toBeLessThanOrEqual(cancelledLines);
+    const usage = await readUsageEvents(stack.pipeline.nc, stack.install.prefix);
+    const billed = usage.events.filter((e) => e.job_id.startsWith(`${created.id.slice(0, 60)}:`));
+    expect(billed).toHaveLength(ledger.length);
+    expect(new Set(billed.map((e) => e.job_id)).size).toBe(ledger.length);
+    expect(billed.filter((e) => e.status === 'success')).toHaveLength(done.length);
     await expect(acme.batches.cancel(batch.id)).resolves.toMatchObject({ status: 'cancelled' });
   });
 
   it('expires a batch at the end of its window: done lines kept, the rest batch_expired', async () => {
-    stack.servers.sim.setLatency({ ttftMs: 300 }, { deployment: stack.install.simName('slow') });
+    stack.servers.sim.setLatency({ ttftMs: 1_500 }, { deployment: stack.install.simName('slow') });
     const input = Array.from({ length: 40 }, (_, i) => line(`late-${i}`, 'slow'));
     const file = await acme.files.create({
       file: await toFile(Buffer.from(jsonl(input)), 'late.jsonl'),
       purpose: 'batch',
     });
-    // A batch created almost 24 hours ago: its window ends 1.5 s from now.
+    // A batch created almost 24 hours ago: its window ends 4 s from now, time for one or two
+    // rounds of 8 lines (at most 8 in flight, 1.5 s each), never for three.
     const store = await BatchStore.open(stack.pipeline.nc, bucketSettingsOf(stack.install.config));
     const record = newBatchRecord({
       tenant: 'acme',
       keyModels: [],
       inputFileId: file.id,
       metadata: null,
-      now: Date.now() - completionWindowMs + 1_500,
+      now: Date.now() - completionWindowMs + 4_000,
     });
     await store.create(record);
     const batch = await until(
@@ -237,7 +247,11 @@ describe('openai SDK: Files and Batch API', () => {
     expect(done.length).toBe(batch.request_counts?.completed);
     expect(done.length).toBeGreaterThan(0);
     expect(done.length + errors.length).toBe(40);
-    expect(errors.filter((e) => e.error?.code === 'batch_expired').length).toBeGreaterThan(20);
+    // Lines never sent are batch_expired; lines in flight at the end are cancelled.
+    const codes = errors.map((e) => e.error?.code);
+    expect(codes.every((code) => code === 'batch_expired' || code === 'cancelled')).toBe(true);
+    // Five rounds would take 7.5 s: at least the last round never started.
+    expect(codes.filter((code) => code === 'batch_expired').length).toBeGreaterThanOrEqual(8);
   });
 
   it("keeps each tenant's files and batches its own", async () => {

@@ -165,10 +165,10 @@ const never = new Promise<never>(() => undefined);
  * while both wait (see pullSize). Each lane is a consumer per tenant (see TenantSources), pulled
  * in turns, each tenant with waiting jobs getting an equal part of every pull, so a tenant with
  * a deep backlog never starves another; tenant `default`'s interactive jobs are the model's own
- * consumer's (provisioned by provisionTopology). While a free slot remains, every interactive
- * consumer that is known to hold nothing keeps a one-job pull open (its doorbell), so an
- * interactive job is taken the moment it arrives; batch jobs, and a tenant's first jobs on a
- * busy worker, are found by the stream scan every `tenantScanMs`. It pulls only as many jobs as
+ * consumer's (provisioned by provisionTopology). While a free slot remains, every consumer
+ * this worker knows that is known to hold nothing keeps a one-job pull open (its doorbell), so
+ * a job is taken the moment it arrives; a tenant's first jobs, and jobs that arrive on a busy
+ * worker, are found by the stream scan every `tenantScanMs`. It pulls only as many jobs as
  * it has free slots, so a job never waits in this process while another worker is free, and it
  * never pulls while paused or stopping. Each message is read at the boundary (see
  * readJobMessage): the handler gets the job or the `invalid_job` error, with the reply subject
@@ -297,7 +297,7 @@ class JobPullLoop implements JobConsumer {
   private readonly changed = new Wakeup();
   /** Every pull open now, so that a stop past its grace can end them. */
   private readonly openPulls = new Set<ConsumerMessages>();
-  /** One-job pulls kept open on idle interactive consumers (see ringDoorbell). */
+  /** One-job pulls kept open on idle consumers (see ringDoorbell). */
   private doorbells = 0;
   /** The consumers with a doorbell loop running. */
   private readonly withDoorbell = new Set<JobSource>();
@@ -466,6 +466,8 @@ class JobPullLoop implements JobConsumer {
 
   private mayRing(lane: Lane, source: JobSource): boolean {
     if (this.isPaused || source.openPulls > 0 || lane.backlog > 0) return false;
+    // Batch takes only what interactive jobs leave.
+    if (lane.priority === 'batch' && this.lanes.interactive.backlog > 0) return false;
     // With every slot taken (by batch jobs), the model's own consumer still keeps one open, so
     // that an interactive job of tenant `default` starts at once (one job beyond the limit).
     const outsideBudget = source.own && lane.inFlight === 0 && this.doorbells === 0;
@@ -478,25 +480,28 @@ class JobPullLoop implements JobConsumer {
     return this.limit - this.jobs.size - claimed - this.doorbells;
   }
 
-  /** Starts the doorbell of each interactive consumer that has none. */
+  /** Starts the doorbell of each consumer that has none. */
   private startDoorbells(): void {
-    const lane = this.lanes.interactive;
-    for (const source of lane.sources) {
-      if (this.withDoorbell.has(source) || !this.running) continue;
-      this.withDoorbell.add(source);
-      const loop = this.ringDoorbell(lane, source)
-        .catch((error: unknown) =>
-          this.log.error({ err: error, consumer: source.name }, 'doorbell loop failed'),
-        )
-        .finally(() => this.withDoorbell.delete(source));
-      this.loops.push(loop);
+    for (const priority of JobPriorities) {
+      const lane = this.lanes[priority];
+      for (const source of lane.sources) {
+        if (this.withDoorbell.has(source) || !this.running) continue;
+        this.withDoorbell.add(source);
+        const loop = this.ringDoorbell(lane, source)
+          .catch((error: unknown) =>
+            this.log.error({ err: error, consumer: source.name }, 'doorbell loop failed'),
+          )
+          .finally(() => this.withDoorbell.delete(source));
+        this.loops.push(loop);
+      }
     }
   }
 
   /**
-   * Keeps a one-job pull open on an interactive consumer while nothing is known to wait in the
-   * lane, no other pull is open on the consumer and a slot is free: its next job is taken the
-   * moment it arrives, and that job's pending count tells the lane what else waits. Doorbells
+   * Keeps a one-job pull open on a consumer while nothing is known to wait in its lane (for a
+   * batch consumer, in either lane), no other pull is open on the consumer and a slot is free:
+   * its next job is taken the moment it arrives, and that job's pending count tells the lane
+   * what else waits (a batch runner's next lines, sent as answers come back, start at once). Doorbells
    * open only on free slots (but for the model's own consumer's, see mayRing), and the lane's
    * pulls do not count them: when jobs arrive on several at once after the lane's pulls took
    * the other slots, the worker runs that many jobs beyond its concurrency (at most one per
