@@ -516,23 +516,14 @@ class JobPullLoop implements JobConsumer {
         continue;
       }
       this.doorbells += 1;
-      source.openPulls += 1;
-      let pull: ConsumerMessages | undefined;
       try {
-        pull = await source.consumer.fetch({ max_messages: 1, expires: this.pullExpiresMs });
-        this.openPulls.add(pull);
-        for await (const msg of pull) {
-          source.backlog = msg.info.pending;
-          this.accept(lane, source, msg);
-        }
+        await this.pull(lane, source, 1, this.pullExpiresMs);
         failures = 0;
       } catch (error) {
         if (!this.running) break;
         failures = await this.afterPullFailure(lane, source, error, failures);
       } finally {
-        if (pull !== undefined) this.openPulls.delete(pull);
         this.doorbells -= 1;
-        source.openPulls -= 1;
         this.changed.notify();
       }
     }
@@ -547,31 +538,54 @@ class JobPullLoop implements JobConsumer {
         continue;
       }
       const { source, size } = next;
-      let delivered = 0;
+      // The pull's slots are claimed until its jobs arrive (each then counts as in flight).
+      let claimed = size;
       lane.claimed += size;
-      source.openPulls += 1;
-      let pull: ConsumerMessages | undefined;
       try {
         const expires = source.own ? this.pullExpiresMs : tenantPullExpiresMs;
-        pull = await source.consumer.fetch({ max_messages: size, expires });
-        this.openPulls.add(pull);
-        for await (const msg of pull) {
-          delivered += 1;
+        const delivered = await this.pull(lane, source, size, expires, () => {
+          claimed -= 1;
           lane.claimed -= 1;
-          source.backlog = msg.info.pending;
-          this.accept(lane, source, msg);
-        }
+        });
         if (delivered < size) source.backlog = 0;
         failures = 0;
       } catch (error) {
         if (!this.running) break;
         failures = await this.afterPullFailure(lane, source, error, failures);
       } finally {
-        if (pull !== undefined) this.openPulls.delete(pull);
-        source.openPulls -= 1;
-        lane.claimed -= size - delivered;
+        lane.claimed -= claimed;
         this.changed.notify();
       }
+    }
+  }
+
+  /**
+   * One pull of up to `size` jobs from a consumer, each handed to the handler as it arrives
+   * (after `onJob`); resolves how many came. Throws what the pull throws.
+   */
+  private async pull(
+    lane: Lane,
+    source: JobSource,
+    size: number,
+    expires: number,
+    onJob?: () => void,
+  ): Promise<number> {
+    source.openPulls += 1;
+    let pull: ConsumerMessages | undefined;
+    let delivered = 0;
+    try {
+      pull = await source.consumer.fetch({ max_messages: size, expires });
+      this.openPulls.add(pull);
+      for await (const msg of pull) {
+        delivered += 1;
+        onJob?.();
+        source.backlog = msg.info.pending;
+        this.accept(lane, source, msg);
+      }
+      return delivered;
+    } finally {
+      if (pull !== undefined) this.openPulls.delete(pull);
+      source.openPulls -= 1;
     }
   }
 
