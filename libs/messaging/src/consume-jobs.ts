@@ -501,12 +501,14 @@ class JobPullLoop implements JobConsumer {
    * Keeps a one-job pull open on a consumer while nothing is known to wait in its lane (for a
    * batch consumer, in either lane), no other pull is open on the consumer and a slot is free:
    * its next job is taken the moment it arrives, and that job's pending count tells the lane
-   * what else waits (a batch runner's next lines, sent as answers come back, start at once). Doorbells
-   * open only on free slots (but for the model's own consumer's, see mayRing), and the lane's
-   * pulls do not count them: when jobs arrive on several at once after the lane's pulls took
-   * the other slots, the worker runs that many jobs beyond its concurrency (at most one per
-   * doorbell). While the lane has jobs waiting, no doorbell opens: a tenant whose jobs arrive
-   * then is found by the scan. Ends when the consumer is forgotten (gone) or the loop stops.
+   * what else waits (so a batch runner's next lines, sent as answers come back, start at once).
+   * Doorbells open only on free slots (but for the model's own consumer's, see mayRing), and
+   * the lane's pulls do not count them: when jobs arrive on several at once after the lane's
+   * pulls took the other slots, the worker runs that many jobs beyond its concurrency (at most
+   * one per doorbell). While the lane has jobs waiting, no doorbell opens: a tenant whose jobs
+   * arrive then is found by the scan. An open doorbell counts as a pull for the server, so a
+   * known tenant's consumer is not removed as idle while a worker runs. Ends when the consumer
+   * is forgotten (gone) or the loop stops.
    */
   private async ringDoorbell(lane: Lane, source: JobSource): Promise<void> {
     let failures = 0;
