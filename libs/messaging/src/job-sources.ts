@@ -4,7 +4,11 @@ import type {
   JetStreamClient,
   JetStreamManager,
 } from '@nats-io/jetstream';
-import type { JobPriority, SwitchyardSubjects } from '@switchyard/contracts';
+import {
+  tenantConsumerName,
+  type JobPriority,
+  type SwitchyardSubjects,
+} from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
 import { ensureConsumer } from './ensure-consumer';
 import { describeError } from './jetstream-api-errors';
@@ -97,7 +101,10 @@ export class TenantSources {
     this.list = options.own === undefined ? [] : [options.own];
   }
 
-  /** The lane's consumers: the model's own first (if it serves the lane), then the tenants' in the order they were found. */
+  /**
+   * The lane's consumers: the model's own first (if it serves the lane), then the tenants' in
+   * the order they were found.
+   */
   get sources(): readonly JobSource[] {
     return this.list;
   }
@@ -109,7 +116,10 @@ export class TenantSources {
     this.relist();
   }
 
-  /** Takes the lane's tenant consumers that exist on the stream; resolves how many it took. */
+  /**
+   * Takes the lane's tenant consumers that exist on the stream (by their name and filter; a
+   * consumer someone else made is left alone); resolves how many it took.
+   */
   async adoptExisting(): Promise<number> {
     const { jsm, js, stream, model, priority, subjects } = this.options;
     let adopted = 0;
@@ -117,6 +127,7 @@ export class TenantSources {
       const parsed = subjects.parse(info.config.filter_subject ?? '');
       if (!parsed.ok || parsed.kind !== 'jobs' || parsed.model !== model) continue;
       if (parsed.priority !== priority || this.isOwnLane(parsed.tenant)) continue;
+      if (info.name !== tenantConsumerName(parsed.tenant, model, priority)) continue;
       if (this.byTenant.has(parsed.tenant)) continue;
       this.add(newJobSource(info.name, await js.consumers.get(stream, info.name), parsed.tenant));
       adopted += 1;
