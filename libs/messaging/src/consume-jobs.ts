@@ -464,14 +464,20 @@ class JobPullLoop implements JobConsumer {
     return size === 0 ? null : lane.nextPull(size);
   }
 
+  /**
+   * Whether a consumer's doorbell may open now. Every waiting doorbell asks at every change (each
+   * job that ends), so the cheap checks come first and the lanes' backlogs (a sum over their
+   * consumers) last.
+   */
   private mayRing(lane: Lane, source: JobSource): boolean {
-    if (this.isPaused || source.openPulls > 0 || lane.backlog > 0) return false;
-    // Batch takes only what interactive jobs leave.
-    if (lane.priority === 'batch' && this.lanes.interactive.backlog > 0) return false;
+    if (this.isPaused || source.openPulls > 0) return false;
     // With every slot taken (by batch jobs), the model's own consumer still keeps one open, so
     // that an interactive job of tenant `default` starts at once (one job beyond the limit).
     const outsideBudget = source.own && lane.inFlight === 0 && this.doorbells === 0;
-    return this.freeSlots > 0 || outsideBudget;
+    if (this.freeSlots <= 0 && !outsideBudget) return false;
+    if (lane.backlog > 0) return false;
+    // Batch takes only what interactive jobs leave.
+    return lane.priority === 'interactive' || this.lanes.interactive.backlog === 0;
   }
 
   /** Slots neither handling a job, nor claimed by a pull, nor held by a doorbell. */
