@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
   DEFAULT_TENANT,
@@ -13,6 +13,7 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { TraceAttributes, inSpan, tracer, type Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
+import { JobPulls, type OpenPull, type PulledJob } from './job-pulls';
 import { newJobSource, TenantSources, type JobSource } from './job-sources';
 import { pullSize, type LaneState } from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
@@ -100,6 +101,11 @@ export interface ConsumeJobsOptions {
    * settle their jobs themselves before the rest are handed back. @defaultValue 2_000
    */
   handBackWaitMs?: number;
+  /**
+   * The inbox prefix the connection's NATS user may subscribe under: pulls are answered there.
+   * @defaultValue `_INBOX`
+   */
+  inboxPrefix?: string;
   /** Begin paused (call resume() to start pulling). @defaultValue false */
   startPaused?: boolean;
   logger?: Logger;
@@ -186,12 +192,10 @@ export async function consumeJobs(
   const stream = streamNames(options.streamPrefix).jobs;
   const subjects = options.subjects ?? defaultSubjects;
   const name = modelConsumerName(options.model);
-  const consumer = await js.consumers.get(stream, name);
-  const info = await consumer.info(true);
+  const info = await (await js.consumers.get(stream, name)).info(true);
   const logger = loggerOrDefault(options.logger);
   const tenantsOf = (priority: JobPriority, own?: JobSource) =>
     new TenantSources({
-      js,
       jsm,
       stream,
       model: options.model,
@@ -202,15 +206,20 @@ export async function consumeJobs(
       ...(own === undefined ? {} : { own }),
       logger,
     });
-  const interactive = tenantsOf('interactive', newJobSource(name, consumer, DEFAULT_TENANT, true));
+  const interactive = tenantsOf('interactive', newJobSource(name, DEFAULT_TENANT, true));
   const batch = tenantsOf('batch');
   try {
     await interactive.adoptExisting();
   } catch (error) {
     logger.warn({ err: error }, "listing the tenants' consumers failed; the scan finds them");
   }
+  const pulls = new JobPulls(nc, stream, {
+    inboxPrefix: options.inboxPrefix ?? '_INBOX',
+    logger,
+  });
   const loop = new JobPullLoop(
     nc,
+    pulls,
     { interactive: new Lane('interactive', interactive), batch: new Lane('batch', batch) },
     {
       ...options,
@@ -256,7 +265,8 @@ class Lane implements LaneState {
    * with jobs known to wait, for an equal part of the pull.
    */
   nextPull(size: number): { source: JobSource; size: number } | null {
-    const waiting = this.sources.filter((source) => source.backlog > 0);
+    // A consumer has one pull open at a time (see JobPulls): one whose doorbell is open waits.
+    const waiting = this.sources.filter((source) => source.backlog > 0 && source.openPulls === 0);
     const source = waiting[this.turn++ % Math.max(1, waiting.length)];
     if (source === undefined) return null;
     const part = Math.ceil(size / waiting.length);
@@ -296,7 +306,7 @@ class JobPullLoop implements JobConsumer {
   private readonly inFlightSequences = new Set<number>();
   private readonly changed = new Wakeup();
   /** Every pull open now, so that a stop past its grace can end them. */
-  private readonly openPulls = new Set<ConsumerMessages>();
+  private readonly openPulls = new Set<OpenPull>();
   /** One-job pulls kept open on idle consumers (see ringDoorbell). */
   private doorbells = 0;
   /** The consumers with a doorbell loop running. */
@@ -307,6 +317,7 @@ class JobPullLoop implements JobConsumer {
 
   constructor(
     private readonly nc: NatsConnection,
+    private readonly pulls: JobPulls,
     private readonly lanes: Readonly<Record<JobPriority, Lane>>,
     private readonly options: LoopOptions,
   ) {
@@ -361,7 +372,7 @@ class JobPullLoop implements JobConsumer {
     this.loops = [...main];
     // The loops end by themselves when the connection closes.
     void Promise.all(main).then(() => {
-      if (!this.stopping) this.resolveClosed();
+      if (!this.stopping) this.end();
     });
     this.startDoorbells();
   }
@@ -405,7 +416,7 @@ class JobPullLoop implements JobConsumer {
     ]);
     let handedBack = 0;
     if (outcome === 'grace over') {
-      await Promise.all([...this.openPulls].map((pull) => pull.close()));
+      for (const pull of this.openPulls) pull.close();
       await loopsDone();
       const running = [...this.jobs];
       this.graceOver = true;
@@ -423,8 +434,14 @@ class JobPullLoop implements JobConsumer {
         else this.finishedSinceStop += 1;
       }
     }
-    this.resolveClosed();
+    this.end();
     return { finished: this.finishedSinceStop, handedBack };
+  }
+
+  /** The loop has ended: no pull is open any more. */
+  private end(): void {
+    if (!this.nc.isClosed()) this.pulls.close();
+    this.resolveClosed();
   }
 
   /** Resolves when no job is in flight, including jobs that arrive while waiting. */
@@ -579,18 +596,15 @@ class JobPullLoop implements JobConsumer {
     onJob?: () => void,
   ): Promise<number> {
     source.openPulls += 1;
-    let pull: ConsumerMessages | undefined;
-    let delivered = 0;
+    let pull: OpenPull | undefined;
     try {
-      pull = await source.consumer.fetch({ max_messages: size, expires });
-      this.openPulls.add(pull);
-      for await (const msg of pull) {
-        delivered += 1;
+      pull = this.pulls.pull(source.name, size, expires, (job) => {
         onJob?.();
-        source.backlog = msg.info.pending;
-        this.accept(lane, source, msg);
-      }
-      return delivered;
+        source.backlog = job.info.pending;
+        this.accept(lane, source, job);
+      });
+      this.openPulls.add(pull);
+      return await pull.done;
     } finally {
       if (pull !== undefined) this.openPulls.delete(pull);
       source.openPulls -= 1;
@@ -616,7 +630,7 @@ class JobPullLoop implements JobConsumer {
     return failures;
   }
 
-  private accept(lane: Lane, source: JobSource, msg: JsMsg): void {
+  private accept(lane: Lane, source: JobSource, msg: PulledJob): void {
     const seq = msg.info.streamSequence;
     if (this.inFlightSequences.has(seq)) {
       // Its consumer lost the first delivery in a leader change; that delivery's ack, nak or

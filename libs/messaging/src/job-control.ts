@@ -1,4 +1,4 @@
-import type { JsMsg } from '@nats-io/jetstream';
+import type { PulledJob } from './job-pulls';
 
 /**
  * What a handler does with a delivered job. Exactly one of ack, nak and term settles it; the
@@ -49,7 +49,7 @@ export interface JobControlOptions {
 }
 
 /** Wraps a delivered message so that it is settled once, with progress sent while it runs. */
-export function createJobSettlement(msg: JsMsg, options: JobControlOptions): JobSettlement {
+export function createJobSettlement(msg: PulledJob, options: JobControlOptions): JobSettlement {
   let settled = false;
   const progress =
     options.progressIntervalMs > 0

@@ -1,9 +1,4 @@
-import type {
-  Consumer,
-  ConsumerConfig,
-  JetStreamClient,
-  JetStreamManager,
-} from '@nats-io/jetstream';
+import type { ConsumerConfig, JetStreamManager } from '@nats-io/jetstream';
 import {
   tenantConsumerName,
   type JobPriority,
@@ -17,7 +12,6 @@ import { tenantConsumerConfig } from './topology-plan';
 /** One consumer a lane pulls from, and what the pull loop knows of it. */
 export interface JobSource {
   readonly name: string;
-  readonly consumer: Consumer;
   /** The tenant whose jobs the consumer holds (`default` for the model's own consumer). */
   readonly tenant: string;
   /** The model's own consumer (made by provisioning, never forgotten), not a tenant's. */
@@ -42,15 +36,9 @@ export interface JobSource {
 }
 
 /** A new source's counters, all zero. */
-export function newJobSource(
-  name: string,
-  consumer: Consumer,
-  tenant: string,
-  own = false,
-): JobSource {
+export function newJobSource(name: string, tenant: string, own = false): JobSource {
   return {
     name,
-    consumer,
     tenant,
     own,
     backlog: 0,
@@ -62,7 +50,6 @@ export function newJobSource(
 
 /** Options of {@link TenantSources}. */
 export interface TenantSourcesOptions {
-  js: JetStreamClient;
   jsm: JetStreamManager;
   stream: string;
   model: string;
@@ -121,7 +108,7 @@ export class TenantSources {
    * consumer someone else made is left alone); resolves how many it took.
    */
   async adoptExisting(): Promise<number> {
-    const { jsm, js, stream, model, priority, subjects } = this.options;
+    const { jsm, stream, model, priority, subjects } = this.options;
     let adopted = 0;
     for await (const info of jsm.consumers.list(stream)) {
       const parsed = subjects.parse(info.config.filter_subject ?? '');
@@ -129,7 +116,7 @@ export class TenantSources {
       if (parsed.priority !== priority || this.isOwnLane(parsed.tenant)) continue;
       if (info.name !== tenantConsumerName(parsed.tenant, model, priority)) continue;
       if (this.byTenant.has(parsed.tenant)) continue;
-      this.add(newJobSource(info.name, await js.consumers.get(stream, info.name), parsed.tenant));
+      this.add(newJobSource(info.name, parsed.tenant));
       adopted += 1;
     }
     return adopted;
@@ -183,7 +170,7 @@ export class TenantSources {
   }
 
   private async open(tenant: string): Promise<JobSource | null> {
-    const { js, jsm, stream, model, priority, subjects, logger } = this.options;
+    const { jsm, stream, model, priority, subjects, logger } = this.options;
     const config = tenantConsumerConfig(
       this.options.modelConsumer,
       { tenant, model, priority },
@@ -194,8 +181,7 @@ export class TenantSources {
         filterUpdates: this.options.filterUpdates,
         logger,
       });
-      const name = config.durable_name;
-      const source = newJobSource(name, await js.consumers.get(stream, name), tenant);
+      const source = newJobSource(config.durable_name, tenant);
       this.add(source);
       this.refused.delete(tenant);
       return source;

@@ -199,6 +199,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         startPaused: rank > 0,
         streamPrefix: nats.streamPrefix,
         subjects,
+        inboxPrefix: serviceInboxPrefix('worker'),
         logger: logger.child({ model: model.name }),
         ...(options.pullExpiresMs === undefined ? {} : { pullExpiresMs: options.pullExpiresMs }),
         ...(options.handlerRetryMs === undefined
