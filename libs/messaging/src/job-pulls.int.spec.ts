@@ -6,6 +6,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createLogger } from '@switchyard/telemetry';
 import { startTestNats, uniquePrefix, type TestServer } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +153,27 @@ describe('JobPulls against nats-server', () => {
       /got no answer/,
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+    pulls.close();
+  });
+
+  it('keeps waiting past the margin while the connection still receives messages', async () => {
+    const { pulls } = await setUp(0);
+    // Another subscription's traffic: the server's end of a pull may be queued behind such.
+    const chatter = nc.subscribe(uniquePrefix('chatter'));
+    const talking = setInterval(() => nc.publish(chatter.getSubject()), 250);
+    const started = Date.now();
+    let ended = false;
+    const lost = pulls
+      .pull('nobody', 1, 500, () => undefined)
+      .done.finally(() => {
+        ended = true;
+      });
+    await delay(5_000);
+    expect(ended).toBe(false);
+    clearInterval(talking);
+    await expect(lost).rejects.toThrow(/got no answer/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_900);
+    chatter.unsubscribe();
     pulls.close();
   });
 

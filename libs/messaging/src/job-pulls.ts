@@ -41,7 +41,8 @@ interface PullState {
   readonly size: number;
   delivered: number;
   readonly onJob: (job: PulledJob) => void;
-  readonly timer: NodeJS.Timeout;
+  /** The check for a pull the server lost (see watchForLoss). */
+  timer: NodeJS.Timeout | undefined;
   readonly end: (error?: Error) => void;
 }
 
@@ -63,9 +64,9 @@ const workingBody = encoder.encode('+WPI');
  * subject), not their pull, so that is how a job finds its pull. A pull ends when it delivered
  * `size` jobs, when the server ends it (408 when it expired, 409 on a leader change), or with an
  * error (409 consumer deleted and the other refusals, 503 no JetStream). One the server lost
- * (a restart) ends when the connection is back, or with an error `lostPullMarginMs` after its
- * expiry. A job delivered for no open pull (one closed here while the server still had it) is
- * handed back with a nak.
+ * (a restart) ends when the connection is back, or with an error once it is `lostPullMarginMs`
+ * past its expiry and the connection has been quiet that long. A job delivered for no open
+ * pull (one closed here while the server still had it) is handed back with a nak.
  */
 export class JobPulls {
   private readonly prefix: string;
@@ -120,11 +121,9 @@ export class JobPulls {
       delivered: 0,
       onJob,
       end,
-      timer: setTimeout(
-        () => end(new JetStreamError(`the pull from ${consumer} got no answer: server restarted?`)),
-        expiresMs + lostPullMarginMs,
-      ),
+      timer: undefined,
     };
+    this.watchForLoss(state, expiresMs + lostPullMarginMs);
     this.byConsumer.set(consumer, state);
     this.byToken.set(token, state);
     const request = JSON.stringify({ batch: size, expires: expiresMs * 1_000_000 });
@@ -136,6 +135,23 @@ export class JobPulls {
       end(error as Error);
     }
     return { done, close: () => end() };
+  }
+
+  /**
+   * Ends `state` with an error when, `afterMs` from now, the connection received nothing in the
+   * meantime; else looks again `lostPullMarginMs` later. While messages still arrive, the
+   * server's end of the pull may be queued behind them (a worker reading a burst of jobs reads
+   * its socket for seconds).
+   */
+  private watchForLoss(state: PullState, afterMs: number): void {
+    const received = this.nc.stats().inMsgs;
+    state.timer = setTimeout(() => {
+      if (this.nc.stats().inMsgs !== received) this.watchForLoss(state, lostPullMarginMs);
+      else
+        state.end(
+          new JetStreamError(`the pull from ${state.consumer} got no answer: server restarted?`),
+        );
+    }, afterMs);
   }
 
   /** Ends every open pull and stops listening. */
