@@ -12,7 +12,9 @@
  *     dist/services/worker/main.mjs
  *
  * ROUNDS (default 4) turns per build; WORKER_NODE_OPTIONS (e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/prof`) go to node before the worker's main.
+ * --cpu-prof-dir=/tmp/prof`) go to node before the worker's main, and A_NODE_OPTIONS /
+ * B_NODE_OPTIONS to one build's only (to A/B a V8 flag, give the same main twice). The RSS
+ * printed is the worker's once it has started (idle) and after the turn's load.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,11 +35,15 @@ interface Turn {
   perSecond: number;
   workerMsPerJob: number;
   allMsPerJob: number;
+  workerIdleRssMib: number;
   workerRssMib: number;
 }
 
-async function startWorker(main: string, configPath: string) {
-  const nodeOptions = (process.env['WORKER_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
+async function startWorker(main: string, build: 'A' | 'B', configPath: string) {
+  const nodeOptions = [process.env['WORKER_NODE_OPTIONS'], process.env[`${build}_NODE_OPTIONS`]]
+    .join(' ')
+    .split(' ')
+    .filter(Boolean);
   const args = [...nodeOptions, main, '--provider', 'openai', '--config', configPath];
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'info' },
@@ -100,7 +106,8 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       for (const [index, main] of builds.entries()) {
         const build = index === 0 ? 'A' : 'B';
-        const worker = await startWorker(main, stack.configPath);
+        const worker = await startWorker(main, build, stack.configPath);
+        const workerIdleRssMib = rssMib(worker.pid) ?? Number.NaN;
         try {
           await runFixedTime({ concurrency, seconds: 1, warmMs: 0, call });
           const watched = [{ name: 'worker', pid: worker.pid }, ...others];
@@ -114,11 +121,12 @@ async function main(): Promise<void> {
             perSecond: result.perSecond,
             workerMsPerJob: msPerJob(workerPercent),
             allMsPerJob: msPerJob(cpu.reduce((sum, p) => sum + p.percent, 0)),
+            workerIdleRssMib,
             workerRssMib: rssMib(worker.pid) ?? Number.NaN,
           };
           turns.push(turn);
           process.stdout.write(
-            `round ${round} ${build}: ${turn.perSecond.toFixed(0)} jobs/s, worker ${turn.workerMsPerJob.toFixed(3)} ms CPU/job, all processes ${turn.allMsPerJob.toFixed(3)} ms CPU/job, worker RSS ${turn.workerRssMib.toFixed(0)} MiB\n`,
+            `round ${round} ${build}: ${turn.perSecond.toFixed(0)} jobs/s, worker ${turn.workerMsPerJob.toFixed(3)} ms CPU/job, all processes ${turn.allMsPerJob.toFixed(3)} ms CPU/job, worker RSS idle ${turn.workerIdleRssMib.toFixed(0)} / loaded ${turn.workerRssMib.toFixed(0)} MiB\n`,
           );
         } finally {
           await worker.stop();
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
       const mine = turns.filter((t) => t.build === build);
       const m = (pick: (t: Turn) => number) => median(mine.map(pick));
       process.stdout.write(
-        `${build} median (concurrency ${concurrency}): ${m((t) => t.perSecond).toFixed(0)} jobs/s, worker ${m((t) => t.workerMsPerJob).toFixed(3)} ms CPU/job, all ${m((t) => t.allMsPerJob).toFixed(3)} ms CPU/job, worker RSS ${m((t) => t.workerRssMib).toFixed(0)} MiB\n`,
+        `${build} median (concurrency ${concurrency}): ${m((t) => t.perSecond).toFixed(0)} jobs/s, worker ${m((t) => t.workerMsPerJob).toFixed(3)} ms CPU/job, all ${m((t) => t.allMsPerJob).toFixed(3)} ms CPU/job, worker RSS idle ${m((t) => t.workerIdleRssMib).toFixed(0)} / loaded ${m((t) => t.workerRssMib).toFixed(0)} MiB\n`,
       );
     }
   } finally {
