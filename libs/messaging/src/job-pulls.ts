@@ -41,13 +41,19 @@ interface PullState {
   readonly size: number;
   delivered: number;
   readonly onJob: (job: PulledJob) => void;
+  /** How often the server says the pull is still waiting while it has no job for it. */
+  readonly heartbeatMs: number;
+  /** When a message for the pull was last read: a job, a heartbeat or another status. */
+  lastSeen: number;
   /** The check for a pull the server lost (see watchForLoss). */
   timer: NodeJS.Timeout | undefined;
   readonly end: (error?: Error) => void;
 }
 
-/** A pull the server has not ended this long after its expiry is taken as lost (a restart). */
-const lostPullMarginMs = 2_000;
+/** The idle heartbeat asked for: half the expiry (the most the server takes), 30 s at most. */
+function heartbeatFor(expiresMs: number): number {
+  return Math.min(30_000, Math.max(1, Math.floor(expiresMs / 2)));
+}
 const encoder = new TextEncoder();
 const ackBody = encoder.encode('+ACK');
 const nakBody = encoder.encode('-NAK');
@@ -64,9 +70,10 @@ const workingBody = encoder.encode('+WPI');
  * subject), not their pull, so that is how a job finds its pull. A pull ends when it delivered
  * `size` jobs, when the server ends it (408 when it expired, 409 on a leader change), or with an
  * error (409 consumer deleted and the other refusals, 503 no JetStream). One the server lost
- * (a restart) ends when the connection is back, or with an error once it is `lostPullMarginMs`
- * past its expiry and the connection has been quiet that long. A job delivered for no open
- * pull (one closed here while the server still had it) is handed back with a nak.
+ * ends when the connection is back (a restart of the server it is connected to), or with an
+ * error once two of its idle heartbeats are missing (a consumer leader elsewhere that died).
+ * A job delivered for no open pull (one closed here while the server still had it) is handed
+ * back with a nak.
  */
 export class JobPulls {
   private readonly prefix: string;
@@ -120,13 +127,19 @@ export class JobPulls {
       size,
       delivered: 0,
       onJob,
+      heartbeatMs: heartbeatFor(expiresMs),
+      lastSeen: Date.now(),
       end,
       timer: undefined,
     };
-    this.watchForLoss(state, expiresMs + lostPullMarginMs);
+    this.watchForLoss(state);
     this.byConsumer.set(consumer, state);
     this.byToken.set(token, state);
-    const request = JSON.stringify({ batch: size, expires: expiresMs * 1_000_000 });
+    const request = JSON.stringify({
+      batch: size,
+      expires: expiresMs * 1_000_000,
+      idle_heartbeat: state.heartbeatMs * 1_000_000,
+    });
     try {
       this.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${this.stream}.${consumer}`, request, {
         reply: `${this.prefix}.${token}`,
@@ -138,20 +151,27 @@ export class JobPulls {
   }
 
   /**
-   * Ends `state` with an error when, `afterMs` from now, the connection received nothing in the
-   * meantime; else looks again `lostPullMarginMs` later. While messages still arrive, the
-   * server's end of the pull may be queued behind them (a worker reading a burst of jobs reads
-   * its socket for seconds).
+   * Ends `state` with an error once two of its heartbeats are missing: nothing was read for it
+   * for two heartbeats, and a round trip to the server (a flush, whose answer comes after
+   * everything the server sent before it) brought nothing either. The round trip tells a pull
+   * the server lost (a consumer leader that died) from one whose messages wait in the socket
+   * behind others (a worker reading a burst of jobs reads its socket for seconds).
    */
-  private watchForLoss(state: PullState, afterMs: number): void {
-    const received = this.nc.stats().inMsgs;
-    state.timer = setTimeout(() => {
-      if (this.nc.stats().inMsgs !== received) this.watchForLoss(state, lostPullMarginMs);
-      else
-        state.end(
-          new JetStreamError(`the pull from ${state.consumer} got no answer: server restarted?`),
-        );
-    }, afterMs);
+  private watchForLoss(state: PullState): void {
+    const missedBy = state.lastSeen + 2 * state.heartbeatMs - Date.now();
+    const check = async (): Promise<void> => {
+      const seen = state.lastSeen;
+      if (Date.now() - seen < 2 * state.heartbeatMs) return this.watchForLoss(state);
+      try {
+        await this.nc.flush();
+      } catch (error) {
+        return state.end(error as Error);
+      }
+      if (this.byConsumer.get(state.consumer) !== state) return;
+      if (state.lastSeen !== seen) return this.watchForLoss(state);
+      state.end(new JetStreamError(`the pull from ${state.consumer} went silent: server lost it?`));
+    };
+    state.timer = setTimeout(() => void check(), Math.max(0, missedBy));
   }
 
   /** Ends every open pull and stops listening. */
@@ -193,6 +213,7 @@ export class JobPulls {
       return;
     }
     state.delivered += 1;
+    state.lastSeen = Date.now();
     if (state.delivered >= state.size) state.end();
     state.onJob(job);
   }
@@ -200,8 +221,10 @@ export class JobPulls {
   /** A status the server sent to a pull's own subject: its end, or a heartbeat. */
   private status(msg: Msg): void {
     const state = this.byToken.get(msg.subject.slice(this.prefix.length + 1));
+    if (state === undefined) return;
+    state.lastSeen = Date.now();
     const code = msg.headers?.code ?? 0;
-    if (state === undefined || code === 100) return;
+    if (code === 100) return;
     const description = msg.headers?.description ?? '';
     // 404 no messages, 408 expired, 409 leader change: the pull is over, nothing is wrong.
     const over = code === 404 || code === 408 || (code === 409 && /leader/i.test(description));
