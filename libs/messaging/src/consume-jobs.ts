@@ -13,7 +13,7 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { TraceAttributes, inSpan, tracer, type Logger } from '@switchyard/telemetry';
 import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
-import { JobPulls, type OpenPull, type PulledJob } from './job-pulls';
+import { JobPulls, type PulledJob } from './job-pulls';
 import { newJobSource, TenantSources, type JobSource } from './job-sources';
 import { pullSize, type LaneState } from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
@@ -305,8 +305,6 @@ class JobPullLoop implements JobConsumer {
   /** The stream sequences of the jobs being handled in this process. */
   private readonly inFlightSequences = new Set<number>();
   private readonly changed = new Wakeup();
-  /** Every pull open now, so that a stop past its grace can end them. */
-  private readonly openPulls = new Set<OpenPull>();
   /** One-job pulls kept open on idle consumers (see ringDoorbell). */
   private doorbells = 0;
   /** The consumers with a doorbell loop running. */
@@ -416,7 +414,7 @@ class JobPullLoop implements JobConsumer {
     ]);
     let handedBack = 0;
     if (outcome === 'grace over') {
-      for (const pull of this.openPulls) pull.close();
+      this.pulls.closeAll();
       await loopsDone();
       const running = [...this.jobs];
       this.graceOver = true;
@@ -596,17 +594,14 @@ class JobPullLoop implements JobConsumer {
     onJob?: () => void,
   ): Promise<number> {
     source.openPulls += 1;
-    let pull: OpenPull | undefined;
     try {
-      pull = this.pulls.pull(source.name, size, expires, (job) => {
+      const pull = this.pulls.pull(source.name, size, expires, (job) => {
         onJob?.();
         source.backlog = job.info.pending;
         this.accept(lane, source, job);
       });
-      this.openPulls.add(pull);
       return await pull.done;
     } finally {
-      if (pull !== undefined) this.openPulls.delete(pull);
       source.openPulls -= 1;
     }
   }

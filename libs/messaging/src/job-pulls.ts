@@ -54,6 +54,7 @@ interface PullState {
 function heartbeatFor(expiresMs: number): number {
   return Math.min(30_000, Math.max(1, Math.floor(expiresMs / 2)));
 }
+
 const encoder = new TextEncoder();
 const ackBody = encoder.encode('+ACK');
 const nakBody = encoder.encode('-NAK');
@@ -177,8 +178,13 @@ export class JobPulls {
   /** Ends every open pull and stops listening. */
   close(): void {
     this.closed = true;
-    this.endAll();
+    this.closeAll();
     this.subscription.unsubscribe();
+  }
+
+  /** Ends every open pull as its close() does; jobs still delivered for them are handed back. */
+  closeAll(): void {
+    for (const state of [...this.byConsumer.values()]) state.end();
   }
 
   /**
@@ -188,12 +194,8 @@ export class JobPulls {
   private async endPullsOnReconnect(): Promise<void> {
     for await (const status of this.nc.status()) {
       if (this.closed) return;
-      if (status.type === 'reconnect') this.endAll();
+      if (status.type === 'reconnect') this.closeAll();
     }
-  }
-
-  private endAll(): void {
-    for (const state of [...this.byConsumer.values()]) state.end();
   }
 
   private receive(msg: Msg): void {
