@@ -102,7 +102,21 @@ describe('consumeJobs against nats-server', () => {
         tenantConsumerConfig(config, { tenant, model, priority }, prefix),
       );
     };
-    return { start, queued, info, publish, removeConsumer, addTenantConsumer };
+    /** Records the size of every pull request sent to the model's own consumer from now on. */
+    const watchPulls = async () => {
+      const sizes: number[] = [];
+      const sub = nc.subscribe(
+        `$JS.API.CONSUMER.MSG.NEXT.${names.jobs}.${modelConsumerName(model)}`,
+        {
+          callback: (_error, msg) => {
+            sizes.push(msg.json<{ batch: number }>().batch);
+          },
+        },
+      );
+      await nc.flush();
+      return { sizes, stop: () => sub.unsubscribe() };
+    };
+    return { start, queued, info, publish, removeConsumer, addTenantConsumer, watchPulls };
   }
 
   it('never runs more jobs at once than its concurrency', async () => {
@@ -124,6 +138,71 @@ describe('consumeJobs against nats-server', () => {
     await waitFor(() => done === 10, 5_000, 'all ten jobs');
     expect(peak).toBe(3);
     await waitFor(async () => (await queued()) === 0);
+  });
+
+  it('takes a steady trickle of jobs with a doorbell that grows: a pull request per 16 jobs, not per job', async () => {
+    const { start, publish, watchPulls, queued } = await setUp('trickle', 0);
+    const pulls = await watchPulls();
+    let done = 0;
+    // Long pulls, so that none expires short while the jobs trickle in on a busy machine.
+    await start({
+      concurrency: 64,
+      pullExpiresMs: 30_000,
+      handler: async ({ control }) => {
+        await control.ack();
+        done += 1;
+      },
+    });
+    for (let i = 1; i <= 40; i += 1) {
+      await publish();
+      await waitFor(() => done === i, 3_000, `job ${i}`);
+    }
+    await waitFor(async () => (await queued()) === 0, 3_000, 'every job acked');
+    pulls.stop();
+    // 1 + 2 + 4 + 8 + 16 = 31 jobs in five pulls; the sixth, open now, took the other nine.
+    expect(pulls.sizes).toEqual([1, 2, 4, 8, 16, 16]);
+  });
+
+  it('keeps its concurrency when jobs land on a grown doorbell while a batch runs', async () => {
+    const { start, publish, watchPulls } = await setUp('grown-doorbell', 0);
+    const pulls = await watchPulls();
+    let running = 0;
+    let peak = 0;
+    let done = 0;
+    let holdMs = 0;
+    await start({
+      concurrency: 6,
+      pullExpiresMs: 30_000,
+      handler: async ({ control }) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await sleep(holdMs);
+        running -= 1;
+        await control.ack();
+        done += 1;
+      },
+    });
+    // Jobs one at a time until the doorbell open is a grown one (at most half the free slots).
+    let published = 0;
+    while ((pulls.sizes.at(-1) ?? 1) < 2 && published < 20) {
+      published += 1;
+      await publish();
+      await waitFor(() => done === published, 3_000, `job ${published}`);
+      await sleep(20);
+    }
+    expect(pulls.sizes.at(-1)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...pulls.sizes)).toBeLessThanOrEqual(3);
+    // A batch fills the slots the doorbell leaves, then interactive jobs land on the doorbell.
+    holdMs = 300;
+    for (let i = 0; i < 20; i += 1) await publish('batch');
+    await waitFor(() => running > 0, 3_000, 'the batch to start');
+    await sleep(100);
+    for (let i = 0; i < 20; i += 1) await publish();
+    await waitFor(() => done === published + 40, 10_000, 'both bursts');
+    pulls.stop();
+    // The batch lane counted the doorbell's other slots as taken: one job beyond the limit at
+    // most (the doorbell's own slot), not the whole doorbell.
+    expect(peak).toBe(7);
   });
 
   it('pulls nothing while paused and resumes where it stopped', async () => {

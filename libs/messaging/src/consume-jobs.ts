@@ -15,7 +15,7 @@ import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
 import { JobPulls, type PulledJob } from './job-pulls';
 import { newJobSource, TenantSources, type JobSource } from './job-sources';
-import { pullSize, type LaneState } from './lane-share';
+import { doorbellJobs, nextDoorbellSize, pullSize, type LaneState } from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
 import { serverSupports } from './server-version';
 import { sleep, Wakeup } from './wakeup';
@@ -172,7 +172,7 @@ const never = new Promise<never>(() => undefined);
  * in turns, each tenant with waiting jobs getting an equal part of every pull, so a tenant with
  * a deep backlog never starves another; tenant `default`'s interactive jobs are the model's own
  * consumer's (provisioned by provisionTopology). While a free slot remains, every consumer
- * this worker knows that is known to hold nothing keeps a one-job pull open (its doorbell), so
+ * this worker knows that is known to hold nothing keeps a pull open (its doorbell), so
  * a job is taken the moment it arrives; a tenant's first jobs, and jobs that arrive on a busy
  * worker, are found by the stream scan every `tenantScanMs`. It pulls only as many jobs as
  * it has free slots, so a job never waits in this process while another worker is free, and it
@@ -305,7 +305,7 @@ class JobPullLoop implements JobConsumer {
   /** The stream sequences of the jobs being handled in this process. */
   private readonly inFlightSequences = new Set<number>();
   private readonly changed = new Wakeup();
-  /** One-job pulls kept open on idle consumers (see ringDoorbell). */
+  /** Doorbells open, each holding one slot outside the lanes' count (see ringDoorbell). */
   private doorbells = 0;
   /** The consumers with a doorbell loop running. */
   private readonly withDoorbell = new Set<JobSource>();
@@ -519,14 +519,16 @@ class JobPullLoop implements JobConsumer {
   }
 
   /**
-   * Keeps a one-job pull open on a consumer while nothing is known to wait in its lane (for a
-   * batch consumer, in either lane), no other pull is open on the consumer and a slot is free:
-   * its next job is taken the moment it arrives, and that job's pending count tells the lane
-   * what else waits (so a batch runner's next lines, sent as answers come back, start at once).
-   * Doorbells open only on free slots (but for the model's own consumer's, see mayRing), and
-   * the lane's pulls do not count them: when jobs arrive on several at once after the lane's
-   * pulls took the other slots, the worker runs that many jobs beyond its concurrency (at most
-   * one per doorbell). While the lane has jobs waiting, no doorbell opens: a tenant whose jobs
+   * Keeps a pull open on a consumer while nothing is known to wait in its lane (for a batch
+   * consumer, in either lane), no other pull is open on the consumer and a slot is free: its
+   * next job is taken the moment it arrives, and that job's pending count tells the lane what
+   * else waits (so a batch runner's next lines, sent as answers come back, start at once). A
+   * doorbell asks for one job, or for more on an interactive consumer whose last doorbell was
+   * filled (see doorbellJobs), so a steady trickle of jobs does not cost a pull request each.
+   * Doorbells open only on free slots (but for the model's own consumer's, see mayRing); the
+   * lane's pulls count all a doorbell's slots but one: when jobs arrive on several doorbells at
+   * once after the lane's pulls took the other slots, the worker runs that many jobs beyond its
+   * concurrency (at most one per doorbell). While the lane has jobs waiting, no doorbell opens: a tenant whose jobs
    * arrive then is found by the scan. An open doorbell counts as a pull for the server, so a
    * known tenant's consumer is not removed as idle while a worker runs. Ends when the consumer
    * is forgotten (gone) or the loop stops.
@@ -538,15 +540,27 @@ class JobPullLoop implements JobConsumer {
         await this.changed.wait();
         continue;
       }
+      const size = doorbellJobs(lane.priority, source.doorbellSize, this.freeSlots);
+      // One slot is the doorbell's own, outside the lanes' count (see mayRing); the others are
+      // claimed by the lane like a pull's, each released as a job arrives.
+      let claimed = size - 1;
       this.doorbells += 1;
+      lane.claimed += claimed;
       try {
-        await this.pull(lane, source, 1, this.pullExpiresMs);
+        const delivered = await this.pull(lane, source, size, this.pullExpiresMs, () => {
+          if (claimed === 0) return;
+          claimed -= 1;
+          lane.claimed -= 1;
+        });
+        source.doorbellSize = nextDoorbellSize(size, delivered);
         failures = 0;
       } catch (error) {
+        source.doorbellSize = 1;
         if (!this.running) break;
         failures = await this.afterPullFailure(lane, source, error, failures);
       } finally {
         this.doorbells -= 1;
+        lane.claimed -= claimed;
         this.changed.notify();
       }
     }

@@ -192,6 +192,35 @@ describe('JobPulls against nats-server', () => {
     jobs[0]?.ack();
     pulls.close();
   });
+
+  it('hands back a job that arrives in the same read as the close, instead of leaving it to AckWait', async () => {
+    const { stream, pulls } = await setUp(0);
+    const sender = await connectNats({ servers: server.url, name: 'job-pulls-sender', logger });
+    const settlements = nc.subscribe(`$JS.ACK.${stream}.worker.>`, { max: 1 });
+    const closeSignal = `${stream}-close`;
+    nc.subscribe(closeSignal, { max: 1, callback: () => pulls.close() });
+    pulls.pull('worker', 1, 5_000, () => {
+      throw new Error('a closed pull took a job');
+    });
+    await nc.flush();
+    // The close signal and the job reach this process while its event loop is busy, so both
+    // are read in one chunk: the job is delivered to the subscription just closed.
+    sender.publish(closeSignal);
+    sender.publish(`${stream}.job`, 'in flight');
+    await Promise.resolve();
+    const busyUntil = Date.now() + 300;
+    while (Date.now() < busyUntil) {
+      // the event loop waits; the server sends both
+    }
+    for await (const settlement of settlements) expect(settlement.string()).toBe('-NAK');
+    const next = new JobPulls(nc, stream, { inboxPrefix: '_INBOX', logger });
+    const jobs: PulledJob[] = [];
+    await next.pull('worker', 1, 5_000, (job) => jobs.push(job)).done;
+    expect(jobs.map((job) => job.info.deliveryCount)).toEqual([2]);
+    jobs[0]?.ack();
+    next.close();
+    await closeNats(sender);
+  });
 });
 
 describe('JobPulls across a server restart', () => {

@@ -175,11 +175,17 @@ export class JobPulls {
     state.timer = setTimeout(() => void check(), Math.max(0, missedBy));
   }
 
-  /** Ends every open pull and stops listening. */
+  /**
+   * Ends every open pull and stops listening. The subscription is drained, not dropped: a job
+   * the server sent before it read the unsubscribe still arrives and is handed back, instead
+   * of waiting out its AckWait.
+   */
   close(): void {
     this.closed = true;
     this.closeAll();
-    this.subscription.unsubscribe();
+    this.subscription.drain().catch((error: unknown) => {
+      if (!this.nc.isClosed()) this.log.warn({ err: error }, 'draining the pulls failed');
+    });
   }
 
   /** Ends every open pull as its close() does; jobs still delivered for them are handed back. */

@@ -24,8 +24,13 @@ export interface JobSource {
   backlog: number;
   /** Jobs from this consumer being handled in this process. */
   inFlight: number;
-  /** Pulls open on this consumer now (the lane's, and the one-job pull kept while it is idle). */
+  /** Pulls open on this consumer now (the lane's, or the doorbell kept while it is idle). */
   openPulls: number;
+  /**
+   * How many jobs the consumer's next doorbell asks for: 1, doubled each time a doorbell is
+   * filled (a steady trickle of jobs), back to 1 when one expires short (see doorbellJobs).
+   */
+  doorbellSize: number;
   /**
    * The highest stream sequence this process got a first delivery (delivery count 1) of from
    * this consumer. A consumer hands out first deliveries in stream order, so a first delivery
@@ -44,6 +49,7 @@ export function newJobSource(name: string, tenant: string, own = false): JobSour
     backlog: 0,
     inFlight: 0,
     openPulls: 0,
+    doorbellSize: 1,
     highestFirstDelivery: 0,
   };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { batchShare, pullSize, type LaneState } from './lane-share';
+import {
+  batchShare,
+  doorbellJobs,
+  maxDoorbellJobs,
+  nextDoorbellSize,
+  pullSize,
+  type LaneState,
+} from './lane-share';
 
 const lane = (inFlight: number, backlog: number, claimed = 0): LaneState => ({
   inFlight,
@@ -47,5 +54,33 @@ describe('pullSize: interactive first, batch never starved', () => {
     expect(pullSize('batch', 1, { interactive: lane(0, 4), batch: lane(0, 9) })).toBe(0);
     expect(pullSize('interactive', 1, { interactive: lane(0, 4), batch: lane(0, 9) })).toBe(1);
     expect(pullSize('batch', 1, { interactive: lane(0, 0), batch: lane(0, 9) })).toBe(1);
+  });
+});
+
+describe('doorbell sizes: one job while idle, more while jobs trickle in', () => {
+  it('grows twice as large after each filled doorbell, up to the most, and back to one after a short one', () => {
+    const sizes = [1];
+    let size = 1;
+    for (let i = 0; i < 6; i += 1) {
+      size = nextDoorbellSize(size, size);
+      sizes.push(size);
+    }
+    expect(sizes).toEqual([1, 2, 4, 8, 16, 16, 16]);
+    expect(maxDoorbellJobs).toBe(16);
+    expect(nextDoorbellSize(16, 15)).toBe(1);
+    expect(nextDoorbellSize(1, 0)).toBe(1);
+  });
+
+  it('asks for at most half the free slots, and at least one job', () => {
+    expect(doorbellJobs('interactive', 16, 64)).toBe(16);
+    expect(doorbellJobs('interactive', 16, 10)).toBe(5);
+    expect(doorbellJobs('interactive', 8, 3)).toBe(1);
+    expect(doorbellJobs('interactive', 8, 0)).toBe(1);
+    expect(doorbellJobs('interactive', 8, -2)).toBe(1);
+    expect(doorbellJobs('interactive', 1, 64)).toBe(1);
+  });
+
+  it('keeps a batch consumer’s doorbell at one job (its pending count starts the lane’s pulls)', () => {
+    expect(doorbellJobs('batch', 16, 64)).toBe(1);
   });
 });

@@ -26,9 +26,10 @@ export function batchShare(limit: number): number {
  * - batch jobs take free slots only while no interactive job waits, and their share always;
  * - a lane pulls what it knows to be waiting, at least 1.
  *
- * A lane with nothing in flight and nothing known to wait does not ask: the consumer keeps one
- * pull of one job open for it outside this count, so its first job starts at once even while
- * the other lane fills every slot (a consumer may thus run up to two jobs beyond `limit`).
+ * A lane with nothing in flight and nothing known to wait does not ask: the consumer keeps a
+ * pull open for it (its doorbell, see doorbellJobs) with one slot outside this count, so its
+ * first job starts at once even while the other lane fills every slot (a consumer may thus run
+ * up to two jobs beyond `limit`); a doorbell's other slots are claimed like a pull's.
  */
 export function pullSize(
   priority: JobPriority,
@@ -47,4 +48,28 @@ export function pullSize(
         ? Math.min(free, owedToBatch)
         : free;
   return Math.max(0, Math.min(allowed, Math.max(1, lanes[priority].backlog)));
+}
+
+/** The most jobs one doorbell asks for. */
+export const maxDoorbellJobs = 16;
+
+/**
+ * How many jobs a consumer's doorbell (the pull it keeps open while nothing is known to wait)
+ * asks for: a batch consumer's, one (a batch arrives in bulk, and its first job's pending count
+ * starts the lane's pulls); an interactive consumer's, what it has grown to (see
+ * nextDoorbellSize), at most half the free slots. A doorbell that takes each job of a steady
+ * trickle one at a time would be renewed after every job: a pull request more per job.
+ */
+export function doorbellJobs(priority: JobPriority, grownTo: number, freeSlots: number): number {
+  if (priority === 'batch') return 1;
+  return Math.max(1, Math.min(grownTo, maxDoorbellJobs, Math.floor(freeSlots / 2)));
+}
+
+/**
+ * The size of a consumer's next doorbell after one that asked for `size` jobs got `delivered`:
+ * twice as large when it was filled (jobs keep arriving), up to {@link maxDoorbellJobs}; 1 when
+ * it expired short, so an idle consumer holds no more than one slot.
+ */
+export function nextDoorbellSize(size: number, delivered: number): number {
+  return delivered >= size ? Math.min(maxDoorbellJobs, size * 2) : 1;
 }
