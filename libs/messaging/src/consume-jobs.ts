@@ -528,10 +528,10 @@ class JobPullLoop implements JobConsumer {
    * Doorbells open only on free slots (but for the model's own consumer's, see mayRing); the
    * lane's pulls count all a doorbell's slots but one: when jobs arrive on several doorbells at
    * once after the lane's pulls took the other slots, the worker runs that many jobs beyond its
-   * concurrency (at most one per doorbell). While the lane has jobs waiting, no doorbell opens: a tenant whose jobs
-   * arrive then is found by the scan. An open doorbell counts as a pull for the server, so a
-   * known tenant's consumer is not removed as idle while a worker runs. Ends when the consumer
-   * is forgotten (gone) or the loop stops.
+   * concurrency (at most one per doorbell). While the lane has jobs waiting, no doorbell
+   * opens: a tenant whose jobs arrive then is found by the scan. An open doorbell counts as a
+   * pull for the server, so a known tenant's consumer is not removed as idle while a worker
+   * runs. Ends when the consumer is forgotten (gone) or the loop stops.
    */
   private async ringDoorbell(lane: Lane, source: JobSource): Promise<void> {
     let failures = 0;
