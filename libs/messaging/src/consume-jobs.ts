@@ -134,7 +134,8 @@ export interface JobConsumer {
   /**
    * Stop pulling (a rate limit is reached, the deployments are cooling down), for `forMs` or
    * until resume(). Jobs being handled carry on. A pull already waiting at the server may
-   * still deliver jobs for up to `pullExpiresMs`; they reach the handler like any other.
+   * still deliver jobs for up to `pullExpiresMs` (a doorbell grown on a trickle of jobs, up to
+   * 16 of them for a fifth of that); they reach the handler like any other.
    */
   pause(forMs?: number): void;
   /** Pull again after pause(). */
@@ -544,10 +545,17 @@ class JobPullLoop implements JobConsumer {
       // One slot is the doorbell's own, outside the lanes' count (see mayRing); the others are
       // claimed by the lane like a pull's, each released as a job arrives.
       let claimed = size - 1;
+      // A grown doorbell expires sooner (a fifth of the pull expiry, at least 1 s): that bounds
+      // how long its slots stay claimed once the trickle stops, and how many jobs it may still
+      // take after a pause (see pause()).
+      const expires =
+        size === 1
+          ? this.pullExpiresMs
+          : Math.max(minPullExpiresMs, Math.floor(this.pullExpiresMs / 5));
       this.doorbells += 1;
       lane.claimed += claimed;
       try {
-        const delivered = await this.pull(lane, source, size, this.pullExpiresMs, () => {
+        const delivered = await this.pull(lane, source, size, expires, () => {
           if (claimed === 0) return;
           claimed -= 1;
           lane.claimed -= 1;
