@@ -7,19 +7,16 @@
  *
  *   npm run build && npx tsx test/bench/idle-rss.bench.ts
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@switchyard/local-servers';
+import { startUp } from '../readme/up-process.test-support';
 import { rssMib } from './process-cpu';
 
 const idleSeconds = Number(process.env['IDLE_SECONDS'] ?? 180);
 const sampleSeconds = Number(process.env['SAMPLE_SECONDS'] ?? 30);
-const bin = fileURLToPath(new URL('../../bin/switchyard.mjs', import.meta.url));
 
 /** The services `up` started: name (`worker-openai` for a worker pool) → pid. */
 function services(upPid: number): Map<string, number> {
@@ -53,7 +50,7 @@ async function main(): Promise<void> {
     '--sim-port',
     String(await findFreePort()),
   ];
-  const child = spawn(process.execPath, [bin, 'up', ...ports], {
+  const up = startUp(ports, {
     cwd,
     env: {
       ...process.env,
@@ -61,18 +58,15 @@ async function main(): Promise<void> {
       REDIS_URL: `redis://127.0.0.1:${await findFreePort()}`,
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child } = up;
   try {
     const deadline = Date.now() + 60_000;
-    while (!output.includes('Switchyard is up') && child.exitCode === null) {
-      if (Date.now() > deadline) throw new Error(`the stack did not start:\n${output}`);
+    while (!up.lines().some((line) => line['event'] === 'ready') && child.exitCode === null) {
+      if (Date.now() > deadline) throw new Error(`the stack did not start:\n${up.output()}`);
       await delay(200);
     }
-    if (child.exitCode !== null) throw new Error(`switchyard up exited:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`switchyard up exited:\n${up.output()}`);
     const upPid = child.pid ?? 0;
     const samples = new Map<string, string[]>();
     const seconds: number[] = [];
@@ -93,7 +87,7 @@ async function main(): Promise<void> {
     }
   } finally {
     child.kill('SIGINT');
-    if (child.exitCode === null) await once(child, 'exit');
+    await up.exited;
     rmSync(cwd, { recursive: true, force: true });
   }
 }

@@ -542,9 +542,6 @@ class JobPullLoop implements JobConsumer {
         continue;
       }
       const size = doorbellJobs(lane.priority, source.doorbellSize, this.freeSlots);
-      // One slot is the doorbell's own, outside the lanes' count (see mayRing); the others are
-      // claimed by the lane like a pull's, each released as a job arrives.
-      let claimed = size - 1;
       // A grown doorbell expires sooner (a fifth of the pull expiry, at least 1 s): that bounds
       // how long its slots stay claimed once the trickle stops, and how many jobs it may still
       // take after a pause (see pause()).
@@ -553,13 +550,10 @@ class JobPullLoop implements JobConsumer {
           ? this.pullExpiresMs
           : Math.max(minPullExpiresMs, Math.floor(this.pullExpiresMs / 5));
       this.doorbells += 1;
-      lane.claimed += claimed;
       try {
-        const delivered = await this.pull(lane, source, size, expires, () => {
-          if (claimed === 0) return;
-          claimed -= 1;
-          lane.claimed -= 1;
-        });
+        // One slot is the doorbell's own, outside the lanes' count (see mayRing); the lane
+        // claims the others like a pull's.
+        const delivered = await this.pull(lane, source, size, expires, size - 1);
         source.doorbellSize = nextDoorbellSize(size, delivered);
         failures = 0;
       } catch (error) {
@@ -568,7 +562,6 @@ class JobPullLoop implements JobConsumer {
         failures = await this.afterPullFailure(lane, source, error, failures);
       } finally {
         this.doorbells -= 1;
-        lane.claimed -= claimed;
         this.changed.notify();
       }
     }
@@ -583,47 +576,47 @@ class JobPullLoop implements JobConsumer {
         continue;
       }
       const { source, size } = next;
-      // The pull's slots are claimed until its jobs arrive (each then counts as in flight).
-      let claimed = size;
-      lane.claimed += size;
       try {
         const expires = source.own ? this.pullExpiresMs : tenantPullExpiresMs;
-        const delivered = await this.pull(lane, source, size, expires, () => {
-          claimed -= 1;
-          lane.claimed -= 1;
-        });
+        const delivered = await this.pull(lane, source, size, expires, size);
         if (delivered < size) source.backlog = 0;
         failures = 0;
       } catch (error) {
         if (!this.running) break;
         failures = await this.afterPullFailure(lane, source, error, failures);
       } finally {
-        lane.claimed -= claimed;
         this.changed.notify();
       }
     }
   }
 
   /**
-   * One pull of up to `size` jobs from a consumer, each handed to the handler as it arrives
-   * (after `onJob`); resolves how many came. Throws what the pull throws.
+   * One pull of up to `size` jobs from a consumer, each handed to the handler as it arrives;
+   * resolves how many came. Throws what the pull throws. `claim` of its slots are claimed by
+   * the lane until their jobs arrive (each then counts as in flight) or the pull ends.
    */
   private async pull(
     lane: Lane,
     source: JobSource,
     size: number,
     expires: number,
-    onJob?: () => void,
+    claim: number,
   ): Promise<number> {
+    let claimed = claim;
+    lane.claimed += claimed;
     source.openPulls += 1;
     try {
       const pull = this.pulls.pull(source.name, size, expires, (job) => {
-        onJob?.();
+        if (claimed > 0) {
+          claimed -= 1;
+          lane.claimed -= 1;
+        }
         source.backlog = job.info.pending;
         this.accept(lane, source, job);
       });
       return await pull.done;
     } finally {
+      lane.claimed -= claimed;
       source.openPulls -= 1;
     }
   }
