@@ -50,49 +50,69 @@ export interface JobControlOptions {
 
 /** Wraps a delivered message so that it is settled once, with progress sent while it runs. */
 export function createJobSettlement(msg: PulledJob, options: JobControlOptions): JobSettlement {
-  let settled = false;
-  const progress =
-    options.progressIntervalMs > 0
-      ? setInterval(() => {
-          if (!settled) msg.working();
-        }, options.progressIntervalMs)
-      : undefined;
-  progress?.unref();
+  return new SettledOnce(msg, options);
+}
 
-  const settle = (): boolean => {
-    if (settled) return false;
-    settled = true;
-    clearInterval(progress);
+/**
+ * A delivered message's JobControl and JobSettlement in one object (a worker holds one per job
+ * in flight, so its methods live on the prototype rather than in closures made per job).
+ */
+class SettledOnce implements JobControl, JobSettlement {
+  private isSettled = false;
+  private readonly progress: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly msg: PulledJob,
+    private readonly options: JobControlOptions,
+  ) {
+    if (options.progressIntervalMs > 0) {
+      this.progress = setInterval(() => this.working(), options.progressIntervalMs);
+      this.progress.unref();
+    }
+  }
+
+  get control(): JobControl {
+    return this;
+  }
+
+  get settled(): boolean {
+    return this.isSettled;
+  }
+
+  ack(): Promise<void> {
+    if (this.settle()) this.msg.ack();
+    return Promise.resolve();
+  }
+
+  nak(delayMs?: number): void {
+    if (this.settle()) {
+      this.msg.nak(delayMs !== undefined && delayMs > 0 ? Math.ceil(delayMs) : undefined);
+    }
+  }
+
+  term(reason?: string): void {
+    if (!this.settle()) return;
+    if (this.options.termWithReason && reason !== undefined && reason.length > 0) {
+      this.msg.term(reason);
+    } else {
+      this.msg.term();
+    }
+  }
+
+  working(): void {
+    if (!this.isSettled) this.msg.working();
+  }
+
+  handBack(delayMs?: number): boolean {
+    const wasOpen = !this.isSettled;
+    this.nak(delayMs);
+    return wasOpen;
+  }
+
+  private settle(): boolean {
+    if (this.isSettled) return false;
+    this.isSettled = true;
+    clearInterval(this.progress);
     return true;
-  };
-  const nak = (delayMs?: number): void => {
-    if (settle()) msg.nak(delayMs !== undefined && delayMs > 0 ? Math.ceil(delayMs) : undefined);
-  };
-
-  const control: JobControl = {
-    ack() {
-      if (settle()) msg.ack();
-      return Promise.resolve();
-    },
-    nak,
-    term(reason) {
-      if (!settle()) return;
-      if (options.termWithReason && reason !== undefined && reason.length > 0) msg.term(reason);
-      else msg.term();
-    },
-    working() {
-      if (!settled) msg.working();
-    },
-    get settled() {
-      return settled;
-    },
-  };
-  return {
-    control,
-    handBack(delayMs) {
-      const wasOpen = !settled;
-      nak(delayMs);
-      return wasOpen;
-    },
-  };
+  }
 }

@@ -2,6 +2,7 @@ import { jetstream, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstr
 import type { NatsConnection } from '@nats-io/nats-core';
 import { decodeSubjectToken, streamNames, type SwitchyardSubjects } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/telemetry';
+import type { CallAbort } from './call-abort';
 
 /** A job as a cancellation names it: its tenant and id. */
 export interface JobRef {
@@ -32,7 +33,7 @@ export interface CancellationsOptions {
  * remembered so they are dropped unsent.
  */
 export class Cancellations {
-  private readonly serving = new Map<string, AbortController>();
+  private readonly serving = new Map<string, CallAbort>();
   private readonly remembered = new Map<string, number>();
   private messages: ConsumerMessages | undefined;
   private following: Promise<void> = Promise.resolve();
@@ -76,25 +77,21 @@ export class Cancellations {
   }
 
   /**
-   * A signal that aborts when the job is cancelled while this worker serves it. Call the
-   * returned `done` when the job is finished.
+   * Aborts `call` (CallAbort.cancel) when the job is cancelled while this worker serves it.
+   * Call the returned function when the job is finished.
    */
-  track(job: JobRef): { signal: AbortSignal; done(): void } {
+  track(job: JobRef, call: CallAbort): () => void {
     const key = refKey(job);
-    const controller = new AbortController();
-    this.serving.set(key, controller);
-    return {
-      signal: controller.signal,
-      done: () => {
-        if (this.serving.get(key) === controller) this.serving.delete(key);
-      },
+    this.serving.set(key, call);
+    return () => {
+      if (this.serving.get(key) === call) this.serving.delete(key);
     };
   }
 
   /** Records a cancellation made at `at` (what a message on the cancel subject does). */
   cancel(job: JobRef, at = Date.now()): void {
     const key = refKey(job);
-    this.serving.get(key)?.abort(new Error(`job ${job.id} was cancelled by its caller`));
+    this.serving.get(key)?.cancel(new Error(`job ${job.id} was cancelled by its caller`));
     this.remembered.delete(key);
     this.remembered.set(key, at);
     const now = Date.now();

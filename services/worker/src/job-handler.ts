@@ -1,6 +1,7 @@
 import { deploymentsTried, makeError, type SwitchyardError } from '@switchyard/contracts';
 import type { JobHandler } from '@switchyard/messaging';
 import type { JobHandlerContext } from './job-handler-context';
+import { CallAbort } from './call-abort';
 import { admitJob } from './job-admission';
 import { jobReplies } from './job-replies';
 import { JobSettler, type SettlerContext } from './job-settler';
@@ -118,7 +119,8 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
       return;
     }
     const { lease, budget } = admission;
-    const cancel = context.cancellations.track(job);
+    const callAbort = new CallAbort(delivery.signal, job.deadline);
+    const untrack = context.cancellations.track(job, callAbort);
     try {
       const run = {
         delivery,
@@ -126,13 +128,14 @@ export function createJobHandler(context: JobHandlerContext): JobHandler {
         replies,
         settler,
         takenAt,
-        cancelled: cancel.signal,
+        callAbort,
         budget,
         log,
       };
       finished(await serveJob(context, run, lease, ticket));
     } finally {
-      cancel.done();
+      untrack();
+      callAbort.dispose();
       context.board.release(lease.deployment.id);
       await ticket.release();
     }

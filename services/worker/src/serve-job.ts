@@ -11,6 +11,7 @@ import { estimateTextTokens } from '@switchyard/limits';
 import type { JobDelivery } from '@switchyard/messaging';
 import type { Logger } from '@switchyard/telemetry';
 import type { BudgetHold } from './budget-gate';
+import type { CallAbort } from './call-abort';
 import type { DeploymentLease } from './deployment-lease';
 import type { JobHandlerContext } from './job-handler-context';
 import type { JobReplies } from './job-replies';
@@ -31,8 +32,8 @@ export interface JobRun {
   settler: JobSettler;
   /** When the worker took the job (epoch ms). */
   takenAt: number;
-  /** Aborted when the job's caller cancels it. */
-  cancelled: AbortSignal;
+  /** What aborts the provider call: the job handed back, cancelled, or past its deadline. */
+  callAbort: CallAbort;
   /** The job's budget reservation, settled with the call's cost or released. */
   budget: BudgetHold;
   log: Logger;
@@ -52,7 +53,7 @@ export async function serveJob(
   lease: DeploymentLease,
   cacheTicket: CacheTicket,
 ): Promise<JobOutcome> {
-  const { delivery, job, replies, settler, takenAt, cancelled, log } = run;
+  const { delivery, job, replies, settler, takenAt, callAbort, log } = run;
   const { deployment, reservation } = lease;
   const earlierOnHop = delivery.attempt > 1 ? await context.failures.list(job) : [];
   const call: ProviderCall = {
@@ -65,13 +66,10 @@ export async function serveJob(
     callStartedAt: takenAt,
     callEndedAt: takenAt,
   };
-  const deadlineSignal =
-    job.deadline === undefined ? [] : [AbortSignal.timeout(Math.max(1, job.deadline - Date.now()))];
-  const signal = AbortSignal.any([delivery.signal, cancelled, ...deadlineSignal]);
   const outcome = await runProviderCall(call, {
     replies,
     dropParams: context.dropParams,
-    signal,
+    signal: callAbort.signal,
     keepCompletion: cacheTicket.keepCompletion,
   });
   const bestEffort = bestEffortIn(log);
@@ -101,7 +99,7 @@ export async function serveJob(
   }
 
   const handedBack = delivery.signal.aborted;
-  const wasCancelled = !handedBack && cancelled.aborted;
+  const wasCancelled = !handedBack && callAbort.cancelled;
   const deadlinePassed = job.deadline !== undefined && Date.now() >= job.deadline;
   const failure = classifyFailure(outcome.error, deployment, deadlinePassed);
   const spent = consumedTokens(outcome, lease, handedBack || wasCancelled || deadlinePassed);
