@@ -9,6 +9,9 @@
  *
  *   npm run build && npx tsx test/bench/batch-drain.bench.ts
  *
+ * BATCH_BACKLOG=1 submits the whole batch before the worker starts (a backlog that built up
+ * overnight, a pool scaled from zero): the wall time is then counted from the worker's start.
+ *
  * BENCH_PROFILE_DIR=<dir> makes the CLI, the worker and the simulator write CPU profiles.
  */
 import { spawn } from 'node:child_process';
@@ -16,16 +19,22 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { streamNames } from '@switchyard/contracts';
+import { closeNats, connectNats } from '@switchyard/messaging';
 import { childPids, rssMib, startCpuReading, type WatchedProcess } from './process-cpu';
 import {
   benchModel,
   benchSimDeployment,
   builtMain,
   startPipelineStack,
+  type BenchChild,
+  type PipelineStack,
 } from './pipeline-stack.test-support';
 
 const jobs = Number(process.env['BATCH_JOBS'] ?? 10_000);
 const upstreamMs = Number(process.env['UPSTREAM_MS'] ?? 2_000);
+const backlogFirst = process.env['BATCH_BACKLOG'] === '1';
 
 async function simPost(simUrl: string, path: string, body: unknown): Promise<void> {
   const response = await fetch(`${simUrl}${path}`, {
@@ -57,6 +66,29 @@ function inputLines(): string {
   ).join('\n');
 }
 
+/** Resolves once the jobs stream holds `count` jobs (the CLI has submitted the whole batch). */
+async function jobsStored(stack: PipelineStack, count: number): Promise<void> {
+  const nc = await connectNats({
+    servers: stack.nats.url,
+    name: 'batch-bench',
+    waitForServer: true,
+  });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const stream = streamNames(stack.config.switchyard.nats.streamPrefix).jobs;
+    for (;;) {
+      const stored = await jsm.streams
+        .info(stream)
+        .then((info) => info.state.messages)
+        .catch(() => 0);
+      if (stored >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await closeNats(nc);
+  }
+}
+
 /** Starts the compiled CLI; `exited` resolves with its exit code and output. */
 function startCli(args: readonly string[]) {
   const profileDir = process.env['BENCH_PROFILE_DIR'];
@@ -83,11 +115,31 @@ async function main(): Promise<void> {
       perTokenMs: 0,
       jitterMs: 0,
     });
-    const worker = await stack.startWorkerProcess();
-    const workerPid = worker.pid ?? 0;
     const input = join(dir, 'emails.jsonl');
     const output = join(dir, 'results.jsonl');
     writeFileSync(input, inputLines());
+    const cliArgs = [
+      'batch',
+      'run',
+      input,
+      '-o',
+      output,
+      '--concurrency',
+      String(jobs),
+      '--config',
+      stack.configPath,
+      '--progress-every-ms',
+      '60000',
+    ];
+    let cliRun: ReturnType<typeof startCli> | undefined;
+    if (backlogFirst) {
+      // A worker that starts and stops provisions the topology the batch is submitted to.
+      await (await stack.startWorkerProcess()).stop();
+      cliRun = startCli(cliArgs);
+      await jobsStored(stack, jobs);
+    }
+    const worker: BenchChild = await stack.startWorkerProcess();
+    const workerPid = worker.pid ?? 0;
     const watched: WatchedProcess[] = [
       { name: 'worker', pid: workerPid },
       ...(stack.simPid === undefined ? [] : [{ name: 'sim', pid: stack.simPid }]),
@@ -100,19 +152,7 @@ async function main(): Promise<void> {
     }, 100);
     const startedAt = Date.now();
     const started = performance.now();
-    const cliRun = startCli([
-      'batch',
-      'run',
-      input,
-      '-o',
-      output,
-      '--concurrency',
-      String(jobs),
-      '--config',
-      stack.configPath,
-      '--progress-every-ms',
-      '60000',
-    ]);
+    cliRun ??= startCli(cliArgs);
     const cpuSince = startCpuReading(watched);
     const cli = await cliRun.exited;
     const elapsedMs = performance.now() - started;
@@ -126,9 +166,9 @@ async function main(): Promise<void> {
     const cpuMsPerJob = (percent: number) => (percent / 100) * (elapsedMs / jobs);
     process.stdout.write(
       [
-        `batch drain: ${jobs} jobs through \`switchyard batch run --concurrency ${jobs}\`, worker concurrency and max_in_flight ${jobs}, upstream ${upstreamMs} ms`,
-        `wall time ${(elapsedMs / 1000).toFixed(1)} s (CLI start to exit; best possible with all in flight: ${(upstreamMs / 1000).toFixed(1)} s), ${lines.length} result lines, ${failed.length} errors, ${calls} provider calls`,
-        `provider calls ended from ${Math.min(...ends).toFixed(1)} s to ${Math.max(...ends).toFixed(1)} s after the CLI started (each started ${(upstreamMs / 1000).toFixed(1)} s before it ended)`,
+        `batch drain: ${jobs} jobs through \`switchyard batch run --concurrency ${jobs}\`, worker concurrency and max_in_flight ${jobs}, upstream ${upstreamMs} ms${backlogFirst ? ', all submitted before the worker started' : ''}`,
+        `wall time ${(elapsedMs / 1000).toFixed(1)} s (${backlogFirst ? 'worker start' : 'CLI start'} to CLI exit; best possible with all in flight: ${(upstreamMs / 1000).toFixed(1)} s), ${lines.length} result lines, ${failed.length} errors, ${calls} provider calls`,
+        `provider calls ended from ${Math.min(...ends).toFixed(1)} s to ${Math.max(...ends).toFixed(1)} s after ${backlogFirst ? 'the worker' : 'the CLI'} started (each started ${(upstreamMs / 1000).toFixed(1)} s before it ended)`,
         `worker peak RSS ${peakRss.toFixed(0)} MiB`,
         `CPU per job (ms, over the run): ${cpu.map((p) => `${p.name} ${cpuMsPerJob(p.percent).toFixed(3)}`).join(', ')} (the CLI's not read: it has exited)`,
         '',
