@@ -693,9 +693,16 @@ class JobPullLoop implements JobConsumer {
       await inSpan(
         consumerTracer,
         `process ${this.model}`,
-        { kind: SpanKind.CONSUMER, attributes: processAttributes(delivery, this.spanAttributes) },
+        { kind: SpanKind.CONSUMER },
         delivery.traceContext,
-        () => Promise.resolve(this.options.handler(delivery)),
+        (span) => {
+          // Built only for a span that is recorded: with tracing off (the default), every job
+          // would otherwise spread the consumer's attributes into an object nobody reads.
+          if (span.isRecording()) {
+            span.setAttributes(processAttributes(delivery, this.spanAttributes));
+          }
+          return Promise.resolve(this.options.handler(delivery));
+        },
       );
     } catch (error) {
       this.log.error({ ...context, err: error }, 'job handler threw');
