@@ -4,6 +4,7 @@ import { TraceAttributes, inSpan, tracer } from '@switchyard/telemetry';
 import type { AdapterContext } from './adapter';
 
 const providerTracer = tracer('switchyard.providers');
+const clientSpan: SpanOptions = { kind: SpanKind.CLIENT };
 
 /**
  * What a provider call does, as the GenAI conventions name it (`gen_ai.operation.name`): a chat
@@ -25,25 +26,25 @@ function operationAttributes(operation: ProviderOperation): Attributes {
   };
 }
 
-/** The name and start options of a provider call's client span. */
-function providerSpan(
-  context: AdapterContext,
-  operation: ProviderOperation,
-): { name: string; options: SpanOptions } {
+/** The name of a provider call's client span, as the GenAI conventions say. */
+function providerSpanName(context: AdapterContext, operation: ProviderOperation): string {
+  return `${operation.name} ${context.deployment.providerModel}`;
+}
+
+/**
+ * Gives a provider call's span its attributes, when the span is recorded (with tracing off,
+ * the default, nothing reads them and they are not built).
+ */
+function describeCall(span: Span, context: AdapterContext, operation: ProviderOperation): void {
+  if (!span.isRecording()) return;
   const { deployment } = context;
-  return {
-    name: `${operation.name} ${deployment.providerModel}`,
-    options: {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        [TraceAttributes.genAiOperationName]: operation.name,
-        [TraceAttributes.genAiSystem]: deployment.provider,
-        [TraceAttributes.genAiRequestModel]: deployment.providerModel,
-        [TraceAttributes.deployment]: deployment.id,
-        ...operationAttributes(operation),
-      },
-    },
-  };
+  span.setAttributes({
+    [TraceAttributes.genAiOperationName]: operation.name,
+    [TraceAttributes.genAiSystem]: deployment.provider,
+    [TraceAttributes.genAiRequestModel]: deployment.providerModel,
+    [TraceAttributes.deployment]: deployment.id,
+    ...operationAttributes(operation),
+  });
 }
 
 /**
@@ -52,8 +53,9 @@ function providerSpan(
  * worker's job span). The caller ends it.
  */
 export function startProviderSpan(context: AdapterContext, operation: ProviderOperation): Span {
-  const { name, options } = providerSpan(context, operation);
-  return providerTracer.startSpan(name, options);
+  const span = providerTracer.startSpan(providerSpanName(context, operation), clientSpan);
+  describeCall(span, context, operation);
+  return span;
 }
 
 /**
@@ -67,8 +69,9 @@ export function inProviderSpan<T>(
   call: () => Promise<T>,
   record: (span: Span, answer: T) => void,
 ): Promise<T> {
-  const { name, options } = providerSpan(context, operation);
-  return inSpan(providerTracer, name, options, undefined, async (span) => {
+  const name = providerSpanName(context, operation);
+  return inSpan(providerTracer, name, clientSpan, undefined, async (span) => {
+    describeCall(span, context, operation);
     const answer = await call();
     record(span, answer);
     return answer;
@@ -85,6 +88,7 @@ export interface ProviderAnswer {
 
 /** Records a finished chat call's response model, id, finish reasons and token counts. */
 export function recordProviderAnswer(span: Span, answer: ProviderAnswer): void {
+  if (!span.isRecording()) return;
   span.setAttributes({
     [TraceAttributes.genAiResponseId]: answer.id,
     [TraceAttributes.genAiResponseModel]: answer.model,

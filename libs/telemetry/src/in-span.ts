@@ -31,9 +31,11 @@ export function failSpan(span: Span, error: unknown): void {
 
 /**
  * Runs `run` in a new span, active for everything `run` calls (a child of `parent`, else of
- * the active span), and ends it: failed with {@link failSpan} when `run` throws.
+ * the active span), and ends it: failed with {@link failSpan} when `run` throws. A span that is
+ * not recorded (tracing off, the default, or not sampled) only carries the trace context: `run`
+ * is called in it directly, with nothing to end or mark (every job runs through here twice).
  */
-export async function inSpan<T>(
+export function inSpan<T>(
   tracer: Tracer,
   name: string,
   options: SpanOptions,
@@ -42,8 +44,24 @@ export async function inSpan<T>(
 ): Promise<T> {
   const base = parent ?? otelContext.active();
   const span = tracer.startSpan(name, options, base);
+  const active = trace.setSpan(base, span);
+  if (span.isRecording()) return runRecorded(span, active, run);
   try {
-    return await otelContext.with(trace.setSpan(base, span), () => run(span));
+    return otelContext.with(active, () => run(span));
+  } catch (error) {
+    // What `run` threw, as the async function it usually is would have rejected with it.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    return Promise.reject(error);
+  }
+}
+
+async function runRecorded<T>(
+  span: Span,
+  active: Context,
+  run: (span: Span) => Promise<T>,
+): Promise<T> {
+  try {
+    return await otelContext.with(active, () => run(span));
   } catch (error) {
     failSpan(span, error);
     throw error;
