@@ -52,19 +52,22 @@ export interface MonitoredNode {
 }
 
 /**
- * Resolves to the leader's name once every node in `nodes` names the same JetStream meta
- * leader, that leader is one of `expectedMembers`, and the leader sees all other expected
- * members as current peers (followers do not report peers), so an R-`expectedMembers.length`
- * stream can be created. Rejects after `timeoutMs` with what each node last said.
+ * Resolves to the leader's name once every node `watched()` returns names the same JetStream
+ * meta leader, that leader is one of them and of `expectedMembers`, and it sees all other
+ * expected members as current peers (followers do not report peers), so an
+ * R-`expectedMembers.length` stream can be created. `watched` is called at every poll: a node
+ * that starts while this waits (a second restart) is watched from then on. Rejects after
+ * `timeoutMs` with what each node last said.
  */
 export async function waitForMetaLeader(
-  nodes: readonly MonitoredNode[],
+  watched: () => readonly MonitoredNode[],
   expectedMembers: readonly string[],
   timeoutMs: number,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last: (MetaClusterView | undefined)[] = [];
   for (;;) {
+    const nodes = watched();
     last = await Promise.all(nodes.map((n) => readMetaCluster(n.host, n.monitorPort)));
     const leader = last[0]?.leader;
     const agreed =

@@ -96,9 +96,11 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     });
     running.set(plan.name, server);
   };
+  // The nodes running are read at every poll: while two nodes restart at once, the one that
+  // comes up first waits, and the other may join (and win the election) meanwhile.
   const waitForLeader = () =>
     waitForMetaLeader(
-      plans.filter((plan) => running.has(plan.name)),
+      () => plans.filter((plan) => running.has(plan.name)),
       plans.map((plan) => plan.name),
       timeoutMs,
     );
