@@ -19,6 +19,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { streamNames } from '@switchyard/contracts';
 import { closeNats, connectNats } from '@switchyard/messaging';
@@ -66,23 +67,28 @@ function inputLines(): string {
   ).join('\n');
 }
 
-/** Resolves once the jobs stream holds `count` jobs (the CLI has submitted the whole batch). */
-async function jobsStored(stack: PipelineStack, count: number): Promise<void> {
-  const nc = await connectNats({
-    servers: stack.nats.url,
-    name: 'batch-bench',
-    waitForServer: true,
-  });
+/**
+ * Resolves once the jobs stream holds `count` jobs (the CLI has submitted the whole batch);
+ * rejects with the CLI's output if it exits first, or after a minute.
+ */
+async function jobsStored(
+  stack: PipelineStack,
+  count: number,
+  cli: ReturnType<typeof startCli>,
+): Promise<void> {
+  let exited: { code: number | null; output: string } | undefined;
+  void cli.exited.then((outcome) => (exited = outcome));
+  const nc = await connectNats({ servers: stack.nats.url, name: 'batch-bench' });
   try {
     const jsm = await jetstreamManager(nc);
     const stream = streamNames(stack.config.switchyard.nats.streamPrefix).jobs;
-    for (;;) {
-      const stored = await jsm.streams
-        .info(stream)
-        .then((info) => info.state.messages)
-        .catch(() => 0);
-      if (stored >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    const deadline = Date.now() + 60_000;
+    while ((await jsm.streams.info(stream)).state.messages < count) {
+      if (exited !== undefined) {
+        throw new Error(`batch run exited ${exited.code} before submitting: ${exited.output}`);
+      }
+      if (Date.now() > deadline) throw new Error(`the batch was not submitted within 60 s`);
+      await delay(100);
     }
   } finally {
     await closeNats(nc);
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
       // A worker that starts and stops provisions the topology the batch is submitted to.
       await (await stack.startWorkerProcess()).stop();
       cliRun = startCli(cliArgs);
-      await jobsStored(stack, jobs);
+      await jobsStored(stack, jobs, cliRun);
     }
     const worker: BenchChild = await stack.startWorkerProcess();
     const workerPid = worker.pid ?? 0;
