@@ -6,6 +6,9 @@
 set -eu
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# The node flags of every service: libs/entrypoint/src/service-node-flags.ts says why
+# (test/deploy keeps the two equal).
+node_flags="--max-semi-space-size=32"
 usage="usage: entrypoint.sh <gateway|worker|fallback|metering|batch|provider-sim|cli> [flags of that process]"
 
 if [ "$#" -eq 0 ]; then
@@ -17,22 +20,22 @@ shift
 
 case "$service" in
   gateway)
-    exec node "$root/dist/services/gateway/main.mjs" "$@"
+    exec node $node_flags "$root/dist/services/gateway/main.mjs" "$@"
     ;;
   worker)
-    exec node "$root/dist/services/worker/main.mjs" "$@"
+    exec node $node_flags "$root/dist/services/worker/main.mjs" "$@"
     ;;
   fallback)
-    exec node "$root/dist/services/fallback/main.mjs" "$@"
+    exec node $node_flags "$root/dist/services/fallback/main.mjs" "$@"
     ;;
   metering)
-    exec node "$root/dist/services/metering/main.mjs" "$@"
+    exec node $node_flags "$root/dist/services/metering/main.mjs" "$@"
     ;;
   batch)
-    exec node "$root/dist/services/batch/main.mjs" "$@"
+    exec node $node_flags "$root/dist/services/batch/main.mjs" "$@"
     ;;
   provider-sim)
-    exec node "$root/dist/services/provider-sim/main.mjs" "$@"
+    exec node $node_flags "$root/dist/services/provider-sim/main.mjs" "$@"
     ;;
   cli)
     exec node "$root/bin/switchyard.mjs" "$@"

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig, type SwitchyardConfig } from '@switchyard/config';
+import { serviceNodeFlags } from '@switchyard/entrypoint';
 import {
   builtServiceMain,
   startTestNats,
@@ -41,8 +42,8 @@ export interface BenchChild {
 }
 
 /**
- * Spawns `node dist/services/<service>/main.mjs ...args` (`npm run build` first) from the
- * repository root. With `ready`, resolves
+ * Spawns `node <serviceNodeFlags> dist/services/<service>/main.mjs ...args` (`npm run build`
+ * first) from the repository root, as `switchyard up` and the image start it. With `ready`, resolves
  * once the output matches it (rejecting if the child exits first or after 30 s). With
  * BENCH_PROFILE_DIR set, the child writes a V8 CPU profile there when it exits.
  */
@@ -53,7 +54,7 @@ export async function spawnBuilt(
 ): Promise<{ child: BenchChild; match: RegExpExecArray | undefined }> {
   const profileDir = process.env['BENCH_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const nodeArgs = [...profile, builtServiceMain(name), ...args];
+  const nodeArgs = [...serviceNodeFlags, ...profile, builtServiceMain(name), ...args];
   const proc: ChildProcess = spawn(process.execPath, nodeArgs, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },

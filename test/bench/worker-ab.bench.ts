@@ -11,14 +11,17 @@
  *   npx tsx test/bench/worker-ab.bench.ts /tmp/ab-a/dist/services/worker/main.mjs \
  *     dist/services/worker/main.mjs
  *
+ * Both builds' workers run with the current serviceNodeFlags (as `switchyard up` starts a worker).
  * ROUNDS (default 4) turns per build; WORKER_NODE_OPTIONS (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof`) go to node before the worker's main, and A_NODE_OPTIONS /
- * B_NODE_OPTIONS to one build's only (to A/B a V8 flag, give the same main twice). The RSS
+ * B_NODE_OPTIONS to one build's only (to A/B a V8 flag, give the same main twice; a flag given
+ * again there overrides serviceNodeFlags'). The RSS
  * printed is the worker's once it has started (idle) and after the turn's load.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Switchyard } from '@switchyard/client';
+import { serviceNodeFlags } from '@switchyard/entrypoint';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
 import { median, runFixedTime } from './fixed-time-run';
@@ -44,7 +47,15 @@ async function startWorker(main: string, build: 'A' | 'B', configPath: string) {
     .join(' ')
     .split(' ')
     .filter(Boolean);
-  const args = [...nodeOptions, main, '--provider', 'openai', '--config', configPath];
+  const args = [
+    ...serviceNodeFlags,
+    ...nodeOptions,
+    main,
+    '--provider',
+    'openai',
+    '--config',
+    configPath,
+  ];
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

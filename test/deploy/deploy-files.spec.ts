@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { serviceNodeFlags } from '@switchyard/entrypoint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   entrypointArms,
@@ -54,9 +55,15 @@ describe('deploy/entrypoint.sh', () => {
         expect(line).toContain('"$root/bin/switchyard.mjs"');
         expect(readRepoFile('bin/switchyard.mjs')).toContain('dist/services/cli/main.mjs');
       } else {
-        expect(line).toBe(`node "$root/dist/services/${service}/main.mjs" "$@"`);
+        expect(line).toBe(`node $node_flags "$root/dist/services/${service}/main.mjs" "$@"`);
       }
     }
+  });
+
+  it('runs every service with the node flags `switchyard up` gives it (serviceNodeFlags)', () => {
+    const script = readRepoFile('deploy/entrypoint.sh');
+    const flags = /^node_flags="([^"]*)"$/m.exec(script)?.[1];
+    expect(flags?.split(' ')).toEqual(serviceNodeFlags);
   });
 
   it('refuses an unknown service or none with exit code 2 and the usage', () => {

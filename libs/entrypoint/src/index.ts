@@ -9,3 +9,4 @@ export {
   redisOptions,
   type ConnectRedisOptions,
 } from './redis-connection';
+export { serviceNodeFlags } from './service-node-flags';

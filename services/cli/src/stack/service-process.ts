@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { serviceNodeFlags } from '@switchyard/entrypoint';
 import { pathToFileURL } from 'node:url';
 import { builtExitWithParent } from './built-services';
 import type { LogRelay } from './log-relay';
@@ -45,14 +46,20 @@ export interface SpawnServiceOptions {
 }
 
 /**
- * Starts `node <script> <args>` in a process group of its own (Ctrl-C in the terminal reaches
+ * Starts `node <serviceNodeFlags> <script> <args>` in a process group of its own (Ctrl-C in the terminal reaches
  * only `up`, which stops the stack in order), with standard input a pipe
  * whose end makes the service stop (see exit-with-parent.ts). Its output lines go to `relay`.
  */
 export function spawnService(spec: ServiceSpec, options: SpawnServiceOptions): ServiceProcess {
   const child = spawn(
     process.execPath,
-    ['--import', pathToFileURL(builtExitWithParent).href, spec.script, ...spec.args],
+    [
+      ...serviceNodeFlags,
+      '--import',
+      pathToFileURL(builtExitWithParent).href,
+      spec.script,
+      ...spec.args,
+    ],
     {
       cwd: options.cwd,
       env: options.env,

@@ -1,0 +1,14 @@
+/**
+ * The node flags every Switchyard service process runs with, however it is started:
+ * `switchyard up` (services/cli), the image (deploy/entrypoint.sh, which repeats them in shell;
+ * test/deploy keeps the two equal) and the benchmarks that start built services.
+ *
+ * `--max-semi-space-size=32`: on 64-bit, V8's young generation is two semi-spaces of 16 MiB by
+ * default. A worker or gateway with tens to hundreds of jobs in flight allocates ≈ 120 KiB per
+ * job, and a job's objects live as long as its call: with 16 MiB a scavenge comes every ≈ 130
+ * jobs, finds the objects of the jobs still in flight alive, copies them and promotes them to
+ * the old generation, which the mark-compact collector must then clear. With 32 MiB most of a
+ * job's objects die young. Measured in docs/benchmarks.md ("A larger young generation"); it
+ * costs up to 32 MiB more RSS under load and nothing while idle (the space grows on demand).
+ */
+export const serviceNodeFlags: readonly string[] = ['--max-semi-space-size=32'];
