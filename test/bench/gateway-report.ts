@@ -12,6 +12,8 @@ export type GatewayPath = (typeof GatewayPaths)[keyof typeof GatewayPaths];
 /** One measured row. */
 export interface GatewayRow {
   path: GatewayPath;
+  /** Where the processes ran, when not on every core (printed after the path). */
+  placement?: string;
   concurrency: number;
   stream: boolean;
   result: RunResult;
@@ -34,7 +36,11 @@ export function formatGatewayReport(rows: readonly GatewayRow[]): string {
   };
   const find = (path: GatewayPath | undefined, like: GatewayRow): GatewayRow | undefined =>
     rows.find(
-      (r) => r.path === path && r.concurrency === like.concurrency && r.stream === like.stream,
+      (r) =>
+        r.path === path &&
+        r.concurrency === like.concurrency &&
+        r.stream === like.stream &&
+        r.placement === like.placement,
     );
   const lines = [
     '| path | concurrency | calls/s | p50 ms | p99 ms | added over the previous path p50 / p99 ms | first chunk p50 / p99 ms | added first chunk p50 / p99 ms | CPU % of a core |',
@@ -52,7 +58,7 @@ export function formatGatewayReport(rows: readonly GatewayRow[]): string {
       : '';
     const cpu = row.cpu.map((entry) => `${entry.name} ${entry.percent.toFixed(0)}`).join(', ');
     lines.push(
-      `| ${row.path}${row.stream ? ' (stream)' : ''} | ${row.concurrency} | ${r.perSecond.toFixed(0)} | ${fmt(percentile(r.totalMs, 50))} | ${fmt(percentile(r.totalMs, 99))} | ${diff(r.totalMs, base?.result.totalMs)} | ${chunk} | ${row.stream ? diff(r.firstChunkMs, base?.result.firstChunkMs) : ''} | ${cpu} |`,
+      `| ${row.path}${row.stream ? ' (stream)' : ''}${row.placement === undefined ? '' : `, ${row.placement}`} | ${row.concurrency} | ${r.perSecond.toFixed(0)} | ${fmt(percentile(r.totalMs, 50))} | ${fmt(percentile(r.totalMs, 99))} | ${diff(r.totalMs, base?.result.totalMs)} | ${chunk} | ${row.stream ? diff(r.firstChunkMs, base?.result.firstChunkMs) : ''} | ${cpu} |`,
     );
   }
   return `${lines.join('\n')}\n`;

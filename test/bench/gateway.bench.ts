@@ -7,12 +7,16 @@
  * - Switchyard client: `client.chat.completions.create` in this process → NATS → worker → sim;
  * - gateway (HTTP): undici → `dist/services/gateway/main.mjs` (child process) → NATS → worker → sim;
  *
- * with the worker pool as a child process, and prints a markdown table. Every process it
+ * with the worker pool as a child process; then HTTP through the gateway at concurrency 50 with
+ * the stack (gateway, worker, nats-server, redis-server) confined to one core and this driver and
+ * the simulator on another (`taskset`; skipped with fewer than 2 cores or no taskset). It prints
+ * a markdown table. Every process it
  * starts is stopped before it exits; a failed call ends it with exit code 1 and the children's
  * last output; a watchdog bounds the run.
  *
  *   npm run build && npx tsx test/bench/gateway.bench.ts
  */
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { Switchyard } from '@switchyard/client';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
@@ -161,11 +165,62 @@ async function measureAll(
   }
 }
 
+/** Confines every thread of each process to `cpus` (taskset's list: `1`, `0-1`). */
+function pin(cpus: string, pids: readonly number[]): void {
+  for (const pid of pids) {
+    const result = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) {
+      throw new Error(
+        `taskset -c ${cpus} ${pid} failed: ${result.error?.message ?? result.stderr}`,
+      );
+    }
+  }
+}
+
+/**
+ * The issue's one-core cell: the stack on the last core, this driver and the simulator (the
+ * upstream, not part of the stack) on the first, HTTP at concurrency 50; every process goes
+ * back to all cores afterwards.
+ */
+async function measureOneCore(
+  rows: GatewayRow[],
+  watched: WatchedProcess[],
+  stackPids: readonly number[],
+  otherPids: readonly number[],
+  call: Call,
+): Promise<void> {
+  const cores = availableParallelism();
+  if (cores < 2 || spawnSync('taskset', ['-V']).status !== 0) {
+    process.stderr.write('  (the one-core row needs 2 cores and taskset: skipped)\n');
+    return;
+  }
+  const stackCore = String(cores - 1);
+  process.stderr.write(`  ${GatewayPaths.gateway}, stack on core ${stackCore}, concurrency 50 …\n`);
+  pin(stackCore, stackPids);
+  pin('0', otherPids);
+  try {
+    const cpuSince = startCpuReading(watched);
+    const result = await runFixedTime({ concurrency: 50, seconds, warmMs, call });
+    rows.push({
+      path: GatewayPaths.gateway,
+      placement: 'stack on one core',
+      concurrency: 50,
+      stream: false,
+      result,
+      cpu: cpuSince(),
+    });
+  } finally {
+    pin(`0-${cores - 1}`, [...stackPids, ...otherPids]);
+  }
+}
+
 async function main(): Promise<void> {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be > 0');
   const stack = await startPipelineStack();
   process.once('exit', () => stack.killNow());
-  const watchdogMs = (9 * (seconds + warmMs / 1000) + 150) * 1000;
+  const watchdogMs = (10 * (seconds + warmMs / 1000) + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -201,7 +256,17 @@ async function main(): Promise<void> {
     const rows: GatewayRow[] = [];
     await measureAll(rows, watched, GatewayPaths.direct, directCalls(stack));
     await measureAll(rows, watched, GatewayPaths.client, clientCalls(client));
-    await measureAll(rows, watched, GatewayPaths.gateway, gatewayCalls(url, agent));
+    const viaGateway = gatewayCalls(url, agent);
+    await measureAll(rows, watched, GatewayPaths.gateway, viaGateway);
+    const pidOf = (name: string): number[] =>
+      watched.flatMap((entry) => (entry.name === name && entry.pid !== 'self' ? [entry.pid] : []));
+    await measureOneCore(
+      rows,
+      watched,
+      [...pidOf('gateway'), ...pidOf('worker'), ...pidOf('nats'), ...childPids('redis-server')],
+      [process.pid, ...pidOf('sim')],
+      viaGateway.call,
+    );
     process.stdout.write(formatGatewayReport(rows));
   } catch (error) {
     process.stderr.write(
