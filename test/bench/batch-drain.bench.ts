@@ -12,6 +12,10 @@
  * BATCH_BACKLOG=1 submits the whole batch before the worker starts (a backlog that built up
  * overnight, a pool scaled from zero): the wall time is then counted from the worker's start.
  *
+ * BATCH_HEAP=1 loads test/bench/heap-probe.mjs into the worker and, once the CLI has exited,
+ * prints the worker's heap before and after a full garbage collection: how much of its memory
+ * was garbage not yet collected and how much it still holds.
+ *
  * BENCH_PROFILE_DIR=<dir> makes the CLI, the worker and the simulator write CPU profiles.
  */
 import { spawn } from 'node:child_process';
@@ -36,6 +40,21 @@ import {
 const jobs = Number(process.env['BATCH_JOBS'] ?? 10_000);
 const upstreamMs = Number(process.env['UPSTREAM_MS'] ?? 2_000);
 const backlogFirst = process.env['BATCH_BACKLOG'] === '1';
+const probeHeap = process.env['BATCH_HEAP'] === '1';
+const heapProbe = new URL('./heap-probe.mjs', import.meta.url).href;
+
+/** Asks the worker (started with heap-probe.mjs) for its heap before and after a full GC. */
+async function heapAfterDrain(worker: BenchChild): Promise<string> {
+  if (worker.pid === undefined) throw new Error('the worker has no pid');
+  process.kill(worker.pid, 'SIGUSR2');
+  for (const giveUpAt = Date.now() + 10_000; Date.now() < giveUpAt; await delay(50)) {
+    const found = /heap-probe (\{.*\})/.exec(worker.output())?.[1];
+    if (found === undefined) continue;
+    const heap = JSON.parse(found) as Record<string, number>;
+    return `worker heap after the drain ${heap['heapUsedMiB']} MiB used (RSS ${heap['rssMiB']}); after a full GC ${heap['afterGcHeapUsedMiB']} MiB (RSS ${heap['afterGcRssMiB']})`;
+  }
+  throw new Error('the worker printed no heap-probe line within 10 s of SIGUSR2');
+}
 
 async function simPost(simUrl: string, path: string, body: unknown): Promise<void> {
   const response = await fetch(`${simUrl}${path}`, {
@@ -144,7 +163,9 @@ async function main(): Promise<void> {
       cliRun = startCli(cliArgs);
       await jobsStored(stack, jobs, cliRun);
     }
-    const worker: BenchChild = await stack.startWorkerProcess();
+    const worker: BenchChild = await stack.startWorkerProcess(
+      probeHeap ? ['--expose-gc', '--import', heapProbe] : [],
+    );
     const workerPid = worker.pid ?? 0;
     const watched: WatchedProcess[] = [
       { name: 'worker', pid: workerPid },
@@ -164,6 +185,7 @@ async function main(): Promise<void> {
     const elapsedMs = performance.now() - started;
     const cpu = cpuSince();
     clearInterval(sampler);
+    const heap = probeHeap ? await heapAfterDrain(worker) : undefined;
     if (cli.code !== 0) throw new Error(`batch run exited ${cli.code}: ${cli.output}`);
     const lines = readFileSync(output, 'utf8').trim().split('\n');
     const failed = lines.filter((line) => (JSON.parse(line) as { error: unknown }).error != null);
@@ -176,6 +198,7 @@ async function main(): Promise<void> {
         `wall time ${(elapsedMs / 1000).toFixed(1)} s (${backlogFirst ? 'worker start' : 'CLI start'} to CLI exit; best possible with all in flight: ${(upstreamMs / 1000).toFixed(1)} s), ${lines.length} result lines, ${failed.length} errors, ${calls} provider calls`,
         `provider calls ended from ${Math.min(...ends).toFixed(1)} s to ${Math.max(...ends).toFixed(1)} s after ${backlogFirst ? 'the worker' : 'the CLI'} started (each started ${(upstreamMs / 1000).toFixed(1)} s before it ended)`,
         `worker peak RSS ${peakRss.toFixed(0)} MiB`,
+        ...(heap === undefined ? [] : [heap]),
         `CPU per job (ms, over the run): ${cpu.map((p) => `${p.name} ${cpuMsPerJob(p.percent).toFixed(3)}`).join(', ')} (the CLI's not read: it has exited)`,
         '',
       ].join('\n'),

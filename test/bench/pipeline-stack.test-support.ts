@@ -43,18 +43,25 @@ export interface BenchChild {
 
 /**
  * Spawns `node <serviceNodeFlags> dist/services/<service>/main.mjs ...args` (`npm run build`
- * first) from the repository root, as `switchyard up` and the image start it. With `ready`, resolves
+ * first) from the repository root, as `switchyard up` and the image start it (`nodeArgs`
+ * go to node after those flags). With `ready`, resolves
  * once the output matches it (rejecting if the child exits first or after 30 s). With
  * BENCH_PROFILE_DIR set, the child writes a V8 CPU profile there when it exits.
  */
 export async function spawnBuilt(
   name: BuiltService,
   args: readonly string[],
-  options: { ready?: RegExp; env?: NodeJS.ProcessEnv } = {},
+  options: { ready?: RegExp; env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[] } = {},
 ): Promise<{ child: BenchChild; match: RegExpExecArray | undefined }> {
   const profileDir = process.env['BENCH_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const nodeArgs = [...serviceNodeFlags, ...profile, builtServiceMain(name), ...args];
+  const nodeArgs = [
+    ...serviceNodeFlags,
+    ...profile,
+    ...(options.nodeArgs ?? []),
+    builtServiceMain(name),
+    ...args,
+  ];
   const proc: ChildProcess = spawn(process.execPath, nodeArgs, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
@@ -121,8 +128,8 @@ export interface PipelineStack {
   readonly config: SwitchyardConfig;
   /** The config file a worker child process reads. */
   readonly configPath: string;
-  /** Starts the compiled worker with `--provider openai` on the config. */
-  startWorkerProcess(): Promise<BenchChild>;
+  /** Starts the compiled worker with `--provider openai` on the config (`nodeArgs` to node). */
+  startWorkerProcess(nodeArgs?: readonly string[]): Promise<BenchChild>;
   /** The last lines each child process wrote, to show when the benchmark fails. */
   childOutput(): string;
   /** Kills every child and server at once (watchdog path). */
@@ -178,11 +185,11 @@ export async function startPipelineStack(worker: BenchWorkerSettings = {}): Prom
       simPid: sim.child.pid,
       config,
       configPath,
-      async startWorkerProcess() {
+      async startWorkerProcess(nodeArgs = []) {
         const { child } = await spawnBuilt(
           'worker',
           ['--provider', 'openai', '--config', configPath],
-          { ready: /worker pulling/, env: { LOG_LEVEL: 'info' } },
+          { ready: /worker pulling/, env: { LOG_LEVEL: 'info' }, nodeArgs },
         );
         children.push(child);
         return child;
