@@ -10,9 +10,8 @@
  * with the worker pool as a child process; then HTTP through the gateway at concurrency 50 with
  * the stack (gateway, worker, nats-server, redis-server) confined to one core and this driver and
  * the simulator on another (`taskset`; skipped with fewer than 2 cores or no taskset). It prints
- * a markdown table. Every process it
- * starts is stopped before it exits; a failed call ends it with exit code 1 and the children's
- * last output; a watchdog bounds the run.
+ * a markdown table. Every process it starts is stopped before it exits; a failed call ends it
+ * with exit code 1 and the children's last output; a watchdog bounds the run.
  *
  *   npm run build && npx tsx test/bench/gateway.bench.ts
  */

@@ -11,12 +11,12 @@
  *   npx tsx test/bench/worker-ab.bench.ts /tmp/ab-a/dist/services/worker/main.mjs \
  *     dist/services/worker/main.mjs
  *
- * Both builds' workers run with the current serviceNodeFlags (as `switchyard up` starts a worker).
+ * Both builds' workers run with this tree's serviceNodeFlags, as `switchyard up` starts a worker.
  * ROUNDS (default 4) turns per build; WORKER_NODE_OPTIONS (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof`) go to node before the worker's main, and A_NODE_OPTIONS /
  * B_NODE_OPTIONS to one build's only (to A/B a V8 flag, give the same main twice; a flag given
- * again there overrides serviceNodeFlags'). The RSS
- * printed is the worker's once it has started (idle) and after the turn's load.
+ * there again overrides serviceNodeFlags'). The RSS printed is the worker's once it has started
+ * (idle) and after the turn's load.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

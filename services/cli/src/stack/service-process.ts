@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { serviceNodeFlags } from '@switchyard/entrypoint';
 import { pathToFileURL } from 'node:url';
+import { serviceNodeFlags } from '@switchyard/entrypoint';
 import { builtExitWithParent } from './built-services';
 import type { LogRelay } from './log-relay';
 
@@ -46,9 +46,9 @@ export interface SpawnServiceOptions {
 }
 
 /**
- * Starts `node <serviceNodeFlags> <script> <args>` in a process group of its own (Ctrl-C in the terminal reaches
- * only `up`, which stops the stack in order), with standard input a pipe
- * whose end makes the service stop (see exit-with-parent.ts). Its output lines go to `relay`.
+ * Starts `node <serviceNodeFlags> <script> <args>` in a process group of its own (Ctrl-C in the
+ * terminal reaches only `up`, which stops the stack in order), with standard input a pipe whose
+ * end makes the service stop (see exit-with-parent.ts). Its output lines go to `relay`.
  */
 export function spawnService(spec: ServiceSpec, options: SpawnServiceOptions): ServiceProcess {
   const child = spawn(
