@@ -8,8 +8,9 @@
  * - gateway (HTTP): undici → `dist/services/gateway/main.mjs` (child process) → NATS → worker → sim;
  *
  * with the worker pool as a child process; then HTTP through the gateway at concurrency 50 with
- * the stack (gateway, worker, nats-server, redis-server) confined to one core and this driver and
- * the simulator on another (`taskset`; skipped with fewer than 2 cores or no taskset). It prints
+ * the stack (gateway, worker, metering, nats-server, redis-server) confined to one core and this
+ * driver and the simulator on another (`taskset`; skipped with fewer than 2 cores or no
+ * taskset; metering starts for that row, once it has applied the earlier rows' usage). It prints
  * a markdown table. Every process it starts is stopped before it exits; a failed call ends it
  * with exit code 1 and the children's last output; a watchdog bounds the run.
  *
@@ -17,8 +18,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { Switchyard } from '@switchyard/client';
-import type { ChatCompletionRequest } from '@switchyard/contracts';
+import { streamNames, type ChatCompletionRequest } from '@switchyard/contracts';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { adapterFor, closeAll, completeChat, streamChat } from '@switchyard/providers';
 import { createLogger } from '@switchyard/telemetry';
@@ -34,6 +38,7 @@ import { childPids, startCpuReading, type WatchedProcess } from './process-cpu';
 import {
   benchModel,
   spawnBuilt,
+  type BenchChild,
   startPipelineStack,
   type PipelineStack,
 } from './pipeline-stack.test-support';
@@ -179,6 +184,28 @@ function pin(cpus: string, pids: readonly number[]): void {
 }
 
 /**
+ * Starts metering (`switchyard up` runs one) and waits until it has applied every usage event
+ * in LLM_USAGE, so that the row after it measures metering keeping up rather than a backlog.
+ */
+async function startMeteringCaughtUp(stack: PipelineStack, nc: NatsConnection) {
+  const { child } = await spawnBuilt('metering', ['--config', stack.configPath], {
+    ready: /metering started/,
+    env: { LOG_LEVEL: 'info' },
+  });
+  const jsm = await jetstreamManager(nc);
+  const stream = streamNames(stack.config.switchyard.nats.streamPrefix).usage;
+  for (const giveUpAt = Date.now() + 180_000; ; await delay(250)) {
+    const consumers = await jsm.consumers.list(stream).next();
+    const caughtUp = consumers.every((c) => c.num_pending === 0 && c.num_ack_pending === 0);
+    if (consumers.length > 0 && caughtUp) return child;
+    if (Date.now() > giveUpAt) {
+      await child.stop();
+      throw new Error(`metering did not apply the usage backlog within 180 s`);
+    }
+  }
+}
+
+/**
  * The issue's one-core cell: the stack on the last core, this driver and the simulator (the
  * upstream, not part of the stack) on the first, HTTP at concurrency 50; every process goes
  * back to all cores afterwards.
@@ -219,7 +246,8 @@ async function main(): Promise<void> {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be > 0');
   const stack = await startPipelineStack();
   process.once('exit', () => stack.killNow());
-  const watchdogMs = (10 * (seconds + warmMs / 1000) + 150) * 1000;
+  // Ten rows, metering's catching up (at most 180 s) and start-up.
+  const watchdogMs = (10 * (seconds + warmMs / 1000) + 180 + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -233,6 +261,7 @@ async function main(): Promise<void> {
     ['--config', stack.configPath, '--port', '0', '--insecure'],
     { ready: /gateway listening on (http:\/\/\S+)/ },
   );
+  let metering: BenchChild | undefined;
   try {
     const url = match?.[1];
     if (url === undefined) throw new Error('the gateway printed no URL');
@@ -257,12 +286,26 @@ async function main(): Promise<void> {
     await measureAll(rows, watched, GatewayPaths.client, clientCalls(client));
     const viaGateway = gatewayCalls(url, agent);
     await measureAll(rows, watched, GatewayPaths.gateway, viaGateway);
+    metering = await startMeteringCaughtUp(stack, nc);
+    const withMetering = [
+      ...watched,
+      ...(metering.pid === undefined ? [] : [{ name: 'metering', pid: metering.pid }]),
+      ...childPids('redis-server').map((pid) => ({ name: 'redis', pid })),
+    ];
     const pidOf = (name: string): number[] =>
-      watched.flatMap((entry) => (entry.name === name && entry.pid !== 'self' ? [entry.pid] : []));
+      withMetering.flatMap((entry) =>
+        entry.name === name && entry.pid !== 'self' ? [entry.pid] : [],
+      );
     await measureOneCore(
       rows,
-      watched,
-      [...pidOf('gateway'), ...pidOf('worker'), ...pidOf('nats'), ...childPids('redis-server')],
+      withMetering,
+      [
+        ...pidOf('gateway'),
+        ...pidOf('worker'),
+        ...pidOf('metering'),
+        ...pidOf('nats'),
+        ...pidOf('redis'),
+      ],
       [process.pid, ...pidOf('sim')],
       viaGateway.call,
     );
@@ -273,6 +316,7 @@ async function main(): Promise<void> {
     );
     throw error;
   } finally {
+    await metering?.stop();
     await gateway.stop();
     await agent.close();
     await closeNats(nc);
