@@ -95,7 +95,7 @@ export class JobSettler {
     // The record and the usage go out together (one round trip); the reply only once the
     // record is stored, so no caller gets an answer a redelivery could not replay.
     const [recorded, metered] = await Promise.all([
-      this.durably('recording the answer', () => this.publishRecord(record)),
+      this.durably('recording the answer', () => this.publishRecord(record, encoded.body)),
       this.meter(final.usage),
     ]);
     if (!recorded || !metered) return this.notDurable();
@@ -199,8 +199,12 @@ export class JobSettler {
     };
   }
 
-  private publishRecord(record: AnswerRecordInput) {
-    return publishAnswerRecord(this.context.streams, record, { subjects: this.context.subjects });
+  /** Records a settlement; `replyJson` is its reply as already serialized, when it has one. */
+  private publishRecord(record: AnswerRecordInput, replyJson?: string) {
+    return publishAnswerRecord(this.context.streams, record, {
+      subjects: this.context.subjects,
+      ...(replyJson === undefined ? {} : { replyJson }),
+    });
   }
 
   private publishDeadLetter(job: CompletionJob, errorType: ErrorType) {
