@@ -169,7 +169,7 @@ async function measureAll(
   }
 }
 
-/** Confines every thread of each process to `cpus` (taskset's list: `1`, `0-1`). */
+/** Confines every thread of each process to `cpus` (taskset's list: `1`, `0,1`). */
 function pin(cpus: string, pids: readonly number[]): void {
   for (const pid of pids) {
     const result = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], {
@@ -181,6 +181,17 @@ function pin(cpus: string, pids: readonly number[]): void {
       );
     }
   }
+}
+
+/** The CPUs this process may run on (`taskset -cp`), or null without taskset. */
+function allowedCpus(): number[] | null {
+  const result = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
+  const list = result.status === 0 ? /affinity list:\s*(\S+)/.exec(result.stdout)?.[1] : undefined;
+  if (list === undefined) return null;
+  return list.split(',').flatMap((part) => {
+    const [from = NaN, to = from] = part.split('-').map(Number);
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  });
 }
 
 /**
@@ -206,9 +217,9 @@ async function startMeteringCaughtUp(stack: PipelineStack, nc: NatsConnection) {
 }
 
 /**
- * The issue's one-core cell: the stack on the last core, this driver and the simulator (the
- * upstream, not part of the stack) on the first, HTTP at concurrency 50; every process goes
- * back to all cores afterwards.
+ * The issue's one-core cell: the stack on the last CPU this process may use, this driver and the
+ * simulator (the upstream, not part of the stack) on the first, HTTP at concurrency 50; every
+ * process goes back to all of them afterwards.
  */
 async function measureOneCore(
   rows: GatewayRow[],
@@ -217,15 +228,15 @@ async function measureOneCore(
   otherPids: readonly number[],
   call: Call,
 ): Promise<void> {
-  const cores = availableParallelism();
-  if (cores < 2 || spawnSync('taskset', ['-V']).status !== 0) {
+  const cpus = allowedCpus();
+  const [first, last] = [cpus?.[0], cpus?.at(-1)];
+  if (cpus === null || first === undefined || last === undefined || first === last) {
     process.stderr.write('  (the one-core row needs 2 cores and taskset: skipped)\n');
     return;
   }
-  const stackCore = String(cores - 1);
-  process.stderr.write(`  ${GatewayPaths.gateway}, stack on core ${stackCore}, concurrency 50 …\n`);
-  pin(stackCore, stackPids);
-  pin('0', otherPids);
+  process.stderr.write(`  ${GatewayPaths.gateway}, stack on CPU ${last}, concurrency 50 …\n`);
+  pin(String(last), stackPids);
+  pin(String(first), otherPids);
   try {
     const cpuSince = startCpuReading(watched);
     const result = await runFixedTime({ concurrency: 50, seconds, warmMs, call });
@@ -238,7 +249,7 @@ async function measureOneCore(
       cpu: cpuSince(),
     });
   } finally {
-    pin(`0-${cores - 1}`, [...stackPids, ...otherPids]);
+    pin(cpus.join(','), [...stackPids, ...otherPids]);
   }
 }
 
@@ -279,7 +290,7 @@ async function main(): Promise<void> {
       ...childPids('nats-server').map((pid) => ({ name: 'nats', pid })),
     ];
     process.stdout.write(
-      `gateway benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up; one openai deployment on provider-sim, zero simulated latency; worker (child process) concurrency 64; gateway child process, no master key; ${availableParallelism()} cores, nothing pinned\n\n`,
+      `gateway benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up; one openai deployment on provider-sim, zero simulated latency; worker (child process) concurrency 64; gateway child process, no master key; ${availableParallelism()} cores, nothing pinned but in the last row\n\n`,
     );
     const rows: GatewayRow[] = [];
     await measureAll(rows, watched, GatewayPaths.direct, directCalls(stack));
