@@ -24,8 +24,8 @@ interface WireKind<S extends z.ZodType> {
   errorType: ErrorType;
   /** Where the message keeps its contract version. */
   versionOf: (value: Record<string, unknown>) => unknown;
-  /** Where the message keeps the id of its job, if anywhere. */
-  jobIdOf: (value: Record<string, unknown>) => unknown;
+  /** Where the message keeps the id of its job; absent for a kind without one. */
+  jobIdOf?: (value: Record<string, unknown>) => unknown;
 }
 
 type WireResult<T> =
@@ -83,8 +83,9 @@ function decodeWire<S extends z.ZodType>(
       `invalid ${kind.what}: expected a JSON object, received ${describeJson(value)}`,
     );
   }
-  const idCheck = jobIdSchema.safeParse(kind.jobIdOf(value));
-  const jobId = idCheck.success ? idCheck.data : null;
+  const idCheck =
+    kind.jobIdOf === undefined ? undefined : jobIdSchema.safeParse(kind.jobIdOf(value));
+  const jobId = idCheck?.success === true ? idCheck.data : null;
   const version = kind.versionOf(value);
   if (version !== undefined && version !== CONTRACT_VERSION) {
     return fail(
@@ -148,7 +149,6 @@ export function decodeReply(input: WireInput): DecodeReplyResult {
       const meta = value['switchyard'];
       return isRecord(meta) ? meta['v'] : undefined;
     },
-    jobIdOf: () => undefined,
   });
   return result.ok ? { ok: true, reply: result.value } : { ok: false, error: result.error };
 }
@@ -192,7 +192,6 @@ export function decodeCooldownEvent(input: WireInput): CooldownEvent | null {
     schema: cooldownEventSchema,
     errorType: 'server',
     versionOf: (value) => value['v'],
-    jobIdOf: () => undefined,
   });
   return result.ok ? result.value : null;
 }
