@@ -8,7 +8,8 @@
  * job, and a job's objects live as long as its call: with 16 MiB a scavenge comes every ≈ 130
  * jobs, finds the objects of the jobs still in flight alive, copies them and promotes them to
  * the old generation, which the mark-compact collector must then clear. With 32 MiB most of a
- * job's objects die young. Measured in docs/benchmarks.md ("A larger young generation"); it
- * costs up to 32 MiB more RSS under load and nothing while idle (the space grows on demand).
+ * job's objects die young. Measured in docs/benchmarks.md ("A larger young generation"): 12–17 %
+ * more jobs per second through one worker, for up to 32 MiB more RSS under load and up to 8 MiB
+ * once idle (the space grows on demand and shrinks when idle).
  */
 export const serviceNodeFlags: readonly string[] = ['--max-semi-space-size=32'];
