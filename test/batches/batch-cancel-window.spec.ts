@@ -1,4 +1,5 @@
 import { startBatchRunner, type BatchRunner } from '@switchyard/batch';
+import { countTokens } from '@switchyard/limits';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,12 +23,20 @@ interface Line {
  * save is under way whenever a window is submitted. The runner must cancel every line it
  * submitted: each provider call that completes is an output line, every other call is
  * aborted by the cancel, and no line written as never run (`batch_cancelled`) was called.
+ *
+ * The simulator, the worker and the runner share this process's event loop, so anything that
+ * stalls it after the worker aborts a call lets the simulator's timer fire before it reads the
+ * closed connection: it counts a completed call the worker answered `cancelled`. The calls take
+ * 3 s (time for the cancel on a loaded machine), and the worker's first aborted call, which
+ * bills the prompt with gpt-4o-mini's tokenizer, finds it loaded (loading it stalls the
+ * process 0.4 s here, over 1 s under load).
  */
 describe('batch runner: a cancel while progress is being saved cancels every line sent', () => {
   let stack: GatewayStack;
   let runner: BatchRunner;
 
   beforeAll(async () => {
+    countTokens('o200k_base', '');
     stack = await startGatewayStack(
       'batch-cancel-window',
       {
@@ -37,7 +46,7 @@ describe('batch runner: a cancel while progress is being saved cancels every lin
       ['openai'],
     );
     stack.servers.sim.setLatency(
-      { ttftMs: 1_500 },
+      { ttftMs: 3_000 },
       { deployment: stack.install.simName('triage') },
     );
     runner = await startBatchRunner({

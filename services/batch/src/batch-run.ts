@@ -50,6 +50,11 @@ type Stop = { kind: 'cancel' } | { kind: 'expire' } | null;
  */
 export class BatchRun {
   private record: BatchRecord;
+  /**
+   * Aborted when a cancel is seen: the run stops submitting and its waits end at once, not at
+   * their next once-a-second look (a cancel acted on late lets the calls it should stop finish).
+   */
+  private readonly cancelSeen = new AbortController();
 
   constructor(
     private readonly ctx: BatchRunContext,
@@ -65,6 +70,7 @@ export class BatchRun {
   /** Takes in the record as the bucket has it now (a cancel, or this run's own writes). */
   observe(record: BatchRecord): void {
     this.record = { ...record, submitted: Math.max(record.submitted, this.record.submitted) };
+    if (this.stopReason()?.kind === 'cancel') this.cancelSeen.abort();
   }
 
   /** Runs until the batch is final, or until `signal` aborts (another run resumes it). */
@@ -123,6 +129,7 @@ export class BatchRun {
             tally,
             maxInFlight: this.ctx.maxInFlight,
             signal,
+            wake: this.cancelSeen.signal,
             shouldStop: () => this.stopReason() !== null,
             onSubmitted: (count) => {
               this.record = { ...this.record, submitted: count };
@@ -131,7 +138,7 @@ export class BatchRun {
           await waitFor(
             () => tally.answered >= submitted || this.stopReason() !== null,
             tally,
-            signal,
+            AbortSignal.any([signal, this.cancelSeen.signal]),
           );
         }
         const stop = tally.answered >= requests.length ? null : this.stopReason();
@@ -218,6 +225,7 @@ export class BatchRun {
   }
 
   private stopReason(): Stop {
+    if (this.cancelSeen.signal.aborted) return { kind: 'cancel' };
     if (this.batch.status === 'cancelling' && this.batch.cancelling_at !== null) {
       return { kind: 'cancel' };
     }
@@ -270,7 +278,10 @@ export class BatchRun {
 
 const nowSeconds = () => seconds(Date.now());
 
-/** Waits until `done()` holds, re-checking at every answer and at least once a second. */
+/**
+ * Waits until `done()` holds, re-checking at every answer and at least once a second; ends
+ * early when `signal` aborts.
+ */
 async function waitFor(
   done: () => boolean,
   tally: AnswerTally,

@@ -79,6 +79,8 @@ export interface SubmitLinesOptions {
   signal: AbortSignal;
   /** Checked before each line: true stops submitting (a cancel, the window's end). */
   shouldStop: () => boolean;
+  /** Aborts when `shouldStop` turns true (a cancel seen): waiting publishers look at once. */
+  wake: AbortSignal;
   /** Lines 0 to `count` - 1 are all acknowledged. */
   onSubmitted: (count: number) => void;
 }
@@ -109,7 +111,7 @@ export async function submitLines(options: SubmitLinesOptions): Promise<number> 
     const stopped = () => failed || signal.aborted || options.shouldStop();
     while (next < requests.length && !stopped()) {
       if (next - tally.answered >= options.maxInFlight) {
-        await tally.nextAnswer(tickOrAbort(signal));
+        await tally.nextAnswer(tickOrAbort(signal, options.wake));
         continue;
       }
       const index = next++;
@@ -127,7 +129,9 @@ export async function submitLines(options: SubmitLinesOptions): Promise<number> 
             throw error;
           }
           if (submitted !== 'full') break;
-          await elapsed(AbortSignal.any([signal, AbortSignal.timeout(fullStreamRetryMs)]));
+          await elapsed(
+            AbortSignal.any([signal, options.wake, AbortSignal.timeout(fullStreamRetryMs)]),
+          );
           if (stopped()) return;
         }
       }
@@ -138,9 +142,9 @@ export async function submitLines(options: SubmitLinesOptions): Promise<number> 
   return watermark;
 }
 
-/** A signal that aborts after a second or with `signal`: waits re-check their condition. */
-function tickOrAbort(signal: AbortSignal): AbortSignal {
-  return AbortSignal.any([signal, AbortSignal.timeout(1_000)]);
+/** A signal that aborts after a second or with `signal` or `wake`: waits re-check their condition. */
+function tickOrAbort(signal: AbortSignal, wake: AbortSignal): AbortSignal {
+  return AbortSignal.any([signal, wake, AbortSignal.timeout(1_000)]);
 }
 
 /** Resolves when `signal` aborts (listening to it, not to the run's signal that it follows). */
