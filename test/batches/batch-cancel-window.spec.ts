@@ -29,7 +29,7 @@ interface Line {
  * closed connection: it counts a completed call the worker answered `cancelled`. The calls take
  * 3 s (time for the cancel on a loaded machine), and the worker's first aborted call, which
  * bills the prompt with gpt-4o-mini's tokenizer, finds it loaded (loading it stalls the
- * process 0.4 s here, over 1 s under load).
+ * process ≈ 0.5 s, over 1 s under load).
  */
 describe('batch runner: a cancel while progress is being saved cancels every line sent', () => {
   let stack: GatewayStack;

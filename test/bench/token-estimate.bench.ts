@@ -7,11 +7,14 @@
  *   npx tsx test/bench/token-estimate.bench.ts
  *
  * Each measurement runs for BENCH_MS milliseconds (default 300) and reports the mean per call.
+ * Then each encoding is loaded alone in a process of its own (token-encoding-rss.ts), beside one
+ * that loads none, for the RSS it adds to an idle service (SETTLE_SECONDS, default 30, each).
  * Every prompt is new to the tokenizer (a counter is appended), so its merge cache helps only as
  * much as it would across different real prompts that share words.
  */
+import { execFileSync } from 'node:child_process';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
-import { estimateInputTokens } from '@switchyard/limits';
+import { estimateInputTokens, TokenEncodings } from '@switchyard/limits';
 
 const measureMs = Number(process.env.BENCH_MS ?? 300);
 const size = 10_000;
@@ -72,4 +75,17 @@ for (const [name, text] of Object.entries(texts)) {
     return `${(ms * 1_000).toFixed(ms < 0.01 ? 1 : 0)} µs (${tokens} tokens)`;
   });
   console.log(`| ${name} | ${cells.join(' | ')} |`);
+}
+
+console.log('\n| encoding loaded alone | first count | RSS before | after | idle after |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const encoding of ['none', ...TokenEncodings]) {
+  const script = new URL('./token-encoding-rss.ts', import.meta.url).pathname;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, encoding], {
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out) as Record<string, number>;
+  console.log(
+    `| ${encoding} | ${r.loadMs} ms | ${r.before} MiB | ${r.loaded} MiB | ${r.settled} MiB |`,
+  );
 }

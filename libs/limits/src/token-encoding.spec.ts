@@ -1,9 +1,11 @@
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '@switchyard/contracts';
+import cl100kRanks from 'gpt-tokenizer/bpeRanks/cl100k_base';
+import o200kRanks from 'gpt-tokenizer/bpeRanks/o200k_base';
 import { encodeChat as encodeChatCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { encodeChat as encodeChatO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import { estimateInputTokens } from './estimate-input-tokens';
-import { countTokens, tokenEncodingFor } from './token-encoding';
+import { countTokens, readMergeableRanks, tokenEncodingFor } from './token-encoding';
 
 const request = (body: unknown): ChatCompletionRequest => chatCompletionRequestSchema.parse(body);
 const target = (providerModel: string, baseModel?: string) => ({
@@ -42,6 +44,20 @@ describe('tokenEncodingFor', () => {
     expect(tokenEncodingFor(target('my-prod-deployment', 'gpt-4o'))).toBe('o200k_base');
     expect(tokenEncodingFor(target('my-prod-deployment'))).toBeUndefined();
     expect(tokenEncodingFor(undefined)).toBeUndefined();
+  });
+});
+
+describe('readMergeableRanks', () => {
+  it.each([
+    ['o200k_base', o200kRanks],
+    ['cl100k_base', cl100kRanks],
+  ] as const)('reads %s as the package holds it, token by token', (encoding, expected) => {
+    const ranks = readMergeableRanks(encoding);
+    expect(ranks).toHaveLength(expected.length);
+    const differing = ranks.flatMap((rank, i) =>
+      JSON.stringify(rank) === JSON.stringify(expected[i]) ? [] : [i],
+    );
+    expect(differing).toEqual([]);
   });
 });
 

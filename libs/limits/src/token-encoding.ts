@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { TextDecoder } from 'node:util';
 
 /** The OpenAI tokenizers Switchyard counts with. */
 export const TokenEncodings = ['o200k_base', 'cl100k_base'] as const;
@@ -30,22 +32,65 @@ export function tokenEncodingFor(target: TokenizerTarget | undefined): TokenEnco
 }
 
 type Counter = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+/** A merge rank table as gpt-tokenizer holds it: a token's text, or its bytes when not UTF-8. */
+type MergeableRanks = (string | number[])[];
+interface GptEncodingModule {
+  GptEncoding: {
+    getEncodingApi(name: TokenEncoding, ranks: () => MergeableRanks): { countTokens: Counter };
+  };
+}
 
 const requireModule = createRequire(import.meta.url);
 const counters = new Map<TokenEncoding, Counter>();
 const noSpecialTokens = { disallowedSpecial: new Set<string>() };
 
 /**
+ * The merge ranks of `encoding`, read from gpt-tokenizer's `.tiktoken` file (each line a
+ * token's bytes in base64 and its rank): a token whose bytes decode as UTF-8 to a string of
+ * the same bytes (no byte-order mark) is that string, any other its bytes, as the package's
+ * own tables hold them (token-encoding.spec.ts compares the two). Its `encoding/<name>`
+ * modules hold those tables as JavaScript literals of 1–2.4 MB, and a process that had parsed
+ * o200k_base's kept ≈ 45 MiB more RSS once idle, against ≈ 19 MiB read this way
+ * (docs/benchmarks.md).
+ */
+export function readMergeableRanks(encoding: TokenEncoding): MergeableRanks {
+  const text = readFileSync(
+    requireModule.resolve(`gpt-tokenizer/data/${encoding}.tiktoken`),
+    'utf8',
+  );
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const ranks: MergeableRanks = [];
+  for (const line of text.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space <= 0) continue;
+    const bytes = Buffer.from(line.slice(0, space), 'base64');
+    ranks[Number(line.slice(space + 1))] = asText(utf8, bytes) ?? Array.from(bytes);
+  }
+  return ranks;
+}
+
+/** `bytes` as the string they encode, when they are UTF-8 and decode to exactly themselves. */
+function asText(utf8: TextDecoder, bytes: Buffer): string | undefined {
+  try {
+    const text = utf8.decode(bytes);
+    return Buffer.byteLength(text) === bytes.length ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The number of tokens of `text` in `encoding`; special-token strings such as `<|endoftext|>`
- * count as plain text, as the provider treats user content. The encoding's table (a few MB) is
- * loaded on first use, synchronously, once per process: o200k_base stalls the process
- * 0.2–0.4 s (longer on a busy machine) and keeps ≈ 50 MiB of RSS, cl100k_base about half.
+ * count as plain text, as the provider treats user content. The encoding's table is loaded on
+ * first use, synchronously, once per process: o200k_base stalls the process ≈ 0.5 s (longer on
+ * a busy machine) and keeps ≈ 19 MiB of RSS, cl100k_base about half.
  */
 export function countTokens(encoding: TokenEncoding, text: string): number {
   let count = counters.get(encoding);
   if (count === undefined) {
-    const module = requireModule(`gpt-tokenizer/encoding/${encoding}`) as { countTokens: Counter };
-    count = module.countTokens;
+    const { GptEncoding } = requireModule('gpt-tokenizer/GptEncoding') as GptEncodingModule;
+    const ranks = readMergeableRanks(encoding);
+    count = GptEncoding.getEncodingApi(encoding, () => ranks).countTokens;
     counters.set(encoding, count);
   }
   return count(text, noSpecialTokens);
