@@ -42,6 +42,7 @@ import { StandbyGate, standbyRank } from './standby-gate';
 import type { RandomSource } from './deployment-picker';
 import { createFailureHistory } from './failure-history';
 import { warnUnpricedDeployments } from './unpriced-deployments';
+import { preloadTokenizers } from './tokenizer-preload';
 import { createJobHandler } from './job-handler';
 import { keyBudgetsFrom } from './key-budgets';
 import { keyOwnersFrom } from './key-owner';
@@ -118,10 +119,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   if (served.length === 0) {
     throw new Error(`no model in the config has a deployment on provider "${provider}"`);
   }
-  warnUnpricedDeployments(
-    served.flatMap((model) => model.deployments),
-    logger,
-  );
+  const servedDeployments = served.flatMap((model) => model.deployments);
+  warnUnpricedDeployments(servedDeployments, logger);
+  const started = performance.now();
+  const tokenizers = preloadTokenizers(servedDeployments, config.router.enablePreCallChecks);
+  if (tokenizers.length > 0) {
+    const ms = Math.round(performance.now() - started);
+    logger.info({ encodings: tokenizers, ms }, 'tokenizers loaded');
+  }
   const { nats, redis: redisSettings, worker } = config.switchyard;
   const subjects = createSubjects(nats.subjectRoot);
   await provisionTopology(nc, { ...topologyOf(config), logger });
@@ -136,7 +141,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       {
         nc,
         subjects,
-        deploymentIds: served.flatMap(({ deployments }) => deployments.map((d) => d.id)),
+        deploymentIds: servedDeployments.map((d) => d.id),
         logger,
       },
     ),
