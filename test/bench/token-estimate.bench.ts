@@ -7,10 +7,11 @@
  *   npx tsx test/bench/token-estimate.bench.ts
  *
  * Each measurement runs for BENCH_MS milliseconds (default 300) and reports the mean per call.
- * Then each encoding is loaded alone in a process of its own (token-encoding-rss.ts), beside one
- * that loads none, for the RSS it adds to an idle service (SETTLE_SECONDS, default 30, each).
  * Every prompt is new to the tokenizer (a counter is appended), so its merge cache helps only as
  * much as it would across different real prompts that share words.
+ *
+ * Then each encoding is loaded alone in a process of its own (token-encoding-rss.ts), beside one
+ * that loads none, for the RSS it adds to an idle service (SETTLE_SECONDS, default 30, each).
  */
 import { execFileSync } from 'node:child_process';
 import type { ChatCompletionRequest } from '@switchyard/contracts';

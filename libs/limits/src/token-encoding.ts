@@ -48,9 +48,9 @@ const noSpecialTokens = { disallowedSpecial: new Set<string>() };
  * The merge ranks of `encoding`, read from gpt-tokenizer's `.tiktoken` file (each line a
  * token's bytes in base64 and its rank): a token whose bytes decode as UTF-8 to a string of
  * the same bytes (no byte-order mark) is that string, any other its bytes, as the package's
- * own tables hold them (token-encoding.spec.ts compares the two). Its `encoding/<name>`
- * modules hold those tables as JavaScript literals of 1–2.4 MB, and a process that had parsed
- * o200k_base's kept ≈ 45 MiB more RSS once idle, against ≈ 19 MiB read this way
+ * own tables hold them (token-encoding.spec.ts compares the two). The package's
+ * `encoding/<name>` modules hold them as JavaScript literals of 1–2.4 MB, and a process that
+ * had parsed o200k_base's kept ≈ 45 MiB more RSS once idle, against ≈ 19 MiB read this way
  * (docs/benchmarks.md).
  */
 export function readMergeableRanks(encoding: TokenEncoding): MergeableRanks {
