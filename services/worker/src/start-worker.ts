@@ -122,7 +122,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const servedDeployments = served.flatMap((model) => model.deployments);
   warnUnpricedDeployments(servedDeployments, logger);
   const started = performance.now();
-  const tokenizers = preloadTokenizers(servedDeployments, config.router.enablePreCallChecks);
+  const tenantBudgets = Object.values(config.switchyard.tenants).some(
+    (tenant) => tenant.maxBudget !== undefined,
+  );
+  const tokenizers = preloadTokenizers(
+    servedDeployments,
+    config.router.enablePreCallChecks || tenantBudgets,
+  );
   if (tokenizers.length > 0) {
     const ms = Math.round(performance.now() - started);
     logger.info({ encodings: tokenizers, ms }, 'tokenizers loaded');

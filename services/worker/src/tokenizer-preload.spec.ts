@@ -21,7 +21,7 @@ describe('preloadTokenizers', () => {
     expect(preloadTokenizers(deployments, false)).toEqual(['o200k_base']);
   });
 
-  it('loads every OpenAI deployment’s tokenizer when pre-call checks count each prompt', () => {
+  it('loads every OpenAI deployment’s tokenizer when any may count a prompt', () => {
     expect(preloadTokenizers(deployments, true).sort()).toEqual(['cl100k_base', 'o200k_base']);
   });
 
