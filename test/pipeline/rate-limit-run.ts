@@ -13,8 +13,11 @@ export interface RateLimitRun {
   completed: number;
   /** Messages of the jobs that failed. */
   failures: string[];
-  /** When each result arrived, in ms after the first one, ascending. */
-  completedAtMs: number[];
+  /**
+   * When the simulator answered each call, in ms after the first, ascending: the provider's
+   * clock, which an rpm limit is about (the caller's arrival times add the reply's way back).
+   */
+  callAtMs: number[];
   /** Requests the simulator got for the deployment, and the faults it injected. */
   simRequests: number;
   simFaults: Record<string, number>;
@@ -42,18 +45,15 @@ export async function runRateLimitedJobs(
   });
   try {
     const started = Date.now();
-    const arrivals: number[] = [];
     const settled = await Promise.allSettled(
-      Array.from({ length: jobs }, async () => {
-        const result = await pipeline.client.chat.completions.create({
-          model: 'metered',
-          messages: questionMessages,
-        });
-        arrivals.push(Date.now());
-        return result;
-      }),
+      Array.from({ length: jobs }, () =>
+        pipeline.client.chat.completions.create({ model: 'metered', messages: questionMessages }),
+      ),
     );
-    const first = Math.min(...arrivals);
+    const answeredAt = servers.sim
+      .calls({ deployment: sim })
+      .flatMap((call) => (call.endedAt === null ? [] : [call.endedAt]));
+    const first = Math.min(...answeredAt);
     const stats = servers.sim.stats().deployments[sim];
     return {
       rpm,
@@ -62,7 +62,7 @@ export async function runRateLimitedJobs(
       failures: settled.flatMap((outcome) =>
         outcome.status === 'rejected' ? [String(outcome.reason)] : [],
       ),
-      completedAtMs: arrivals.map((at) => at - first).sort((a, b) => a - b),
+      callAtMs: answeredAt.map((at) => at - first).sort((a, b) => a - b),
       simRequests: stats?.requests ?? 0,
       simFaults: { ...stats?.faults },
       durationMs: Date.now() - started,
@@ -72,7 +72,7 @@ export async function runRateLimitedJobs(
   }
 }
 
-/** The most results that arrived within any `windowMs`. */
+/** The most of `times` (ascending) within any `windowMs`. */
 export function maxInWindow(times: readonly number[], windowMs: number): number {
   let max = 0;
   let from = 0;
@@ -85,9 +85,9 @@ export function maxInWindow(times: readonly number[], windowMs: number): number 
 
 /**
  * The problems of a run, empty when it passed: a job failed, a 429 (or any fault) reached
- * the simulator, more than `rpm` results within a minute (less 1 s for timing noise between
- * the simulator and the caller), or the run was much slower than the limit allows (the
- * observed rate fell well below it).
+ * the simulator, more than `rpm` calls answered within a minute (less 1 s for the time
+ * between the worker's admission of a call and the simulator's answer), or the run was much
+ * slower than the limit allows (the observed rate fell well below it).
  */
 export function rateLimitProblems(run: RateLimitRun): string[] {
   const problems: string[] = [];
@@ -100,13 +100,13 @@ export function rateLimitProblems(run: RateLimitRun): string[] {
   if (run.simRequests !== run.jobs) {
     problems.push(`the simulator got ${run.simRequests} requests for ${run.jobs} jobs`);
   }
-  const busiest = maxInWindow(run.completedAtMs, 59_000);
-  if (busiest > run.rpm) problems.push(`${busiest} results within a minute, over rpm ${run.rpm}`);
+  const busiest = maxInWindow(run.callAtMs, 59_000);
+  if (busiest > run.rpm) problems.push(`${busiest} calls within a minute, over rpm ${run.rpm}`);
   const fullMinutes = Math.ceil(run.jobs / run.rpm) - 1;
-  const last = run.completedAtMs.at(-1) ?? 0;
+  const last = run.callAtMs.at(-1) ?? 0;
   if (last > fullMinutes * 60_000 + 15_000 * Math.max(1, fullMinutes)) {
     problems.push(
-      `the last result came ${last} ms after the first: slower than rpm ${run.rpm} allows`,
+      `the last call came ${last} ms after the first: slower than rpm ${run.rpm} allows`,
     );
   }
   return problems;

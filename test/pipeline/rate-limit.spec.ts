@@ -19,8 +19,9 @@ describe('pipeline: a deployment with an rpm limit', () => {
     expect(run.simFaults).toEqual({});
     expect(run.completed).toBe(70);
     // The first minute serves exactly the limit; the rest waits in the stream for the next.
-    expect(run.completedAtMs.filter((at) => at < 59_000)).toHaveLength(60);
-    expect(run.completedAtMs.at(-1)).toBeGreaterThanOrEqual(59_000);
-    expect(maxInWindow(run.completedAtMs, 59_000)).toBeLessThanOrEqual(60);
+    expect(run.callAtMs).toHaveLength(70);
+    expect(run.callAtMs.filter((at) => at < 59_000)).toHaveLength(60);
+    expect(run.callAtMs.at(-1)).toBeGreaterThanOrEqual(59_000);
+    expect(maxInWindow(run.callAtMs, 59_000)).toBeLessThanOrEqual(60);
   }, 90_000);
 });

@@ -22,16 +22,15 @@ async function main(): Promise<number> {
     const perMinute = Array.from(
       { length: Math.ceil(jobs / rpm) + 1 },
       (_, minute) =>
-        run.completedAtMs.filter((at) => at >= minute * 60_000 && at < (minute + 1) * 60_000)
-          .length,
+        run.callAtMs.filter((at) => at >= minute * 60_000 && at < (minute + 1) * 60_000).length,
     );
     process.stdout.write(
       [
         `completed:            ${run.completed}/${run.jobs}`,
         `simulator requests:   ${run.simRequests}`,
         `simulator faults:     ${JSON.stringify(run.simFaults)}`,
-        `results per minute:   ${perMinute.join(', ')}`,
-        `most in any minute:   ${maxInWindow(run.completedAtMs, 59_000)} (limit ${rpm})`,
+        `calls per minute:     ${perMinute.join(', ')}`,
+        `most in any minute:   ${maxInWindow(run.callAtMs, 59_000)} (limit ${rpm})`,
         `duration:             ${(run.durationMs / 1000).toFixed(1)} s`,
         problems.length === 0 ? 'PASS' : `FAIL\n${problems.map((p) => `  - ${p}`).join('\n')}`,
         '',

@@ -134,6 +134,7 @@ describe('how the worker settles jobs: exactly one answer, every call billed onc
     };
     const inbox = await install.submit(job);
     // A worker that records its answer and dies before its ack: the job comes back.
+    let recorded = false;
     const dying = await consumeJobs(install.nc, {
       model: 'recorded',
       concurrency: 1,
@@ -155,10 +156,12 @@ describe('how the worker settles jobs: exactly one answer, every call billed onc
           },
           { subjects: install.subjects },
         );
+        recorded = true;
         delivery.control.nak();
       },
     });
-    await waitUntil(async () => (await install.jobsWaiting()) === 1);
+    // The job waits from its submission on: stop the dying worker once its record is stored.
+    await waitUntil(() => recorded);
     await dying.stop({ graceMs: 0 });
     worker = await start();
     expect(await inbox.final()).toEqual(recordedReply);
