@@ -4,6 +4,7 @@ import {
   StorageType,
   type JetStreamManager,
 } from '@nats-io/jetstream';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { batchesBucketName } from '@switchyard/contracts';
@@ -96,8 +97,10 @@ export class BatchStore {
   /**
    * Changes a batch by `change`, which gets the latest record and returns the new one (or null
    * to leave it). Read and write are compare-and-set: when another process wrote in between,
-   * `change` runs again on what it wrote. Resolves to the record as stored, or null when there
-   * is no such batch.
+   * `change` runs again on what it wrote, after a random pause that grows with each conflict
+   * (up to 50 ms), so that writers of one busy record (a runner's progress, the gateway's
+   * cancel, a lease renewal) do not keep colliding. Resolves to the record as stored, or null
+   * when there is no such batch.
    */
   async update(
     tenant: string,
@@ -115,6 +118,7 @@ export class BatchStore {
       } catch (error) {
         if (attempt >= 20 || !isWrongRevision(error)) throw error;
       }
+      await delay(Math.random() * Math.min(50, 2 ** attempt));
     }
   }
 

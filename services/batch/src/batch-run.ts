@@ -55,6 +55,8 @@ export class BatchRun {
    * their next once-a-second look (a cancel acted on late lets the calls it should stop finish).
    */
   private readonly cancelSeen = new AbortController();
+  /** A progress save is under way: the next tick skips rather than write the record beside it. */
+  private saving = false;
 
   constructor(
     private readonly ctx: BatchRunContext,
@@ -234,6 +236,8 @@ export class BatchRun {
   }
 
   private async saveProgress(tally: AnswerTally): Promise<void> {
+    if (this.saving) return;
+    this.saving = true;
     const submitted = this.record.submitted;
     try {
       await this.update((record) =>
@@ -254,6 +258,8 @@ export class BatchRun {
       );
     } catch (error) {
       this.ctx.logger.warn({ err: error, batch: this.batch.id }, 'saving batch progress failed');
+    } finally {
+      this.saving = false;
     }
   }
 
