@@ -1,10 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   jetstream,
   jetstreamManager,
   StorageType,
   type JetStreamManager,
 } from '@nats-io/jetstream';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { batchesBucketName } from '@switchyard/contracts';
