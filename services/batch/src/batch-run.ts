@@ -50,11 +50,17 @@ type Stop = { kind: 'cancel' } | { kind: 'expire' } | null;
  */
 export class BatchRun {
   private record: BatchRecord;
+  /** A cancel was seen: no later record undoes it. */
+  private cancelSeen = false;
+  /** The batch's window ended while this run submitted or waited. */
+  private windowOver = false;
   /**
-   * Aborted when a cancel is seen: the run stops submitting and its waits end at once, not at
-   * their next once-a-second look (a cancel acted on late lets the calls it should stop finish).
+   * Aborted when the run must stop (a cancel seen, the window's end): it stops submitting and its
+   * waits end at once, not at their next once-a-second look (a cancel acted on late lets the
+   * calls it should stop finish). Aborted only once stopReason() says why, so no wait it wakes
+   * can spin on a condition that is still false.
    */
-  private readonly cancelSeen = new AbortController();
+  private readonly stopSeen = new AbortController();
   /** A progress save is under way: the next tick skips rather than write the record beside it. */
   private saving = false;
 
@@ -72,7 +78,10 @@ export class BatchRun {
   /** Takes in the record as the bucket has it now (a cancel, or this run's own writes). */
   observe(record: BatchRecord): void {
     this.record = { ...record, submitted: Math.max(record.submitted, this.record.submitted) };
-    if (this.stopReason()?.kind === 'cancel') this.cancelSeen.abort();
+    if (this.stopReason()?.kind === 'cancel') {
+      this.cancelSeen = true;
+      this.stopSeen.abort();
+    }
   }
 
   /** Runs until the batch is final, or until `signal` aborts (another run resumes it). */
@@ -121,6 +130,7 @@ export class BatchRun {
     try {
       const { following } = await tally.follow(client, this.batch.id, reading.signal);
       const progress = setInterval(() => void this.saveProgress(tally), this.ctx.progressEveryMs);
+      const windowEnds = this.watchWindow();
       try {
         if (this.batch.status === 'in_progress') {
           const submitted = await submitLines({
@@ -131,7 +141,7 @@ export class BatchRun {
             tally,
             maxInFlight: this.ctx.maxInFlight,
             signal,
-            wake: this.cancelSeen.signal,
+            wake: this.stopSeen.signal,
             shouldStop: () => this.stopReason() !== null,
             onSubmitted: (count) => {
               this.record = { ...this.record, submitted: count };
@@ -140,13 +150,14 @@ export class BatchRun {
           await waitFor(
             () => tally.answered >= submitted || this.stopReason() !== null,
             tally,
-            AbortSignal.any([signal, this.cancelSeen.signal]),
+            AbortSignal.any([signal, this.stopSeen.signal]),
           );
         }
         const stop = tally.answered >= requests.length ? null : this.stopReason();
         await this.finish(requests, tally, stop, signal);
       } finally {
         clearInterval(progress);
+        clearTimeout(windowEnds);
         reading.abort();
         await following.catch(() => undefined);
       }
@@ -227,12 +238,25 @@ export class BatchRun {
   }
 
   private stopReason(): Stop {
-    if (this.cancelSeen.signal.aborted) return { kind: 'cancel' };
+    if (this.cancelSeen) return { kind: 'cancel' };
     if (this.batch.status === 'cancelling' && this.batch.cancelling_at !== null) {
       return { kind: 'cancel' };
     }
-    if (Date.now() >= this.batch.expires_at * 1000) return { kind: 'expire' };
+    if (this.windowOver || Date.now() >= this.batch.expires_at * 1000) return { kind: 'expire' };
     return null;
+  }
+
+  /**
+   * Wakes the run's waits when the batch's window ends. A window longer than a timer can wait
+   * (≈ 24.8 days) is left to the waits' once-a-second look.
+   */
+  private watchWindow(): NodeJS.Timeout | undefined {
+    const leftMs = Math.max(0, this.batch.expires_at * 1000 - Date.now());
+    if (leftMs > maxTimerMs) return undefined;
+    return setTimeout(() => {
+      this.windowOver = true;
+      this.stopSeen.abort();
+    }, leftMs);
   }
 
   private async saveProgress(tally: AnswerTally): Promise<void> {
@@ -283,6 +307,9 @@ export class BatchRun {
 }
 
 const nowSeconds = () => seconds(Date.now());
+
+/** The longest delay a Node.js timer takes (2^31 − 1 ms); a longer one fires at once. */
+const maxTimerMs = 2_147_483_647;
 
 /**
  * Waits until `done()` holds, re-checking at every answer and at least once a second; ends
