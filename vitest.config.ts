@@ -20,6 +20,10 @@ export default defineConfig({
           name: 'unit',
           include: ['libs/*/src/**/*.spec.ts', 'services/*/src/**/*.spec.ts', 'tools/**/*.spec.ts'],
           exclude: ['**/*.int.spec.ts', '**/node_modules/**'],
+          // Pure tests share the cores with the integration suites: fast-check's first string of
+          // full Unicode builds its tables (≈ 1.5 s on a quiet machine), which took over vitest's
+          // default 5 s with the machine busy.
+          testTimeout: 20_000,
         },
       },
       {
