@@ -95,12 +95,17 @@ describe('consumeJobs against nats-server', () => {
       };
     };
     /** Makes a tenant's consumer of a lane, as a worker that found the tenant's jobs would. */
-    const addTenantConsumer = async (tenant: string, priority: JobPriority) => {
+    const addTenantConsumer = async (tenant: string, priority: JobPriority, idleMs?: number) => {
       const { config } = await info();
       await jsm.consumers.add(
         names.jobs,
-        tenantConsumerConfig(config, { tenant, model, priority }, prefix),
+        tenantConsumerConfig(config, { tenant, model, priority }, prefix, idleMs),
       );
+    };
+    const tenantIdleMs = async (tenant: string, priority: JobPriority) => {
+      const name = tenantConsumerName(tenant, model, priority);
+      const { config } = await jsm.consumers.info(names.jobs, name);
+      return (config.inactive_threshold ?? 0) / 1_000_000;
     };
     /** Records the size of every pull request sent to the model's own consumer from now on. */
     const watchPulls = async () => {
@@ -116,7 +121,16 @@ describe('consumeJobs against nats-server', () => {
       await nc.flush();
       return { sizes, stop: () => sub.unsubscribe() };
     };
-    return { start, queued, info, publish, removeConsumer, addTenantConsumer, watchPulls };
+    return {
+      start,
+      queued,
+      info,
+      publish,
+      removeConsumer,
+      addTenantConsumer,
+      tenantIdleMs,
+      watchPulls,
+    };
   }
 
   it('never runs more jobs at once than its concurrency', async () => {
@@ -544,5 +558,25 @@ describe('consumeJobs against nats-server', () => {
     // The scan runs once a minute here: only the consumers' open pulls can take these.
     await waitFor(() => taken.length === 4, 3_000, 'the jobs of every known consumer');
     expect([...taken].sort()).toEqual(['acme', 'acme', 'beta', 'default']);
+  });
+
+  it("keeps tenants' consumers an hour longer than the answers, also those an earlier version made", async () => {
+    const lanes = await setUp('idle-limit', 0);
+    // As made before: removed after an hour without a pull, unacknowledged deliveries and all.
+    await lanes.addTenantConsumer('acme', 'interactive', 3_600_000);
+    const taken: string[] = [];
+    await lanes.start({
+      concurrency: 4,
+      answersMaxAgeMs: 7_200_000,
+      handler: async (delivery) => {
+        taken.push(delivery.ok ? delivery.job.tenant : 'invalid');
+        await delivery.control.ack();
+      },
+    });
+    expect(await lanes.tenantIdleMs('acme', 'interactive')).toBe(3 * 3_600_000);
+    await lanes.publish('batch', 'beta');
+    await lanes.publish('interactive', 'acme');
+    await waitFor(() => taken.length === 2, 5_000, "both tenants' jobs");
+    expect(await lanes.tenantIdleMs('beta', 'batch')).toBe(3 * 3_600_000);
   });
 });

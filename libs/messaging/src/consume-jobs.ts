@@ -18,6 +18,7 @@ import { newJobSource, TenantSources, type JobSource } from './job-sources';
 import { doorbellJobs, nextDoorbellSize, pullSize, type LaneState } from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
 import { serverSupports } from './server-version';
+import { tenantConsumerIdleMs, TopologyDefaults } from './topology-plan';
 import { sleep, Wakeup } from './wakeup';
 
 /** One delivered job, as the handler sees it: the read message plus its delivery. */
@@ -108,6 +109,11 @@ export interface ConsumeJobsOptions {
   inboxPrefix?: string;
   /** Begin paused (call resume() to start pulling). @defaultValue false */
   startPaused?: boolean;
+  /**
+   * How long LLM_ANSWERS keeps a job's record, as provisioned: tenants' consumers are kept
+   * idle longer than that (see tenantConsumerIdleMs). @defaultValue TopologyDefaults' 1 day
+   */
+  answersMaxAgeMs?: number;
   logger?: Logger;
 }
 
@@ -203,6 +209,7 @@ export async function consumeJobs(
       priority,
       subjects,
       modelConsumer: info.config,
+      idleMs: tenantConsumerIdleMs(options.answersMaxAgeMs ?? TopologyDefaults.answersMaxAgeMs),
       filterUpdates: serverSupports(nc, 'consumerFilterUpdate'),
       ...(own === undefined ? {} : { own }),
       logger,

@@ -1,4 +1,5 @@
 import type { ConsumerConfig, JetStreamManager } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
 import {
   tenantConsumerName,
   type JobPriority,
@@ -64,6 +65,8 @@ export interface TenantSourcesOptions {
   subjects: SwitchyardSubjects;
   /** The model's own consumer's settings, which tenants' consumers take. */
   modelConsumer: Readonly<ConsumerConfig>;
+  /** How long a tenant's consumer may go without a pull (see tenantConsumerIdleMs). */
+  idleMs: number;
   /** The server can change a consumer's filter in place (see ensureConsumer). */
   filterUpdates: boolean;
   /** The model's own consumer, when it serves one tenant of this lane: first in `sources`. */
@@ -80,9 +83,9 @@ export interface TenantSourcesOptions {
  *
  * refresh() reads which tenants have jobs of the lane in the stream (the stream's per-subject
  * counts under `<root>.jobs.*.<model>`, or `….batch`), makes the consumers of new ones (see
- * tenantConsumerConfig; the server removes one nobody pulled from for an hour) and updates what
- * each is known to hold. adoptExisting() takes the lane's consumers that already exist, so that
- * a worker that starts keeps a pull open on each interactive one at once.
+ * tenantConsumerConfig; the server removes one nobody pulled from for `idleMs`) and updates
+ * what each is known to hold. adoptExisting() takes the lane's consumers that already exist, so
+ * that a worker that starts keeps a pull open on each interactive one at once.
  */
 export class TenantSources {
   private readonly byTenant = new Map<string, JobSource>();
@@ -111,10 +114,12 @@ export class TenantSources {
 
   /**
    * Takes the lane's tenant consumers that exist on the stream (by their name and filter; a
-   * consumer someone else made is left alone); resolves how many it took.
+   * consumer someone else made is left alone); resolves how many it took. One an earlier
+   * version made with another idle limit is brought to this one's settings.
    */
   async adoptExisting(): Promise<number> {
     const { jsm, stream, model, priority, subjects } = this.options;
+    const stale: string[] = [];
     let adopted = 0;
     for await (const info of jsm.consumers.list(stream)) {
       const parsed = subjects.parse(info.config.filter_subject ?? '');
@@ -123,7 +128,18 @@ export class TenantSources {
       if (info.name !== tenantConsumerName(parsed.tenant, model, priority)) continue;
       if (this.byTenant.has(parsed.tenant)) continue;
       this.add(newJobSource(info.name, parsed.tenant));
+      if (info.config.inactive_threshold !== nanos(this.options.idleMs)) stale.push(parsed.tenant);
       adopted += 1;
+    }
+    for (const tenant of stale) {
+      try {
+        await this.ensure(tenant);
+      } catch (error) {
+        this.options.logger.warn(
+          { tenant, priority, err: describeError(error) },
+          "cannot bring a tenant's consumer to this version's idle limit; it keeps its own",
+        );
+      }
     }
     return adopted;
   }
@@ -175,19 +191,26 @@ export class TenantSources {
     this.list = [...(own === undefined ? [] : [own]), ...this.byTenant.values()];
   }
 
-  private async open(tenant: string): Promise<JobSource | null> {
+  /** Makes the consumer of a tenant's lane, or brings it to this version's settings. */
+  private async ensure(tenant: string): Promise<string> {
     const { jsm, stream, model, priority, subjects, logger } = this.options;
     const config = tenantConsumerConfig(
       this.options.modelConsumer,
       { tenant, model, priority },
       subjects.root,
+      this.options.idleMs,
     );
+    await ensureConsumer(jsm, stream, config, {
+      filterUpdates: this.options.filterUpdates,
+      logger,
+    });
+    return config.durable_name;
+  }
+
+  private async open(tenant: string): Promise<JobSource | null> {
+    const { model, priority, logger } = this.options;
     try {
-      await ensureConsumer(jsm, stream, config, {
-        filterUpdates: this.options.filterUpdates,
-        logger,
-      });
-      const source = newJobSource(config.durable_name, tenant);
+      const source = newJobSource(await this.ensure(tenant), tenant);
       this.add(source);
       this.refused.delete(tenant);
       return source;
@@ -195,7 +218,12 @@ export class TenantSources {
       if (!this.refused.has(tenant)) {
         this.refused.add(tenant);
         logger.error(
-          { tenant, priority, consumer: config.durable_name, err: describeError(error) },
+          {
+            tenant,
+            priority,
+            consumer: tenantConsumerName(tenant, model, priority),
+            err: describeError(error),
+          },
           "cannot make the consumer of a tenant's lane; its jobs wait until it can be made",
         );
       }

@@ -8,7 +8,7 @@ import { closeNats, connectNats } from './connection';
 import { makeJob } from './job-fixtures.test-support';
 import { TopologyConflictError } from './messaging.errors';
 import { ensureConsumer } from './ensure-consumer';
-import { TENANT_CONSUMER_IDLE_MS, tenantConsumerConfig } from './topology-plan';
+import { tenantConsumerConfig } from './topology-plan';
 import { provisionTopology } from './provision-topology';
 import { publishJob } from './publish-job';
 import { serverSupports } from './server-version';
@@ -82,7 +82,7 @@ describe('provisionTopology against nats-server', () => {
     const batch = await jsm.consumers.info(names.jobs, 'batch-acme~openai~2Fgpt-4o');
     expect(batch.config).toMatchObject({
       filter_subject: `${settings.subjectRoot}.jobs.acme.openai~2Fgpt-4o.batch`,
-      inactive_threshold: TENANT_CONSUMER_IDLE_MS * 1_000_000,
+      inactive_threshold: 25 * 3_600_000 * 1_000_000,
       ack_wait: 60_000_000_000,
     });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  TENANT_CONSUMER_IDLE_MS,
   tenantConsumerConfig,
+  tenantConsumerIdleMs,
   planTopology,
   TopologyDefaults,
   type ManagedConsumerConfig,
@@ -78,7 +78,8 @@ describe('planTopology', () => {
       ack_wait: nanos(300_000),
       max_deliver: -1,
       max_ack_pending: 50,
-      inactive_threshold: nanos(TENANT_CONSUMER_IDLE_MS),
+      // The answers' default max age (a day) and an hour more.
+      inactive_threshold: nanos(25 * 3_600_000),
       metadata: {
         'switchyard.model': 'fast-triage-model',
         'switchyard.priority': 'batch',
@@ -95,6 +96,14 @@ describe('planTopology', () => {
         metadata: { 'switchyard.priority': 'interactive', 'switchyard.tenant': 'acme' },
       },
     );
+    expect(
+      tenantConsumerConfig(
+        own,
+        { ...lane, priority: 'batch' },
+        't1.llm',
+        tenantConsumerIdleMs(60_000),
+      ),
+    ).toMatchObject({ inactive_threshold: nanos(3_660_000) });
     const withoutMetadata = { ...own, metadata: undefined };
     expect(
       tenantConsumerConfig(withoutMetadata, { ...lane, priority: 'batch' }),

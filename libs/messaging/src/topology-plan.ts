@@ -307,24 +307,38 @@ export function planTopology(
 }
 
 /**
- * How long a tenant's consumer may go without a pull before the server removes it. Workers
- * pull from it while the tenant's jobs wait (and keep a pull open on an interactive one), and
- * make it again when new ones arrive; the jobs are the stream's, so removing the consumer loses
- * none.
+ * How much longer than the answers are kept a tenant's consumer may go without a pull before
+ * the server removes it (see tenantConsumerIdleMs).
  */
-export const TENANT_CONSUMER_IDLE_MS = hour;
+export const TENANT_CONSUMER_IDLE_MARGIN_MS = hour;
+
+/**
+ * How long a tenant's consumer may go without a pull before the server removes it: as long as
+ * LLM_ANSWERS keeps a job's record, and TENANT_CONSUMER_IDLE_MARGIN_MS more (for the call
+ * a worker made after its last pull). Workers pull from it while the tenant's jobs wait (and
+ * keep a pull open on an interactive one), and make it again when new ones arrive; the jobs
+ * are the stream's, so removing the consumer loses none. The server removes an idle consumer
+ * even with deliveries unacknowledged, and the consumer made again delivers them as first
+ * deliveries, which a worker serves without looking for their record: removed sooner, a job
+ * whose worker recorded its answer and died before its ack, with no worker running for a
+ * while, would be sent to the provider again while its record still says how it was answered.
+ */
+export function tenantConsumerIdleMs(answersMaxAgeMs: number): number {
+  return answersMaxAgeMs + TENANT_CONSUMER_IDLE_MARGIN_MS;
+}
 
 /**
  * The consumer of one tenant's lane of a model (see tenantConsumerName): the settings of the
  * model's own consumer (AckWait, deliveries, max ack pending, as provisioning left them),
  * filtered to `<root>.jobs.<tenant>.<model>` (interactive) or `….batch`, removed by the server
- * after TENANT_CONSUMER_IDLE_MS without a pull. Pure; workers make it when they find the
- * tenant's jobs waiting.
+ * after `idleMs` without a pull (see tenantConsumerIdleMs). Pure; workers make it when they
+ * find the tenant's jobs waiting.
  */
 export function tenantConsumerConfig(
   modelConsumer: Readonly<ConsumerConfig>,
   lane: { tenant: string; model: string; priority: JobPriority },
   subjectRoot: string = DEFAULT_SUBJECT_ROOT,
+  idleMs: number = tenantConsumerIdleMs(TopologyDefaults.answersMaxAgeMs),
 ): ManagedConsumerConfig {
   const { tenant, model, priority } = lane;
   const metadata = modelConsumer.metadata;
@@ -338,7 +352,7 @@ export function tenantConsumerConfig(
     ack_wait: modelConsumer.ack_wait ?? nanos(30_000),
     max_deliver: modelConsumer.max_deliver ?? TopologyDefaults.maxDeliver,
     max_ack_pending: modelConsumer.max_ack_pending ?? TopologyDefaults.maxAckPending,
-    inactive_threshold: nanos(TENANT_CONSUMER_IDLE_MS),
+    inactive_threshold: nanos(idleMs),
     ...(metadata === undefined
       ? {}
       : {

@@ -211,6 +211,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         streamPrefix: nats.streamPrefix,
         subjects,
         inboxPrefix: serviceInboxPrefix('worker'),
+        answersMaxAgeMs: nats.answersMaxAgeMs,
         logger: logger.child({ model: model.name }),
         ...(options.pullExpiresMs === undefined ? {} : { pullExpiresMs: options.pullExpiresMs }),
         ...(options.handlerRetryMs === undefined
