@@ -1,4 +1,5 @@
-import { startBatchRunner, type BatchRunner } from '@switchyard/batch';
+import { bucketSettingsOf, startBatchRunner, type BatchRunner } from '@switchyard/batch';
+import { BatchStore } from '@switchyard/batches';
 import { countTokens } from '@switchyard/limits';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,9 @@ interface Line {
 
 /**
  * A batch cancelled while a window of lines is in flight, with progress saved every 5 ms so a
- * save is under way whenever a window is submitted. The runner must cancel every line it
+ * save is under way whenever a window is submitted, and, just before the cancel, a record whose
+ * count of submitted lines is a window behind (what a progress save that read the count before
+ * the window was sent writes when it lands late). The runner must cancel every line it
  * submitted: each provider call that completes is an output line, every other call is
  * aborted by the cancel, and no line written as never run (`batch_cancelled`) was called.
  *
@@ -78,6 +81,8 @@ describe('batch runner: a cancel while progress is being saved cancels every lin
         sim.calls({ deployment }).length >= 2 * window,
       30_000,
     );
+    const store = await BatchStore.open(stack.pipeline.nc, bucketSettingsOf(stack.install.config));
+    await store.update('default', created.id, (record) => ({ ...record, submitted: window }));
     await client.batches.cancel(created.id);
     await waitUntil(
       async () => (await client.batches.retrieve(created.id)).status === 'cancelled',
