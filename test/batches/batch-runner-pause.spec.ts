@@ -74,18 +74,18 @@ describe('batch runner: a frozen runner whose batch was taken over by a runner t
     const leasedTo = async (runner: ServiceProcess) =>
       (await record())?.lease?.runner.includes(`-${runner.child.pid}-`) === true;
 
-    await waitUntil(() => leasedTo(first), 30_000);
-    // Started before the freeze, not between the check below and it: on a busy machine a
-    // runner's start-up took long enough for the first to finish more than half the batch.
-    const second = await startRunnerProcess(configPath);
-    processes.push(second);
     await waitUntil(
       async () =>
         (await leasedTo(first)) && ((await record())?.batch.request_counts.completed ?? 0) >= 50,
       30_000,
     );
+    // Frozen before the second runner starts: on a busy machine a runner's start-up took long
+    // enough for the first to finish more than half the batch, and a second runner running
+    // beside the first took its 2-second lease from it.
     first.child.kill('SIGSTOP');
     expect((await record())?.batch.request_counts.completed).toBeLessThan(lines / 2);
+    const second = await startRunnerProcess(configPath);
+    processes.push(second);
     await waitUntil(() => leasedTo(second), 15_000);
     await second.kill9();
     first.child.kill('SIGCONT');
