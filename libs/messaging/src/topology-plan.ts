@@ -310,7 +310,7 @@ export function planTopology(
  * How much longer than the answers are kept a tenant's consumer may go without a pull before
  * the server removes it (see tenantConsumerIdleMs).
  */
-export const TENANT_CONSUMER_IDLE_MARGIN_MS = hour;
+const TENANT_CONSUMER_IDLE_MARGIN_MS = hour;
 
 /**
  * How long a tenant's consumer may go without a pull before the server removes it: as long as
