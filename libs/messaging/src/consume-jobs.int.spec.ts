@@ -78,6 +78,20 @@ describe('consumeJobs against nats-server', () => {
       consumers.push(consumer);
       return consumer;
     };
+    /** Starts a consumer that acks every job; resolves the tenants of the jobs it took, in order. */
+    const startTakingTenants = async (
+      options: Pick<ConsumeJobsOptions, 'concurrency'> & Partial<ConsumeJobsOptions>,
+    ) => {
+      const taken: string[] = [];
+      await start({
+        ...options,
+        handler: async (delivery) => {
+          taken.push(delivery.ok ? delivery.job.tenant : 'invalid');
+          await delivery.control.ack();
+        },
+      });
+      return taken;
+    };
     const queued = async () => (await jsm.streams.info(names.jobs)).state.messages;
     const info = () => jsm.consumers.info(names.jobs, modelConsumerName(model));
     const publish = (priority: JobPriority = 'interactive', tenant = 'default') =>
@@ -123,6 +137,7 @@ describe('consumeJobs against nats-server', () => {
     };
     return {
       start,
+      startTakingTenants,
       queued,
       info,
       publish,
@@ -541,15 +556,7 @@ describe('consumeJobs against nats-server', () => {
   it('keeps a pull open on each tenant’s interactive consumer: a job is taken without waiting for the scan', async () => {
     const lanes = await setUp('doorbells', 0);
     for (const tenant of ['acme', 'beta']) await lanes.addTenantConsumer(tenant, 'interactive');
-    const taken: string[] = [];
-    await lanes.start({
-      concurrency: 4,
-      tenantScanMs: 60_000,
-      handler: async (delivery) => {
-        taken.push(delivery.ok ? delivery.job.tenant : 'invalid');
-        await delivery.control.ack();
-      },
-    });
+    const taken = await lanes.startTakingTenants({ concurrency: 4, tenantScanMs: 60_000 });
     await sleep(300);
     for (const tenant of ['beta', 'acme', 'default', 'acme']) {
       await lanes.publish('interactive', tenant);
@@ -564,15 +571,7 @@ describe('consumeJobs against nats-server', () => {
     const lanes = await setUp('idle-limit', 0);
     // As made before: removed after an hour without a pull, unacknowledged deliveries and all.
     await lanes.addTenantConsumer('acme', 'interactive', 3_600_000);
-    const taken: string[] = [];
-    await lanes.start({
-      concurrency: 4,
-      answersMaxAgeMs: 7_200_000,
-      handler: async (delivery) => {
-        taken.push(delivery.ok ? delivery.job.tenant : 'invalid');
-        await delivery.control.ack();
-      },
-    });
+    const taken = await lanes.startTakingTenants({ concurrency: 4, answersMaxAgeMs: 7_200_000 });
     expect(await lanes.tenantIdleMs('acme', 'interactive')).toBe(3 * 3_600_000);
     await lanes.publish('batch', 'beta');
     await lanes.publish('interactive', 'acme');
