@@ -114,6 +114,19 @@ async function jobsStored(
   }
 }
 
+/** How many log lines of each message (`"msg"`), most frequent first: `12 × publishing … failed`. */
+function countByMessage(lines: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const message = /"msg":"([^"]*)"/.exec(line)?.[1] ?? '(no message)';
+    counts.set(message, (counts.get(message) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([message, count]) => `${count} × ${message}`)
+    .join(', ');
+}
+
 /** Starts the compiled CLI; `exited` resolves with its exit code and output. */
 function startCli(args: readonly string[]) {
   const profileDir = process.env['BENCH_PROFILE_DIR'];
@@ -206,7 +219,7 @@ async function main(): Promise<void> {
     const warnings = worker.output().match(/"level":(40|50)[^\n]*/g) ?? [];
     if (warnings.length > 0) {
       process.stdout.write(
-        `${warnings.length} warnings or errors logged, the last:\n${warnings.slice(-3).join('\n')}\n`,
+        `${warnings.length} warnings or errors logged: ${countByMessage(warnings)}; the last:\n${warnings.slice(-3).join('\n')}\n`,
       );
     }
     if (lines.length !== jobs || failed.length > 0 || calls !== jobs) {

@@ -3,6 +3,7 @@ import {
   batchShare,
   doorbellJobs,
   maxDoorbellJobs,
+  maxPullJobs,
   nextDoorbellSize,
   pullSize,
   type LaneState,
@@ -48,6 +49,15 @@ describe('pullSize: interactive first, batch never starved', () => {
   it('pulls one when nothing is known to wait, and nothing without a free slot', () => {
     expect(pullSize('batch', 8, { interactive: lane(0, 0), batch: lane(0, 0) })).toBe(1);
     expect(pullSize('interactive', 8, { interactive: lane(7, 3), batch: lane(0, 0, 1) })).toBe(0);
+  });
+
+  it('asks for at most maxPullJobs in one pull, however many slots are free and jobs wait', () => {
+    const idle = { interactive: lane(0, 0), batch: lane(0, 10_000) };
+    expect(pullSize('batch', 10_000, idle)).toBe(maxPullJobs);
+    expect(pullSize('interactive', 10_000, { ...idle, interactive: lane(0, 10_000) })).toBe(
+      maxPullJobs,
+    );
+    expect(pullSize('batch', 10_000, { ...idle, batch: lane(9_900, 10_000) })).toBe(100);
   });
 
   it('at concurrency 1 serves interactive first and batch when none waits', () => {

@@ -20,11 +20,22 @@ export function batchShare(limit: number): number {
 }
 
 /**
+ * The most jobs one pull asks for. The server sends a pull's jobs in one burst, and everything
+ * else it has for the connection afterwards: the acknowledgements of the answers the worker
+ * records meanwhile, the replies of its API requests. A worker reads and starts each job as it
+ * arrives (about a millisecond of its CPU on a busy worker), so a pull of 10,000 jobs kept
+ * those waiting for seconds, past their 5 s timeout: in a 10,000-job drain, thousands of
+ * answers recorded a second time (deduplicated) and a stream read that failed. A lane that
+ * has more to take pulls again as soon as a pull has delivered them all.
+ */
+export const maxPullJobs = 256;
+
+/**
  * How many jobs a lane may pull now, out of `limit` slots shared by both lanes:
  * - interactive jobs take every free slot, except what batch is owed: while batch jobs wait,
  *   batch keeps {@link batchShare} slots, so a batch is never starved;
  * - batch jobs take free slots only while no interactive job waits, and their share always;
- * - a lane pulls what it knows to be waiting, at least 1.
+ * - a lane pulls what it knows to be waiting, at least 1, at most {@link maxPullJobs}.
  *
  * A lane with nothing in flight and nothing known to wait does not ask: the consumer keeps a
  * pull open for it (its doorbell, see doorbellJobs) with one slot outside this count, so its
@@ -47,7 +58,7 @@ export function pullSize(
       : interactive.backlog > 0
         ? Math.min(free, owedToBatch)
         : free;
-  return Math.max(0, Math.min(allowed, Math.max(1, lanes[priority].backlog)));
+  return Math.max(0, Math.min(allowed, maxPullJobs, Math.max(1, lanes[priority].backlog)));
 }
 
 /** The most jobs one doorbell asks for. */
