@@ -15,7 +15,13 @@ import { loggerOrDefault } from './default-logger';
 import { createJobSettlement, type JobControl, type JobSettlement } from './job-control';
 import { JobPulls, type PulledJob } from './job-pulls';
 import { newJobSource, TenantSources, type JobSource } from './job-sources';
-import { doorbellJobs, nextDoorbellSize, pullSize, type LaneState } from './lane-share';
+import {
+  doorbellJobs,
+  nextDoorbellSize,
+  pullSize,
+  tenantPullSize,
+  type LaneState,
+} from './lane-share';
 import { readJobMessage, type ReadJobMessageResult } from './read-job-message';
 import { serverSupports } from './server-version';
 import { tenantConsumerIdleMs, TopologyDefaults } from './topology-plan';
@@ -269,16 +275,15 @@ class Lane implements LaneState {
   }
 
   /**
-   * Where the next pull of `size` jobs goes, and how many of them: the next consumer in turn
-   * with jobs known to wait, for an equal part of the pull.
+   * Where the next pull of the lane's `size` jobs goes, and how many of them: the next
+   * consumer in turn with jobs known to wait, for an equal part (see tenantPullSize).
    */
   nextPull(size: number): { source: JobSource; size: number } | null {
     // A consumer has one pull open at a time (see JobPulls): one whose doorbell is open waits.
     const waiting = this.sources.filter((source) => source.backlog > 0 && source.openPulls === 0);
     const source = waiting[this.turn++ % Math.max(1, waiting.length)];
     if (source === undefined) return null;
-    const part = Math.ceil(size / waiting.length);
-    return { source, size: Math.max(1, Math.min(part, source.backlog)) };
+    return { source, size: tenantPullSize(size, waiting.length, source.backlog) };
   }
 }
 

@@ -6,6 +6,7 @@ import {
   maxPullJobs,
   nextDoorbellSize,
   pullSize,
+  tenantPullSize,
   type LaneState,
 } from './lane-share';
 
@@ -51,19 +52,29 @@ describe('pullSize: interactive first, batch never starved', () => {
     expect(pullSize('interactive', 8, { interactive: lane(7, 3), batch: lane(0, 0, 1) })).toBe(0);
   });
 
-  it('asks for at most maxPullJobs in one pull, however many slots are free and jobs wait', () => {
-    const idle = { interactive: lane(0, 0), batch: lane(0, 10_000) };
-    expect(pullSize('batch', 10_000, idle)).toBe(maxPullJobs);
-    expect(pullSize('interactive', 10_000, { ...idle, interactive: lane(0, 10_000) })).toBe(
-      maxPullJobs,
-    );
-    expect(pullSize('batch', 10_000, { ...idle, batch: lane(9_900, 10_000) })).toBe(100);
-  });
-
   it('at concurrency 1 serves interactive first and batch when none waits', () => {
     expect(pullSize('batch', 1, { interactive: lane(0, 4), batch: lane(0, 9) })).toBe(0);
     expect(pullSize('interactive', 1, { interactive: lane(0, 4), batch: lane(0, 9) })).toBe(1);
     expect(pullSize('batch', 1, { interactive: lane(0, 0), batch: lane(0, 9) })).toBe(1);
+  });
+});
+
+describe('tenantPullSize: an equal part for each tenant with jobs waiting, in bounded pulls', () => {
+  it('gives each waiting tenant an equal part of the lane’s pull, no more than it has waiting', () => {
+    expect(tenantPullSize(100, 4, 1_000)).toBe(25);
+    expect(tenantPullSize(100, 3, 1_000)).toBe(34);
+    expect(tenantPullSize(100, 4, 10)).toBe(10);
+  });
+
+  it('asks for at least one job, however many tenants share the lane', () => {
+    expect(tenantPullSize(10, 1_000, 5)).toBe(1);
+    expect(tenantPullSize(1, 1, 0)).toBe(1);
+  });
+
+  it('asks for at most maxPullJobs, however many slots are free and jobs wait', () => {
+    expect(tenantPullSize(10_000, 1, 10_000)).toBe(maxPullJobs);
+    expect(tenantPullSize(10_000, 10, 10_000)).toBe(maxPullJobs);
+    expect(tenantPullSize(10_000, 100, 10_000)).toBe(100);
   });
 });
 

@@ -31,11 +31,23 @@ export function batchShare(limit: number): number {
 export const maxPullJobs = 256;
 
 /**
+ * How many jobs one pull from a tenant's consumer asks for, when the lane may take `laneSize`
+ * (see pullSize) from `waitingTenants` consumers with jobs waiting, this one with `backlog`
+ * known to wait: an equal part of the lane's, no more than wait, at least 1, at most
+ * {@link maxPullJobs}.
+ */
+export function tenantPullSize(laneSize: number, waitingTenants: number, backlog: number): number {
+  const part = Math.ceil(laneSize / Math.max(1, waitingTenants));
+  return Math.max(1, Math.min(part, backlog, maxPullJobs));
+}
+
+/**
  * How many jobs a lane may pull now, out of `limit` slots shared by both lanes:
  * - interactive jobs take every free slot, except what batch is owed: while batch jobs wait,
  *   batch keeps {@link batchShare} slots, so a batch is never starved;
  * - batch jobs take free slots only while no interactive job waits, and their share always;
- * - a lane pulls what it knows to be waiting, at least 1, at most {@link maxPullJobs}.
+ * - a lane pulls what it knows to be waiting, at least 1 (in pulls of at most
+ *   {@link maxPullJobs}, see tenantPullSize).
  *
  * A lane with nothing in flight and nothing known to wait does not ask: the consumer keeps a
  * pull open for it (its doorbell, see doorbellJobs) with one slot outside this count, so its
@@ -58,7 +70,7 @@ export function pullSize(
       : interactive.backlog > 0
         ? Math.min(free, owedToBatch)
         : free;
-  return Math.max(0, Math.min(allowed, maxPullJobs, Math.max(1, lanes[priority].backlog)));
+  return Math.max(0, Math.min(allowed, Math.max(1, lanes[priority].backlog)));
 }
 
 /** The most jobs one doorbell asks for. */
