@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 /** The options the workspace's eslint.config.mjs gives a rule for a file. */
 async function workspaceRule(filePath: string, name: string): Promise<Linter.RuleEntry> {
-  const config = (await new ESLint().calculateConfigForFile(filePath)) as Linter.Config;
-  const rule = config.rules?.[name];
+  const config = await new ESLint().calculateConfigForFile(filePath);
+  const rule = config?.rules?.[name];
   if (rule === undefined) throw new Error(`eslint.config.mjs does not enable ${name}`);
   return rule;
 }
