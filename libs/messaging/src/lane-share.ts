@@ -25,16 +25,16 @@ export function batchShare(limit: number): number {
  * records meanwhile, the replies of its API requests. A worker reads and starts each job as it
  * arrives (about a millisecond of its CPU on a busy worker), so a pull of 10,000 jobs kept
  * those waiting for seconds, past their 5 s timeout: in a 10,000-job drain, thousands of
- * answers recorded a second time (deduplicated) and a stream read that failed. A lane that
- * has more to take pulls again as soon as a pull has delivered them all.
+ * answers recorded a second time (deduplicated) and the tenants' scan's stream read timing
+ * out. A lane that has more to take pulls again as soon as a pull has delivered them all.
  */
 export const maxPullJobs = 256;
 
 /**
  * How many jobs one pull from a tenant's consumer asks for, when the lane may take `laneSize`
  * (see pullSize) from `waitingTenants` consumers with jobs waiting, this one with `backlog`
- * known to wait: an equal part of the lane's, no more than wait, at least 1, at most
- * {@link maxPullJobs}.
+ * known to wait: an equal part of the lane's, no more than are known to wait, at least 1, at
+ * most {@link maxPullJobs}.
  */
 export function tenantPullSize(laneSize: number, waitingTenants: number, backlog: number): number {
   const part = Math.ceil(laneSize / Math.max(1, waitingTenants));
