@@ -114,6 +114,26 @@ async function jobsStored(
   }
 }
 
+/**
+ * When the jobs stream stored its first job (Date.now(), read every 20 ms), for a run that
+ * starts with it empty; undefined if none came within a minute.
+ */
+async function firstJobStored(stack: PipelineStack): Promise<number | undefined> {
+  const nc = await connectNats({ servers: stack.nats.url, name: 'batch-bench-first-job' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const stream = streamNames(stack.config.switchyard.nats.streamPrefix).jobs;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if ((await jsm.streams.info(stream)).state.last_seq > 0) return Date.now();
+      await delay(20);
+    }
+    return undefined;
+  } finally {
+    await closeNats(nc);
+  }
+}
+
 /** How many log lines of each message (`"msg"`), most frequent first: `12 × publishing … failed`. */
 function countByMessage(lines: readonly string[]): string {
   const counts = new Map<string, number>();
@@ -192,6 +212,7 @@ async function main(): Promise<void> {
     }, 100);
     const startedAt = Date.now();
     const started = performance.now();
+    const firstStored = cliRun === undefined ? firstJobStored(stack) : undefined;
     cliRun ??= startCli(cliArgs);
     const cpuSince = startCpuReading(watched);
     const cli = await cliRun.exited;
@@ -204,12 +225,18 @@ async function main(): Promise<void> {
     const failed = lines.filter((line) => (JSON.parse(line) as { error: unknown }).error != null);
     const ends = (await callEnds(stack.simUrl)).map((at) => (at - startedAt) / 1000);
     const calls = ends.length;
+    const firstStoredAt = await firstStored;
     const cpuMsPerJob = (percent: number) => (percent / 100) * (elapsedMs / jobs);
     process.stdout.write(
       [
         `batch drain: ${jobs} jobs through \`switchyard batch run --concurrency ${jobs}\`, worker concurrency and max_in_flight ${jobs}, upstream ${upstreamMs} ms${backlogFirst ? ', all submitted before the worker started' : ''}`,
         `wall time ${(elapsedMs / 1000).toFixed(1)} s (${backlogFirst ? 'worker start' : 'CLI start'} to CLI exit; best possible with all in flight: ${(upstreamMs / 1000).toFixed(1)} s), ${lines.length} result lines, ${failed.length} errors, ${calls} provider calls`,
         `provider calls ended from ${Math.min(...ends).toFixed(1)} s to ${Math.max(...ends).toFixed(1)} s after ${backlogFirst ? 'the worker' : 'the CLI'} started (each started ${(upstreamMs / 1000).toFixed(1)} s before it ended)`,
+        ...(firstStoredAt === undefined
+          ? []
+          : [
+              `the CLI's first job stored ${((firstStoredAt - startedAt) / 1000).toFixed(2)} s after its start, the first provider call started ${(Math.min(...ends) - upstreamMs / 1000).toFixed(2)} s after it`,
+            ]),
         `worker peak RSS ${peakRss.toFixed(0)} MiB`,
         ...(heap === undefined ? [] : [heap]),
         `CPU per job (ms, over the run): ${cpu.map((p) => `${p.name} ${cpuMsPerJob(p.percent).toFixed(3)}`).join(', ')} (the CLI's not read: it has exited)`,

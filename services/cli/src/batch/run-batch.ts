@@ -10,6 +10,7 @@ import type { BatchRequest } from '@switchyard/batches';
 import { submitErrorLine } from '@switchyard/batches';
 import { ProgressReporter } from './batch-progress';
 import { findPublishedJobs } from './published-jobs';
+import { runInTurns } from './run-in-turns';
 
 /** A validated batch run: what to submit and where the results go. */
 export interface BatchRun {
@@ -48,6 +49,14 @@ async function submitWithRetry(
     }
   }
 }
+
+/**
+ * The most publishers started in one turn of the event loop. A publisher runs until its first
+ * publish is under way before the next one starts, and publishes leave at the end of a turn:
+ * started all at once, 10,000 publishers sent nothing until every one of them had built its
+ * job and written its journal line (about a second on a busy machine) while the workers waited.
+ */
+const publishersPerTurn = 256;
 
 /**
  * Runs a batch to the end: skips requests already in the results file, collects results
@@ -130,8 +139,9 @@ export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<numbe
         !alreadyPublished.has(request.jobId),
     );
     let next = 0;
-    const publishing = Array.from(
-      { length: Math.min(run.concurrency, toPublish.length) },
+    const publishing = runInTurns(
+      Math.min(run.concurrency, toPublish.length),
+      publishersPerTurn,
       async () => {
         while (next < toPublish.length) {
           const request = toPublish[next++] as BatchRequest;
@@ -152,7 +162,7 @@ export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<numbe
         }
       },
     );
-    await Promise.all([collector.finished, ...publishing, reading]);
+    await Promise.all([collector.finished, publishing, reading]);
   } catch (error) {
     if (error instanceof ConnectionError) {
       throw new UserError(
