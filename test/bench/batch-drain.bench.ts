@@ -27,6 +27,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { streamNames } from '@switchyard/contracts';
 import { closeNats, connectNats } from '@switchyard/messaging';
+import { createLogger } from '@switchyard/telemetry';
 import { childPids, rssMib, startCpuReading, type WatchedProcess } from './process-cpu';
 import {
   benchModel,
@@ -119,7 +120,11 @@ async function jobsStored(
  * starts with it empty; undefined if none came within a minute.
  */
 async function firstJobStored(stack: PipelineStack): Promise<number | undefined> {
-  const nc = await connectNats({ servers: stack.nats.url, name: 'batch-bench-first-job' });
+  const nc = await connectNats({
+    servers: stack.nats.url,
+    name: 'batch-bench-first-job',
+    logger: createLogger({ name: 'batch-bench', level: 'warn' }),
+  });
   try {
     const jsm = await jetstreamManager(nc);
     const stream = streamNames(stack.config.switchyard.nats.streamPrefix).jobs;
