@@ -24,7 +24,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type StreamState } from '@nats-io/jetstream';
 import { streamNames } from '@switchyard/contracts';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { createLogger } from '@switchyard/telemetry';
@@ -88,52 +88,34 @@ function inputLines(): string {
 }
 
 /**
- * Resolves once the jobs stream holds `count` jobs (the CLI has submitted the whole batch);
- * rejects with the CLI's output if it exits first, or after a minute.
+ * Reads the jobs stream every `everyMs` until `reached(state)`, and resolves when it was
+ * (Date.now()); rejects with the CLI's output if the CLI exits first, or after a minute.
  */
-async function jobsStored(
+async function watchJobsStream(
   stack: PipelineStack,
-  count: number,
   cli: ReturnType<typeof startCli>,
-): Promise<void> {
+  reached: (state: StreamState) => boolean,
+  everyMs: number,
+): Promise<number> {
   let exited: { code: number | null; output: string } | undefined;
   void cli.exited.then((outcome) => (exited = outcome));
-  const nc = await connectNats({ servers: stack.nats.url, name: 'batch-bench' });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const stream = streamNames(stack.config.switchyard.nats.streamPrefix).jobs;
-    const deadline = Date.now() + 60_000;
-    while ((await jsm.streams.info(stream)).state.messages < count) {
-      if (exited !== undefined) {
-        throw new Error(`batch run exited ${exited.code} before submitting: ${exited.output}`);
-      }
-      if (Date.now() > deadline) throw new Error(`the batch was not submitted within 60 s`);
-      await delay(100);
-    }
-  } finally {
-    await closeNats(nc);
-  }
-}
-
-/**
- * When the jobs stream stored its first job (Date.now(), read every 20 ms), for a run that
- * starts with it empty; undefined if none came within a minute.
- */
-async function firstJobStored(stack: PipelineStack): Promise<number | undefined> {
   const nc = await connectNats({
     servers: stack.nats.url,
-    name: 'batch-bench-first-job',
+    name: 'batch-bench',
     logger: createLogger({ name: 'batch-bench', level: 'warn' }),
   });
   try {
     const jsm = await jetstreamManager(nc);
     const stream = streamNames(stack.config.switchyard.nats.streamPrefix).jobs;
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if ((await jsm.streams.info(stream)).state.last_seq > 0) return Date.now();
-      await delay(20);
+    while (!reached((await jsm.streams.info(stream)).state)) {
+      if (exited !== undefined) {
+        throw new Error(`batch run exited ${exited.code} before submitting: ${exited.output}`);
+      }
+      if (Date.now() > deadline) throw new Error(`the batch was not submitted within 60 s`);
+      await delay(everyMs);
     }
-    return undefined;
+    return Date.now();
   } finally {
     await closeNats(nc);
   }
@@ -199,7 +181,7 @@ async function main(): Promise<void> {
       // A worker that starts and stops provisions the topology the batch is submitted to.
       await (await stack.startWorkerProcess()).stop();
       cliRun = startCli(cliArgs);
-      await jobsStored(stack, jobs, cliRun);
+      await watchJobsStream(stack, cliRun, (state) => state.messages >= jobs, 100);
     }
     const worker: BenchChild = await stack.startWorkerProcess(
       probeHeap ? ['--expose-gc', '--import', heapProbe] : [],
@@ -217,8 +199,11 @@ async function main(): Promise<void> {
     }, 100);
     const startedAt = Date.now();
     const started = performance.now();
-    const firstStored = cliRun === undefined ? firstJobStored(stack) : undefined;
     cliRun ??= startCli(cliArgs);
+    // When the CLI's first job was stored (a run that starts with the stream empty).
+    const firstStored = backlogFirst
+      ? undefined
+      : watchJobsStream(stack, cliRun, (state) => state.last_seq > 0, 20).catch(() => undefined);
     const cpuSince = startCpuReading(watched);
     const cli = await cliRun.exited;
     const elapsedMs = performance.now() - started;
