@@ -6,6 +6,9 @@
  * - direct: `completeChat` / `streamChat` of libs/providers straight to the simulator;
  * - Switchyard client: `client.chat.completions.create` in this process → NATS → worker → sim;
  * - gateway (HTTP): undici → `dist/services/gateway/main.mjs` (child process) → NATS → worker → sim;
+ * - gateway (plain NATS request): what a service in any language does, a NATS request of the
+ *   OpenAI body to `<root>.chat.default.<model>` from a connection with tenant default's inbox
+ *   prefix → the gateway's `switchyard` service → NATS → worker → sim (no streaming row);
  *
  * with the worker pool as a child process; then HTTP through the gateway at concurrency 50 with
  * the stack (gateway, worker, metering, nats-server, redis-server) confined to one core and this
@@ -22,7 +25,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Switchyard } from '@switchyard/client';
-import { streamNames, type ChatCompletionRequest } from '@switchyard/contracts';
+import {
+  createSubjects,
+  streamNames,
+  tenantInboxPrefix,
+  type ChatCompletionRequest,
+} from '@switchyard/contracts';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { adapterFor, closeAll, completeChat, streamChat } from '@switchyard/providers';
 import { createLogger } from '@switchyard/telemetry';
@@ -150,20 +158,42 @@ function gatewayCalls(url: string, agent: Agent): { call: Call; stream: Call } {
   };
 }
 
+/**
+ * A plain NATS request, as a client in any language sends one: the OpenAI body to the chat
+ * subject of tenant `default`, over a connection whose inbox prefix is that tenant's (the gateway
+ * answers no other reply subject). An error answer (`Nats-Service-Error-Code`) fails the run.
+ */
+function natsRequestCalls(nc: NatsConnection, subject: string): { call: Call } {
+  const body = JSON.stringify({ model: benchModel, ...request });
+  return {
+    call: async () => {
+      const started = performance.now();
+      const answer = await nc.request(subject, body, { timeout: callTimeoutMs });
+      const status = answer.headers?.get('Nats-Service-Error-Code');
+      const completion = answer.json<{ choices?: unknown[] }>();
+      if (status || !Array.isArray(completion.choices)) {
+        throw new Error(`NATS request answered ${status ?? ''}: ${answer.string()}`);
+      }
+      return { totalMs: performance.now() - started };
+    },
+  };
+}
+
 async function measureAll(
   rows: GatewayRow[],
   watched: WatchedProcess[],
   path: GatewayPath,
-  calls: { call: Call; stream: Call },
+  calls: { call: Call; stream?: Call },
 ): Promise<void> {
   for (const [concurrency, stream] of [
     [1, false],
     [64, false],
     [1, true],
   ] as const) {
+    const call = stream ? calls.stream : calls.call;
+    if (call === undefined) continue;
     process.stderr.write(`  ${path}, concurrency ${concurrency}${stream ? ', stream' : ''} …\n`);
     const cpuSince = startCpuReading(watched);
-    const call = stream ? calls.stream : calls.call;
     const result = await runFixedTime({ concurrency, seconds, warmMs, call });
     rows.push({ path, concurrency, stream, result, cpu: cpuSince() });
   }
@@ -257,8 +287,8 @@ async function main(): Promise<void> {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('BENCH_SECONDS must be > 0');
   const stack = await startPipelineStack();
   process.once('exit', () => stack.killNow());
-  // Ten rows, metering's catching up (at most 180 s) and start-up.
-  const watchdogMs = (10 * (seconds + warmMs / 1000) + 180 + 150) * 1000;
+  // Twelve rows, metering's catching up (at most 180 s) and start-up.
+  const watchdogMs = (12 * (seconds + warmMs / 1000) + 180 + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -266,6 +296,12 @@ async function main(): Promise<void> {
   watchdog.unref();
   const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
   const nc = await connectNats({ servers: stack.nats.url, name: 'bench-client', logger });
+  const plainNc = await connectNats({
+    servers: stack.nats.url,
+    name: 'bench-plain-requester',
+    inboxPrefix: tenantInboxPrefix('default'),
+    logger,
+  });
   const worker = await stack.startWorkerProcess();
   const { child: gateway, match } = await spawnBuilt(
     'gateway',
@@ -297,6 +333,13 @@ async function main(): Promise<void> {
     await measureAll(rows, watched, GatewayPaths.client, clientCalls(client));
     const viaGateway = gatewayCalls(url, agent);
     await measureAll(rows, watched, GatewayPaths.gateway, viaGateway);
+    const chatSubject = createSubjects(nats.subjectRoot).chat('default', benchModel);
+    await measureAll(
+      rows,
+      watched,
+      GatewayPaths.natsRequest,
+      natsRequestCalls(plainNc, chatSubject),
+    );
     metering = await startMeteringCaughtUp(stack, nc);
     const withMetering = [
       ...watched,
@@ -331,6 +374,7 @@ async function main(): Promise<void> {
     await gateway.stop();
     await agent.close();
     await closeNats(nc);
+    await closeNats(plainNc);
     await closeAll();
     await stack.stop();
     clearTimeout(watchdog);
