@@ -1,13 +1,17 @@
 /**
  * Per-request translation cost of every provider adapter, in microseconds: building the HTTP
  * request and parsing a completion body (`build+parse`), and decoding a 50-chunk stream from
- * raw SSE bytes (`stream`: SSE parsing, the adapter's decoder and its end summary). No network.
+ * its raw bytes (`stream`: the framing, server-sent events or Bedrock's binary event stream, the
+ * adapter's decoder and its end summary). No network. Every adapter the registry has gets a row,
+ * with samples of its own wire format; one without samples here fails the run.
  *
  *   npx tsx test/bench/provider-translation.bench.ts
  *
  * Each measurement runs for BENCH_MS milliseconds (default 150) after a warm-up and reports the
  * mean time per operation.
  */
+import { EventStreamCodec } from '@smithy/core/event-streams';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { Deployment } from '@switchyard/config';
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import {
@@ -56,19 +60,38 @@ const request: ChatCompletionRequest = {
 const answer = 'The e-mail is about a duplicate charge, so it belongs to billing.';
 const pieces = Array.from({ length: STREAM_CHUNKS - 2 }, (_, index) => `tok${index} `);
 
-/** Wire samples of one API family: a completion body and a 50-chunk SSE stream. */
+/** Wire samples of one API family: a completion body and the bytes of a 50-chunk stream. */
 interface WireSamples {
   readonly completion: unknown;
-  readonly stream: string;
+  readonly stream: Uint8Array;
 }
 
-const sse = (events: readonly { event?: string; data: unknown }[]): string =>
-  events
-    .map(({ event, data }) => {
-      const text = typeof data === 'string' ? data : JSON.stringify(data);
-      return `${event === undefined ? '' : `event: ${event}\n`}data: ${text}\n\n`;
-    })
-    .join('');
+const sse = (events: readonly { event?: string; data: unknown }[]): Uint8Array =>
+  new TextEncoder().encode(
+    events
+      .map(({ event, data }) => {
+        const text = typeof data === 'string' ? data : JSON.stringify(data);
+        return `${event === undefined ? '' : `event: ${event}\n`}data: ${text}\n\n`;
+      })
+      .join(''),
+  );
+
+const eventStreamCodec = new EventStreamCodec(toUtf8, fromUtf8);
+
+/** Bedrock's binary event stream: one frame per event, its type in `:event-type`. */
+const eventStream = (events: readonly { event: string; data: object }[]): Uint8Array =>
+  Buffer.concat(
+    events.map(({ event, data }) =>
+      eventStreamCodec.encode({
+        headers: {
+          ':event-type': { type: 'string', value: event },
+          ':content-type': { type: 'string', value: 'application/json' },
+          ':message-type': { type: 'string', value: 'event' },
+        },
+        body: fromUtf8(JSON.stringify(data)),
+      }),
+    ),
+  );
 
 function openAiSamples(): WireSamples {
   const head = {
@@ -208,30 +231,102 @@ function geminiSamples(): WireSamples {
   };
 }
 
+/** Cohere's v2 chat: `message` with content blocks; the stream's events name their type. */
+function cohereSamples(): WireSamples {
+  const usage = (output: number) => ({
+    billed_units: { input_tokens: 61, output_tokens: output },
+    tokens: { input_tokens: 61, output_tokens: output },
+  });
+  const event = (type: string, data: object) => ({ event: type, data: { type, ...data } });
+  return {
+    completion: {
+      id: 'bench-response',
+      finish_reason: 'COMPLETE',
+      message: { role: 'assistant', content: [{ type: 'text', text: answer }] },
+      usage: usage(15),
+    },
+    stream: sse([
+      event('message-start', {
+        id: 'bench-response',
+        delta: { message: { role: 'assistant', content: [], tool_plan: '', tool_calls: [] } },
+      }),
+      event('content-start', {
+        index: 0,
+        delta: { message: { content: { type: 'text', text: '' } } },
+      }),
+      ...pieces
+        .slice(0, STREAM_CHUNKS - 4)
+        .map((piece) =>
+          event('content-delta', { index: 0, delta: { message: { content: { text: piece } } } }),
+        ),
+      event('content-end', { index: 0 }),
+      event('message-end', { delta: { finish_reason: 'COMPLETE', usage: usage(48) } }),
+    ]),
+  };
+}
+
+/** Bedrock's Converse and ConverseStream (binary event-stream frames). */
+function bedrockSamples(): WireSamples {
+  const usage = (output: number) => ({
+    inputTokens: 61,
+    outputTokens: output,
+    totalTokens: 61 + output,
+  });
+  return {
+    completion: {
+      output: { message: { role: 'assistant', content: [{ text: answer }] } },
+      stopReason: 'end_turn',
+      usage: usage(15),
+      metrics: { latencyMs: 1 },
+    },
+    stream: eventStream([
+      { event: 'messageStart', data: { role: 'assistant' } },
+      ...pieces.slice(0, STREAM_CHUNKS - 4).map((piece) => ({
+        event: 'contentBlockDelta',
+        data: { contentBlockIndex: 0, delta: { text: piece } },
+      })),
+      { event: 'contentBlockStop', data: { contentBlockIndex: 0 } },
+      { event: 'messageStop', data: { stopReason: 'end_turn' } },
+      { event: 'metadata', data: { usage: usage(48), metrics: { latencyMs: 1 } } },
+    ]),
+  };
+}
+
 const openAiFamily = new Set<string>(openAiCompatibleProviders.map((provider) => provider.name));
 
+/** The samples of a provider's wire format (Vertex AI's row: a Gemini model, Gemini's format). */
 function samplesFor(provider: string): WireSamples {
+  if (openAiFamily.has(provider)) return openAiSamples();
   if (provider === 'anthropic') return anthropicSamples();
-  if (provider === 'gemini') return geminiSamples();
-  return openAiSamples();
+  if (provider === 'gemini' || provider === 'vertex_ai') return geminiSamples();
+  if (provider === 'cohere') return cohereSamples();
+  if (provider === 'bedrock') return bedrockSamples();
+  throw new Error(`no wire samples for provider "${provider}": add them to this benchmark`);
 }
+
+const providerModels: Record<string, string> = {
+  anthropic: 'claude-sonnet-4-5',
+  gemini: 'gemini-2.5-flash',
+  vertex_ai: 'gemini-2.5-flash',
+  cohere: 'command-a-03-2025',
+  bedrock: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+};
 
 function deploymentFor(provider: string): Deployment {
   return {
     id: `bench-${provider}/0`,
     modelName: 'bench',
     provider: provider as Deployment['provider'],
-    providerModel:
-      provider === 'anthropic'
-        ? 'claude-sonnet-4-5'
-        : provider === 'gemini'
-          ? 'gemini-2.5-flash'
-          : 'm',
+    providerModel: providerModels[provider] ?? 'm',
     apiKey: 'bench-key',
     ...(provider === 'azure'
       ? { apiBase: 'https://bench.openai.azure.com', apiVersion: '2024-10-21' }
       : {}),
     ...(provider === 'hosted_vllm' ? { apiBase: 'http://vllm.local:8000/v1' } : {}),
+    ...(provider === 'bedrock' ? { awsRegion: 'us-east-1' } : {}),
+    ...(provider === 'vertex_ai'
+      ? { vertex: { project: 'bench-project', location: 'us-central1', publisher: 'google' } }
+      : {}),
     timeoutMs: 60_000,
     maxRetries: 0,
     weight: 1,
@@ -258,12 +353,11 @@ function benchProvider(provider: string): { buildParse: number; stream: number }
   const adapter: ProviderAdapter = adapterFor(provider);
   const context: AdapterContext = { deployment: deploymentFor(provider), dropParams: true };
   const samples = samplesFor(provider);
-  const streamBytes = new TextEncoder().encode(samples.stream);
   const decodeStream = (): number => {
-    const parser = new SseParser();
+    const reader = adapter.createEventReader?.() ?? new SseParser();
     const decoder = adapter.createStreamDecoder(context);
     let chunks = 0;
-    for (const event of parser.push(streamBytes)) chunks += decoder.push(event).length;
+    for (const event of reader.push(samples.stream)) chunks += decoder.push(event).length;
     decoder.end();
     return chunks;
   };
@@ -281,7 +375,9 @@ function benchProvider(provider: string): { buildParse: number; stream: number }
   };
 }
 
+/** One row per adapter, named by its first provider name (`cohere` also serves `cohere_chat`). */
 const rows = [...adapterProviders]
+  .filter((provider) => adapterFor(provider).providers[0] === provider)
   .sort()
   .map((provider) => ({ provider, ...benchProvider(provider) }));
 const family = (provider: string): string =>
@@ -293,8 +389,10 @@ const header = [
   `stream ${STREAM_CHUNKS} chunks µs`,
   'per chunk µs',
 ];
+const withAliases = (provider: string): string =>
+  [provider, ...adapterFor(provider).providers.filter((name) => name !== provider)].join(', ');
 const table = rows.map((row) => [
-  row.provider,
+  withAliases(row.provider),
   family(row.provider),
   row.buildParse.toFixed(1),
   row.stream.toFixed(1),
