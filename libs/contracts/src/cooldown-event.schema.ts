@@ -8,7 +8,10 @@ import { contractVersionSchema } from './version';
  * job:
  * - `failed`: a failure was counted (Redis holds the count); the next success must reset it;
  * - `cooling_down_until`: a cooldown started (or runs) until then (epoch ms): take no calls;
- * - `reset`: a success reset the failure count.
+ * - `reset`: a success reset the failure count;
+ * - `from`: who announced it (an id per worker process), so that a worker skips its own events
+ *   when NATS echoes them: it applied them when it sent them, and an echo can arrive after
+ *   another worker's later event, whose effect it would undo. Absent from earlier versions.
  */
 export const cooldownEventSchema = z
   .object({
@@ -16,6 +19,7 @@ export const cooldownEventSchema = z
     deployment: z.string().min(1),
     kind: z.enum(['failed', 'reset']),
     cooling_down_until: epochMsSchema.optional(),
+    from: z.string().min(1).max(64).optional(),
   })
   .meta({ description: "A change of a deployment's failure count or cooldown" });
 export type CooldownEvent = z.infer<typeof cooldownEventSchema>;

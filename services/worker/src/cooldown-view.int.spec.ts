@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { createSubjects } from '@switchyard/contracts';
+import { CONTRACT_VERSION, createSubjects } from '@switchyard/contracts';
 import { createCooldownTracker } from '@switchyard/limits';
 import { closeNats, connectNats } from '@switchyard/messaging';
 import { startTestNats, startTestRedis, uniquePrefix, type TestServer } from '@switchyard/testing';
@@ -47,7 +47,7 @@ describe('CooldownView: the shared cooldowns, read from memory, kept current by 
         }),
       );
     }
-    return { tracker, a: views[0] as CooldownView, b: views[1] as CooldownView };
+    return { tracker, subjects, a: views[0] as CooldownView, b: views[1] as CooldownView };
   }
 
   it('tells every worker of a cooldown another one started, with no Redis call per job', async () => {
@@ -76,5 +76,47 @@ describe('CooldownView: the shared cooldowns, read from memory, kept current by 
     // The shared count was reset by b: one more failure on a does not cool the deployment down.
     expect(await a.recordFailure('d/0', 'server')).toEqual({});
     expect(await tracker.coolingDownUntil('d/0')).toBeUndefined();
+  });
+
+  it("skips its own events when NATS echoes them, so a late echo cannot undo another worker's reset", async () => {
+    const { a, b, subjects } = await twoViews(5);
+    // A connection of the test's own sees every event, and later sends one of a's again: the
+    // echo of a's failure arriving after b's reset, as it can when the server handles b's
+    // connection first.
+    const raw = await connectNats({ servers: nats.url, name: 'raw', logger: silentLogger });
+    connections.push(raw);
+    const seen: { subject: string; data: Uint8Array; kind: unknown }[] = [];
+    raw.subscribe(subjects.cooldownEventsAll, {
+      callback: (_error, msg) => {
+        seen.push({
+          subject: msg.subject,
+          data: msg.data,
+          kind: msg.json<{ kind: unknown }>().kind,
+        });
+      },
+    });
+    await raw.flush();
+    await a.recordSuccess('d/0');
+    await a.recordFailure('d/0', 'server');
+    await waitUntil(() => seen.some((event) => event.kind === 'failed'));
+    const aFailed = seen.find((event) => event.kind === 'failed');
+    await waitUntil(() => b.hasFailures('d/0'));
+    await b.recordSuccess('d/0');
+    await waitUntil(() => !a.hasFailures('d/0'));
+
+    raw.publish(aFailed?.subject ?? '', aFailed?.data);
+    // A failure of another deployment, sent after the echo on the same connection: once a has it,
+    // a has handled the echo too.
+    raw.publish(
+      subjects.cooldownEvents('d/1'),
+      JSON.stringify({
+        v: CONTRACT_VERSION,
+        deployment: 'd/1',
+        kind: 'failed',
+        from: 'another-worker',
+      }),
+    );
+    await waitUntil(() => a.hasFailures('d/1'));
+    expect(a.hasFailures('d/0')).toBe(false);
   });
 });

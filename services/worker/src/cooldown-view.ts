@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import {
   CONTRACT_VERSION,
@@ -15,9 +16,13 @@ import type { Logger } from '@switchyard/telemetry';
  * Workers keep each other's view current with cooldown events (`<root>.events.cooldown.<d>`,
  * core NATS): every counted failure and every cooldown is announced, and every reset. An event
  * lost on the way costs little: a worker that missed a cooldown calls the deployment, and its
- * failure is counted and announced again.
+ * failure is counted and announced again. A view applies its own events when it sends them and
+ * skips them when NATS echoes them back (`from`): events of two workers have no order between
+ * them, so a late echo of a failure could otherwise undo another worker's later reset.
  */
 export class CooldownView implements CooldownTracker {
+  /** Names this view's events (`from`), so that it knows its own echoes. */
+  private readonly id = randomUUID();
   private readonly until = new Map<string, number>();
   /** Deployments with failures counted in Redis that a success should reset. */
   private readonly failing = new Set<string>();
@@ -49,9 +54,12 @@ export class CooldownView implements CooldownTracker {
       callback: (error, msg) => {
         if (error !== null) return;
         const event = decodeCooldownEvent(msg.data);
-        if (event !== null) view.apply(event);
+        if (event !== null && event.from !== view.id) view.apply(event);
       },
     });
+    // The server has the subscription before the cooldowns are read: an event announced after a
+    // read is received, one announced before it is in what the read returns.
+    await options.nc.flush();
     for (const id of options.deploymentIds) {
       view.failing.add(id);
       const until = await shared.coolingDownUntil(id).catch((error: unknown) => {
@@ -119,10 +127,11 @@ export class CooldownView implements CooldownTracker {
   }
 
   /** Applies the event here at once (no round trip through NATS) and tells the others. */
-  private announce(event: CooldownEvent): void {
+  private announce(event: Omit<CooldownEvent, 'from'>): void {
     this.apply(event);
     try {
-      this.nc.publish(this.subjects.cooldownEvents(event.deployment), JSON.stringify(event));
+      const sent: CooldownEvent = { ...event, from: this.id };
+      this.nc.publish(this.subjects.cooldownEvents(event.deployment), JSON.stringify(sent));
     } catch (error) {
       this.log.warn({ err: error }, 'announcing a cooldown event failed');
     }
