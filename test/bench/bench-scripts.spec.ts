@@ -13,7 +13,13 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs `npx tsx test/bench/<name>` with `env`; resolves its exit code and everything it printed. */
+/** How long one script may run before it is stopped (its test fails with what it printed). */
+const scriptLimitMs = 150_000;
+
+/**
+ * Runs `test/bench/<name>` under tsx with `env` (stopped after scriptLimitMs); resolves its
+ * exit code (null when it was stopped) and everything it printed.
+ */
 async function runBench(
   name: string,
   env: Record<string, string>,
@@ -23,6 +29,7 @@ async function runBench(
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: scriptLimitMs,
   });
   let stdout = '';
   let output = '';
@@ -35,12 +42,12 @@ async function runBench(
   return { code, stdout, output };
 }
 
-/** The table rows (`| a | b | …`) whose first two cells are `path` and `concurrency`. */
+/** The markdown table row (`| a | b | …`) whose first two cells are `path` and `concurrency`. */
 function tableRow(stdout: string, path: string, concurrency: number): string | undefined {
   return stdout.split('\n').find((line) => line.startsWith(`| ${path} | ${concurrency} |`));
 }
 
-describe('the npm run bench scripts, bounded', () => {
+describe('the npm run bench scripts, bounded', { timeout: scriptLimitMs + 10_000 }, () => {
   it('provider-sim: every API served with no errors', async () => {
     const run = await runBench('provider-sim.bench.ts', { BENCH_SECONDS: '0.5' });
     expect(run.code, run.output).toBe(0);
@@ -49,7 +56,7 @@ describe('the npm run bench scripts, bounded', () => {
         new RegExp(`^${api} +\\d+ +[\\d.]+ +[\\d.]+ +0$`, 'm'),
       );
     }
-  }, 60_000);
+  });
 
   it('provider-translation: a row for every adapter', async () => {
     const run = await runBench('provider-translation.bench.ts', { BENCH_MS: '3' });
@@ -59,7 +66,7 @@ describe('the npm run bench scripts, bounded', () => {
     for (const name of firstNames) {
       expect(run.stdout, run.output).toMatch(new RegExp(`^${name}[ ,]`, 'm'));
     }
-  }, 60_000);
+  });
 
   it('token-estimate: each prompt kind, and the RSS of each encoding loaded alone', async () => {
     const run = await runBench('token-estimate.bench.ts', { BENCH_MS: '3', SETTLE_SECONDS: '1' });
@@ -67,7 +74,7 @@ describe('the npm run bench scripts, bounded', () => {
     for (const row of ['prose', 'json', 'random words', 'none', 'o200k_base', 'cl100k_base']) {
       expect(run.stdout, run.output).toContain(`| ${row} |`);
     }
-  }, 60_000);
+  });
 
   it('pipeline: raw JetStream, the direct call and Switchyard at each concurrency', async () => {
     const run = await runBench('pipeline.bench.ts', { BENCH_SECONDS: '0.3' });
@@ -78,9 +85,9 @@ describe('the npm run bench scripts, bounded', () => {
       }
     }
     expect(tableRow(run.stdout, 'direct', 1)).toBeDefined();
-  }, 180_000);
+  });
 
-  it('gateway: HTTP, the plain NATS request and the one-core cell', async () => {
+  it('gateway: the client, HTTP and the plain NATS request at 1 and 64', async () => {
     const run = await runBench('gateway.bench.ts', { BENCH_SECONDS: '0.3' });
     expect(run.code, run.output).toBe(0);
     for (const path of ['Switchyard client', 'gateway (HTTP)', 'gateway (plain NATS request)']) {
@@ -88,7 +95,7 @@ describe('the npm run bench scripts, bounded', () => {
         expect(tableRow(run.stdout, path, concurrency), `${path} at ${concurrency}`).toBeDefined();
       }
     }
-  }, 300_000);
+  });
 
   it('metering: every batch size drains its events', async () => {
     const run = await runBench('metering.bench.ts', {}, ['300']);
@@ -96,18 +103,18 @@ describe('the npm run bench scripts, bounded', () => {
     for (const size of [1, 64, 256]) {
       expect(run.stdout, run.output).toMatch(new RegExp(`batch +${size}: +[\\d,]+ events/s`));
     }
-  }, 120_000);
+  });
 
   it('batch-drain: every job answered once through switchyard batch run', async () => {
     const run = await runBench('batch-drain.bench.ts', { BATCH_JOBS: '300', UPSTREAM_MS: '200' });
     expect(run.code, run.output).toBe(0);
     expect(run.stdout, run.output).toContain('300 result lines, 0 errors, 300 provider calls');
-  }, 120_000);
+  });
 
   it('idle-rss: each service of switchyard up sampled', async () => {
     const run = await runBench('idle-rss.bench.ts', { IDLE_SECONDS: '2', SAMPLE_SECONDS: '1' });
     expect(run.code, run.output).toBe(0);
     expect(run.stdout, run.output).toMatch(/^gateway +\d+ \/ \d+$/m);
     expect(run.stdout, run.output).toMatch(/^worker-openai +\d+ \/ \d+$/m);
-  }, 120_000);
+  });
 });
