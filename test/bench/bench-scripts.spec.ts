@@ -5,9 +5,10 @@ import { adapterFor, adapterProviders } from '@switchyard/providers';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The scripts of `npm run bench`, each run once in a small bounded form (a fraction of a second
- * per measurement, a few hundred jobs), so that a script broken by a change fails the suite
- * instead of the next person's benchmark run. Nothing here is timed: a script must exit 0 and
+ * The scripts of `npm run bench` and the two run by hand (the Batch API run, the worker A/B),
+ * each run once in a small bounded form (a fraction of a second per measurement, a few hundred
+ * jobs), so that a script broken by a change fails the suite instead of the next person's
+ * benchmark run. Nothing here is timed: a script must exit 0 and
  * print every row it owes; the figures are not read.
  */
 
@@ -109,6 +110,28 @@ describe('the npm run bench scripts, bounded', { timeout: scriptLimitMs + 10_000
     const run = await runBench('batch-drain.bench.ts', { BATCH_JOBS: '300', UPSTREAM_MS: '200' });
     expect(run.code, run.output).toBe(0);
     expect(run.stdout, run.output).toContain('300 result lines, 0 errors, 300 provider calls');
+  });
+
+  it('batch-api (run by hand): a Batch API batch completed, each line called once', async () => {
+    const run = await runBench('batch-api.bench.ts', { BATCH_LINES: '200', UPSTREAM_MS: '50' });
+    expect(run.code, run.output).toBe(0);
+    expect(run.stdout, run.output).toContain(
+      'provider calls 200; counts {"total":200,"completed":200,"failed":0}',
+    );
+  });
+
+  it('worker-ab (run by hand): both builds measured', async () => {
+    const worker = 'dist/services/worker/main.mjs';
+    const run = await runBench('worker-ab.bench.ts', { ROUNDS: '1', BENCH_SECONDS: '0.5' }, [
+      worker,
+      worker,
+    ]);
+    expect(run.code, run.output).toBe(0);
+    for (const build of ['A', 'B']) {
+      expect(run.stdout, run.output).toMatch(
+        new RegExp(`^${build} median \\(concurrency 64\\): \\d+ jobs/s`, 'm'),
+      );
+    }
   });
 
   it('idle-rss: each service of switchyard up sampled', async () => {
