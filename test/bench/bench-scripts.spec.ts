@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
  * The scripts of `npm run bench` and the two run by hand (the Batch API run, the worker A/B),
  * each run once in a small bounded form (a fraction of a second per measurement, a few hundred
  * jobs), so that a script broken by a change fails the suite instead of the next person's
- * benchmark run. Nothing here is timed: a script must exit 0 and
- * print every row it owes; the figures are not read.
+ * benchmark run. Nothing here is timed: a script must exit 0 and print every row it owes; the
+ * figures are not read.
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
