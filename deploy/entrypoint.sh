@@ -8,7 +8,7 @@ set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # The node flags of every service: libs/entrypoint/src/service-node-flags.ts says why
 # (test/deploy keeps the two equal).
-node_flags="--max-semi-space-size=32"
+node_flags="--max-semi-space-size=32 --heap-growing-percent=50"
 usage="usage: entrypoint.sh <gateway|worker|fallback|metering|batch|provider-sim|cli> [flags of that process]"
 
 if [ "$#" -eq 0 ]; then
