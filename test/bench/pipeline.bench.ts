@@ -1,7 +1,8 @@
 /**
  * The queue hop: what Switchyard adds to a completion call. Against one openai deployment of
  * the provider simulator with zero simulated latency, for BENCH_SECONDS (default 10) each after
- * a 1 s warm-up, it measures
+ * a 1 s warm-up, each path first run uncounted at concurrency 64 for up to 5 s (warmPath) so
+ * that V8 has optimised it, it measures
  *
  * - direct: `completeChat` / `streamChat` of libs/providers straight to the simulator;
  * - through Switchyard: `client.chat.completions.create` → NATS JetStream → worker pool →
@@ -25,7 +26,7 @@ import { adapterFor, closeAll, completeChat, streamChat } from '@switchyard/prov
 import { createLogger } from '@switchyard/telemetry';
 import { startWorker } from '@switchyard/worker';
 import { Redis } from 'ioredis';
-import { runFixedTime, type CallSample, type RunResult } from './fixed-time-run';
+import { runFixedTime, warmPath, type CallSample, type RunResult } from './fixed-time-run';
 import { formatReport, type Row } from './pipeline-report';
 import { childPids, rssLine, startCpuReading, type WatchedProcess } from './process-cpu';
 import { startRawJetStream } from './raw-jetstream';
@@ -151,6 +152,8 @@ async function measure(
 
 /** The Switchyard rows for one worker shape. */
 async function measureSwitchyard(bench: Bench, label: string, client: Switchyard): Promise<void> {
+  await warmPath(switchyardCall(client), seconds);
+  await warmPath(switchyardStream(client), seconds);
   for (const concurrency of [1, 64, 256]) {
     await measure(bench, label, concurrency, false, switchyardCall(client));
   }
@@ -185,7 +188,8 @@ async function main(): Promise<void> {
   const stack = await startPipelineStack();
   // However this process ends, no child outlives it.
   process.once('exit', () => stack.killNow());
-  const watchdogMs = (14 * (seconds + warmMs / 1000) + 150) * 1000;
+  // Fourteen rows, seven warm-ups of each path (warmPath) and start-up.
+  const watchdogMs = (14 * (seconds + warmMs / 1000) + 7 * Math.min(seconds, 5) + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -227,15 +231,18 @@ async function runBench(stack: PipelineStack, nc: NatsConnection): Promise<void>
   ];
   const bench: Bench = { rows: [], watched: baseWatched, rss: [] };
   process.stdout.write(
-    `queue-hop benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up; one openai deployment on provider-sim, zero simulated latency; worker concurrency 64\n` +
+    `queue-hop benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up, each path first warmed at concurrency 64 for ${Math.min(seconds, 5)} s; one openai deployment on provider-sim, zero simulated latency; worker concurrency 64\n` +
       `${availableParallelism()} cores, nothing pinned: this process (driver: client and direct calls; also the worker in the "in-process worker" rows), the worker child process, provider-sim (child process), nats-server and redis-server all share them\n\n`,
   );
   const direct = directCall(stack);
+  await warmPath(direct, seconds);
+  await warmPath(directStream(stack), seconds);
   await measure(bench, 'direct', 1, false, direct);
   await measure(bench, 'direct', 64, false, direct);
   await measure(bench, 'direct', 1, true, directStream(stack));
 
   const raw = await startRawJetStream(nc, nats.streamPrefix || 'BENCH', JSON.stringify(request));
+  await warmPath(() => raw.call(), seconds);
   for (const concurrency of [1, 64, 256]) {
     await measure(bench, 'raw JetStream', concurrency, false, () => raw.call());
   }
