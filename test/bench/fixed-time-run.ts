@@ -73,13 +73,18 @@ export function median(values: readonly number[]): number {
   );
 }
 
+/** How long warmPath runs a path whose rows run `rowSeconds` each: as long, at most 5 s. */
+export function pathWarmSeconds(rowSeconds: number): number {
+  return Math.min(rowSeconds, 5);
+}
+
 /**
- * Runs `call` at concurrency 64 for `rowSeconds` (at most 5 s), uncounted, before a path's first
- * row. V8 optimises a function only after many calls: a worker that has served a few hundred
- * jobs still runs much of the job path unoptimised, and the concurrency-1 row that came first
- * measured that cold worker (≈ 2.5–3 ms of worker CPU per job over 5 s, ≈ 0.9–1.3 ms over 30 s),
- * not one that has served traffic for a minute.
+ * Runs `call` at concurrency 64 for pathWarmSeconds, uncounted, before a path's first row. V8
+ * optimises a function only after many calls: a worker that has served a few hundred jobs still
+ * runs much of the job path unoptimised, and the concurrency-1 row that came first measured that
+ * cold worker (≈ 2.5–3 ms of worker CPU per job over 5 s, ≈ 0.9–1.3 ms over 30 s), not one that
+ * has served traffic for a minute.
  */
 export async function warmPath(call: () => Promise<CallSample>, rowSeconds: number): Promise<void> {
-  await runFixedTime({ concurrency: 64, seconds: Math.min(rowSeconds, 5), warmMs: 0, call });
+  await runFixedTime({ concurrency: 64, seconds: pathWarmSeconds(rowSeconds), warmMs: 0, call });
 }

@@ -36,7 +36,7 @@ import { closeNats, connectNats } from '@switchyard/messaging';
 import { adapterFor, closeAll, completeChat, streamChat } from '@switchyard/providers';
 import { createLogger } from '@switchyard/telemetry';
 import { Agent, request as httpRequest } from 'undici';
-import { runFixedTime, warmPath, type CallSample } from './fixed-time-run';
+import { pathWarmSeconds, runFixedTime, warmPath, type CallSample } from './fixed-time-run';
 import {
   formatGatewayReport,
   GatewayPaths,
@@ -292,7 +292,8 @@ async function main(): Promise<void> {
   process.once('exit', () => stack.killNow());
   // Twelve rows, seven warm-ups of a path (warmPath), metering's catching up (at most 180 s)
   // and start-up.
-  const watchdogMs = (12 * (seconds + warmMs / 1000) + 7 * Math.min(seconds, 5) + 180 + 150) * 1000;
+  const watchdogMs =
+    (12 * (seconds + warmMs / 1000) + 7 * pathWarmSeconds(seconds) + 180 + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -330,7 +331,7 @@ async function main(): Promise<void> {
       ...childPids('nats-server').map((pid) => ({ name: 'nats', pid })),
     ];
     process.stdout.write(
-      `gateway benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up, each path first warmed at concurrency 64 for ${Math.min(seconds, 5)} s; one openai deployment on provider-sim, zero simulated latency; worker (child process) concurrency 64; gateway child process, no master key; ${availableParallelism()} cores, nothing pinned but in the last row\n\n`,
+      `gateway benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up, each path first warmed at concurrency 64 for ${pathWarmSeconds(seconds)} s; one openai deployment on provider-sim, zero simulated latency; worker (child process) concurrency 64; gateway child process, no master key; ${availableParallelism()} cores, nothing pinned but in the last row\n\n`,
     );
     const rows: GatewayRow[] = [];
     await measureAll(rows, watched, GatewayPaths.direct, directCalls(stack));

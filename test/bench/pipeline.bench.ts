@@ -26,7 +26,13 @@ import { adapterFor, closeAll, completeChat, streamChat } from '@switchyard/prov
 import { createLogger } from '@switchyard/telemetry';
 import { startWorker } from '@switchyard/worker';
 import { Redis } from 'ioredis';
-import { runFixedTime, warmPath, type CallSample, type RunResult } from './fixed-time-run';
+import {
+  pathWarmSeconds,
+  runFixedTime,
+  warmPath,
+  type CallSample,
+  type RunResult,
+} from './fixed-time-run';
 import { formatReport, type Row } from './pipeline-report';
 import { childPids, rssLine, startCpuReading, type WatchedProcess } from './process-cpu';
 import { startRawJetStream } from './raw-jetstream';
@@ -188,8 +194,8 @@ async function main(): Promise<void> {
   const stack = await startPipelineStack();
   // However this process ends, no child outlives it.
   process.once('exit', () => stack.killNow());
-  // Fourteen rows, seven warm-ups of each path (warmPath) and start-up.
-  const watchdogMs = (14 * (seconds + warmMs / 1000) + 7 * Math.min(seconds, 5) + 150) * 1000;
+  // Fourteen rows, seven warm-ups of a path (warmPath) and start-up.
+  const watchdogMs = (14 * (seconds + warmMs / 1000) + 7 * pathWarmSeconds(seconds) + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -231,7 +237,7 @@ async function runBench(stack: PipelineStack, nc: NatsConnection): Promise<void>
   ];
   const bench: Bench = { rows: [], watched: baseWatched, rss: [] };
   process.stdout.write(
-    `queue-hop benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up, each path first warmed at concurrency 64 for ${Math.min(seconds, 5)} s; one openai deployment on provider-sim, zero simulated latency; worker concurrency 64\n` +
+    `queue-hop benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up, each path first warmed at concurrency 64 for ${pathWarmSeconds(seconds)} s; one openai deployment on provider-sim, zero simulated latency; worker concurrency 64\n` +
       `${availableParallelism()} cores, nothing pinned: this process (driver: client and direct calls; also the worker in the "in-process worker" rows), the worker child process, provider-sim (child process), nats-server and redis-server all share them\n\n`,
   );
   const direct = directCall(stack);
