@@ -518,6 +518,7 @@ describe('consumeJobs against nats-server', () => {
     // are done while most of the first tenant's backlog still waits.
     expect(order.lastIndexOf('light')).toBeLessThan(45);
     expect(consumer.tenantConsumerNames).toEqual([
+      tenantConsumerName('default', model, 'batch'),
       tenantConsumerName('deep', model, 'batch'),
       tenantConsumerName('light', model, 'batch'),
     ]);
@@ -549,6 +550,7 @@ describe('consumeJobs against nats-server', () => {
     expect(consumer.tenantConsumerNames).toEqual([
       tenantConsumerName('deep', model, 'interactive'),
       tenantConsumerName('light', model, 'interactive'),
+      tenantConsumerName('default', model, 'batch'),
     ]);
     await waitFor(async () => (await lanes.queued()) === 0, 3_000, 'every job acked');
   });
@@ -565,6 +567,25 @@ describe('consumeJobs against nats-server', () => {
     // The scan runs once a minute here: only the consumers' open pulls can take these.
     await waitFor(() => taken.length === 4, 3_000, 'the jobs of every known consumer');
     expect([...taken].sort()).toEqual(['acme', 'acme', 'beta', 'default']);
+  });
+
+  it("makes tenant default's batch consumer at start: a batch's first job does not wait for the scan", async () => {
+    const lanes = await setUp('default-batch', 0);
+    const taken: string[] = [];
+    const consumer = await lanes.start({
+      concurrency: 4,
+      tenantScanMs: 60_000,
+      handler: async (delivery) => {
+        taken.push(delivery.ok ? `${delivery.job.tenant} ${delivery.job.priority}` : 'invalid');
+        await delivery.control.ack();
+      },
+    });
+    expect(consumer.tenantConsumerNames).toEqual([tenantConsumerName('default', model, 'batch')]);
+    await sleep(300);
+    await lanes.publish('batch');
+    // The scan runs once a minute here: only the pull kept open on the consumer can take it.
+    await waitFor(() => taken.length === 1, 3_000, "tenant default's batch job");
+    expect(taken).toEqual(['default batch']);
   });
 
   it("keeps tenants' consumers an hour longer than the answers, also those an earlier version made", async () => {

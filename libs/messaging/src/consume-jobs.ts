@@ -184,14 +184,14 @@ const never = new Promise<never>(() => undefined);
  * while both wait (see pullSize). Each lane is a consumer per tenant (see TenantSources), pulled
  * in turns, each tenant with waiting jobs getting an equal part of every pull, so a tenant with
  * a deep backlog never starves another; tenant `default`'s interactive jobs are the model's own
- * consumer's (provisioned by provisionTopology). While a free slot remains, every consumer
- * this worker knows that is known to hold nothing keeps a pull open (its doorbell), so
- * a job is taken the moment it arrives; a tenant's first jobs, and jobs that arrive on a busy
- * worker, are found by the stream scan every `tenantScanMs`. It pulls only as many jobs as
- * it has free slots, so a job never waits in this process while another worker is free, and it
- * never pulls while paused or stopping. Each message is read at the boundary (see
- * readJobMessage): the handler gets the job or the `invalid_job` error, with the reply subject
- * and the trace context either way. Pull failures (server restarting, consumer being
+ * consumer's (provisioned by provisionTopology), and its batch lane's consumer is made at
+ * start. While a free slot remains, every consumer this worker knows that is known to hold
+ * nothing keeps a pull open (its doorbell), so a job is taken the moment it arrives; another
+ * tenant's first jobs, and jobs that arrive on a busy worker, are found by the stream scan
+ * every `tenantScanMs`. It pulls only as many jobs as it has free slots, so a job never waits
+ * in this process while another worker is free, and it never pulls while paused or stopping.
+ * Each message is read at the boundary (see readJobMessage): the handler gets the job or the
+ * `invalid_job` error, with the reply subject and the trace context either way. Pull failures (server restarting, consumer being
  * re-created) are logged and retried with backoff.
  *
  * Throws when the model's consumer does not exist.
@@ -227,6 +227,10 @@ export async function consumeJobs(
   } catch (error) {
     logger.warn({ err: error }, "listing the tenants' consumers failed; the scan finds them");
   }
+  // Tenant `default` (every job of an installation without tenants) has its interactive lane
+  // provisioned; its batch lane's consumer is made here, so a batch's first jobs are taken at
+  // once by the pull kept open on it instead of waiting for the scan.
+  await batch.expect(DEFAULT_TENANT);
   const pulls = new JobPulls(nc, stream, {
     inboxPrefix: options.inboxPrefix ?? '_INBOX',
     logger,
@@ -504,8 +508,12 @@ class JobPullLoop implements JobConsumer {
     const outsideBudget = source.own && lane.inFlight === 0 && this.doorbells === 0;
     if (this.freeSlots <= 0 && !outsideBudget) return false;
     if (lane.backlog > 0) return false;
-    // Batch takes only what interactive jobs leave.
-    return lane.priority === 'interactive' || this.lanes.interactive.backlog === 0;
+    if (lane.priority === 'interactive') return true;
+    // Batch takes only what interactive jobs leave: nothing while they wait, and no slot that an
+    // interactive consumer's doorbell waits for.
+    const interactive = this.lanes.interactive;
+    if (interactive.backlog > 0) return false;
+    return this.freeSlots > interactive.sources.filter((other) => other.openPulls === 0).length;
   }
 
   /** Slots neither handling a job, nor claimed by a pull, nor held by a doorbell. */

@@ -144,6 +144,16 @@ export class TenantSources {
     return adopted;
   }
 
+  /**
+   * Makes the consumer of a tenant whose jobs are expected before the scan would find them, so
+   * that a pull kept open on it takes the first of them at once. Does nothing for a consumer
+   * already known; a consumer that cannot be made is logged and left to the scan.
+   */
+  async expect(tenant: string): Promise<void> {
+    if (this.isOwnLane(tenant) || this.byTenant.has(tenant)) return;
+    await this.open(tenant);
+  }
+
   /** Reads the stream's subjects of the lane; resolves whether anything changed. */
   async refresh(): Promise<boolean> {
     const { jsm, stream, model, priority, subjects } = this.options;
