@@ -191,8 +191,8 @@ const never = new Promise<never>(() => undefined);
  * every `tenantScanMs`. It pulls only as many jobs as it has free slots, so a job never waits
  * in this process while another worker is free, and it never pulls while paused or stopping.
  * Each message is read at the boundary (see readJobMessage): the handler gets the job or the
- * `invalid_job` error, with the reply subject and the trace context either way. Pull failures (server restarting, consumer being
- * re-created) are logged and retried with backoff.
+ * `invalid_job` error, with the reply subject and the trace context either way. Pull failures
+ * (server restarting, consumer being re-created) are logged and retried with backoff.
  *
  * Throws when the model's consumer does not exist.
  */
