@@ -10,12 +10,22 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const services = ['cli', 'gateway', 'worker', 'fallback', 'metering', 'batch', 'provider-sim'];
 
-/** Bare imports of packages outside the workspace are left to Node's resolution at run time. */
+/** Packages imported for what loading them does (`import 'reflect-metadata'`), not for a binding. */
+const importedForSideEffects = new Set(['reflect-metadata']);
+
+/**
+ * Bare imports of packages outside the workspace are left to Node's resolution at run time.
+ * The others are taken to do nothing when loaded, so that a service leaves out the packages its
+ * bundle imports but never uses (the CLI's commands do not load the metrics exporter the
+ * services' telemetry imports).
+ */
 const externalPackages = {
   name: 'external-packages',
   setup(builder) {
     builder.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@switchyard/') ? undefined : { path: args.path, external: true },
+      args.path.startsWith('@switchyard/')
+        ? undefined
+        : { path: args.path, external: true, sideEffects: importedForSideEffects.has(args.path) },
     );
   },
 };

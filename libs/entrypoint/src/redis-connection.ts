@@ -1,6 +1,6 @@
 import type { RedisSettings } from '@switchyard/config';
 import type { Logger } from '@switchyard/telemetry';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 
 /** How long connecting to Redis may take before it fails. */
 export const redisConnectTimeoutMs = 5_000;
@@ -45,6 +45,8 @@ export async function connectRedis(
   settings: Pick<RedisSettings, 'commandTimeoutMs'>,
   options: ConnectRedisOptions = {},
 ): Promise<Redis> {
+  // Loaded here, not at the top: a command line that never reaches Redis does not load it.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, redisOptions(settings, options));
   const { logger } = options;
   redis.on('error', (error: unknown) => logger?.warn({ err: error }, 'redis connection error'));
