@@ -588,6 +588,34 @@ describe('consumeJobs against nats-server', () => {
     expect(taken).toEqual(['default batch']);
   });
 
+  it("takes an interactive job at once while the batch consumer's doorbell holds a slot", async () => {
+    const lanes = await setUp('doorbell-slots', 0);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const taken: string[] = [];
+    await lanes.start({
+      concurrency: 2,
+      // Neither the scan nor an expiring pull can take the second job within the wait below.
+      tenantScanMs: 60_000,
+      pullExpiresMs: 60_000,
+      handler: async (delivery) => {
+        taken.push(delivery.priority);
+        await gate;
+        await delivery.control.ack();
+      },
+    });
+    await sleep(300); // both consumers' doorbells are open
+    await lanes.publish('interactive');
+    await waitFor(() => taken.length === 1, 3_000, 'the first interactive job');
+    // One slot runs the first job and the batch doorbell holds the other: the model's own
+    // doorbell opens again all the same, interactive first.
+    await lanes.publish('interactive');
+    await waitFor(() => taken.length === 2, 3_000, 'the second interactive job');
+    expect(taken).toEqual(['interactive', 'interactive']);
+    release();
+    await waitFor(async () => (await lanes.queued()) === 0, 3_000, 'both jobs acked');
+  });
+
   it("keeps tenants' consumers an hour longer than the answers, also those an earlier version made", async () => {
     const lanes = await setUp('idle-limit', 0);
     // As made before: removed after an hour without a pull, unacknowledged deliveries and all.

@@ -262,6 +262,8 @@ type LoopOptions = ConsumeJobsOptions & {
 class Lane implements LaneState {
   inFlight = 0;
   claimed = 0;
+  /** Doorbells open on the lane's consumers, each holding one slot outside the lanes' count. */
+  doorbells = 0;
   private turn = 0;
 
   constructor(
@@ -322,8 +324,6 @@ class JobPullLoop implements JobConsumer {
   /** The stream sequences of the jobs being handled in this process. */
   private readonly inFlightSequences = new Set<number>();
   private readonly changed = new Wakeup();
-  /** Doorbells open, each holding one slot outside the lanes' count (see ringDoorbell). */
-  private doorbells = 0;
   /** The consumers with a doorbell loop running. */
   private readonly withDoorbell = new Set<JobSource>();
   private loops: Promise<void>[] = [];
@@ -503,23 +503,30 @@ class JobPullLoop implements JobConsumer {
    */
   private mayRing(lane: Lane, source: JobSource): boolean {
     if (this.isPaused || source.openPulls > 0) return false;
-    // With every slot taken (by batch jobs), the model's own consumer still keeps one open, so
-    // that an interactive job of tenant `default` starts at once (one job beyond the limit).
-    const outsideBudget = source.own && lane.inFlight === 0 && this.doorbells === 0;
-    if (this.freeSlots <= 0 && !outsideBudget) return false;
-    if (lane.backlog > 0) return false;
-    if (lane.priority === 'interactive') return true;
+    const interactive = this.lanes.interactive;
+    if (lane === interactive) {
+      // With every slot taken (by batch jobs), the model's own consumer still keeps one open, so
+      // that an interactive job of tenant `default` starts at once (one job beyond the limit).
+      const outsideBudget = source.own && lane.inFlight === 0 && lane.doorbells === 0;
+      return (this.freeSlotsFor(lane) > 0 || outsideBudget) && lane.backlog === 0;
+    }
     // Batch takes only what interactive jobs leave: nothing while they wait, and no slot that an
     // interactive consumer's doorbell waits for.
-    const interactive = this.lanes.interactive;
-    if (interactive.backlog > 0) return false;
-    return this.freeSlots > interactive.sources.filter((other) => other.openPulls === 0).length;
+    const free = this.freeSlotsFor(lane);
+    if (free <= 0 || lane.backlog > 0 || interactive.backlog > 0) return false;
+    return free > interactive.sources.filter((other) => other.openPulls === 0).length;
   }
 
-  /** Slots neither handling a job, nor claimed by a pull, nor held by a doorbell. */
-  private get freeSlots(): number {
-    const claimed = JobPriorities.reduce((sum, priority) => sum + this.lanes[priority].claimed, 0);
-    return this.limit - this.jobs.size - claimed - this.doorbells;
+  /**
+   * The slots a doorbell of `lane` may take: those neither handling a job nor claimed by a
+   * pull, less the slots held by doorbells, the batch lane's not counted for an interactive
+   * doorbell (interactive first: a batch doorbell never keeps one from opening; when jobs arrive
+   * on both at once, the worker runs up to one job per batch doorbell beyond its concurrency).
+   */
+  private freeSlotsFor(lane: Lane): number {
+    const { interactive, batch } = this.lanes;
+    const doorbells = interactive.doorbells + (lane === batch ? batch.doorbells : 0);
+    return this.limit - this.jobs.size - interactive.claimed - batch.claimed - doorbells;
   }
 
   /** Starts the doorbell of each consumer that has none. */
@@ -546,13 +553,14 @@ class JobPullLoop implements JobConsumer {
    * else waits (so a batch runner's next lines, sent as answers come back, start at once). A
    * doorbell asks for one job, or for more on an interactive consumer whose last doorbell was
    * filled (see doorbellJobs), so a steady trickle of jobs does not cost a pull request each.
-   * Doorbells open only on free slots (but for the model's own consumer's, see mayRing); the
-   * lane's pulls count all a doorbell's slots but one: when jobs arrive on several doorbells at
-   * once after the lane's pulls took the other slots, the worker runs that many jobs beyond its
-   * concurrency (at most one per doorbell). While the lane has jobs waiting, no doorbell
-   * opens: a tenant whose jobs arrive then is found by the scan. An open doorbell counts as a
-   * pull for the server, so a known tenant's consumer is not removed as idle while a worker
-   * runs. Ends when the consumer is forgotten (gone) or the loop stops.
+   * Doorbells open only on free slots (an interactive one not counting those batch doorbells
+   * hold, and the model's own consumer's even on none, see mayRing); the lane's pulls count all
+   * a doorbell's slots but one: when jobs arrive on several doorbells at once after the lane's
+   * pulls took the other slots, the worker runs that many jobs beyond its concurrency (at most
+   * one per doorbell). While the lane has jobs waiting, no doorbell opens: a tenant whose jobs
+   * arrive then is found by the scan. An open doorbell counts as a pull for the server, so a
+   * known tenant's consumer is not removed as idle while a worker runs. Ends when the consumer
+   * is forgotten (gone) or the loop stops.
    */
   private async ringDoorbell(lane: Lane, source: JobSource): Promise<void> {
     let failures = 0;
@@ -561,7 +569,7 @@ class JobPullLoop implements JobConsumer {
         await this.changed.wait();
         continue;
       }
-      const size = doorbellJobs(lane.priority, source.doorbellSize, this.freeSlots);
+      const size = doorbellJobs(lane.priority, source.doorbellSize, this.freeSlotsFor(lane));
       // A grown doorbell expires sooner (a fifth of the pull expiry, at least 1 s): that bounds
       // how long its slots stay claimed once the trickle stops, and how many jobs it may still
       // take after a pause (see pause()).
@@ -569,7 +577,7 @@ class JobPullLoop implements JobConsumer {
         size === 1
           ? this.pullExpiresMs
           : Math.max(minPullExpiresMs, Math.floor(this.pullExpiresMs / 5));
-      this.doorbells += 1;
+      lane.doorbells += 1;
       try {
         // One slot is the doorbell's own, outside the lanes' count (see mayRing); the lane
         // claims the others like a pull's.
@@ -581,7 +589,7 @@ class JobPullLoop implements JobConsumer {
         if (!this.running) break;
         failures = await this.afterPullFailure(lane, source, error, failures);
       } finally {
-        this.doorbells -= 1;
+        lane.doorbells -= 1;
         this.changed.notify();
       }
     }
