@@ -39,6 +39,7 @@ const dependencyDirection = [
       'scope:config',
       'scope:telemetry',
       'scope:limits',
+      'scope:messaging',
     ],
   },
   { sourceTag: 'scope:pricing', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config'] },

@@ -1,7 +1,8 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { isBinaryOnPath, startNatsCluster, type NatsCluster } from '@switchyard/local-servers';
 import { closeNats, connectNats, provisionTopology } from '@switchyard/messaging';
-import { streamNames } from '@switchyard/contracts';
+import { keysBucketName, streamNames } from '@switchyard/contracts';
+import { VirtualKeyStore } from '@switchyard/keys';
 import { uniquePrefix } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietLogger } from '../pipeline/pipeline-harness.test-support';
@@ -52,6 +53,31 @@ describe.skipIf(!haveNats)('provisioning while the cluster has no JetStream quor
         await jetstreamManager(nc)
       ).streams.info(streamNames(settings.streamPrefix).jobs);
       expect(jobs.config.num_replicas).toBe(3);
+    } finally {
+      await closeNats(nc);
+    }
+  }, 120_000);
+
+  it('opens the keys bucket once the cluster has a leader again', async () => {
+    const [n1, n2, n3] = cluster.nodes;
+    if (!n1 || !n2 || !n3) throw new Error('the cluster has three nodes');
+    await Promise.all([n2.stop(), n3.stop()]);
+    const nc = await connectNats({ servers: n1.url, name: 'keys-quorum', timeoutMs: 1_000 });
+    try {
+      const streamPrefix = uniquePrefix('keysq').slice(0, 32);
+      const opening = VirtualKeyStore.open(nc, {
+        bucket: { streamPrefix, replicas: 3, storage: 'memory' },
+        logger: quietLogger,
+      });
+      opening.catch(() => undefined); // awaited below, after the nodes are back
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await Promise.all([n2.restart(), n3.restart()]);
+      const store = await opening;
+      await store.close();
+      const bucket = await (
+        await jetstreamManager(nc)
+      ).streams.info(`KV_${keysBucketName(streamPrefix)}`);
+      expect(bucket.config.num_replicas).toBe(3);
     } finally {
       await closeNats(nc);
     }

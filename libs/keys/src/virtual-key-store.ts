@@ -43,7 +43,7 @@ export interface KeyStoreOptions {
   bucket: KeysBucketSettings;
   /** The Redis of the per-key rpm counters and its key prefix; `takeRequest` needs it. */
   rateLimit?: { redis: RedisClient; keyPrefix: string };
-  /** Where watch problems are logged. */
+  /** Where watch problems, and retries of opening the bucket, are logged. */
   logger?: Logger;
 }
 
@@ -93,7 +93,7 @@ export class VirtualKeyStore {
    * key before this resolves.
    */
   static async open(nc: NatsConnection, options: KeyStoreOptions): Promise<VirtualKeyStore> {
-    const kv = await openKeysBucket(nc, options.bucket);
+    const kv = await openKeysBucket(nc, options.bucket, options.logger);
     const view = new KeysView(kv, options.logger);
     await view.start();
     return new VirtualKeyStore(kv, view, options.rateLimit);

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TimeoutError } from '@nats-io/nats-core';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import type { Logger } from '@switchyard/telemetry';
+import { loggerOrDefault } from './default-logger';
 
 /** `err_code`s of a cluster that is electing its leader or waiting for a peer to come up. */
 const notYetAvailable = [
@@ -30,7 +31,7 @@ export function isJetStreamUnavailable(error: unknown): boolean {
  */
 export async function retryWhileJetStreamUnavailable<T>(
   work: () => Promise<T>,
-  { forMs, logger, what }: { forMs: number; logger: Logger; what: string },
+  { forMs, logger, what }: { forMs: number; logger?: Logger; what: string },
 ): Promise<T> {
   const giveUpAt = Date.now() + forMs;
   for (let attempt = 0; ; attempt++) {
@@ -39,7 +40,10 @@ export async function retryWhileJetStreamUnavailable<T>(
     } catch (error) {
       if (!isJetStreamUnavailable(error) || Date.now() >= giveUpAt) throw error;
       const retryMs = Math.min(5_000, 250 * 2 ** attempt);
-      logger.warn({ err: error, retryMs }, `JetStream is unavailable; ${what} again`);
+      loggerOrDefault(logger).warn(
+        { err: error, retryMs },
+        `JetStream is unavailable; ${what} again`,
+      );
       await delay(retryMs);
     }
   }
