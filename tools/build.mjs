@@ -15,9 +15,9 @@ const importedForSideEffects = new Set(['reflect-metadata']);
 
 /**
  * Bare imports of packages outside the workspace are left to Node's resolution at run time.
- * The others are taken to do nothing when loaded, so that a service leaves out the packages its
- * bundle imports but never uses (the CLI's commands do not load the metrics exporter the
- * services' telemetry imports).
+ * Such a package, unless listed above, is taken to do nothing when loaded, so that a bundle
+ * leaves out the packages it imports but never uses (the CLI does not load the metrics
+ * exporter that the services' telemetry imports).
  */
 const externalPackages = {
   name: 'external-packages',

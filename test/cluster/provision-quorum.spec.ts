@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { isBinaryOnPath, startNatsCluster, type NatsCluster } from '@switchyard/local-servers';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { closeNats, connectNats, provisionTopology } from '@switchyard/messaging';
 import { keysBucketName, streamNames } from '@switchyard/contracts';
 import { VirtualKeyStore } from '@switchyard/keys';
@@ -24,12 +25,33 @@ describe.skipIf(!haveNats)('provisioning while the cluster has no JetStream quor
     await cluster?.stop();
   });
 
-  it('waits for a leader and then provisions; gives up after unavailableForMs', async () => {
+  /**
+   * Stops two of the three nodes and runs `use` with a connection to the one left, closed
+   * afterwards. `backAfter(pending)` lets the set-up in `pending` wait for 2 s, restarts the two
+   * nodes and resolves with what the set-up resolves with.
+   */
+  async function withoutQuorum(
+    use: (nc: NatsConnection, backAfter: <T>(pending: Promise<T>) => Promise<T>) => Promise<void>,
+  ): Promise<void> {
     const [n1, n2, n3] = cluster.nodes;
     if (!n1 || !n2 || !n3) throw new Error('the cluster has three nodes');
     await Promise.all([n2.stop(), n3.stop()]);
+    const backAfter = async <T>(pending: Promise<T>): Promise<T> => {
+      pending.catch(() => undefined); // awaited below, after the nodes are back
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await Promise.all([n2.restart(), n3.restart()]);
+      return pending;
+    };
     const nc = await connectNats({ servers: n1.url, name: 'provision-quorum', timeoutMs: 1_000 });
     try {
+      await use(nc, backAfter);
+    } finally {
+      await closeNats(nc);
+    }
+  }
+
+  it('waits for a leader and then provisions; gives up after unavailableForMs', async () => {
+    await withoutQuorum(async (nc, backAfter) => {
       const prefix = uniquePrefix('quorum');
       const settings = {
         subjectRoot: prefix,
@@ -43,43 +65,31 @@ describe.skipIf(!haveNats)('provisioning while the cluster has no JetStream quor
         /timeout|unavailable|no suitable peers/i,
       );
 
-      const provisioning = provisionTopology(nc, { ...settings, unavailableForMs: 60_000 });
-      provisioning.catch(() => undefined); // awaited below, after the nodes are back
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await Promise.all([n2.restart(), n3.restart()]);
-      const provisioned = await provisioning;
+      const provisioned = await backAfter(
+        provisionTopology(nc, { ...settings, unavailableForMs: 60_000 }),
+      );
       expect(provisioned.consumers.map((consumer) => consumer.outcome)).toEqual(['created']);
       const jobs = await (
         await jetstreamManager(nc)
       ).streams.info(streamNames(settings.streamPrefix).jobs);
       expect(jobs.config.num_replicas).toBe(3);
-    } finally {
-      await closeNats(nc);
-    }
+    });
   }, 120_000);
 
   it('opens the keys bucket once the cluster has a leader again', async () => {
-    const [n1, n2, n3] = cluster.nodes;
-    if (!n1 || !n2 || !n3) throw new Error('the cluster has three nodes');
-    await Promise.all([n2.stop(), n3.stop()]);
-    const nc = await connectNats({ servers: n1.url, name: 'keys-quorum', timeoutMs: 1_000 });
-    try {
+    await withoutQuorum(async (nc, backAfter) => {
       const streamPrefix = uniquePrefix('keysq').slice(0, 32);
-      const opening = VirtualKeyStore.open(nc, {
-        bucket: { streamPrefix, replicas: 3, storage: 'memory' },
-        logger: quietLogger,
-      });
-      opening.catch(() => undefined); // awaited below, after the nodes are back
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await Promise.all([n2.restart(), n3.restart()]);
-      const store = await opening;
+      const store = await backAfter(
+        VirtualKeyStore.open(nc, {
+          bucket: { streamPrefix, replicas: 3, storage: 'memory' },
+          logger: quietLogger,
+        }),
+      );
       await store.close();
       const bucket = await (
         await jetstreamManager(nc)
       ).streams.info(`KV_${keysBucketName(streamPrefix)}`);
       expect(bucket.config.num_replicas).toBe(3);
-    } finally {
-      await closeNats(nc);
-    }
+    });
   }, 120_000);
 });

@@ -30,7 +30,7 @@ export async function openKeysBucket(
 ): Promise<KV> {
   return retryWhileJetStreamUnavailable(() => openOnce(nc, settings), {
     forMs: 60_000,
-    ...(logger === undefined ? {} : { logger }),
+    logger,
     what: 'opening the keys bucket',
   });
 }

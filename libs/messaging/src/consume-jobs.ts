@@ -280,6 +280,11 @@ class Lane implements LaneState {
     return this.sources.reduce((sum, source) => sum + source.backlog, 0);
   }
 
+  /** The lane's consumers with no pull open (a doorbell that waits for a slot). */
+  get withoutPull(): number {
+    return this.sources.reduce((sum, source) => sum + (source.openPulls === 0 ? 1 : 0), 0);
+  }
+
   /**
    * Where the next pull of the lane's `size` jobs goes, and how many of them: the next
    * consumer in turn with jobs known to wait, for an equal part (see tenantPullSize).
@@ -514,7 +519,7 @@ class JobPullLoop implements JobConsumer {
     // interactive consumer's doorbell waits for.
     const free = this.freeSlotsFor(lane);
     if (free <= 0 || lane.backlog > 0 || interactive.backlog > 0) return false;
-    return free > interactive.sources.filter((other) => other.openPulls === 0).length;
+    return free > interactive.withoutPull;
   }
 
   /**

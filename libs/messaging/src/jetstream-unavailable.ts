@@ -31,7 +31,7 @@ export function isJetStreamUnavailable(error: unknown): boolean {
  */
 export async function retryWhileJetStreamUnavailable<T>(
   work: () => Promise<T>,
-  { forMs, logger, what }: { forMs: number; logger?: Logger; what: string },
+  { forMs, logger, what }: { forMs: number; logger?: Logger | undefined; what: string },
 ): Promise<T> {
   const giveUpAt = Date.now() + forMs;
   for (let attempt = 0; ; attempt++) {
