@@ -17,6 +17,8 @@
  * was garbage not yet collected and how much it still holds.
  *
  * BENCH_PROFILE_DIR=<dir> makes the CLI, the worker and the simulator write CPU profiles.
+ *
+ * The CLI runs with test/bench/cpu-report.mjs, which prints the CPU it spent as it exits.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -43,6 +45,7 @@ const upstreamMs = Number(process.env['UPSTREAM_MS'] ?? 2_000);
 const backlogFirst = process.env['BATCH_BACKLOG'] === '1';
 const probeHeap = process.env['BATCH_HEAP'] === '1';
 const heapProbe = new URL('./heap-probe.mjs', import.meta.url).href;
+const cpuReport = new URL('./cpu-report.mjs', import.meta.url).href;
 
 /** Asks the worker (started with heap-probe.mjs) for its heap before and after a full GC. */
 async function heapAfterDrain(worker: BenchChild): Promise<string> {
@@ -134,11 +137,19 @@ function countByMessage(lines: readonly string[]): string {
     .join(', ');
 }
 
+/** The CPU the CLI spent in all, in ms, from the line cpu-report.mjs printed as it exited. */
+function cliCpuMs(output: string): number {
+  const found = /cpu-report (\{.*\})/.exec(output)?.[1];
+  if (found === undefined) throw new Error('the CLI printed no cpu-report line');
+  return (JSON.parse(found) as { cpuMs: number }).cpuMs;
+}
+
 /** Starts the compiled CLI; `exited` resolves with its exit code and output. */
 function startCli(args: readonly string[]) {
   const profileDir = process.env['BENCH_PROFILE_DIR'];
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const proc = spawn(process.execPath, [...profile, builtMain('cli'), ...args], {
+  const nodeArgs = [...profile, '--import', cpuReport, builtMain('cli'), ...args];
+  const proc = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -229,7 +240,7 @@ async function main(): Promise<void> {
             ]),
         `worker peak RSS ${peakRss.toFixed(0)} MiB`,
         ...(heap === undefined ? [] : [heap]),
-        `CPU per job (ms, over the run): ${cpu.map((p) => `${p.name} ${cpuMsPerJob(p.percent).toFixed(3)}`).join(', ')} (the CLI's not read: it has exited)`,
+        `CPU per job (ms, over the run): ${cpu.map((p) => `${p.name} ${cpuMsPerJob(p.percent).toFixed(3)}`).join(', ')}, CLI ${(cliCpuMs(cli.output) / jobs).toFixed(3)}`,
         '',
       ].join('\n'),
     );

@@ -17,6 +17,27 @@ describe('batch files', () => {
     expect(readCompleteLines(path)).toEqual(['{"custom_id":"a"}', '"b"']);
   });
 
+  it('writes the lines of one turn together at its end', async () => {
+    const path = fresh('out.jsonl');
+    const appender = new LineAppender(path);
+    appender.append({ custom_id: 'a' });
+    appender.append({ custom_id: 'b' });
+    expect(readFileSync(path, 'utf8')).toBe('');
+    await appender.written();
+    expect(readCompleteLines(path)).toEqual(['{"custom_id":"a"}', '{"custom_id":"b"}']);
+    appender.append({ custom_id: 'c' });
+    appender.close();
+    expect(readCompleteLines(path)).toHaveLength(3);
+  });
+
+  it('reports a failed write to written(), to every later append and to close', async () => {
+    const appender = new LineAppender('/dev/full');
+    appender.append({ custom_id: 'a' });
+    await expect(appender.written()).rejects.toThrow(/ENOSPC/);
+    expect(() => appender.append({ custom_id: 'b' })).toThrow(/ENOSPC/);
+    expect(() => appender.close()).toThrow(/ENOSPC/);
+  });
+
   it('cuts off a last line the writer did not finish', () => {
     const path = fresh('out.jsonl');
     writeFileSync(path, '{"custom_id":"a"}\n{"custom_id":"b"}\n{"custom_id":"c","resp');

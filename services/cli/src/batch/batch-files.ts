@@ -1,23 +1,58 @@
 import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 
-/** An append-only file of JSON lines, written with one `write` per line. */
+/**
+ * An append-only file of JSON lines. Lines appended in one turn of the event loop leave in one
+ * `write` at its end: a batch of 10,000 wrote 30,000 lines one `write` each, a tenth of the
+ * CLI's CPU. What `written()` resolves for is in the kernel, and survives the process being
+ * killed (SIGKILL) the moment after; lines not yet written are lost with the process.
+ */
 export class LineAppender {
   private readonly fd: number;
+  private pending = '';
+  /** Resolves after the write at the end of this turn; set while lines wait for it. */
+  private endOfTurnWrite: Promise<void> | undefined;
+  /** Why a write failed: every later call throws it. */
+  private failure: Error | undefined;
 
   constructor(path: string) {
     this.fd = openSync(path, 'a');
   }
 
-  /**
-   * Appends one line. `writeSync` hands it to the kernel before returning, so it survives the
-   * process being killed (SIGKILL) the moment after; only a machine crash could lose it.
-   */
+  /** Adds one line, written at the end of this turn of the event loop. */
   append(value: unknown): void {
-    writeSync(this.fd, `${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+    if (this.failure !== undefined) throw this.failure;
+    this.pending += `${typeof value === 'string' ? value : JSON.stringify(value)}\n`;
+    this.endOfTurnWrite ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.writePending();
+        resolve();
+      }),
+    );
   }
 
+  /** Resolves once every line appended so far is written; rejects if a write failed. */
+  async written(): Promise<void> {
+    await this.endOfTurnWrite;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Writes what is pending, then closes the file; throws if a write failed. */
   close(): void {
+    this.writePending();
     closeSync(this.fd);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private writePending(): void {
+    this.endOfTurnWrite = undefined;
+    if (this.pending === '' || this.failure !== undefined) return;
+    const text = this.pending;
+    this.pending = '';
+    try {
+      writeSync(this.fd, text);
+    } catch (error) {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+    }
   }
 }
 

@@ -145,7 +145,10 @@ export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<numbe
       async () => {
         while (next < toPublish.length) {
           const request = toPublish[next++] as BatchRequest;
+          // Written before the publish can leave: a request published without this line
+          // could be published twice when the run is resumed.
           journalFile.append({ publishing: request.customId });
+          await journalFile.written();
           try {
             await submitWithRetry(client, run, request);
           } catch (error) {
@@ -174,8 +177,11 @@ export async function runBatch(nc: NatsConnection, run: BatchRun): Promise<numbe
     stopReading.abort();
     clearInterval(ticker);
     progress.finish();
-    output.close();
-    journalFile.close();
+    try {
+      output.close();
+    } finally {
+      journalFile.close();
+    }
   }
   const earlier = run.requests.length - pending.length;
   run.out.write(
