@@ -1,13 +1,14 @@
 /**
  * Metering throughput: usage events applied per second by one metering process draining a
- * backlog in LLM_USAGE (each event: one Lua script, 22 aggregate hashes for a one-tag call, the id marker),
- * against nats-server and redis-server on this machine, for a few batch sizes (events per
- * pipelined Redis round trip).
+ * backlog in LLM_USAGE (each batch one Lua script: per event its id marker and 22 aggregate
+ * hashes for a one-tag call, summed across the batch), against nats-server and redis-server on
+ * this machine, for a few batch sizes (events per Redis round trip).
  *
  *   npx tsx test/bench/metering.bench.ts [events]
  *
  * The events are stored first, then metering starts (in this process, which does nothing
- * else meanwhile) and the clock runs until every event is applied and acked.
+ * else meanwhile) and the clock runs until every event is applied and acked. It prints the CPU
+ * of the metering process, redis-server and nats-server over that time.
  */
 import { jetstream } from '@nats-io/jetstream';
 import { parseConfig } from '@switchyard/config';
@@ -17,6 +18,7 @@ import { startMetering } from '@switchyard/metering';
 import { createLogger } from '@switchyard/telemetry';
 import { Redis } from 'ioredis';
 import { startPipelineServers } from '../pipeline/pipeline-harness.test-support';
+import { childPids, startCpuReading, type WatchedProcess } from './process-cpu';
 
 const events = Number(process.argv[2] ?? 20_000);
 const logger = createLogger({ name: 'metering-bench', level: 'silent' });
@@ -94,7 +96,12 @@ async function main(): Promise<void> {
       let done: () => void = () => undefined;
       const finished = new Promise<void>((resolve) => (done = resolve));
       const started = process.hrtime.bigint();
-      const cpuStart = process.cpuUsage();
+      const watched: WatchedProcess[] = [
+        { name: 'metering process', pid: 'self' },
+        ...childPids('redis-server').map((pid) => ({ name: 'redis-server', pid })),
+        ...childPids('nats-server').map((pid) => ({ name: 'nats-server', pid })),
+      ];
+      const cpuSince = startCpuReading(watched);
       const metering = await startMetering({
         config,
         nc,
@@ -108,14 +115,14 @@ async function main(): Promise<void> {
       });
       await finished;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const cpu = process.cpuUsage(cpuStart);
+      const cpu = cpuSince()
+        .map((p) => `${p.name} ${((p.percent / 100) * seconds).toFixed(2)} s`)
+        .join(', ');
       await metering.stop();
       process.stdout.write(
         `  batch ${String(batchSize).padStart(3)}: ${Math.round(events / seconds)
           .toLocaleString('en-US')
-          .padStart(
-            6,
-          )} events/s (${seconds.toFixed(2)} s, metering process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s)\n`,
+          .padStart(6)} events/s (${seconds.toFixed(2)} s; CPU ${cpu})\n`,
       );
       await redis.flushdb();
     }

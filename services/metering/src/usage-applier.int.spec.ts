@@ -136,6 +136,60 @@ describe('the usage applier against redis-server', () => {
     expect(await requests(Date.UTC(2026, 0, 14, 1), Date.UTC(2026, 0, 14, 5))).toBe(0);
   });
 
+  it('leaves Redis as applying each event alone would, when a batch sums what events share', async () => {
+    const alone = `${uniquePrefix('alone')}:`;
+    const together = `${uniquePrefix('together')}:`;
+    const events = Array.from({ length: 60 }, (_, n) =>
+      parse(
+        usageEvent({
+          at: at + (n % 3) * 3_600_000,
+          tenant: ['acme', 'beta'][n % 2] as string,
+          model: ['m', 'n', 'o'][n % 3] as string,
+          deployment: `m/${n % 4}`,
+          provider: n % 5 === 0 ? 'anthropic' : 'openai',
+          tags: n % 7 === 0 ? [] : [`t${n % 3}`, ...(n % 2 === 0 ? ['x'] : [])],
+          ...(n % 4 === 0 ? {} : { key_id: `sk-${n % 3}` }),
+          ...(n % 11 === 0
+            ? { status: 'error' as const, error_type: 'rate_limit' as const, cost_usd: 0 }
+            : {}),
+          ...(n % 13 === 0 ? { cost_usd: null } : {}),
+          prompt_tokens: 10 + n,
+          completion_tokens: 3 * n,
+          cached_tokens: n % 4,
+        }),
+      ),
+    );
+    const earlier = events[5] as UsageEvent;
+    const batch = [...events, events[0] as UsageEvent, events[17] as UsageEvent];
+    const applyAlone = createUsageApplier(redis, { keyPrefix: alone });
+    const applyTogether = createUsageApplier(redis, { keyPrefix: together });
+    await applyTogether.apply([earlier]);
+    const outcomes = await applyTogether.apply(batch);
+    expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(3);
+    expect(outcomes[5]).toBe('duplicate');
+    expect(outcomes.slice(-2)).toEqual(['duplicate', 'duplicate']);
+    for (const event of events) await applyAlone.apply([event]);
+    const alonePrefix = `${alone}meter:agg:`;
+    expect(await redisState(redis, together)).toEqual(await redisState(redis, alone));
+    expect((await redis.keys(`${alonePrefix}*`)).length).toBeGreaterThan(100);
+  });
+
+  it('keeps the costs of a batch exact past 2^53 pico-dollars', async () => {
+    const keyPrefix = `${uniquePrefix('large')}:`;
+    const applier = createUsageApplier(redis, { keyPrefix });
+    // 999,999,999,999,999 pico-dollars each: odd, so a sum of them past 2^53 (≈ 9.007e15) in
+    // doubles would be rounded (to 19,999,999,999,999,988 for these twenty).
+    const events = Array.from({ length: 20 }, () =>
+      parse(usageEvent({ at, cost_usd: 999.999999999999 })),
+    );
+    await applier.apply(events);
+    const reply = await readSpend(redis, keyPrefix, { by: 'model', ...window }, at);
+    expect(reply).toMatchObject({
+      ok: true,
+      rows: [{ key: 'm', cost_picos: '19999999999999980' }],
+    });
+  });
+
   it('refuses an empty window', async () => {
     const reply = await readSpend(redis, 'x:', { by: 'model', since: at, until: at - 1 }, at);
     expect(reply).toMatchObject({
@@ -144,3 +198,18 @@ describe('the usage applier against redis-server', () => {
     });
   });
 });
+
+/** Every aggregate hash, index set and id marker under `keyPrefix`, without the prefix. */
+async function redisState(redis: Redis, keyPrefix: string): Promise<Record<string, unknown>> {
+  const state: Record<string, unknown> = {};
+  for (const key of (await redis.keys(`${keyPrefix}*`)).sort()) {
+    const type = await redis.type(key);
+    const ttl = await redis.ttl(key);
+    const name = key.slice(keyPrefix.length);
+    if (type === 'hash') state[name] = { ...(await redis.hgetall(key)), ttl: ttl > 0 };
+    else if (type === 'set')
+      state[name] = { members: (await redis.smembers(key)).sort(), ttl: ttl > 0 };
+    else state[name] = { value: await redis.get(key), ttl: ttl > 0 };
+  }
+  return state;
+}

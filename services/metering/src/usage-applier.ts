@@ -7,6 +7,7 @@ import {
   dimensionValues,
   meteringKeys,
   type BucketKind,
+  type MeteringKeys,
 } from './aggregate-keys';
 import { aggregateIncrements } from './aggregate-fields';
 import { applyUsageLua } from './apply-usage.script';
@@ -41,46 +42,67 @@ export type ApplyOutcome = 'applied' | 'duplicate';
 /** Applies usage events to the aggregates in Redis, each exactly once. */
 export interface UsageApplier {
   /**
-   * Applies the events with one script call each, pipelined in one round trip. Resolves when
-   * every script has returned (committed); rejects when Redis fails (then some events may
-   * be applied: applying them again is a no-op).
+   * Applies the events with one script call (one round trip). Resolves when it returned
+   * (committed); rejects when Redis fails (then nothing or all of it was applied: Redis runs
+   * a script whole, and applying an event again is a no-op).
    */
   apply(events: readonly UsageEvent[]): Promise<ApplyOutcome[]>;
 }
 
 const sha = createHash('sha1').update(applyUsageLua).digest('hex');
 
-/** The script's KEYS and ARGV for one event. */
-export function scriptCall(
-  event: UsageEvent,
-  keys: ReturnType<typeof meteringKeys>,
+/**
+ * The script's KEYS and ARGV for a batch (the layout is in apply-usage.script.ts): each
+ * aggregate hash the events count under is named once, and each event lists its increments
+ * and the numbers of its hashes.
+ */
+export function batchScriptCall(
+  events: readonly UsageEvent[],
+  keys: MeteringKeys,
   retention: typeof RetentionDefaults,
 ): { keys: string[]; args: (string | number)[] } {
-  const increments = aggregateIncrements(event);
-  const callKeys = [keys.seen(event.id)];
-  const members: (string | number)[] = [];
   const ttlSeconds = (ms: number) => Math.ceil(ms / 1000);
   const ttlOf: Record<BucketKind, number> = {
     h: ttlSeconds(retention.hourTtlMs),
     d: ttlSeconds(retention.dayTtlMs),
   };
-  for (const kind of Object.keys(BucketSizes) as BucketKind[]) {
-    const start = bucketStart(kind, event.at);
-    for (const [scope, dim, value] of dimensionValues(event)) {
-      callKeys.push(
-        keys.aggregate(scope, dim, kind, start, value),
-        keys.index(scope, dim, kind, start),
-      );
-      members.push(value, ttlOf[kind]);
+  const hashNumbers = new Map<string, number>();
+  const hashKeys: string[] = [];
+  const members: (string | number)[] = [];
+  const perEvent: (string | number)[] = [];
+  for (const event of events) {
+    const increments = aggregateIncrements(event);
+    perEvent.push(increments.length, ...increments.flat());
+    const numbers: number[] = [];
+    for (const kind of Object.keys(BucketSizes) as BucketKind[]) {
+      const start = bucketStart(kind, event.at);
+      for (const [scope, dim, value] of dimensionValues(event)) {
+        const hash = keys.aggregate(scope, dim, kind, start, value);
+        let number = hashNumbers.get(hash);
+        if (number === undefined) {
+          number = hashNumbers.size + 1;
+          hashNumbers.set(hash, number);
+          hashKeys.push(hash, keys.index(scope, dim, kind, start));
+          members.push(value, ttlOf[kind]);
+        }
+        numbers.push(number);
+      }
     }
+    perEvent.push(numbers.length, ...numbers);
   }
   return {
-    keys: callKeys,
-    args: [ttlSeconds(retention.seenTtlMs), increments.length, ...increments.flat(), ...members],
+    keys: [...events.map((event) => keys.seen(event.id)), ...hashKeys],
+    args: [
+      ttlSeconds(retention.seenTtlMs),
+      events.length,
+      hashNumbers.size,
+      ...members,
+      ...perEvent,
+    ],
   };
 }
 
-/** Creates the applier: one Lua script per event (see apply-usage.script.ts). */
+/** Creates the applier: one Lua script per batch (see apply-usage.script.ts). */
 export function createUsageApplier(redis: Redis, options: UsageApplierOptions): UsageApplier {
   const keys = meteringKeys(options.keyPrefix);
   const retention = { ...RetentionDefaults, ...options.retention };
@@ -92,19 +114,18 @@ export function createUsageApplier(redis: Redis, options: UsageApplierOptions): 
         await redis.script('LOAD', applyUsageLua);
         loaded = true;
       }
-      const pipeline = redis.pipeline();
-      for (const event of events) {
-        const call = scriptCall(event, keys, retention);
-        pipeline.evalsha(sha, call.keys.length, ...call.keys, ...call.args);
+      const call = batchScriptCall(events, keys, retention);
+      let reply: unknown;
+      try {
+        reply = await redis.evalsha(sha, call.keys.length, ...call.keys, ...call.args);
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) loaded = false;
+        throw error;
       }
-      const results = (await pipeline.exec()) ?? [];
-      return results.map(([error, reply]) => {
-        if (error) {
-          if (error.message.startsWith('NOSCRIPT')) loaded = false;
-          throw error;
-        }
-        return reply === 1 ? 'applied' : 'duplicate';
-      });
+      if (!Array.isArray(reply) || reply.length !== events.length) {
+        throw new Error(`the usage script answered ${JSON.stringify(reply)}`);
+      }
+      return reply.map((applied) => (applied === 1 ? 'applied' : 'duplicate'));
     },
   };
 }
