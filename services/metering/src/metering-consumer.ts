@@ -40,16 +40,18 @@ export function meteringConsumerConfig(
 
 /**
  * Messages handed over one by one, taken out in batches: the consume loop pushes, the apply
- * loop takes whatever is waiting (up to `max`) or waits for the next push.
+ * loop takes whatever is waiting (up to `max`), first waiting for the next push when nothing
+ * is, and then up to `lingerMs` more for the batch to fill.
  */
 export class MessageBatches {
   private readonly waiting: JsMsg[] = [];
   private wake: (() => void) | undefined;
+  private wakeAt = 1;
   private closed = false;
 
   push(msg: JsMsg): void {
     this.waiting.push(msg);
-    this.wake?.();
+    if (this.waiting.length >= this.wakeAt) this.wake?.();
   }
 
   close(): void {
@@ -57,14 +59,33 @@ export class MessageBatches {
     this.wake?.();
   }
 
-  /** The next batch; an empty one once closed and drained. */
-  async take(max: number): Promise<JsMsg[]> {
-    while (this.waiting.length === 0 && !this.closed) {
+  /**
+   * The next batch; an empty one once closed and drained. Once a message is waiting, waits up
+   * to `lingerMs` for `max` of them: events taken a few at a time cost Redis and this process
+   * more per event than full batches (docs/benchmarks.md, "Metering: one script per batch").
+   */
+  async take(max: number, lingerMs = 0): Promise<JsMsg[]> {
+    await this.waitFor(1);
+    if (lingerMs > 0 && this.waiting.length < max && !this.closed) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.waitFor(max),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, lingerMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.wake = undefined;
+    this.wakeAt = 1;
+    return this.waiting.splice(0, max);
+  }
+
+  /** Resolves once `count` messages are waiting, or when closed. */
+  private async waitFor(count: number): Promise<void> {
+    this.wakeAt = count;
+    while (this.waiting.length < count && !this.closed) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
-      this.wake = undefined;
     }
-    return this.waiting.splice(0, max);
   }
 }

@@ -13,6 +13,11 @@ export interface UsagePumpOptions {
   logger: Logger;
   /** Events applied per Redis round trip at most. @defaultValue 256 */
   batchSize?: number;
+  /**
+   * How long a batch that is not full waits for more events before it is applied, in
+   * milliseconds: the aggregates lag by at most this much. @defaultValue 20
+   */
+  lingerMs?: number;
   /** Delay before events whose apply failed (Redis down) are delivered again. @defaultValue 2_000 */
   retryDelayMs?: number;
   /** Called after each batch is settled, with what each event did (for tests and benchmarks). */
@@ -34,6 +39,7 @@ export interface UsagePump {
 export async function startUsagePump(options: UsagePumpOptions): Promise<UsagePump> {
   const { applier, metrics, logger } = options;
   const batchSize = options.batchSize ?? 256;
+  const lingerMs = options.lingerMs ?? 20;
   const retryDelayMs = options.retryDelayMs ?? 2_000;
   const messages = await options.consumer.consume({ max_messages: 1_024 });
   const batches = new MessageBatches();
@@ -80,7 +86,7 @@ export async function startUsagePump(options: UsagePumpOptions): Promise<UsagePu
     .finally(() => batches.close());
   const apply = (async () => {
     for (;;) {
-      const batch = await batches.take(batchSize);
+      const batch = await batches.take(batchSize, lingerMs);
       if (batch.length === 0) return;
       await settle(batch);
     }
