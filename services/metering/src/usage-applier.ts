@@ -43,8 +43,8 @@ export type ApplyOutcome = 'applied' | 'duplicate';
 export interface UsageApplier {
   /**
    * Applies the events with one script call (one round trip). Resolves when it returned
-   * (committed); rejects when Redis fails (then nothing or all of it was applied: Redis runs
-   * a script whole, and applying an event again is a no-op).
+   * (committed); rejects when Redis fails (the script may have run all the same: applying its
+   * events again is a no-op).
    */
   apply(events: readonly UsageEvent[]): Promise<ApplyOutcome[]>;
 }
