@@ -170,7 +170,11 @@ describe('the usage applier against redis-server', () => {
     expect(outcomes.slice(-2)).toEqual(['duplicate', 'duplicate']);
     for (const event of events) await applyAlone.apply([event]);
     const alonePrefix = `${alone}meter:agg:`;
-    expect(await redisState(redis, together)).toEqual(await redisState(redis, alone));
+    const state = await redisState(redis, together);
+    expect(state).toEqual(await redisState(redis, alone));
+    // Every marker, hash and index set expires (35 days for hours, 400 for days, 8 for ids).
+    const withoutTtl = Object.entries(state).filter(([, entry]) => !entry.ttl);
+    expect(withoutTtl).toEqual([]);
     expect((await redis.keys(`${alonePrefix}*`)).length).toBeGreaterThan(100);
   });
 
@@ -200,8 +204,11 @@ describe('the usage applier against redis-server', () => {
 });
 
 /** Every aggregate hash, index set and id marker under `keyPrefix`, without the prefix. */
-async function redisState(redis: Redis, keyPrefix: string): Promise<Record<string, unknown>> {
-  const state: Record<string, unknown> = {};
+async function redisState(
+  redis: Redis,
+  keyPrefix: string,
+): Promise<Record<string, { ttl: boolean; [field: string]: unknown }>> {
+  const state: Record<string, { ttl: boolean; [field: string]: unknown }> = {};
   for (const key of (await redis.keys(`${keyPrefix}*`)).sort()) {
     const type = await redis.type(key);
     const ttl = await redis.ttl(key);
