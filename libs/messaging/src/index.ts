@@ -37,7 +37,7 @@ export {
   type ProvisionTopologyOptions,
   type ProvisionedTopology,
 } from './provision-topology';
-export { isJetStreamUnavailable, retryWhileJetStreamUnavailable } from './jetstream-unavailable';
+export { retryWhileJetStreamUnavailable } from './jetstream-unavailable';
 export { ensureStream, type ProvisionOutcome } from './ensure-stream';
 export { ensureConsumer, type EnsureConsumerOptions } from './ensure-consumer';
 export {

@@ -33,8 +33,8 @@ export interface UsagePump {
 /**
  * Pulls usage events and applies them in batches: each batch is one script in one round trip
  * (see usage-applier), and each message is acked only after the script returned, so an event
- * is never acked uncommitted. An event that fails the contract
- * is logged and terminated (never retried); when Redis fails, the batch is nak'd with a delay.
+ * is never acked uncommitted. An event that fails the contract is logged and terminated (never
+ * retried); when Redis fails, the batch is nak'd with a delay.
  */
 export async function startUsagePump(options: UsagePumpOptions): Promise<UsagePump> {
   const { applier, metrics, logger } = options;
