@@ -6,12 +6,16 @@ export interface Row {
   path: string;
   concurrency: number;
   stream: boolean;
+  /** The simulator's delay per streamed token during the row, ms (0: none). */
+  tokenMs: number;
   result: RunResult;
   /** Each watched process's share of one core during the row (warm-up included). */
   cpu: { name: string; percent: number }[];
 }
 
 const fmt = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '–');
+const label = (row: Row): string =>
+  `${row.path}${row.stream ? ' (stream' + (row.tokenMs > 0 ? `, ${row.tokenMs} ms per token)` : ')') : ''}`;
 const signed = (value: number): string =>
   Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(2)}` : '–';
 
@@ -25,7 +29,8 @@ export function formatReport(rows: readonly Row[], ack: RunResult): string {
       (other) =>
         other.path === 'direct' &&
         other.concurrency === row.concurrency &&
-        other.stream === row.stream,
+        other.stream === row.stream &&
+        other.tokenMs === row.tokenMs,
     );
   const floor = (row: Row): string => {
     const raw = rows.find((o) => o.path === 'raw JetStream' && o.concurrency === row.concurrency);
@@ -34,7 +39,7 @@ export function formatReport(rows: readonly Row[], ack: RunResult): string {
       : `${((row.result.perSecond / raw.result.perSecond) * 100).toFixed(0)} %`;
   };
   const lines = [
-    '| path | concurrency | jobs/s | of raw JetStream | p50 ms | p99 ms | added p50 ms | added p99 ms | first chunk p50 / p99 ms | added first chunk p50 / p99 ms |',
+    '| path | concurrency | jobs/s | of raw JetStream | p50 ms | p99 ms | added p50 ms | added p99 ms | first text chunk p50 / p99 ms | added first text chunk p50 / p99 ms |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {
@@ -49,7 +54,7 @@ export function formatReport(rows: readonly Row[], ack: RunResult): string {
         ? `${signed(p(r.firstChunkMs, 50) - p(base.result.firstChunkMs, 50))} / ${signed(p(r.firstChunkMs, 99) - p(base.result.firstChunkMs, 99))}`
         : '';
     lines.push(
-      `| ${row.path}${row.stream ? ' (stream)' : ''} | ${row.concurrency} | ${r.perSecond.toFixed(0)} | ${floor(row)} | ${fmt(p(r.totalMs, 50))} | ${fmt(p(r.totalMs, 99))} | ${added(50)} | ${added(99)} | ${chunk} | ${addedChunk} |`,
+      `| ${label(row)} | ${row.concurrency} | ${r.perSecond.toFixed(0)} | ${floor(row)} | ${fmt(p(r.totalMs, 50))} | ${fmt(p(r.totalMs, 99))} | ${added(50)} | ${added(99)} | ${chunk} | ${addedChunk} |`,
     );
   }
   lines.push(
@@ -81,9 +86,7 @@ export function formatReport(rows: readonly Row[], ack: RunResult): string {
       const cpu = row.cpu.map((entry) => `${entry.name} ${entry.percent.toFixed(0)}`).join(', ');
       const total = row.cpu.reduce((sum, entry) => sum + entry.percent, 0);
       const perJob = (total * 10) / row.result.perSecond;
-      lines.push(
-        `| ${row.path}${row.stream ? ' (stream)' : ''} | ${row.concurrency} | ${cpu} | ${fmt(perJob)} |`,
-      );
+      lines.push(`| ${label(row)} | ${row.concurrency} | ${cpu} | ${fmt(perJob)} |`);
     }
   }
   lines.push(

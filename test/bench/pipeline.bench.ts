@@ -9,7 +9,9 @@
  *   simulator → reply, with the worker as a child process (`dist/services/worker/main.mjs`) and
  *   again in this process (`startWorker`);
  *
- * and prints jobs/s, p50/p99 latency and the latency added over direct as markdown tables.
+ * and again, for a stream at concurrency 1, from a simulator that spaces its tokens 5 ms apart
+ * (direct and through the worker child). It prints jobs/s, p50/p99 latency, a stream's first
+ * chunk with text (the time to first token) and the latency added over direct as markdown tables.
  * Every process it starts (nats-server, redis-server, provider-sim, worker) is stopped before
  * it exits; a failed call ends it with exit code 1 and the children's last output; a watchdog
  * bounds the whole run. BENCH_PROFILE_DIR=<dir> makes the child processes write CPU profiles.
@@ -36,11 +38,18 @@ import {
 import { formatReport, type Row } from './pipeline-report';
 import { childPids, rssLine, startCpuReading, type WatchedProcess } from './process-cpu';
 import { startRawJetStream } from './raw-jetstream';
-import { benchModel, startPipelineStack, type PipelineStack } from './pipeline-stack.test-support';
+import {
+  benchModel,
+  benchSimDeployment,
+  startPipelineStack,
+  type PipelineStack,
+} from './pipeline-stack.test-support';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const warmMs = 1_000;
 const callTimeoutMs = 30_000;
+/** The simulator's delay per token in the paced stream rows (16 tokens: 75 ms a stream). */
+const pacedTokenMs = 5;
 const question = 'Summarise the timetable changes for the northern line this weekend, please.';
 const request: ChatCompletionRequest = { messages: [{ role: 'user', content: question }] };
 const logger = createLogger({ name: 'pipeline-bench', level: 'warn' });
@@ -57,6 +66,13 @@ function directTarget(stack: PipelineStack) {
   const deployment = stack.config.models[benchModel]?.deployments[0];
   if (deployment === undefined) throw new Error(`no deployment for ${benchModel}`);
   return { adapter: adapterFor(deployment.provider), context: { deployment, dropParams: false } };
+}
+
+/** Whether a stream chunk carries text: the first that does is the time to first token. */
+function carriesText(chunk: {
+  choices: readonly { delta: { content?: string | null } }[];
+}): boolean {
+  return chunk.choices.some((choice) => (choice.delta.content ?? '') !== '');
 }
 
 function directCall(stack: PipelineStack): () => Promise<CallSample> {
@@ -76,7 +92,8 @@ function directStream(stack: PipelineStack): () => Promise<CallSample> {
     let firstChunkMs: number | undefined;
     let usage = false;
     for await (const chunk of streamChat(adapter, { ...request, stream: true }, context)) {
-      firstChunkMs ??= performance.now() - started;
+      if (firstChunkMs === undefined && carriesText(chunk))
+        firstChunkMs = performance.now() - started;
       usage ||= chunk.usage != null;
     }
     if (!usage || firstChunkMs === undefined) throw new Error('direct stream: no final usage');
@@ -111,7 +128,8 @@ function switchyardStream(client: Switchyard): () => Promise<CallSample> {
     let firstChunkMs: number | undefined;
     let final = false;
     for await (const chunk of stream) {
-      firstChunkMs ??= performance.now() - started;
+      if (firstChunkMs === undefined && carriesText(chunk))
+        firstChunkMs = performance.now() - started;
       final ||= chunk.switchyard.final === true;
     }
     if (!final || firstChunkMs === undefined) throw new Error('stream ended without final chunk');
@@ -149,11 +167,37 @@ async function measure(
   concurrency: number,
   stream: boolean,
   call: () => Promise<CallSample>,
+  tokenMs = 0,
 ): Promise<void> {
   process.stderr.write(`  ${path}, concurrency ${concurrency}${stream ? ', stream' : ''} …\n`);
   const cpuSince = startCpuReading(bench.watched);
   const result = await runFixedTime({ concurrency, seconds, warmMs, call });
-  bench.rows.push({ path, concurrency, stream, result, cpu: cpuSince() });
+  bench.rows.push({ path, concurrency, stream, tokenMs, result, cpu: cpuSince() });
+}
+
+/**
+ * A stream at concurrency 1 from a provider that spaces its tokens `pacedTokenMs` apart, direct
+ * and through the worker child: a chunk that waited for the next would show here.
+ */
+async function measurePacedStreams(
+  bench: Bench,
+  stack: PipelineStack,
+  label: string,
+  client: Switchyard,
+): Promise<void> {
+  await setSimLatency(stack, pacedTokenMs);
+  await measure(bench, 'direct', 1, true, directStream(stack), pacedTokenMs);
+  await measure(bench, label, 1, true, switchyardStream(client), pacedTokenMs);
+  await setSimLatency(stack, 0);
+}
+
+async function setSimLatency(stack: PipelineStack, perTokenMs: number): Promise<void> {
+  const response = await fetch(`${stack.simUrl}/_sim/latency`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ deployment: benchSimDeployment, ttftMs: 0, perTokenMs, jitterMs: 0 }),
+  });
+  if (!response.ok) throw new Error(`/_sim/latency: ${response.status} ${await response.text()}`);
 }
 
 /** The Switchyard rows for one worker shape. */
@@ -194,8 +238,8 @@ async function main(): Promise<void> {
   const stack = await startPipelineStack();
   // However this process ends, no child outlives it.
   process.once('exit', () => stack.killNow());
-  // Fourteen rows, seven warm-ups of a path (warmPath) and start-up.
-  const watchdogMs = (14 * (seconds + warmMs / 1000) + 7 * pathWarmSeconds(seconds) + 150) * 1000;
+  // Sixteen rows, seven warm-ups of a path (warmPath) and start-up.
+  const watchdogMs = (16 * (seconds + warmMs / 1000) + 7 * pathWarmSeconds(seconds) + 150) * 1000;
   const watchdog = setTimeout(() => {
     process.stderr.write(`benchmark failed: still running after ${watchdogMs / 1000} s\n`);
     process.exit(1);
@@ -237,7 +281,7 @@ async function runBench(stack: PipelineStack, nc: NatsConnection): Promise<void>
   ];
   const bench: Bench = { rows: [], watched: baseWatched, rss: [] };
   process.stdout.write(
-    `queue-hop benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up, each path first warmed at concurrency 64 for ${pathWarmSeconds(seconds)} s; one openai deployment on provider-sim, zero simulated latency; worker concurrency 64\n` +
+    `queue-hop benchmark: ${seconds} s per row after a ${warmMs / 1000} s warm-up, each path first warmed at concurrency 64 for ${pathWarmSeconds(seconds)} s; one openai deployment on provider-sim, zero simulated latency (but ${pacedTokenMs} ms per token in the paced stream rows); worker concurrency 64\n` +
       `${availableParallelism()} cores, nothing pinned: this process (driver: client and direct calls; also the worker in the "in-process worker" rows), the worker child process, provider-sim (child process), nats-server and redis-server all share them\n\n`,
   );
   const direct = directCall(stack);
@@ -261,6 +305,7 @@ async function runBench(stack: PipelineStack, nc: NatsConnection): Promise<void>
   ];
   await switchyardCall(client)();
   await measureSwitchyard(bench, 'Switchyard, worker child process', client);
+  await measurePacedStreams(bench, stack, 'Switchyard, worker child process', client);
   await worker.stop();
 
   bench.watched = baseWatched;

@@ -48,10 +48,10 @@ export interface RunCallOptions {
 /**
  * Makes one provider call for the job. For a result: `model` becomes the logical model and the
  * `switchyard` block is added. For `request.stream`, every chunk but the last is sent as it
- * arrives, with `switchyard.seq` and the delivery's `generation`; the last carries usage and
- * the result metadata and is returned. Fills in the call's timings. Never throws: a failure is
- * returned with what had been streamed (a stream that failed midway cannot be retried). An
- * embeddings job is served by runEmbeddingsCall.
+ * arrives, with `switchyard.seq` and the delivery's `generation`; the last (the one with the
+ * usage) carries usage and the result metadata and is returned. Fills in the call's timings.
+ * Never throws: a failure is returned with what had been streamed (a stream that failed midway
+ * cannot be retried). An embeddings job is served by runEmbeddingsCall.
  */
 export async function runProviderCall(
   call: ProviderCall,
@@ -84,25 +84,43 @@ export async function runProviderCall(
     }
     const generation = generationOf(call.job.route.length, call.attempt);
     const accumulator = options.keepCompletion === true ? new StreamAccumulator() : undefined;
+    const send = async (chunk: ProviderChunk): Promise<void> => {
+      const outcome = await options.replies.send(
+        middleChunk(call, chunk, chunksSent, generation),
+        `${call.job.id}:${chunksSent}`,
+      );
+      if (outcome === 'failed' || outcome === 'too_large') {
+        throw new Error(`stream chunk ${chunksSent} could not be sent (${outcome})`);
+      }
+      chunksSent += 1;
+      streamedText += textOf(chunk);
+    };
+    // A chunk goes out as it arrives, with two exceptions. Chunks before the first with content
+    // (the role) wait for it, so that a stream failing before any content has sent nothing and
+    // may still be retried. The chunk with the usage, which streamChat yields last, becomes
+    // the final chunk, sent once the answer is recorded.
+    const leading: ProviderChunk[] = [];
     let held: ProviderChunk | undefined;
     for await (const chunk of streamChat(adapter, request, context, {
       signal: options.signal,
     })) {
-      if (held !== undefined) {
-        const outcome = await options.replies.send(
-          middleChunk(call, held, chunksSent, generation),
-          `${call.job.id}:${chunksSent}`,
-        );
-        if (outcome === 'failed' || outcome === 'too_large') {
-          throw new Error(`stream chunk ${chunksSent} could not be sent (${outcome})`);
-        }
-        chunksSent += 1;
-        streamedText += textOf(held);
-      }
-      if (call.firstChunkAt === undefined && carriesContent(chunk)) call.firstChunkAt = Date.now();
+      if (held !== undefined) throw new Error('the provider stream went on after its usage');
       accumulator?.add(chunk);
-      held = chunk;
+      if (chunk.usage != null) {
+        held = chunk;
+        continue;
+      }
+      if (call.firstChunkAt === undefined) {
+        if (!carriesContent(chunk)) {
+          leading.push(chunk);
+          continue;
+        }
+        call.firstChunkAt = Date.now();
+      }
+      for (const waiting of leading.splice(0)) await send(waiting);
+      await send(chunk);
     }
+    for (const waiting of leading.splice(0)) await send(waiting);
     call.callEndedAt = Date.now();
     if (held?.usage == null) throw new Error('the provider stream ended without usage');
     const usage = held.usage;

@@ -22,6 +22,8 @@ const models = {
   'too-long': 'openai',
   'past-deadline': 'openai',
   'cut-stream': 'openai',
+  'held-stream': 'openai',
+  'cut-before-content': 'openai',
   cancelled: 'gemini',
   ordered: [
     { provider: 'openai', params: 'order: 2' },
@@ -309,20 +311,21 @@ describe('worker pools: streams, order and rate limits', () => {
     await servers?.stop();
   });
 
-  it('answers a stream that fails midway with the error, without retry or dead letter', async () => {
-    const model = 'cut-stream';
-    await servers.sim.addFault({
-      deployment: install.simName(model),
-      fault: 'server_error; after=3',
-      count: 1,
-    });
+  /** Submits a stream job for `model` whose first provider call meets `fault`. */
+  async function streamMeetingFault(model: string, fault: string) {
+    await servers.sim.addFault({ deployment: install.simName(model), fault, count: 1 });
     const job = makeJob(model, {
       request: {
         messages: [{ role: 'user', content: 'Where is the blue train going?' }],
         stream: true,
       },
     });
-    const inbox = await install.submit(job);
+    return { job, inbox: await install.submit(job) };
+  }
+
+  it('answers a stream that fails midway with the error, without retry or dead letter', async () => {
+    const model = 'cut-stream';
+    const { job, inbox } = await streamMeetingFault(model, 'server_error; after=3');
     const last = await inbox.final();
     expect(last).toMatchObject({
       object: 'error',
@@ -336,6 +339,50 @@ describe('worker pools: streams, order and rate limits', () => {
       { status: 'error', error_type: 'server' },
     ]);
     expect(await install.deadLetters()).toEqual([]);
+  });
+
+  it('sends each chunk of a stream as it arrives, not when the provider sends the next', async () => {
+    const model = 'held-stream';
+    const { job, inbox } = await streamMeetingFault(model, 'timeout; after=2');
+    // The provider sent two chunks and holds the rest until the call goes away: both reach
+    // the caller while it waits.
+    await waitUntil(() => inbox.messages.length === 2);
+    expect(inbox.messages.map((message) => message['switchyard'])).toMatchObject([
+      { seq: 0, final: false },
+      { seq: 1, final: false },
+    ]);
+    install.nc.publish(install.subjects.cancel(job.tenant, job.id));
+    expect(await inbox.final()).toMatchObject({ object: 'error', error: { type: 'cancelled' } });
+    expect(inbox.messages).toHaveLength(3);
+    expect(await servers.sim.requests(install.simName(model))).toBe(1);
+    await waitUntil(() => install.usageEvents().some((e) => e.job_id === job.id));
+    expect(install.usageEvents().filter((e) => e.job_id === job.id)).toMatchObject([
+      { status: 'error', error_type: 'cancelled' },
+    ]);
+  });
+
+  it('retries a stream that fails before its first content, which sent the caller nothing', async () => {
+    const model = 'cut-before-content';
+    const { job, inbox } = await streamMeetingFault(model, 'server_error; after=1');
+    expect(await inbox.final()).toMatchObject({ switchyard: { final: true, attempts: 2 } });
+    const generations = new Set(
+      inbox.messages.map((message) => (message['switchyard'] as { generation: string }).generation),
+    );
+    expect(generations.size).toBe(1);
+    expect(inbox.messages.map((message) => (message['switchyard'] as { seq: number }).seq)).toEqual(
+      inbox.messages.map((_message, index) => index),
+    );
+    expect(await servers.sim.requests(install.simName(model))).toBe(2);
+    await waitUntil(() => install.usageEvents().filter((e) => e.job_id === job.id).length === 2);
+    expect(
+      install
+        .usageEvents()
+        .filter((e) => e.job_id === job.id)
+        .map((e) => [e.status, e.error_type]),
+    ).toEqual([
+      ['error', 'server'],
+      ['success', undefined],
+    ]);
   });
 
   it('cools a failing deployment down and retries the job on the next one', async () => {
