@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { ProviderHttpRequest, ResponseHeaders } from '../adapter';
 import { ProviderError } from '../provider-error';
@@ -110,19 +111,26 @@ export class ProviderExchange {
   }
 }
 
-/** The overall timer and the caller's abort signal of one call, joined into one signal. */
-class ExchangeLifetime {
-  readonly controller = new AbortController();
+/**
+ * The overall timer and the caller's abort signal of one call, joined into the one signal undici
+ * gets. It is that signal itself, an EventEmitter that emits `abort` once (undici takes an
+ * EventEmitter with `aborted` and `reason`), where an AbortController would add a signal and an
+ * EventTarget to every call in flight.
+ */
+class ExchangeLifetime extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
   private timedOut = false;
   private readonly timer: NodeJS.Timeout;
   private readonly onCallerAbort = (): void => {
-    this.controller.abort(this.options.signal?.reason);
+    this.abort(this.options.signal?.reason);
   };
 
   constructor(private readonly options: ExchangeOptions) {
+    super();
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort(
+      this.abort(
         new ProviderError(
           'timeout',
           'request_timeout',
@@ -143,7 +151,7 @@ class ExchangeLifetime {
   failure(error: unknown, phase: 'request' | 'body'): unknown {
     const caller = this.options.signal;
     if (caller?.aborted === true) return caller.reason;
-    if (this.timedOut) return this.controller.signal.reason;
+    if (this.timedOut) return this.reason;
     if (error instanceof ProviderError) return error;
     return networkError(error, this.options.provider, phase, this.options.cutCode ?? 'stream_cut');
   }
@@ -151,6 +159,13 @@ class ExchangeLifetime {
   dispose(): void {
     clearTimeout(this.timer);
     this.options.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
   }
 }
 
@@ -191,7 +206,7 @@ export class ProviderHttp {
         body: request.body,
         headersTimeout: options.headersTimeoutMs ?? options.timeoutMs,
         bodyTimeout: options.idleTimeoutMs ?? options.timeoutMs,
-        signal: lifetime.controller.signal,
+        signal: lifetime,
       });
       return new ProviderExchange(
         response.statusCode,
