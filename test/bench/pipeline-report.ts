@@ -14,8 +14,12 @@ export interface Row {
 }
 
 const fmt = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '–');
-const label = (row: Row): string =>
-  `${row.path}${row.stream ? ' (stream' + (row.tokenMs > 0 ? `, ${row.tokenMs} ms per token)` : ')') : ''}`;
+const label = (row: Row): string => {
+  if (!row.stream) return row.path;
+  return row.tokenMs > 0
+    ? `${row.path} (stream, ${row.tokenMs} ms per token)`
+    : `${row.path} (stream)`;
+};
 const signed = (value: number): string =>
   Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(2)}` : '–';
 

@@ -92,8 +92,9 @@ function directStream(stack: PipelineStack): () => Promise<CallSample> {
     let firstChunkMs: number | undefined;
     let usage = false;
     for await (const chunk of streamChat(adapter, { ...request, stream: true }, context)) {
-      if (firstChunkMs === undefined && carriesText(chunk))
+      if (firstChunkMs === undefined && carriesText(chunk)) {
         firstChunkMs = performance.now() - started;
+      }
       usage ||= chunk.usage != null;
     }
     if (!usage || firstChunkMs === undefined) throw new Error('direct stream: no final usage');
@@ -128,8 +129,9 @@ function switchyardStream(client: Switchyard): () => Promise<CallSample> {
     let firstChunkMs: number | undefined;
     let final = false;
     for await (const chunk of stream) {
-      if (firstChunkMs === undefined && carriesText(chunk))
+      if (firstChunkMs === undefined && carriesText(chunk)) {
         firstChunkMs = performance.now() - started;
+      }
       final ||= chunk.switchyard.final === true;
     }
     if (!final || firstChunkMs === undefined) throw new Error('stream ended without final chunk');
