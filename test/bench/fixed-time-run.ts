@@ -3,12 +3,22 @@
  * the measurement loop of the queue-hop benchmark.
  */
 
-/** What one call reports: its total time, and for a stream the time to its first chunk. */
+/**
+ * What one call reports: its total time, and for a stream the time to its first chunk with
+ * text (the time to first token; see carriesText).
+ */
 export interface CallSample {
   totalMs: number;
   firstChunkMs?: number;
   /** Switchyard's own timings of the answer, when it came through Switchyard. */
   timings?: { queueMs: number; providerMs: number; totalMs: number };
+}
+
+/** Whether a stream chunk carries text: the first that does marks the time to first token. */
+export function carriesText(chunk: {
+  choices: readonly { delta: { content?: string | null } }[];
+}): boolean {
+  return chunk.choices.some((choice) => (choice.delta.content ?? '') !== '');
 }
 
 /** The outcome of one run: counted calls only (those started after the warm-up). */

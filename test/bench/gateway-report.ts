@@ -46,7 +46,7 @@ export function formatGatewayReport(rows: readonly GatewayRow[]): string {
         r.placement === like.placement,
     );
   const lines = [
-    '| path | concurrency | calls/s | p50 ms | p99 ms | added over the path it builds on p50 / p99 ms | first chunk p50 / p99 ms | added first chunk p50 / p99 ms | CPU % of a core |',
+    '| path | concurrency | calls/s | p50 ms | p99 ms | added over the path it builds on p50 / p99 ms | first text chunk p50 / p99 ms | added first text chunk p50 / p99 ms | CPU % of a core |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of rows) {

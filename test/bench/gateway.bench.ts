@@ -1,8 +1,9 @@
 /**
  * The gateway hop: what the HTTP gateway adds to a completion call. Against one openai
  * deployment of the provider simulator with zero simulated latency, for BENCH_SECONDS (default
- * 10) each after a 1 s warm-up, at concurrency 1 and 64 and streaming at 1, each path first run
- * uncounted at concurrency 64 for up to 5 s (warmPath) so that V8 has optimised it, it measures
+ * 10) each after a 1 s warm-up, at concurrency 1 and 64 and streaming at 1 (timing a stream's
+ * first chunk with text, the time to first token), each path first run uncounted at concurrency
+ * 64 for up to 5 s (warmPath) so that V8 has optimised it, it measures
  *
  * - direct: `completeChat` / `streamChat` of libs/providers straight to the simulator;
  * - Switchyard client: `client.chat.completions.create` in this process → NATS → worker → sim;
@@ -36,7 +37,13 @@ import { closeNats, connectNats } from '@switchyard/messaging';
 import { adapterFor, closeAll, completeChat, streamChat } from '@switchyard/providers';
 import { createLogger } from '@switchyard/telemetry';
 import { Agent, request as httpRequest } from 'undici';
-import { pathWarmSeconds, runFixedTime, warmPath, type CallSample } from './fixed-time-run';
+import {
+  carriesText,
+  pathWarmSeconds,
+  runFixedTime,
+  warmPath,
+  type CallSample,
+} from './fixed-time-run';
 import {
   formatGatewayReport,
   GatewayPaths,
@@ -77,8 +84,9 @@ function directCalls(stack: PipelineStack): { call: Call; stream: Call } {
       const started = performance.now();
       let firstChunkMs: number | undefined;
       for await (const chunk of streamChat(adapter, { ...request, stream: true }, context)) {
-        firstChunkMs ??= performance.now() - started;
-        void chunk;
+        if (firstChunkMs === undefined && carriesText(chunk)) {
+          firstChunkMs = performance.now() - started;
+        }
       }
       return {
         totalMs: performance.now() - started,
@@ -106,8 +114,9 @@ function clientCalls(client: Switchyard): { call: Call; stream: Call } {
       );
       let firstChunkMs: number | undefined;
       for await (const chunk of stream) {
-        firstChunkMs ??= performance.now() - started;
-        void chunk;
+        if (firstChunkMs === undefined && carriesText(chunk)) {
+          firstChunkMs = performance.now() - started;
+        }
       }
       return {
         totalMs: performance.now() - started,
@@ -143,8 +152,11 @@ function gatewayCalls(url: string, agent: Agent): { call: Call; stream: Call } {
       let firstChunkMs: number | undefined;
       let text = '';
       for await (const data of res.body) {
-        firstChunkMs ??= performance.now() - started;
         text += (data as Buffer).toString();
+        // The first SSE event whose delta has text (the role chunk's content is "").
+        if (firstChunkMs === undefined && /"content":"[^"]/.test(text)) {
+          firstChunkMs = performance.now() - started;
+        }
       }
       if (res.statusCode !== 200 || !text.endsWith('data: [DONE]\n\n')) {
         throw new Error(

@@ -29,6 +29,7 @@ import { createLogger } from '@switchyard/telemetry';
 import { startWorker } from '@switchyard/worker';
 import { Redis } from 'ioredis';
 import {
+  carriesText,
   pathWarmSeconds,
   runFixedTime,
   warmPath,
@@ -66,13 +67,6 @@ function directTarget(stack: PipelineStack) {
   const deployment = stack.config.models[benchModel]?.deployments[0];
   if (deployment === undefined) throw new Error(`no deployment for ${benchModel}`);
   return { adapter: adapterFor(deployment.provider), context: { deployment, dropParams: false } };
-}
-
-/** Whether a stream chunk carries text: the first that does is the time to first token. */
-function carriesText(chunk: {
-  choices: readonly { delta: { content?: string | null } }[];
-}): boolean {
-  return chunk.choices.some((choice) => (choice.delta.content ?? '') !== '');
 }
 
 function directCall(stack: PipelineStack): () => Promise<CallSample> {
