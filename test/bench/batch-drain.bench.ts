@@ -35,6 +35,7 @@ import {
   benchModel,
   benchSimDeployment,
   builtMain,
+  setSimLatency,
   startPipelineStack,
   type BenchChild,
   type PipelineStack,
@@ -58,15 +59,6 @@ async function heapAfterDrain(worker: BenchChild): Promise<string> {
     return `worker heap after the drain ${heap['heapUsedMiB']} MiB used (RSS ${heap['rssMiB']}); after a full GC ${heap['afterGcHeapUsedMiB']} MiB (RSS ${heap['afterGcRssMiB']})`;
   }
   throw new Error('the worker printed no heap-probe line within 10 s of SIGUSR2');
-}
-
-async function simPost(simUrl: string, path: string, body: unknown): Promise<void> {
-  const response = await fetch(`${simUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
 }
 
 /** When each call the simulator served ended (epoch ms). */
@@ -165,12 +157,7 @@ async function main(): Promise<void> {
   process.once('exit', () => stack.killNow());
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-batch-bench-'));
   try {
-    await simPost(stack.simUrl, '/_sim/latency', {
-      deployment: benchSimDeployment,
-      ttftMs: upstreamMs,
-      perTokenMs: 0,
-      jitterMs: 0,
-    });
+    await setSimLatency(stack.simUrl, { ttftMs: upstreamMs, perTokenMs: 0 });
     const input = join(dir, 'emails.jsonl');
     const output = join(dir, 'results.jsonl');
     writeFileSync(input, inputLines());

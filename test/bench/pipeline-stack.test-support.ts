@@ -30,6 +30,22 @@ export const benchModel = 'bench-model';
 /** The simulator deployment behind it (`/d/<name>` routing). */
 export const benchSimDeployment = 'bench-openai';
 
+/**
+ * Sets the latency of the benchmark's simulator deployment (`/_sim/latency`, no jitter): the
+ * wait before the first content (or a whole body) and after it per streamed token.
+ */
+export async function setSimLatency(
+  simUrl: string,
+  latency: { ttftMs: number; perTokenMs: number },
+): Promise<void> {
+  const response = await fetch(`${simUrl}/_sim/latency`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ deployment: benchSimDeployment, ...latency, jitterMs: 0 }),
+  });
+  if (!response.ok) throw new Error(`/_sim/latency: ${response.status} ${await response.text()}`);
+}
+
 /** A child process started by the benchmark, stopped with SIGTERM (SIGKILL after 5 s). */
 export interface BenchChild {
   readonly name: string;

@@ -41,7 +41,7 @@ import { childPids, rssLine, startCpuReading, type WatchedProcess } from './proc
 import { startRawJetStream } from './raw-jetstream';
 import {
   benchModel,
-  benchSimDeployment,
+  setSimLatency,
   startPipelineStack,
   type PipelineStack,
 } from './pipeline-stack.test-support';
@@ -181,19 +181,10 @@ async function measurePacedStreams(
   label: string,
   client: Switchyard,
 ): Promise<void> {
-  await setSimLatency(stack, pacedTokenMs);
+  await setSimLatency(stack.simUrl, { ttftMs: 0, perTokenMs: pacedTokenMs });
   await measure(bench, 'direct', 1, true, directStream(stack), pacedTokenMs);
   await measure(bench, label, 1, true, switchyardStream(client), pacedTokenMs);
-  await setSimLatency(stack, 0);
-}
-
-async function setSimLatency(stack: PipelineStack, perTokenMs: number): Promise<void> {
-  const response = await fetch(`${stack.simUrl}/_sim/latency`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ deployment: benchSimDeployment, ttftMs: 0, perTokenMs, jitterMs: 0 }),
-  });
-  if (!response.ok) throw new Error(`/_sim/latency: ${response.status} ${await response.text()}`);
+  await setSimLatency(stack.simUrl, { ttftMs: 0, perTokenMs: 0 });
 }
 
 /** The Switchyard rows for one worker shape. */

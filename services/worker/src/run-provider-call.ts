@@ -116,11 +116,12 @@ export async function runProviderCall(
           continue;
         }
         call.firstChunkAt = Date.now();
+        for (const waiting of leading.splice(0)) await send(waiting);
       }
-      for (const waiting of leading.splice(0)) await send(waiting);
       await send(chunk);
     }
-    for (const waiting of leading.splice(0)) await send(waiting);
+    // A stream with no content at all: its chunks go out before the final one.
+    for (const waiting of leading) await send(waiting);
     call.callEndedAt = Date.now();
     if (held?.usage == null) throw new Error('the provider stream ended without usage');
     const usage = held.usage;
